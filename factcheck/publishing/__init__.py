@@ -1,0 +1,1 @@
+"""Publishing: ClaimReview JSON-LD, public fact-check pages and the feed."""

@@ -1,0 +1,1 @@
+"""schema.org ClaimReview JSON-LD: build, validate and import (pure: no Flask, no database)."""
