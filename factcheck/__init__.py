@@ -1,0 +1,65 @@
+"""factcheck: the fact-check desk of a newsroom, in a browser."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from flask import Flask, g, request
+
+from factcheck.config import load_config
+from factcheck.database import configure_engine, set_write_intent
+from factcheck.extensions import csrf, db, login_manager, migrate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from factcheck import auth, errors, navigation
+    from factcheck.articles.views import bp as articles_bp
+    from factcheck.auth.views import bp as auth_bp
+    from factcheck.cli import register_commands
+    from factcheck.health import bp as health_bp
+
+    auth.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(articles_bp)
+    register_commands(app)
+
+    app.before_request(_start_request)
+    app.teardown_request(_end_request)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _start_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+
+
+def _end_request(_exc: BaseException | None) -> None:
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        token.var.reset(token)

@@ -1,0 +1,1 @@
+"""Articles: parsing incoming text, storing it, listing and showing it."""

@@ -1,0 +1,1 @@
+"""The newsroom audit trail: hash-chained, append-only, verifiable offline."""

@@ -1,0 +1,186 @@
+"""Users and sign-in: every change here writes its audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
+
+from factcheck.audit.log import apply_changes, record, snapshot
+from factcheck.auth.passwords import (
+    check_password_policy,
+    dummy_verify,
+    hash_password,
+    verify_password,
+)
+from factcheck.domain import NotFound, ValidationError
+from factcheck.models import Role, User, UserSession, utcnow
+
+SESSION_IDLE_TIMEOUT = timedelta(hours=8)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(days=7)
+_LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationError(f"email is not valid: {exc}", field="email") from exc
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationError(f"unknown role {value!r}: use one of {allowed}", field="role") from None
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    display_name: str | None = None,
+    actor: User | None,
+) -> User:
+    email = normalise_email(email)
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise ValidationError(f"a user with email {email} already exists", field="email")
+    check_password_policy(password)
+    name = (display_name or "").strip() or email.split("@", 1)[0]
+    user = User(email=email, display_name=name, role=role, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="user.create",
+        entity_type="user",
+        entity_id=user.id,
+        changes=snapshot(user, ("email", "display_name", "role", "active")),
+    )
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user #{user_id}")
+    return user
+
+
+def change_role(session: Session, user: User, role: Role, *, actor: User) -> None:
+    changes = apply_changes(user, {"role": role})
+    if changes:
+        record(session, actor=actor, action="user.role", entity_type="user", entity_id=user.id,
+               changes=changes)
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+    """Activate or deactivate ``user``; deactivation ends every session the user has."""
+    if user.id == actor.id and not active:
+        raise ValidationError("you cannot deactivate yourself", field="active")
+    changes = apply_changes(user, {"active": active})
+    if not changes:
+        return
+    ended = end_all_sessions(session, user) if not active else 0
+    record(session, actor=actor, action="user.deactivate" if not active else "user.activate",
+           entity_type="user", entity_id=user.id, changes=changes, data={"sessions_ended": ended})
+
+
+def set_password(session: Session, user: User, password: str, *, actor: User,
+                 keep_session_id: int | None = None) -> None:
+    check_password_policy(password)
+    user.password_hash = hash_password(password)
+    ended = end_all_sessions(session, user, except_id=keep_session_id)
+    record(session, actor=actor, action="user.password", entity_type="user", entity_id=user.id,
+           data={"sessions_ended": ended})
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    token: str  # goes into the cookie; only its hash is stored
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def sign_in(
+    session: Session, email: str, password: str, *, client_addr: str | None = None,
+    user_agent: str | None = None,
+) -> SignIn | None:
+    """Check credentials and open a server-side session; record success or failure either way.
+
+    Returns ``None`` for any failure, without saying whether the email exists.
+    """
+    try:
+        address = normalise_email(email)
+    except ValidationError:
+        address = email.strip().lower()[:254]
+    user = session.scalar(sa.select(User).where(User.email == address))
+    if user is None:
+        dummy_verify()
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.active
+    if not ok:
+        record(session, actor=None, actor_label=address or "anonymous", action="login.failure",
+               entity_type="user", entity_id=user.id if user else None,
+               data={"reason": "inactive" if user and not user.active else "bad credentials"})
+        return None
+    assert user is not None
+    token = secrets.token_urlsafe(32)
+    us = UserSession(user_id=user.id, token_hash=_token_hash(token), client_addr=client_addr,
+                     user_agent=(user_agent or "")[:300] or None)
+    session.add(us)
+    session.flush()
+    record(session, actor=user, action="login.success", entity_type="user", entity_id=user.id,
+           data={"session_id": us.id})
+    return SignIn(user=user, token=token)
+
+
+def load_session(session: Session, token: str) -> tuple[User, UserSession] | None:
+    """The user behind a session token, if the session is still open; expired ones are closed."""
+    us = session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if us is None or us.ended_at is not None:
+        return None
+    user = session.get(User, us.user_id)
+    if user is None or not user.active:
+        return None
+    now = utcnow()
+    if now - us.last_seen_at > SESSION_IDLE_TIMEOUT or now - us.created_at > SESSION_ABSOLUTE_TIMEOUT:
+        return None
+    if now - us.last_seen_at > _LAST_SEEN_GRANULARITY:
+        us.last_seen_at = now  # bookkeeping, not a change of record: no audit event
+    return user, us
+
+
+def sign_out(session: Session, user: User, token: str) -> None:
+    us = session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if us is not None and us.ended_at is None:
+        us.ended_at = utcnow()
+    record(session, actor=user, action="logout", entity_type="user", entity_id=user.id,
+           data={"session_id": us.id if us else None})
+
+
+def end_all_sessions(session: Session, user: User, *, except_id: int | None = None) -> int:
+    result = session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+               UserSession.id != (except_id or 0))
+        .values(ended_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(sa.select(User).order_by(User.role, User.email)))

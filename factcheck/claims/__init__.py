@@ -1,0 +1,1 @@
+"""Claims: creation from extraction or by hand, the queue, assignment and workflow moves."""

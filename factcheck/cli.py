@@ -1,0 +1,137 @@
+"""The ``factcheck`` command line: thin Click commands that call the same services as the views."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+
+from factcheck.database import write_intent
+from factcheck.domain import DomainError
+from factcheck.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_command(fn: F) -> F:
+    """Run ``fn`` as one write transaction: commit on success, roll back and explain on failure."""
+
+    @wraps(fn)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with write_intent():
+                result = fn(*args, **kwargs)
+                db.session.commit()
+                return result
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from None
+        except sa.exc.OperationalError as exc:
+            db.session.rollback()
+            raise click.ClickException(
+                f"database unreachable ({_safe_url()}): {exc.orig or exc}".strip()
+            ) from None
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+@click.command("init")
+@db_command
+def init_command() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo(f"database at head: {_safe_url()}")
+
+
+@click.command("seed")
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of seed articles (default: seeds/).")
+@click.option("--demo-users", is_flag=True, help="Also create the demo admin, editor and reviewer.")
+@db_command
+def seed_command(seeds_dir: Path | None, demo_users: bool) -> None:
+    """Load the seed articles and their claims, the default rating scales, and demo users."""
+    from factcheck.seeding import default_seeds_dir, load_seeds
+
+    folder = seeds_dir or Path(current_app.config["SEEDS_DIR"] or default_seeds_dir())
+    report = load_seeds(db.session, folder, demo_users=demo_users)
+    for result in report.articles:
+        state = "loaded" if result.created else "already loaded"
+        click.echo(f"article #{result.article.id} {state}: {result.article.title} "
+                   f"({len(result.claims)} new claims)")
+    if report.scales_created:
+        click.echo(f"rating scales created: {report.scales_created}")
+    if report.demo_credentials:
+        click.echo("\nDemo users (these passwords are shown once; only their hashes are stored):")
+        for email, password, role in report.demo_credentials:
+            click.echo(f"  {role.value:<9} {email:<26} {password}")
+        click.echo("")
+
+
+users_cli = AppGroup("users", help="Manage newsroom users.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help="reviewer, editor or admin.")
+@click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
+@db_command
+def users_create(email: str, role: str, display_name: str | None) -> None:
+    """Create a user; the password is read from a prompt, or from stdin when piped."""
+    from factcheck.auth.services import create_user, parse_role
+
+    parsed_role = parse_role(role)
+    user = create_user(db.session, email=email, password=_read_password(), role=parsed_role,
+                       display_name=display_name, actor=None)
+    click.echo(f"created {user.role.value} {user.email} (#{user.id})")
+
+
+@users_cli.command("list")
+@db_command
+def users_list() -> None:
+    """List users with their role and whether they are active."""
+    from factcheck.auth.services import list_users
+
+    for user in list_users(db.session):
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.id:>4}  {user.role.value:<9} {state:<8} {user.email}  {user.display_name}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_command, seed_command, users_cli):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from factcheck import create_app
+    from factcheck.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def main() -> None:
+    """Entry point of the ``factcheck`` console script."""
+    cli = FlaskGroup(create_app=_create_app, add_version_option=False,
+                     help="factcheck: the newsroom fact-check desk.")
+    cli.main(prog_name="factcheck")

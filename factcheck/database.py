@@ -1,0 +1,56 @@
+"""Engine set-up shared by both backends, and the write-transaction switch for SQLite.
+
+SQLite allows one writer at a time. A transaction that reads and then writes under the default
+deferred ``BEGIN`` can fail when another writer commits in between, so requests and commands that
+change data open their transaction with ``BEGIN IMMEDIATE`` and wait (busy timeout) for their turn.
+PostgreSQL needs none of this: row locks serialise what must be serialised.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def set_write_intent(value: bool) -> contextvars.Token[bool]:
+    return _write_intent.set(value)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Open any transaction begun inside this block as a writer (SQLite ``BEGIN IMMEDIATE``)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Install the per-dialect connection settings on ``engine`` (idempotent)."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_factcheck_configured", False):
+        return
+    engine._factcheck_configured = True  # type: ignore[attr-defined]
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # the driver must not open transactions by itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

@@ -1,0 +1,69 @@
+"""Error pages and JSON errors: a message and a request id, never a traceback."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, jsonify, render_template
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from factcheck.extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Sign in first.",
+    403: "You are not allowed to do that.",
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    409: "Someone else changed this in the meantime.",
+    413: "What you sent is too large.",
+    422: "What you sent is not valid.",
+    500: "Something went wrong on our side. Nothing was saved.",
+    503: "The service is unavailable right now. Nothing was saved; try again.",
+}
+
+
+def error_response(status: int, message: str | None = None, field: str | None = None) -> ResponseReturnValue:
+    from factcheck.auth import wants_json
+
+    message = message or MESSAGES.get(status, "Error")
+    request_id = g.get("request_id")
+    if wants_json():
+        return jsonify(error=_code(status), message=message, field=field, request_id=request_id), status
+    return render_template("error.html", status=status, message=message, request_id=request_id), status
+
+
+def _code(status: int) -> str:
+    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+            500: "server_error", 503: "unavailable"}.get(status, "error")
+
+
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    status = exc.code or 500
+    description = exc.description if status in (400, 404, 409, 413, 422) and exc.description else None
+    if status == 413:
+        limit_mb = int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
+        description = f"What you sent is too large (the limit is {limit_mb} MB)."
+    return error_response(status, description if status != 404 else None)
+
+
+def _database_error(exc: sa.exc.DBAPIError) -> ResponseReturnValue:
+    db.session.rollback()
+    if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+        current_app.logger.warning("database unavailable: %s", exc)
+        return error_response(503, "The database is unavailable. Nothing was saved; retry shortly.")
+    current_app.logger.exception("database error")
+    return error_response(500)
+
+
+def _server_error(exc: Exception) -> ResponseReturnValue:
+    db.session.rollback()
+    current_app.logger.exception("unhandled error", exc_info=exc)
+    return error_response(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(sa.exc.DBAPIError, _database_error)
+    app.register_error_handler(Exception, _server_error)

@@ -1,0 +1,31 @@
+"""The data model, one module per aggregate."""
+
+from factcheck.models.article import Article
+from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
+from factcheck.models.base import Base, utcnow
+from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
+from factcheck.models.rating import RatingScale, RatingValue
+from factcheck.models.review import Note, Source, Stance, Verdict, VerdictState
+from factcheck.models.user import Role, User, UserSession
+
+__all__ = [
+    "GENESIS_HASH",
+    "Article",
+    "AuditChainHead",
+    "AuditEvent",
+    "Base",
+    "Claim",
+    "ClaimStatus",
+    "ClaimantType",
+    "Note",
+    "RatingScale",
+    "RatingValue",
+    "Role",
+    "Source",
+    "Stance",
+    "User",
+    "UserSession",
+    "Verdict",
+    "VerdictState",
+    "utcnow",
+]
