@@ -1,0 +1,647 @@
+"""Offline ClaimReview validator: the fact-check rules of the design plus schema.org 30.0 terms.
+
+Google's Rich Results Test no longer checks ClaimReview (the rich result was retired in 2025),
+but Fact Check Explorer, the Fact Check Tools API and Data Commons still read it, so the
+project checks its own output here. Errors are what the design requires; warnings are what it
+recommends. ``main(argv)`` is the ``factcheck validate FILE`` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import functools
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from factcheck.publishing.jsonld._walk import iter_nodes, local_name, type_names
+
+Severity = Literal["error", "warning"]
+
+MAX_CLAIM_LENGTH = 75
+SCHEMA_CONTEXTS = frozenset(
+    {
+        "https://schema.org",
+        "http://schema.org",
+        "https://schema.org/",
+        "http://schema.org/",
+        "https://schema.org/docs/jsonldcontext.jsonld",
+        "http://schema.org/docs/jsonldcontext.jsonld",
+    }
+)
+DATE_PROPERTIES = frozenset(
+    {"datePublished", "dateModified", "dateCreated", "dateDeleted", "uploadDate", "expires"}
+)
+URL_PROPERTIES = frozenset(
+    {
+        "url",
+        "sameAs",
+        "contentUrl",
+        "embedUrl",
+        "archivedAt",
+        "publishingPrinciples",
+        "correctionsPolicy",
+        "logo",
+        "image",
+    }
+)
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_TIME = r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+_OFFSET = r"Z|[+-]\d{2}(?::?\d{2})?"
+ISO_8601 = re.compile(rf"^(?P<date>{_DATE})(?:T(?P<time>{_TIME})(?P<offset>{_OFFSET})?)?$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding: where (a dotted path such as ``reviewRating.alternateName``), what, how bad."""
+
+    path: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path or '(root)'}: {self.severity}: {self.message}"
+
+
+# --- vocabulary --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """schema.org class and property names, superclasses and property domains."""
+
+    version: str
+    classes: dict[str, tuple[str, ...]]
+    properties: dict[str, tuple[str, ...]]
+    superseded: dict[str, str]
+
+    @functools.cached_property
+    def _class_keys(self) -> dict[str, str]:
+        return {name.lower(): name for name in self.classes}
+
+    @functools.cached_property
+    def _property_keys(self) -> dict[str, str]:
+        return {name.lower(): name for name in self.properties}
+
+    def ancestors(self, name: str) -> frozenset[str]:
+        """Return the class and all its superclasses."""
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(self.classes.get(current, ()))
+        return frozenset(seen)
+
+    def is_a(self, name: str, ancestor: str) -> bool:
+        """Whether class ``name`` is ``ancestor`` or one of its subclasses."""
+        return ancestor in self.ancestors(name)
+
+    def suggest_class(self, name: str) -> str | None:
+        """Suggest the intended class for a misspelt or wrongly cased name."""
+        return self._suggest(name, self._class_keys)
+
+    def suggest_property(self, name: str) -> str | None:
+        """Suggest the intended property for a misspelt or wrongly cased name."""
+        return self._suggest(name, self._property_keys)
+
+    @staticmethod
+    def _suggest(name: str, keys: dict[str, str]) -> str | None:
+        exact = keys.get(name.lower())
+        if exact:
+            return exact
+        close = difflib.get_close_matches(name.lower(), list(keys), n=1, cutoff=0.85)
+        return keys[close[0]] if close else None
+
+
+@functools.cache
+def load_vocabulary() -> Vocabulary:
+    """Load the packaged schema.org 30.0 subset (``schemaorg-30.0-vocab.json``)."""
+    text = (
+        resources.files("factcheck.publishing.jsonld")
+        .joinpath("schemaorg-30.0-vocab.json")
+        .read_text(encoding="utf-8")
+    )
+    raw = json.loads(text)
+    return Vocabulary(
+        version=raw["version"],
+        classes={k: tuple(v) for k, v in raw["classes"].items()},
+        properties={k: tuple(v) for k, v in raw["properties"].items()},
+        superseded=dict(raw["superseded"]),
+    )
+
+
+def _join(path: str, step: str | int) -> str:
+    if isinstance(step, int):
+        return f"{path}[{step}]"
+    return f"{path}.{step}" if path else step
+
+
+def check_vocabulary(obj: Any, path: str = "", *, vocab: Vocabulary | None = None) -> list[Problem]:
+    """Check that every ``@type`` and property in ``obj`` (recursively) exists in schema.org."""
+    problems: list[Problem] = []
+    _check_terms(obj, path, vocab or load_vocabulary(), problems)
+    return problems
+
+
+def _check_terms(obj: Any, path: str, vocab: Vocabulary, problems: list[Problem]) -> None:
+    if isinstance(obj, list):
+        for index, item in enumerate(obj):
+            _check_terms(item, _join(path, index), vocab, problems)
+        return
+    if not isinstance(obj, dict):
+        return
+    raw_type = obj.get("@type")
+    if raw_type is not None:
+        raw_types = raw_type if isinstance(raw_type, list) else [raw_type]
+        for value in raw_types:
+            if not isinstance(value, str):
+                problems.append(Problem(_join(path, "@type"), "@type must be a string"))
+    known_types = []
+    for name in type_names(obj):
+        if name in vocab.classes:
+            known_types.append(name)
+            continue
+        hint = vocab.suggest_class(name)
+        message = f"unknown type {name!r} (not in schema.org {vocab.version})"
+        if hint and hint.lower() == name.lower():
+            message += f"; types are case-sensitive: did you mean {hint!r}?"
+        elif hint:
+            message += f"; did you mean {hint!r}?"
+        problems.append(Problem(_join(path, "@type"), message))
+    node_classes: frozenset[str] = frozenset().union(*(vocab.ancestors(t) for t in known_types))
+    for key, value in obj.items():
+        if not isinstance(key, str) or key.startswith("@"):
+            continue
+        name = local_name(key)
+        where = _join(path, key)
+        if ":" in name or "/" in name:
+            problems.append(Problem(where, "not a schema.org term; not checked", "warning"))
+            continue
+        if name not in vocab.properties:
+            hint = vocab.suggest_property(name)
+            message = f"unknown property {name!r} (not in schema.org {vocab.version})"
+            if hint:
+                message += f"; did you mean {hint!r}?"
+            problems.append(Problem(where, message))
+            continue  # its value is not schema.org data: one error, not one per nested key
+        else:
+            if name in vocab.superseded:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{name!r} is superseded by {vocab.superseded[name]!r}",
+                        "warning",
+                    )
+                )
+            domains = vocab.properties[name]
+            if known_types and domains and node_classes.isdisjoint(domains):
+                problems.append(
+                    Problem(
+                        where,
+                        f"{name!r} is not expected on {'/'.join(known_types)} "
+                        f"(schema.org domain: {', '.join(domains)})",
+                        "warning",
+                    )
+                )
+        _check_terms(value, where, vocab, problems)
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+def check_iso8601(value: Any) -> str | None:
+    """Return why ``value`` is not an ISO 8601 date or date-time, or ``None`` when it is."""
+    if not isinstance(value, str):
+        return f"must be an ISO 8601 date string, got {type(value).__name__}"
+    match = ISO_8601.match(value)
+    if not match:
+        hint = " (use 'T' between date and time)" if re.match(rf"^{_DATE} \d", value) else ""
+        return f"{value!r} is not an ISO 8601 date or date-time{hint}"
+    try:
+        date.fromisoformat(match["date"])
+        if match["time"]:
+            datetime.fromisoformat(f"{match['date']}T{match['time'].replace(',', '.')}")
+    except ValueError:
+        return f"{value!r} is not a real calendar date or time"
+    return None
+
+
+def is_absolute_http_url(value: Any) -> bool:
+    """Whether ``value`` is an absolute ``http``/``https`` URL with a host."""
+    if not isinstance(value, str) or value != value.strip():
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def on_domain(url: str, org_url: str) -> bool:
+    """Whether ``url`` is on the organisation's host or one of its subdomains (``www.`` ignored)."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    org_host = (urlsplit(org_url).hostname or "").lower().removeprefix("www.")
+    return bool(org_host) and (host == org_host or host.endswith("." + org_host))
+
+
+def _number(value: Any) -> tuple[float | None, str | None]:
+    """Return ``(number, problem)``: strings that hold a number pass with a problem note."""
+    if isinstance(value, bool):
+        return None, "must be a number, got a boolean"
+    if isinstance(value, int | float):
+        return float(value), None
+    if isinstance(value, str):
+        try:
+            return float(value.strip()), "is a string; write it as a JSON number"
+        except ValueError:
+            return None, f"must be a number, got {value!r}"
+    return None, f"must be a number, got {type(value).__name__}"
+
+
+def _walk_values(obj: Any, path: str, problems: list[Problem]) -> None:
+    """Check dates and URL-valued properties anywhere below ``obj``."""
+    if isinstance(obj, list):
+        for index, item in enumerate(obj):
+            _walk_values(item, _join(path, index), problems)
+        return
+    if not isinstance(obj, dict):
+        return
+    for key, value in obj.items():
+        if not isinstance(key, str) or key.startswith("@"):
+            continue
+        name = local_name(key)
+        where = _join(path, key)
+        if name in DATE_PROPERTIES:
+            reason = check_iso8601(value)
+            if reason:
+                problems.append(Problem(where, reason))
+            elif isinstance(value, str):
+                match = ISO_8601.match(value)
+                if match and match["time"] and not match["offset"]:
+                    problems.append(Problem(where, f"{value!r} has no time zone offset", "warning"))
+        elif name in URL_PROPERTIES and path:
+            for index, url in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(url, str) and not is_absolute_http_url(url):
+                    at = _join(where, index) if isinstance(value, list) else where
+                    problems.append(
+                        Problem(at, f"{url!r} is not an absolute http(s) URL", "warning")
+                    )
+        _walk_values(value, where, problems)
+
+
+# --- the ClaimReview rules ---------------------------------------------------------------------
+
+
+def _context_ok(context: Any) -> bool:
+    if isinstance(context, str):
+        return context.strip() in SCHEMA_CONTEXTS
+    if isinstance(context, dict):
+        vocab = context.get("@vocab")
+        return isinstance(vocab, str) and vocab.rstrip("/") in {
+            c.rstrip("/") for c in SCHEMA_CONTEXTS
+        }
+    if isinstance(context, list):
+        return any(_context_ok(item) for item in context)
+    return False
+
+
+def _first_dict(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        return next((v for v in value if isinstance(v, dict)), None)
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _label_in_claim(label: str, claim: str) -> bool:
+    pattern = r"(?<!\w)" + re.escape(label.strip().casefold()) + r"(?!\w)"
+    return re.search(pattern, claim.casefold()) is not None
+
+
+def _check_rating(rating: Any, claim: str | None, problems: list[Problem]) -> None:
+    path = "reviewRating"
+    if isinstance(rating, list):
+        problems.append(Problem(path, "reviewRating must be one Rating, not a list"))
+        rating = _first_dict(rating)
+    if not isinstance(rating, dict):
+        problems.append(Problem(path, "reviewRating (a Rating with alternateName) is required"))
+        return
+    types = type_names(rating)
+    if not types:
+        problems.append(Problem(_join(path, "@type"), "reviewRating has no @type", "warning"))
+    elif "Rating" not in types and "AggregateRating" not in types:
+        problems.append(Problem(_join(path, "@type"), f"reviewRating must be a Rating: {types}"))
+    label = _text(rating.get("alternateName"))
+    if label is None:
+        problems.append(
+            Problem(
+                _join(path, "alternateName"),
+                "alternateName (the verdict label shown to readers) is required",
+            )
+        )
+    elif claim and _label_in_claim(label, claim):
+        problems.append(
+            Problem(
+                "claimReviewed",
+                f"claimReviewed must not contain the rating label {label!r}",
+            )
+        )
+    numbers: dict[str, float | None] = {}
+    for name in ("ratingValue", "bestRating", "worstRating"):
+        if name not in rating:
+            numbers[name] = None
+            continue
+        number, note = _number(rating[name])
+        numbers[name] = number
+        if note:
+            severity: Severity = "error" if number is None else "warning"
+            problems.append(Problem(_join(path, name), f"{name} {note}", severity))
+    value, best, worst = numbers["ratingValue"], numbers["bestRating"], numbers["worstRating"]
+    if "ratingValue" not in rating:
+        problems.append(
+            Problem(
+                _join(path, "ratingValue"),
+                "ratingValue is recommended: a number on the organisation's scale",
+                "warning",
+            )
+        )
+        return
+    if value is None:
+        return
+    for name, default in (("bestRating", 5), ("worstRating", 1)):
+        if name not in rating:
+            problems.append(
+                Problem(
+                    _join(path, name),
+                    f"{name} is missing; schema.org assumes {default}",
+                    "warning",
+                )
+            )
+    best = 5.0 if "bestRating" not in rating else best
+    worst = 1.0 if "worstRating" not in rating else worst
+    if worst is not None and worst < 1:
+        problems.append(Problem(_join(path, "worstRating"), f"worstRating must be ≥ 1: {worst:g}"))
+    if best is not None and worst is not None and best <= worst:
+        problems.append(
+            Problem(
+                _join(path, "bestRating"),
+                f"bestRating ({best:g}) must be greater than worstRating ({worst:g})",
+            )
+        )
+    elif best is not None and worst is not None and not worst <= value <= best:
+        problems.append(
+            Problem(
+                _join(path, "ratingValue"),
+                f"ratingValue {value:g} is outside worstRating..bestRating ({worst:g}..{best:g})",
+            )
+        )
+
+
+def _check_author(author: Any, problems: list[Problem]) -> None:
+    if author is None:
+        problems.append(
+            Problem("author", "author (the fact-checking Organization) is recommended", "warning")
+        )
+        return
+    candidates = author if isinstance(author, list) else [author]
+    nodes = [a for a in candidates if isinstance(a, dict)]
+    org = next((a for a in nodes if "Organization" in _kinds(a)), None)
+    if org is None:
+        found = ", ".join("/".join(type_names(a)) or "untyped" for a in nodes) or "no object"
+        problems.append(
+            Problem(
+                "author",
+                f"author should be the fact-checking Organization (found {found})",
+                "warning",
+            )
+        )
+        return
+    if _text(org.get("name")) is None:
+        problems.append(Problem("author.name", "the Organization has no name", "warning"))
+
+
+@functools.cache
+def _kinds_of(types: tuple[str, ...]) -> frozenset[str]:
+    vocab = load_vocabulary()
+    return frozenset().union(*(vocab.ancestors(t) for t in types if t in vocab.classes))
+
+
+def _kinds(node: dict[str, Any]) -> frozenset[str]:
+    """All classes a node belongs to (its types and their superclasses)."""
+    return _kinds_of(tuple(type_names(node)))
+
+
+def _check_item_reviewed(item: Any, problems: list[Problem]) -> None:
+    path = "itemReviewed"
+    if item is None:
+        problems.append(
+            Problem(
+                path,
+                "itemReviewed (the Claim, its author and appearance) is recommended",
+                "warning",
+            )
+        )
+        return
+    if isinstance(item, list):
+        item = _first_dict(item)
+    if not isinstance(item, dict):
+        problems.append(Problem(path, "itemReviewed must be an object"))
+        return
+    types = type_names(item)
+    if "Claim" not in types:
+        problems.append(
+            Problem(
+                _join(path, "@type"),
+                f"itemReviewed should be a Claim (found {'/'.join(types) or 'no @type'})",
+                "warning",
+            )
+        )
+    author = _first_dict(item.get("author"))
+    if author is None:
+        problems.append(
+            Problem(
+                _join(path, "author"), "the claim's author (claimant) is recommended", "warning"
+            )
+        )
+    elif _text(author.get("name")) is None:
+        problems.append(Problem(_join(path, "author.name"), "the claimant has no name", "warning"))
+    if "datePublished" not in item:
+        problems.append(
+            Problem(
+                _join(path, "datePublished"),
+                "the date the claim was made is recommended",
+                "warning",
+            )
+        )
+    if "appearance" not in item and "firstAppearance" not in item:
+        problems.append(
+            Problem(
+                _join(path, "appearance"),
+                "appearance or firstAppearance (where the claim was made) is recommended",
+                "warning",
+            )
+        )
+
+
+def validate_claim_review(
+    obj: Any, *, org_url: str | None = None, context_inherited: bool = False
+) -> list[Problem]:
+    """Return the problems of one ClaimReview object (an empty list means it passes).
+
+    ``org_url`` (the fact-checking organisation's site) makes an off-site ``url`` an error.
+    ``context_inherited`` is for items of a feed or graph whose container holds ``@context``.
+    """
+    if not isinstance(obj, dict):
+        return [Problem("", f"expected a JSON object, got {type(obj).__name__}")]
+    problems: list[Problem] = []
+    if "@context" in obj:
+        if not _context_ok(obj["@context"]):
+            problems.append(
+                Problem("@context", '@context should be "https://schema.org"', "warning")
+            )
+    elif not context_inherited:
+        problems.append(
+            Problem("@context", "@context is missing: without it this is not schema.org JSON-LD")
+        )
+    types = type_names(obj)
+    if "ClaimReview" not in types:
+        problems.append(
+            Problem("@type", f"@type must be ClaimReview (found {'/'.join(types) or 'none'})")
+        )
+
+    claim = obj.get("claimReviewed")
+    claim_text = _text(claim)
+    if claim_text is None:
+        problems.append(Problem("claimReviewed", "claimReviewed (a non-empty text) is required"))
+    elif len(claim_text) > MAX_CLAIM_LENGTH:
+        problems.append(
+            Problem(
+                "claimReviewed",
+                f"claimReviewed is {len(claim_text)} characters; keep it within {MAX_CLAIM_LENGTH}",
+                "warning",
+            )
+        )
+    _check_rating(obj.get("reviewRating"), claim_text, problems)
+
+    url = obj.get("url")
+    if url is None:
+        problems.append(Problem("url", "url (the fact-check page) is required"))
+    elif not is_absolute_http_url(url):
+        problems.append(Problem("url", f"url must be an absolute http(s) URL, got {url!r}"))
+    elif org_url and not on_domain(url, org_url):
+        problems.append(
+            Problem("url", f"url {url!r} is not on the organisation's domain ({org_url})")
+        )
+
+    _check_author(obj.get("author"), problems)
+    _check_item_reviewed(obj.get("itemReviewed"), problems)
+    if "datePublished" not in obj:
+        problems.append(
+            Problem("datePublished", "datePublished of the review is recommended", "warning")
+        )
+    language = obj.get("inLanguage")
+    if language is None:
+        problems.append(Problem("inLanguage", 'inLanguage (e.g. "fr") is recommended', "warning"))
+    elif isinstance(language, str):
+        if not LANGUAGE_TAG.match(language):
+            problems.append(
+                Problem("inLanguage", f"inLanguage must be a BCP 47 tag, got {language!r}")
+            )
+    elif not (isinstance(language, dict) and "Language" in type_names(language)):
+        problems.append(Problem("inLanguage", "inLanguage must be a language tag or a Language"))
+
+    _walk_values(obj, "", problems)
+    problems.extend(check_vocabulary(obj))
+    return problems
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Return only the errors."""
+    return [p for p in problems if p.severity == "error"]
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def validate_document(data: Any, *, org_url: str | None = None) -> list[tuple[str, Problem]]:
+    """Validate every ClaimReview found in a parsed file; other nodes get the vocabulary check.
+
+    Returns ``(item path, problem)`` pairs; the item path is ``""`` for a single object.
+    """
+    found: list[tuple[str, Problem]] = []
+    for item in iter_nodes(data):
+        node = item.node
+        if isinstance(node, dict) and "ClaimReview" in type_names(node):
+            problems = validate_claim_review(
+                node, org_url=org_url, context_inherited=item.has_context
+            )
+        elif isinstance(node, dict):
+            problems = check_vocabulary(node)
+            if not item.in_graph:
+                kind = "/".join(type_names(node)) or "untyped object"
+                problems.insert(
+                    0,
+                    Problem(
+                        "", f"{kind} is not a ClaimReview; only its terms were checked", "warning"
+                    ),
+                )
+        else:
+            problems = [Problem("", f"expected a JSON object, got {type(node).__name__}")]
+        found.extend((item.path, problem) for problem in problems)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Validate a JSON/JSON-LD file; print problems; exit 1 on errors, 2 if unreadable."""
+    parser = argparse.ArgumentParser(
+        prog="factcheck validate",
+        description="Validate ClaimReview JSON-LD (an object, an array, a DataFeed or @graph).",
+    )
+    parser.add_argument("file", help="JSON or JSON-LD file, or - for standard input")
+    parser.add_argument("--org-url", help="the organisation's site: review URLs must be on it")
+    parser.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    args = parser.parse_args(argv)
+    try:
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as fp:
+                text = fp.read()
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"{args.file}: cannot read JSON: {exc}", file=sys.stderr)
+        return 2
+    results = validate_document(data, org_url=args.org_url)
+    count_errors = sum(1 for _, p in results if p.severity == "error")
+    count_warnings = len(results) - count_errors
+    for item_path, problem in results:
+        if args.errors_only and problem.severity == "warning":
+            continue
+        where = ".".join(part for part in (item_path, problem.path) if part) or "(root)"
+        print(f"{args.file}: {where}: {problem.severity}: {problem.message}")
+    reviews = sum(
+        1
+        for item in iter_nodes(data)
+        if isinstance(item.node, dict) and "ClaimReview" in type_names(item.node)
+    )
+    print(
+        f"{args.file}: {reviews} ClaimReview(s), "
+        f"{count_errors} error(s), {count_warnings} warning(s)"
+    )
+    return 1 if count_errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
