@@ -523,7 +523,11 @@ def validate_claim_review(
 
     claim = obj.get("claimReviewed")
     claim_text = _text(claim)
-    if claim_text is None:
+    if claim is not None and not isinstance(claim, str):
+        problems.append(
+            Problem("claimReviewed", f"claimReviewed must be a text, not {type(claim).__name__}")
+        )
+    elif claim_text is None:
         problems.append(Problem("claimReviewed", "claimReviewed (a non-empty text) is required"))
     elif len(claim_text) > MAX_CLAIM_LENGTH:
         problems.append(
