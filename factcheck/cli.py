@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from factcheck.database import write_intent
 from factcheck.domain import DomainError
@@ -24,6 +24,7 @@ def db_command(fn: F) -> F:
     """Run ``fn`` as one write transaction: commit on success, roll back and explain on failure."""
 
     @wraps(fn)
+    @with_appcontext
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             with write_intent():

@@ -75,6 +75,10 @@ def _looks_like_headline(block: str) -> bool:
     return "\n" not in block and len(block) <= 300 and not block.rstrip().endswith((".", "!"))
 
 
+def _ends_sentence(block: str) -> bool:
+    return block.rstrip().endswith((".", "!", "?", "»", '"', "”", "…"))
+
+
 def detect_language(text: str) -> str:
     lang, _score = py3langid.classify(text[:20_000])
     return str(lang)
@@ -110,6 +114,8 @@ def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
     blocks = [b for b in blocks if b]
     if not blocks:
         raise ValidationError("article is empty", field="text")
+    if len(blocks) == 1 and _looks_like_headline(blocks[0]) and not _ends_sentence(blocks[0]):
+        raise ValidationError("article has a title but no body text", field="text")
 
     title = blocks.pop(0) if len(blocks) > 1 and "\n" not in blocks[0] else blocks[0][:200]
     byline = blocks.pop(0) if len(blocks) > 1 and _looks_like_byline(blocks[0]) else None

@@ -1,0 +1,64 @@
+# factcheck — run `make help` for the list of targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SHARED ?= ../shared
+
+.PHONY: help install run test lint format bench eval chromium clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED) ## Create .venv and install the project with its dev tools
+
+instance/secret_key:
+	@mkdir -p instance
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+	@echo "generated instance/secret_key"
+
+run: install instance/secret_key ## Migrate the SQLite database, load seeds and demo users, serve on :5000
+	$(BIN)/factcheck init
+	$(BIN)/factcheck seed --demo-users
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	FACTCHECK_SESSION_COOKIE_SECURE=false FACTCHECK_ORG_URL=http://$(HOST):$(PORT)/ \
+	  $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'factcheck:create_app()'
+
+chromium: ## Install Debian's Chromium for the browser tests when it is missing
+	@test -x $(CHROMIUM) || { echo "installing chromium from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium ## Run the whole test suite (PostgreSQL too when FACTCHECK_TEST_POSTGRES_URL is set)
+	@if [ -z "$$FACTCHECK_TEST_POSTGRES_URL" ]; then \
+	  echo "NOTE: FACTCHECK_TEST_POSTGRES_URL is not set: PostgreSQL tests will be skipped (SQLite only)"; fi
+	$(BIN)/pytest
+
+lint: install ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## Benchmarks: print figures and ratios (not part of make test)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+eval: install ## Fit the check-worthiness model on CheckThat! 2024 train and print P/R/F1 on dev and dev-test
+	$(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
+
+clean: ## Remove caches and test artifacts (keeps .venv and instance/)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -1,0 +1,149 @@
+"""Fixtures shared by the whole suite.
+
+Every database test runs twice: on SQLite (a file in a temporary folder) and on PostgreSQL
+(``FACTCHECK_TEST_POSTGRES_URL``). Without that variable the PostgreSQL half is skipped and the
+run says so; with it set and the server unreachable, the run stops at once. Each backend is
+migrated to ``head`` once per session; after each test every table is emptied again (the
+append-only triggers on the audit trail are lifted for that moment only).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import dbutil
+from tests.helpers import login
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+PG_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL", "").strip()
+PG_SKIP_REASON = "PostgreSQL skipped: FACTCHECK_TEST_POSTGRES_URL is not set (tests ran on SQLite only)"
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if PG_URL:
+        try:
+            engine = sa.create_engine(dbutil.sqlalchemy_url(PG_URL))
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            engine.dispose()
+        except sa.exc.SQLAlchemyError as exc:
+            pytest.exit(f"FACTCHECK_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {exc}",
+                        returncode=3)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not PG_URL:
+        terminalreporter.write_line(PG_SKIP_REASON, yellow=True, bold=True)
+    else:
+        terminalreporter.write_line(f"PostgreSQL tests ran against {dbutil.safe(PG_URL)}")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The project's shared data folder; tests that need it skip with a reason on a fresh clone."""
+    if not SHARED.is_dir():
+        if os.environ.get("FACTCHECK_REQUIRE_SHARED") == "1":
+            pytest.fail(f"FACTCHECK_REQUIRE_SHARED=1 but {SHARED} is absent")
+        pytest.skip(f"needs ../shared beside the repository ({SHARED} is absent)")
+    return SHARED
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database URL for each backend, shared by the tests of one session."""
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip(PG_SKIP_REASON)
+        url = dbutil.sqlalchemy_url(PG_URL)
+        dbutil.reset_postgres_schema(url, "public")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'factcheck.sqlite3'}"
+    dbutil.upgrade(url)
+    yield url
+
+
+def make_app(url: str, **overrides: Any) -> Flask:
+    from factcheck import create_app
+
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": True,
+        "ORG_URL": "https://factcheck.example.org/",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(backend: str) -> Iterator[Flask]:
+    application = make_app(backend)
+    yield application
+    dbutil.wipe(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context for tests that call services directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, Any]:
+    """One user per role (plus a second editor and reviewer), committed; password is ``PASSWORD``."""
+    from tests.factories import make_users
+
+    return make_users(app)
+
+
+@pytest.fixture
+def editor_client(client: FlaskClient, users: dict[str, Any]) -> FlaskClient:
+    login(client, users["editor"].email)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client: FlaskClient, users: dict[str, Any]) -> FlaskClient:
+    login(client, users["reviewer"].email)
+    return client
+
+
+@pytest.fixture
+def admin_client(client: FlaskClient, users: dict[str, Any]) -> FlaskClient:
+    login(client, users["admin"].email)
+    return client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Cheap argon2id parameters for the suite: same code path, a fraction of the cost."""
+    from argon2 import PasswordHasher
+
+    from factcheck.auth import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original
