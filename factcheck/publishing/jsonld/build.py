@@ -290,6 +290,13 @@ def data_feed(items: Iterable[dict[str, Any]], org: Organisation) -> dict[str, A
     return feed
 
 
+def _line_safe(text: str) -> str:
+    """Escape U+2028/U+2029 so no line reader (``str.splitlines``, JavaScript) splits a record."""
+    if "\u2028" in text or "\u2029" in text:
+        return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
+
+
 def iter_feed(
     items: Iterable[dict[str, Any]],
     org: Organisation | None = None,
@@ -311,10 +318,10 @@ def iter_feed(
                 review = {"@context": SCHEMA_CONTEXT, **review}
             lines.append(encode(review))
             if len(lines) >= batch:
-                yield "\n".join(lines) + "\n"
+                yield _line_safe("\n".join(lines)) + "\n"
                 lines = []
         if lines:
-            yield "\n".join(lines) + "\n"
+            yield _line_safe("\n".join(lines)) + "\n"
         return
     if format != "json":
         raise ValueError(f"format must be 'json' or 'jsonl', got {format!r}")
@@ -327,11 +334,11 @@ def iter_feed(
         chunk.append(encode(_feed_element(review)))
         latest = _later(latest, _latest(review))
         if len(chunk) >= batch:
-            yield ("" if first else ",") + ",".join(chunk)
+            yield ("" if first else ",") + _line_safe(",".join(chunk))
             first = False
             chunk = []
     if chunk:
-        yield ("" if first else ",") + ",".join(chunk)
+        yield ("" if first else ",") + _line_safe(",".join(chunk))
     tail = "]"
     if latest is not None:
         tail += ',"dateModified":' + encode(latest)
