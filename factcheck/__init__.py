@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import uuid
@@ -13,6 +14,17 @@ from factcheck.config import load_config
 from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
 
+# One blueprint per workflow stage, each in ``<package>/views.py`` as ``bp``.
+BLUEPRINT_MODULES = (
+    "factcheck.health",
+    "factcheck.auth.views",
+    "factcheck.articles.views",
+    "factcheck.claims.views",
+    "factcheck.review.views",
+    "factcheck.publishing.views",
+    "factcheck.audit.views",
+    "factcheck.admin.views",
+)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -34,17 +46,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from factcheck import auth, errors, navigation
-    from factcheck.articles.views import bp as articles_bp
-    from factcheck.auth.views import bp as auth_bp
     from factcheck.cli import register_commands
-    from factcheck.health import bp as health_bp
 
     auth.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(articles_bp)
+    for module_name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(module_name).bp)
     register_commands(app)
 
     app.before_request(_start_request)

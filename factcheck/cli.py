@@ -116,9 +116,25 @@ def users_list() -> None:
         click.echo(f"{user.id:>4}  {user.role.value:<9} {state:<8} {user.email}  {user.display_name}")
 
 
+# Each workflow stage keeps its commands beside its services, in ``<package>/cli.py``.
+COMMAND_MODULES = (
+    "factcheck.audit.cli",
+    "factcheck.articles.cli",
+    "factcheck.extraction.cli",
+    "factcheck.publishing.cli",
+    "factcheck.maintenance.cli",
+)
+
+
 def register_commands(app: Flask) -> None:
+    import importlib
+
     for command in (init_command, seed_command, users_cli):
         app.cli.add_command(command)
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for command in module.commands:
+            app.cli.add_command(command)
 
 
 def _create_app() -> Flask:

@@ -1,0 +1,1 @@
+"""Administration: users, roles and rating scales."""

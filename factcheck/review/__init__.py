@@ -1,0 +1,1 @@
+"""Review: sources, verdicts, approval and corrections on a claim."""

@@ -1,0 +1,5 @@
+"""Blueprint of this stage."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__)
