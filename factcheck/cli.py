@@ -58,8 +58,13 @@ def init_command() -> None:
 
 
 @click.command("seed")
-@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of seed articles (default: seeds/).")
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of seed articles (default: seeds/).",
+)
 @click.option("--demo-users", is_flag=True, help="Also create the demo admin, editor and reviewer.")
 @db_command
 def seed_command(seeds_dir: Path | None, demo_users: bool) -> None:
@@ -70,8 +75,10 @@ def seed_command(seeds_dir: Path | None, demo_users: bool) -> None:
     report = load_seeds(db.session, folder, demo_users=demo_users)
     for result in report.articles:
         state = "loaded" if result.created else "already loaded"
-        click.echo(f"article #{result.article.id} {state}: {result.article.title} "
-                   f"({len(result.claims)} new claims)")
+        click.echo(
+            f"article #{result.article.id} {state}: {result.article.title} "
+            f"({len(result.claims)} new claims)"
+        )
     if report.scales_created:
         click.echo(f"rating scales created: {report.scales_created}")
     if report.demo_credentials:
@@ -93,15 +100,23 @@ def _read_password() -> str:
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", required=True, help="reviewer, editor or admin.")
-@click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
+@click.option(
+    "--name", "display_name", default=None, help="Display name (default: from the email)."
+)
 @db_command
 def users_create(email: str, role: str, display_name: str | None) -> None:
     """Create a user; the password is read from a prompt, or from stdin when piped."""
     from factcheck.auth.services import create_user, parse_role
 
     parsed_role = parse_role(role)
-    user = create_user(db.session, email=email, password=_read_password(), role=parsed_role,
-                       display_name=display_name, actor=None)
+    user = create_user(
+        db.session,
+        email=email,
+        password=_read_password(),
+        role=parsed_role,
+        display_name=display_name,
+        actor=None,
+    )
     click.echo(f"created {user.role.value} {user.email} (#{user.id})")
 
 
@@ -113,7 +128,9 @@ def users_list() -> None:
 
     for user in list_users(db.session):
         state = "active" if user.active else "inactive"
-        click.echo(f"{user.id:>4}  {user.role.value:<9} {state:<8} {user.email}  {user.display_name}")
+        click.echo(
+            f"{user.id:>4}  {user.role.value:<9} {state:<8} {user.email}  {user.display_name}"
+        )
 
 
 # Each workflow stage keeps its commands beside its services, in ``<package>/cli.py``.
@@ -149,6 +166,9 @@ def _create_app() -> Flask:
 
 def main() -> None:
     """Entry point of the ``factcheck`` console script."""
-    cli = FlaskGroup(create_app=_create_app, add_version_option=False,
-                     help="factcheck: the newsroom fact-check desk.")
+    cli = FlaskGroup(
+        create_app=_create_app,
+        add_version_option=False,
+        help="factcheck: the newsroom fact-check desk.",
+    )
     cli.main(prog_name="factcheck")

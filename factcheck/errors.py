@@ -23,25 +23,42 @@ MESSAGES = {
 }
 
 
-def error_response(status: int, message: str | None = None, field: str | None = None) -> ResponseReturnValue:
+def error_response(
+    status: int, message: str | None = None, field: str | None = None
+) -> ResponseReturnValue:
     from factcheck.auth import wants_json
 
     message = message or MESSAGES.get(status, "Error")
     request_id = g.get("request_id")
     if wants_json():
-        return jsonify(error=_code(status), message=message, field=field, request_id=request_id), status
-    return render_template("error.html", status=status, message=message, request_id=request_id), status
+        return jsonify(
+            error=_code(status), message=message, field=field, request_id=request_id
+        ), status
+    return render_template(
+        "error.html", status=status, message=message, request_id=request_id
+    ), status
 
 
 def _code(status: int) -> str:
-    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-            500: "server_error", 503: "unavailable"}.get(status, "error")
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid",
+        500: "server_error",
+        503: "unavailable",
+    }.get(status, "error")
 
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
-    description = exc.description if status in (400, 404, 409, 413, 422) and exc.description else None
+    description = (
+        exc.description if status in (400, 404, 409, 413, 422) and exc.description else None
+    )
     if status == 413:
         limit_mb = int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
         description = f"What you sent is too large (the limit is {limit_mb} MB)."

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from factcheck.articles.parsing import decode_text, parse_article
 from factcheck.articles.services import IngestResult, ingest_article
 from factcheck.auth.services import create_user
+from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.models import Role, User
 from factcheck.ratings.services import ensure_default_scales
@@ -38,14 +38,17 @@ def default_seeds_dir() -> Path:
 def seed_files(seeds_dir: Path) -> list[Path]:
     if not seeds_dir.is_dir():
         raise ValidationError(f"seed folder {seeds_dir} does not exist", field="seeds")
-    files = sorted(p for p in seeds_dir.iterdir() if p.suffix in {".txt", ".md"} and p.is_file()
-                   and p.name.lower() != "readme.md")
+    files = sorted(
+        p
+        for p in seeds_dir.iterdir()
+        if p.suffix in {".txt", ".md"} and p.is_file() and p.name.lower() != "readme.md"
+    )
     if not files:
         raise ValidationError(f"seed folder {seeds_dir} holds no .txt article", field="seeds")
     return files
 
 
-def load_seeds(session: Session, seeds_dir: Path, *, demo_users: bool = False) -> SeedReport:
+def load_seeds(session: DBSession, seeds_dir: Path, *, demo_users: bool = False) -> SeedReport:
     """Load every seed article, the default scales and (optionally) demo users; idempotent."""
     report = SeedReport()
     report.scales_created = len(ensure_default_scales(session, actor=None))
@@ -57,14 +60,15 @@ def load_seeds(session: Session, seeds_dir: Path, *, demo_users: bool = False) -
     return report
 
 
-def create_demo_users(session: Session) -> list[tuple[str, str, Role]]:
+def create_demo_users(session: DBSession) -> list[tuple[str, str, Role]]:
     """Create the three demo users that do not exist yet; return their one-time passwords."""
     created = []
     for email, name, role in DEMO_USERS:
         if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
             continue
         password = secrets.token_urlsafe(12)
-        create_user(session, email=email, password=password, role=role, display_name=name,
-                    actor=None)
+        create_user(
+            session, email=email, password=password, role=role, display_name=name, actor=None
+        )
         created.append((email, password, role))
     return created

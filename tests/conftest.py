@@ -25,7 +25,9 @@ from tests.helpers import login
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 PG_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL", "").strip()
-PG_SKIP_REASON = "PostgreSQL skipped: FACTCHECK_TEST_POSTGRES_URL is not set (tests ran on SQLite only)"
+PG_SKIP_REASON = (
+    "PostgreSQL skipped: FACTCHECK_TEST_POSTGRES_URL is not set (tests ran on SQLite only)"
+)
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
@@ -37,8 +39,10 @@ def pytest_configure(config: pytest.Config) -> None:
                 conn.execute(sa.text("SELECT 1"))
             engine.dispose()
         except sa.exc.SQLAlchemyError as exc:
-            pytest.exit(f"FACTCHECK_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {exc}",
-                        returncode=3)
+            pytest.exit(
+                f"FACTCHECK_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {exc}",
+                returncode=3,
+            )
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -59,7 +63,9 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database URL for each backend, shared by the tests of one session."""
     if request.param == "postgresql":
         if not PG_URL:
@@ -112,7 +118,7 @@ def ctx(app: Flask) -> Iterator[None]:
 
 @pytest.fixture
 def users(app: Flask) -> dict[str, Any]:
-    """One user per role (plus a second editor and reviewer), committed; password is ``PASSWORD``."""
+    """A user per role, plus a second editor and reviewer; password ``PASSWORD``."""
     from tests.factories import make_users
 
     return make_users(app)

@@ -11,7 +11,7 @@ GENESIS_HASH = "0" * 64
 def sqlalchemy_url(url: str) -> str:
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -73,8 +73,10 @@ def _wipe_sqlite(conn: sa.Connection, tables: list[str]) -> None:
     conn.exec_driver_sql("DELETE FROM sqlite_sequence") if conn.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
     ).first() else None
-    conn.execute(sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :h)"),
-                 {"h": GENESIS_HASH})
+    conn.execute(
+        sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :h)"),
+        {"h": GENESIS_HASH},
+    )
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)
 
@@ -90,8 +92,10 @@ def _wipe_postgres(conn: sa.Connection, tables: list[str]) -> None:
     conn.exec_driver_sql(
         "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
     )
-    conn.execute(sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :h)"),
-                 {"h": GENESIS_HASH})
+    conn.execute(
+        sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :h)"),
+        {"h": GENESIS_HASH},
+    )
     for table, name, state in triggers:
         mode = {"A": "ENABLE ALWAYS", "R": "ENABLE REPLICA", "D": "DISABLE"}.get(state, "ENABLE")
         conn.exec_driver_sql(f'ALTER TABLE "{table}" {mode} TRIGGER "{name}"')

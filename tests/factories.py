@@ -13,8 +13,9 @@ from tests.helpers import PASSWORD
 
 
 def make_user(email: str, role: Role, name: str | None = None) -> User:
-    return create_user(db.session, email=email, password=PASSWORD, role=role,
-                       display_name=name, actor=None)
+    return create_user(
+        db.session, email=email, password=PASSWORD, role=role, display_name=name, actor=None
+    )
 
 
 def make_users(app: Flask) -> dict[str, Any]:
@@ -31,3 +32,75 @@ def make_users(app: Flask) -> dict[str, Any]:
             db.session.refresh(user)
             db.session.expunge(user)
         return made
+
+
+def make_article(
+    body: str = "Le Pentagone estime que 10 000 soldats ont été envoyés. "
+    "Un rapport montre que 23 des 32 membres dépensent 2 % du PIB.",
+    title: str = "Test article",
+    language: str = "fr",
+) -> Any:
+    """An article with no extracted claims (extraction is tested on its own)."""
+    from factcheck.articles.parsing import ParsedArticle
+    from factcheck.articles.services import ingest_article
+
+    parsed = ParsedArticle(
+        title=title, byline=None, headline=None, body=body, language=language, raw=body
+    )
+    return ingest_article(db.session, parsed, actor=None, extract_claims=False).article
+
+
+def make_claim(article: Any = None, text: str | None = None, actor: User | None = None) -> Any:
+    """A claim in state ``new`` on a passage of ``article`` (default: its first sentence)."""
+    from factcheck.claims.services import add_manual_claim
+
+    article = article or make_article()
+    passage = text or article.body.split(". ")[0] + "."
+    creator = actor or db.session.scalar(db.select(User).order_by(User.id))
+    return add_manual_claim(db.session, article, passage, actor=creator)
+
+
+def default_rating(label: str = "Faux") -> Any:
+    from factcheck.models import RatingValue
+    from factcheck.ratings.services import ensure_default_scales
+
+    ensure_default_scales(db.session, actor=None)
+    return db.session.scalar(db.select(RatingValue).where(RatingValue.label == label))
+
+
+def published_claim(users: dict[str, Any]) -> Any:
+    """Walk one claim through the whole workflow: accept, take, source, verdict, approve."""
+    from datetime import date
+
+    from factcheck.claims import workflow
+    from factcheck.review import services as review
+
+    editor, editor2, reviewer = (
+        db.session.get(User, users[k].id) for k in ("editor", "editor2", "reviewer")
+    )
+    claim = make_claim(actor=reviewer)
+    workflow.accept(db.session, claim, actor=editor)
+    workflow.take(db.session, claim, actor=reviewer)
+    review.add_source(
+        db.session,
+        claim,
+        {
+            "url": "https://www.nato.int/report.pdf",
+            "title": "Defence expenditure report",
+            "publisher": "NATO",
+            "date_published": date(2024, 6, 17),
+            "stance": "supports",
+        },
+        actor=reviewer,
+    )
+    review.save_verdict(
+        db.session,
+        claim,
+        actor=reviewer,
+        rating_value_id=default_rating("Vrai").id,
+        summary="Le Pentagone l'a bien estimé.",
+        explanation="Détails.",
+    )
+    review.propose(db.session, claim, actor=reviewer)
+    review.approve(db.session, claim, actor=editor2)
+    return claim

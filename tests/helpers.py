@@ -9,7 +9,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 PASSWORD = "correct horse battery staple"
-_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+_TOKEN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client: FlaskClient, page: str) -> str:
@@ -19,8 +21,9 @@ def csrf_token(client: FlaskClient, page: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def submit(client: FlaskClient, page: str, data: dict[str, Any], action: str | None = None,
-           **kwargs: Any) -> TestResponse:
+def submit(
+    client: FlaskClient, page: str, data: dict[str, Any], action: str | None = None, **kwargs: Any
+) -> TestResponse:
     """GET ``page``, then POST ``data`` with that page's CSRF token to ``action`` (or ``page``)."""
     token = csrf_token(client, page)
     return client.post(action or page, data={**data, "csrf_token": token}, **kwargs)

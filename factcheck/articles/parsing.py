@@ -67,7 +67,10 @@ def _looks_like_byline(block: str) -> bool:
         "\n" not in block
         and 1 < len(words) <= 5
         and not block.rstrip().endswith((".", "!", "?", ":"))
-        and all(_BYLINE_WORD.match(w) or w.lower() in {"de", "van", "von", "et", "and", "le", "la"} for w in words)
+        and all(
+            _BYLINE_WORD.match(w) or w.lower() in {"de", "van", "von", "et", "and", "le", "la"}
+            for w in words
+        )
     )
 
 
@@ -126,7 +129,8 @@ def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
     lang = language or detect_language(body)
     if lang not in SUPPORTED_LANGUAGES:
         raise ValidationError(
-            f"article language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})",
+            f"article language {lang!r} is not supported "
+            f"(supported: {', '.join(SUPPORTED_LANGUAGES)})",
             field="language",
         )
     return ParsedArticle(

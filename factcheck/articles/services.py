@@ -5,15 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from factcheck.articles.parsing import ParsedArticle
 from factcheck.audit.log import record, snapshot
 from factcheck.claims.services import add_extracted_claims
+from factcheck.database import DBSession
 from factcheck.models import Article, Claim, User
 
-ARTICLE_FIELDS = ("title", "headline", "byline", "publisher", "url", "published_on", "language",
-                  "content_hash")
+ARTICLE_FIELDS = (
+    "title",
+    "headline",
+    "byline",
+    "publisher",
+    "url",
+    "published_on",
+    "language",
+    "content_hash",
+)
 
 
 @dataclass
@@ -23,12 +31,12 @@ class IngestResult:
     claims: list[Claim] = field(default_factory=list)
 
 
-def find_by_hash(session: Session, content_hash: str) -> Article | None:
+def find_by_hash(session: DBSession, content_hash: str) -> Article | None:
     return session.scalar(sa.select(Article).where(Article.content_hash == content_hash))
 
 
 def ingest_article(
-    session: Session,
+    session: DBSession,
     parsed: ParsedArticle,
     *,
     actor: User | None,
@@ -59,14 +67,20 @@ def ingest_article(
     )
     session.add(article)
     session.flush()
-    record(session, actor=actor, action="article.ingest", entity_type="article",
-           entity_id=article.id, changes=snapshot(article, ARTICLE_FIELDS),
-           data={"body_chars": len(article.body)})
+    record(
+        session,
+        actor=actor,
+        action="article.ingest",
+        entity_type="article",
+        entity_id=article.id,
+        changes=snapshot(article, ARTICLE_FIELDS),
+        data={"body_chars": len(article.body)},
+    )
     claims = add_extracted_claims(session, article, candidates, actor=actor)
     return IngestResult(article=article, created=True, claims=claims)
 
 
-def list_articles(session: Session) -> list[tuple[Article, int]]:
+def list_articles(session: DBSession) -> list[tuple[Article, int]]:
     """Articles, newest first, with their claim counts."""
     rows = session.execute(
         sa.select(Article, sa.func.count(Claim.id))

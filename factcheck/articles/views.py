@@ -22,6 +22,7 @@ def index() -> ResponseReturnValue:
 def show(article_id: int) -> ResponseReturnValue:
     article = db.session.get(Article, article_id) or abort(404)
     return render_template(
-        "articles/show.html", article=article,
+        "articles/show.html",
+        article=article,
         paragraphs=paragraph_segments(article.body, article.claims),
     )

@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
-from sqlalchemy.orm import Session
 
+from factcheck.database import DBSession
 from factcheck.models import AuditChainHead, AuditEvent, User, utcnow
 from factcheck.models.base import Base
 
@@ -54,7 +54,9 @@ def to_jsonable(value: Any) -> Any:
 
 def canonical_json(data: Mapping[str, Any]) -> str:
     """Serialise ``data`` the one way the chain hashes it."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
 
 
 def chain_hash(prev_hash: str, body: str) -> str:
@@ -97,7 +99,7 @@ def current_request_info() -> RequestInfo:
 
 
 def record(
-    session: Session,
+    session: DBSession,
     *,
     actor: User | None,
     action: str,

@@ -17,7 +17,7 @@ from factcheck.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
 SESSION_SEEN_KEY = "seen"
 
 
@@ -46,7 +46,10 @@ def wants_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def safe_next(target: str | None) -> str | None:

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.orm import Session
 
 from factcheck.audit.log import apply_changes, record, snapshot
 from factcheck.auth.passwords import (
@@ -18,6 +17,7 @@ from factcheck.auth.passwords import (
     hash_password,
     verify_password,
 )
+from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
 from factcheck.models import Role, User, UserSession, utcnow
 
@@ -38,11 +38,13 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
-        raise ValidationError(f"unknown role {value!r}: use one of {allowed}", field="role") from None
+        raise ValidationError(
+            f"unknown role {value!r}: use one of {allowed}", field="role"
+        ) from None
 
 
 def create_user(
-    session: Session,
+    session: DBSession,
     *,
     email: str,
     password: str,
@@ -69,21 +71,27 @@ def create_user(
     return user
 
 
-def get_user(session: Session, user_id: int) -> User:
+def get_user(session: DBSession, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"no user #{user_id}")
     return user
 
 
-def change_role(session: Session, user: User, role: Role, *, actor: User) -> None:
+def change_role(session: DBSession, user: User, role: Role, *, actor: User) -> None:
     changes = apply_changes(user, {"role": role})
     if changes:
-        record(session, actor=actor, action="user.role", entity_type="user", entity_id=user.id,
-               changes=changes)
+        record(
+            session,
+            actor=actor,
+            action="user.role",
+            entity_type="user",
+            entity_id=user.id,
+            changes=changes,
+        )
 
 
-def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+def set_active(session: DBSession, user: User, active: bool, *, actor: User) -> None:
     """Activate or deactivate ``user``; deactivation ends every session the user has."""
     if user.id == actor.id and not active:
         raise ValidationError("you cannot deactivate yourself", field="active")
@@ -91,17 +99,36 @@ def set_active(session: Session, user: User, active: bool, *, actor: User) -> No
     if not changes:
         return
     ended = end_all_sessions(session, user) if not active else 0
-    record(session, actor=actor, action="user.deactivate" if not active else "user.activate",
-           entity_type="user", entity_id=user.id, changes=changes, data={"sessions_ended": ended})
+    record(
+        session,
+        actor=actor,
+        action="user.deactivate" if not active else "user.activate",
+        entity_type="user",
+        entity_id=user.id,
+        changes=changes,
+        data={"sessions_ended": ended},
+    )
 
 
-def set_password(session: Session, user: User, password: str, *, actor: User,
-                 keep_session_id: int | None = None) -> None:
+def set_password(
+    session: DBSession,
+    user: User,
+    password: str,
+    *,
+    actor: User,
+    keep_session_id: int | None = None,
+) -> None:
     check_password_policy(password)
     user.password_hash = hash_password(password)
     ended = end_all_sessions(session, user, except_id=keep_session_id)
-    record(session, actor=actor, action="user.password", entity_type="user", entity_id=user.id,
-           data={"sessions_ended": ended})
+    record(
+        session,
+        actor=actor,
+        action="user.password",
+        entity_type="user",
+        entity_id=user.id,
+        data={"sessions_ended": ended},
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +142,11 @@ def _token_hash(token: str) -> str:
 
 
 def sign_in(
-    session: Session, email: str, password: str, *, client_addr: str | None = None,
+    session: DBSession,
+    email: str,
+    password: str,
+    *,
+    client_addr: str | None = None,
     user_agent: str | None = None,
 ) -> SignIn | None:
     """Check credentials and open a server-side session; record success or failure either way.
@@ -133,22 +164,38 @@ def sign_in(
     else:
         ok = verify_password(user.password_hash, password) and user.active
     if not ok:
-        record(session, actor=None, actor_label=address or "anonymous", action="login.failure",
-               entity_type="user", entity_id=user.id if user else None,
-               data={"reason": "inactive" if user and not user.active else "bad credentials"})
+        record(
+            session,
+            actor=None,
+            actor_label=address or "anonymous",
+            action="login.failure",
+            entity_type="user",
+            entity_id=user.id if user else None,
+            data={"reason": "inactive" if user and not user.active else "bad credentials"},
+        )
         return None
     assert user is not None
     token = secrets.token_urlsafe(32)
-    us = UserSession(user_id=user.id, token_hash=_token_hash(token), client_addr=client_addr,
-                     user_agent=(user_agent or "")[:300] or None)
+    us = UserSession(
+        user_id=user.id,
+        token_hash=_token_hash(token),
+        client_addr=client_addr,
+        user_agent=(user_agent or "")[:300] or None,
+    )
     session.add(us)
     session.flush()
-    record(session, actor=user, action="login.success", entity_type="user", entity_id=user.id,
-           data={"session_id": us.id})
+    record(
+        session,
+        actor=user,
+        action="login.success",
+        entity_type="user",
+        entity_id=user.id,
+        data={"session_id": us.id},
+    )
     return SignIn(user=user, token=token)
 
 
-def load_session(session: Session, token: str) -> tuple[User, UserSession] | None:
+def load_session(session: DBSession, token: str) -> tuple[User, UserSession] | None:
     """The user behind a session token, if the session is still open; expired ones are closed."""
     us = session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if us is None or us.ended_at is not None:
@@ -157,30 +204,42 @@ def load_session(session: Session, token: str) -> tuple[User, UserSession] | Non
     if user is None or not user.active:
         return None
     now = utcnow()
-    if now - us.last_seen_at > SESSION_IDLE_TIMEOUT or now - us.created_at > SESSION_ABSOLUTE_TIMEOUT:
+    if (
+        now - us.last_seen_at > SESSION_IDLE_TIMEOUT
+        or now - us.created_at > SESSION_ABSOLUTE_TIMEOUT
+    ):
         return None
     if now - us.last_seen_at > _LAST_SEEN_GRANULARITY:
         us.last_seen_at = now  # bookkeeping, not a change of record: no audit event
     return user, us
 
 
-def sign_out(session: Session, user: User, token: str) -> None:
+def sign_out(session: DBSession, user: User, token: str) -> None:
     us = session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if us is not None and us.ended_at is None:
         us.ended_at = utcnow()
-    record(session, actor=user, action="logout", entity_type="user", entity_id=user.id,
-           data={"session_id": us.id if us else None})
+    record(
+        session,
+        actor=user,
+        action="logout",
+        entity_type="user",
+        entity_id=user.id,
+        data={"session_id": us.id if us else None},
+    )
 
 
-def end_all_sessions(session: Session, user: User, *, except_id: int | None = None) -> int:
+def end_all_sessions(session: DBSession, user: User, *, except_id: int | None = None) -> int:
     result = session.execute(
         sa.update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
-               UserSession.id != (except_id or 0))
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.id != (except_id or 0),
+        )
         .values(ended_at=utcnow())
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def list_users(session: Session) -> list[User]:
+def list_users(session: DBSession) -> list[User]:
     return list(session.scalars(sa.select(User).order_by(User.role, User.email)))

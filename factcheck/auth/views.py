@@ -8,7 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from factcheck.auth import SESSION_SEEN_KEY, SESSION_TOKEN_KEY, current_session_token, public, safe_next
+from factcheck.auth import (
+    SESSION_SEEN_KEY,
+    SESSION_TOKEN_KEY,
+    current_session_token,
+    public,
+    safe_next,
+)
 from factcheck.auth.forms import LoginForm, LogoutForm
 from factcheck.auth.services import sign_in, sign_out
 from factcheck.extensions import db

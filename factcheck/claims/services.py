@@ -1,14 +1,19 @@
-"""Creating claims. Every function records its audit event in the caller's transaction."""
+"""Creating and editing claims; every function records its audit event in the same transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
 
-from factcheck.audit.log import record, snapshot
+from factcheck.audit.log import Changes, apply_changes, record, snapshot
+from factcheck.claims import policy
+from factcheck.database import DBSession
+from factcheck.domain import PermissionDenied, ValidationError
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
+from factcheck.validation import clean_text, clean_url
 
 if TYPE_CHECKING:
     from factcheck.extraction import Candidate
@@ -51,7 +56,7 @@ def claim_reviewed_from(text: str, limit: int = 300) -> str:
 
 
 def add_extracted_claims(
-    session: Session, article: Article, candidates: Iterable[Candidate], *, actor: User | None
+    session: DBSession, article: Article, candidates: Iterable[Candidate], *, actor: User | None
 ) -> list[Claim]:
     """Store the check-worthy candidates of ``article`` as claims in state ``new``."""
     claims = []
@@ -72,13 +77,161 @@ def add_extracted_claims(
             language=article.language,
             score=round(float(cand.score), 4),
             reasons=list(cand.reasons),
-            quantities=[q.to_dict() for q in cand.quantities],
+            quantities=cand.to_dict()["quantities"],
             status=ClaimStatus.NEW,
             created_by_id=actor.id if actor else None,
         )
         session.add(claim)
         session.flush()
-        record(session, actor=actor, action="claim.create", entity_type="claim", entity_id=claim.id,
-               changes=snapshot(claim, CLAIM_FIELDS), data={"origin": "extraction"})
+        record(
+            session,
+            actor=actor,
+            action="claim.create",
+            entity_type="claim",
+            entity_id=claim.id,
+            changes=snapshot(claim, CLAIM_FIELDS),
+            data={"origin": "extraction"},
+        )
         claims.append(claim)
     return claims
+
+
+MAX_CLAIM_TEXT = 2000
+MAX_CLAIMANT = 200
+EDITABLE_FIELDS = (
+    "claim_reviewed",
+    "claimant_name",
+    "claimant_type",
+    "claimant_same_as",
+    "claim_date",
+    "appearance_url",
+    "appearance_headline",
+    "priority",
+)
+
+
+def clean_claim_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate the editable fields of a claim; unknown fields are refused."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "claim_reviewed":
+            out[name] = clean_text(value, "claim_reviewed", max_length=500, required=True)
+        elif name == "claimant_name":
+            out[name] = clean_text(value, "claimant_name", max_length=MAX_CLAIMANT)
+        elif name == "claimant_type":
+            out[name] = _claimant_type(value)
+        elif name in ("claimant_same_as", "appearance_url"):
+            out[name] = clean_url(value, name)
+        elif name == "appearance_headline":
+            out[name] = clean_text(value, name, max_length=500)
+        elif name == "priority":
+            if not isinstance(value, int) or not 0 <= value <= 3:
+                raise ValidationError("priority must be a whole number from 0 to 3", field=name)
+            out[name] = value
+        else:  # claim_date
+            if value is not None and not isinstance(value, date):
+                raise ValidationError("claim_date must be a date (YYYY-MM-DD)", field=name)
+            out[name] = value
+    return out
+
+
+def _claimant_type(value: Any) -> ClaimantType | None:
+    if value in (None, ""):
+        return None
+    try:
+        return ClaimantType(value)
+    except ValueError:
+        raise ValidationError(
+            "claimant type must be Person or Organization", field="claimant_type"
+        ) from None
+
+
+def edit_claim(
+    session: DBSession,
+    claim: Claim,
+    values: dict[str, Any],
+    *,
+    actor: User,
+    expected_version: int | None,
+) -> Changes:
+    """Change the wording, claimant, date, appearance or priority of a claim."""
+    from factcheck.claims.workflow import check_version
+
+    if not policy.can_edit(actor, claim):
+        raise PermissionDenied("you cannot edit this claim now")
+    check_version(claim, expected_version)
+    cleaned = clean_claim_values(values)
+    if cleaned.get("claimant_same_as") and not (
+        cleaned.get("claimant_name") or claim.claimant_name
+    ):
+        raise ValidationError(
+            "give the claimant's name with the sameAs link", field="claimant_name"
+        )
+    changes = apply_changes(claim, cleaned)
+    if changes:
+        session.flush()
+        changes["version"] = (claim.version - 1, claim.version)
+        record(
+            session,
+            actor=actor,
+            action="claim.edit",
+            entity_type="claim",
+            entity_id=claim.id,
+            changes=changes,
+        )
+    return changes
+
+
+def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: User) -> Claim:
+    """Any user adds a claim by hand: a passage of the article, found at its exact offsets."""
+    passage = clean_text(text, "text", max_length=MAX_CLAIM_TEXT, required=True)
+    assert passage is not None
+    start = article.body.find(passage)
+    if start < 0:
+        normalised = " ".join(passage.split())
+        start = article.body.find(normalised)
+        passage = normalised
+    if start < 0:
+        raise ValidationError(
+            "that text does not appear in the article; select or paste a "
+            "passage of the article exactly",
+            field="text",
+        )
+    end = start + len(passage)
+    existing = session.scalar(
+        sa.select(Claim).where(
+            Claim.article_id == article.id, Claim.start_offset == start, Claim.end_offset == end
+        )
+    )
+    if existing is not None:
+        raise ValidationError(f"that passage is already claim #{existing.id}", field="text")
+    claim = Claim(
+        article=article,
+        text=passage,
+        start_offset=start,
+        end_offset=end,
+        claim_reviewed=claim_reviewed_from(passage),
+        language=article.language,
+        appearance_url=article.url,
+        appearance_headline=article.headline or article.title,
+        claim_date=article.published_on,
+        reasons=["added by hand"],
+        quantities=[],
+        status=ClaimStatus.NEW,
+        created_by_id=actor.id,
+    )
+    session.add(claim)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="claim.create",
+        entity_type="claim",
+        entity_id=claim.id,
+        changes=snapshot(claim, CLAIM_FIELDS),
+        data={"origin": "manual"},
+    )
+    return claim

@@ -13,7 +13,7 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(Base):
-    """One change. ``body`` is the canonical JSON that was hashed; the other columns copy it for queries."""
+    """One change. ``body`` is the hashed canonical JSON; the other columns copy it for queries."""
 
     __tablename__ = "audit_events"
 

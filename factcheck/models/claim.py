@@ -81,7 +81,9 @@ class Claim(Base):
     verdicts: Mapped[list[Verdict]] = relationship(
         back_populates="claim", order_by="Verdict.id", foreign_keys="Verdict.claim_id"
     )
-    published_verdict: Mapped[Verdict | None] = relationship(foreign_keys=[published_verdict_id])
+    published_verdict: Mapped[Verdict | None] = relationship(
+        foreign_keys=[published_verdict_id], post_update=True
+    )
     notes: Mapped[list[Note]] = relationship(back_populates="claim", order_by="Note.id")
 
     __mapper_args__ = {"version_id_col": version}

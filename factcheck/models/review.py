@@ -52,9 +52,7 @@ class Source(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        sa.CheckConstraint(
-            "url LIKE 'http://%' OR url LIKE 'https://%'", name="url_http"
-        ),
+        sa.CheckConstraint("url LIKE 'http://%' OR url LIKE 'https://%'", name="url_http"),
         sa.CheckConstraint(
             "archive_url IS NULL OR archive_url LIKE 'http://%' OR archive_url LIKE 'https://%'",
             name="archive_url_http",
@@ -105,7 +103,7 @@ class Verdict(Base):
             name="approved_has_approver",
         ),
         sa.CheckConstraint(
-            "approved_by_id IS NULL OR approved_by_id <> proposed_by_id",
+            "approved_by_id IS NULL OR approved_by_id <> proposed_by_id OR corrects_id IS NOT NULL",
             name="two_person_rule",
         ),
         sa.CheckConstraint(

@@ -1,1 +1,1 @@
-"""Rating scales: the verdict labels an organisation publishes, with their values and definitions."""
+"""Rating scales: the verdict labels an organisation publishes, with values and definitions."""

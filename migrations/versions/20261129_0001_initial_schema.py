@@ -232,7 +232,7 @@ def upgrade():
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.CheckConstraint("state NOT IN ('approved', 'superseded') OR (approved_by_id IS NOT NULL AND approved_at IS NOT NULL)", name=op.f('ck_verdicts_approved_has_approver')),
     sa.CheckConstraint("state NOT IN ('proposed', 'approved', 'superseded') OR (proposed_by_id IS NOT NULL AND proposed_at IS NOT NULL AND rating_value_id IS NOT NULL AND length(summary) > 0)", name=op.f('ck_verdicts_proposed_is_complete')),
-    sa.CheckConstraint('approved_by_id IS NULL OR approved_by_id <> proposed_by_id', name=op.f('ck_verdicts_two_person_rule')),
+    sa.CheckConstraint('approved_by_id IS NULL OR approved_by_id <> proposed_by_id OR corrects_id IS NOT NULL', name=op.f('ck_verdicts_two_person_rule')),
     sa.CheckConstraint('corrects_id IS NULL OR (correction_note IS NOT NULL AND length(correction_note) > 0)', name=op.f('ck_verdicts_correction_has_note')),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_verdicts_approved_by_id_users')),
     sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], name=op.f('fk_verdicts_claim_id_claims')),

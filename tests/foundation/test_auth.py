@@ -64,8 +64,12 @@ def test_off_site_next_is_ignored(client, users):
         token = csrf_token(client, "/login")
         response = client.post(
             "/login",
-            data={"email": users["reviewer"].email, "password": PASSWORD, "next": target,
-                  "csrf_token": token},
+            data={
+                "email": users["reviewer"].email,
+                "password": PASSWORD,
+                "next": target,
+                "csrf_token": token,
+            },
         )
         assert response.status_code == 302
         assert response.headers["Location"] == "/"
@@ -76,8 +80,12 @@ def test_local_next_is_followed(client, users):
     token = csrf_token(client, "/login")
     response = client.post(
         "/login",
-        data={"email": users["reviewer"].email, "password": PASSWORD, "next": "/articles/7",
-              "csrf_token": token},
+        data={
+            "email": users["reviewer"].email,
+            "password": PASSWORD,
+            "next": "/articles/7",
+            "csrf_token": token,
+        },
     )
     assert response.headers["Location"] == "/articles/7"
 

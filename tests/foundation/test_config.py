@@ -33,7 +33,9 @@ def test_secret_key_from_the_instance_folder(clean_env):
 
 
 def test_environment_overrides_instance_config(clean_env, monkeypatch):
-    (clean_env / "config.py").write_text('ORG_NAME = "From instance"\nSECRET_KEY = "' + "i" * 40 + '"\n')
+    (clean_env / "config.py").write_text(
+        'ORG_NAME = "From instance"\nSECRET_KEY = "' + "i" * 40 + '"\n'
+    )
     app = create_app()
     assert app.config["ORG_NAME"] == "From instance"
     monkeypatch.setenv("FACTCHECK_ORG_NAME", "From env")

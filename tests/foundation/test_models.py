@@ -13,8 +13,9 @@ from factcheck.ratings.services import ensure_default_scales
 
 
 def _article() -> Article:
-    article = Article(title="T", language="en", body="Body text.", raw="Body text.",
-                      content_hash="a" * 64)
+    article = Article(
+        title="T", language="en", body="Body text.", raw="Body text.", content_hash="a" * 64
+    )
     db.session.add(article)
     db.session.flush()
     return article
@@ -50,9 +51,19 @@ def test_two_person_rule_is_a_database_constraint(ctx, users):
     db.session.flush()
     now = datetime.now(UTC)
     editor = users["editor"].id
-    db.session.add(Verdict(claim=claim, rating_value_id=scale.values[0].id, summary="S",
-                           state=VerdictState.APPROVED, proposed_by_id=editor, proposed_at=now,
-                           approved_by_id=editor, approved_at=now, created_by_id=editor))
+    db.session.add(
+        Verdict(
+            claim=claim,
+            rating_value_id=scale.values[0].id,
+            summary="S",
+            state=VerdictState.APPROVED,
+            proposed_by_id=editor,
+            proposed_at=now,
+            approved_by_id=editor,
+            approved_at=now,
+            created_by_id=editor,
+        )
+    )
     with pytest.raises(sa.exc.IntegrityError, match="two_person_rule"):
         db.session.flush()
     db.session.rollback()
@@ -69,7 +80,7 @@ def test_timestamps_are_utc_aware(ctx):
 
 def test_naive_datetimes_are_refused(ctx):
     article = _article()
-    article.created_at = datetime(2024, 1, 1)  # noqa: DTZ001 - the point of the test
+    article.created_at = datetime(2024, 1, 1)
     with pytest.raises(sa.exc.StatementError, match="naive datetime"):
         db.session.flush()
     db.session.rollback()

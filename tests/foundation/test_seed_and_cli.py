@@ -44,8 +44,10 @@ def test_parsing_the_seed_article():
         ("", "article is empty"),
         ("   \n\n \t ", "article is empty"),
         ("Title only\n\nLaisser un commentaire", "no body text"),
-        ("T\n\nHallo Welt, das ist ein deutscher Artikel über die Regierung und das Wetter.",
-         "not supported"),
+        (
+            "T\n\nHallo Welt, das ist ein deutscher Artikel über die Regierung und das Wetter.",
+            "not supported",
+        ),
         ("T\n\nBody\x00with NUL", "control characters"),
     ],
 )
@@ -101,8 +103,10 @@ def test_seed_with_missing_folder_fails_cleanly(app, runner, tmp_path):
 
 
 def test_users_create_reads_password_from_stdin(app, runner):
-    result = runner.invoke(args=["users", "create", "New.Person@Example.org", "--role", "editor"],
-                           input="a long enough passphrase\n")
+    result = runner.invoke(
+        args=["users", "create", "New.Person@Example.org", "--role", "editor"],
+        input="a long enough passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     listing = runner.invoke(args=["users", "list"])
     assert "new.person@example.org" in listing.output and "editor" in listing.output
@@ -111,11 +115,17 @@ def test_users_create_reads_password_from_stdin(app, runner):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["users", "create", "x@example.org", "--role", "boss"], "a long enough passphrase\n",
-         "unknown role 'boss'"),
+        (
+            ["users", "create", "x@example.org", "--role", "boss"],
+            "a long enough passphrase\n",
+            "unknown role 'boss'",
+        ),
         (["users", "create", "x@example.org", "--role", "reviewer"], "short\n", "too short"),
-        (["users", "create", "not-an-email", "--role", "reviewer"], "a long enough passphrase\n",
-         "email is not valid"),
+        (
+            ["users", "create", "not-an-email", "--role", "reviewer"],
+            "a long enough passphrase\n",
+            "email is not valid",
+        ),
     ],
 )
 def test_users_create_bad_input(app, runner, args, stdin, message):
@@ -137,13 +147,18 @@ def test_duplicate_email_is_refused(app, runner):
 
 def _console(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "factcheck"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 def test_console_script_reports_unreachable_database_without_traceback(tmp_path):
-    env = {**os.environ, "SECRET_KEY": "s" * 40, "FACTCHECK_INSTANCE_PATH": str(tmp_path),
-           "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "s" * 40,
+        "FACTCHECK_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
+    }
     result = _console("init", env=env)
     assert result.returncode != 0
     assert "database unreachable" in result.stderr

@@ -1,0 +1,65 @@
+"""Who may do what to a claim. Views, templates and services ask these same predicates."""
+
+from __future__ import annotations
+
+from factcheck.models import Claim, ClaimStatus, Role, User, Verdict, VerdictState
+
+
+def is_editor(user: User) -> bool:
+    return user.has_role(Role.EDITOR)
+
+
+def can_triage(user: User, claim: Claim) -> bool:
+    """Accept into the queue or dismiss a candidate (or reopen a dismissed one)."""
+    return is_editor(user) and claim.status in (ClaimStatus.NEW, ClaimStatus.DISMISSED)
+
+
+def can_take(user: User, claim: Claim) -> bool:
+    return claim.status is ClaimStatus.QUEUED and claim.assignee_id is None
+
+
+def can_assign(user: User, claim: Claim) -> bool:
+    return is_editor(user) and claim.status in (ClaimStatus.QUEUED, ClaimStatus.IN_REVIEW)
+
+
+def is_assignee(user: User, claim: Claim) -> bool:
+    return claim.assignee_id == user.id
+
+
+def can_hand_back(user: User, claim: Claim) -> bool:
+    return claim.status is ClaimStatus.IN_REVIEW and (is_assignee(user, claim) or is_editor(user))
+
+
+def can_edit(user: User, claim: Claim) -> bool:
+    """Change the claim's wording, claimant, sources and draft verdict."""
+    if claim.status in (ClaimStatus.IN_REVIEW,):
+        return is_assignee(user, claim) or is_editor(user)
+    if claim.status in (ClaimStatus.NEW, ClaimStatus.QUEUED):
+        return is_editor(user)
+    return False
+
+
+def can_propose(user: User, claim: Claim) -> bool:
+    return claim.status is ClaimStatus.IN_REVIEW and is_assignee(user, claim)
+
+
+def can_decide(user: User, claim: Claim) -> bool:
+    """Approve or send back a proposed verdict: an editor who did not propose it."""
+    if not is_editor(user) or claim.status is not ClaimStatus.AWAITING_APPROVAL:
+        return False
+    proposed = current_proposal(claim)
+    return proposed is not None and proposed.proposed_by_id != user.id
+
+
+def can_correct(user: User, claim: Claim) -> bool:
+    return is_editor(user) and claim.status is ClaimStatus.PUBLISHED
+
+
+def can_comment(user: User, claim: Claim) -> bool:
+    return True
+
+
+def current_proposal(claim: Claim) -> Verdict | None:
+    """The verdict awaiting approval, if any."""
+
+    return next((v for v in reversed(claim.verdicts) if v.state is VerdictState.PROPOSED), None)
