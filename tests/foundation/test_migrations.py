@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
+from factcheck.claims.queries import include_object
 from factcheck.extensions import db
 from tests import dbutil
 from tests.conftest import PG_SKIP_REASON, PG_URL, make_app
@@ -45,7 +46,10 @@ def test_models_match_upgrade_head(empty_db):
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_object": include_object}
+                ),
+                db.metadata,
             )
         db.engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"

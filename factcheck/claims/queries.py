@@ -1,0 +1,294 @@
+"""Reading the claim queue: filters, full-text search, keyset pagination and counts per status.
+
+Pagination is by keyset (a cursor holding the last row's sort values), never OFFSET, so page 2,000
+costs what page 1 costs. Every sort ends with the claim id, which makes the order total.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from factcheck.database import DBSession
+from factcheck.models import Article, Claim, ClaimStatus, User
+
+PAGE_SIZE = 50
+MAX_SEARCH_TERMS = 8
+
+# Objects made by migration 0003 that the models do not declare (see env.py's include_object).
+SEARCH_OBJECTS = frozenset(
+    {
+        "claims_fts",
+        "claims_fts_config",
+        "claims_fts_data",
+        "claims_fts_docsize",
+        "claims_fts_idx",
+        "ix_claims_search",
+    }
+)
+
+# The exact expression of PostgreSQL's ix_claims_search, so that the planner uses the index.
+PG_SEARCH_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, regexp_replace("
+    "coalesce(claims.text, '') || ' ' || coalesce(claims.claimant_name, ''), "
+    "'[^[:alnum:]]+', ' ', 'g'))"
+)
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic filter: leave the search index of migration 0003 out of model comparison."""
+    return not (reflected and compare_to is None and name in SEARCH_OBJECTS)
+
+
+# --- sorting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: Any
+    descending: bool
+    nullable: bool = False
+
+
+SORTS: dict[str, tuple[str, tuple[SortKey, ...]]] = {
+    # The order "take next" uses: priority, then score, then oldest first.
+    "priority": (
+        "Priority",
+        (
+            SortKey(Claim.priority, True),
+            SortKey(Claim.score, True, nullable=True),
+            SortKey(Claim.created_at, False),
+            SortKey(Claim.id, False),
+        ),
+    ),
+    "score": (
+        "Score",
+        (SortKey(Claim.score, True, nullable=True), SortKey(Claim.id, False)),
+    ),
+    "oldest": ("Oldest first", (SortKey(Claim.created_at, False), SortKey(Claim.id, False))),
+    "newest": ("Newest first", (SortKey(Claim.created_at, True), SortKey(Claim.id, True))),
+}
+DEFAULT_SORT = "priority"
+
+
+def _order_by(keys: Sequence[SortKey]) -> list[Any]:
+    out = []
+    for key in keys:
+        expr = key.column.desc() if key.descending else key.column.asc()
+        if key.nullable:
+            expr = expr.nulls_last()  # unscored claims last, on both databases
+        out.append(expr)
+    return out
+
+
+def _after(key: SortKey, value: Any) -> Any:
+    """Rows strictly after ``value`` in this key's order (NULLs sort last)."""
+    if value is None:
+        return sa.false()
+    strictly = key.column < value if key.descending else key.column > value
+    return sa.or_(strictly, key.column.is_(None)) if key.nullable else strictly
+
+
+def _equal(key: SortKey, value: Any) -> Any:
+    return key.column.is_(None) if value is None else key.column == value
+
+
+def keyset_after(keys: Sequence[SortKey], values: Sequence[Any]) -> Any:
+    """The rows that come after the row whose sort values are ``values``."""
+    clauses = []
+    for i, key in enumerate(keys):
+        prefix = [_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)]
+        clauses.append(sa.and_(*prefix, _after(key, values[i])))
+    return sa.or_(*clauses)
+
+
+def encode_cursor(sort: str, claim: Claim) -> str:
+    values = [_plain(getattr(claim, k.column.key)) for k in SORTS[sort][1]]
+    raw = json.dumps([sort, values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(sort: str, cursor: str | None) -> list[Any] | None:
+    """The sort values in ``cursor``, or ``None`` when it is absent or not for this sort."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, values = json.loads(raw)
+        keys = SORTS[sort][1]
+        if cursor_sort != sort or len(values) != len(keys):
+            return None
+        return [_typed(k, v) for k, v in zip(keys, values, strict=True)]
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _typed(key: SortKey, value: Any) -> Any:
+    if value is None:
+        if not key.nullable:
+            raise ValueError("null in a non-null sort key")
+        return None
+    if key.column.key == "created_at":
+        return datetime.fromisoformat(value)
+    if key.column.key == "score":
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("bad cursor value")
+    return value
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The words of a search box: runs of letters and digits, lower-cased, at most eight."""
+    return re.findall(r"[^\W_]+", (query or "").lower())[:MAX_SEARCH_TERMS]
+
+
+def search_condition(session: DBSession, terms: Sequence[str]) -> Any:
+    """Claims whose text or claimant contains every term (each as a word prefix)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        match = " AND ".join(f'"{t}"*' for t in terms)
+        ids: sa.Select[Any] = (
+            sa.select(sa.literal_column("rowid"))
+            .select_from(sa.table("claims_fts"))
+            .where(sa.literal_column("claims_fts").op("MATCH")(match))
+        )
+        return Claim.id.in_(ids)
+    if dialect == "postgresql":
+        tsquery = " & ".join(f"{t}:*" for t in terms)
+        return sa.literal_column(PG_SEARCH_DOCUMENT).op("@@")(
+            sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery)
+        )
+    # Any other database: a plain, unindexed substring match.
+    return sa.and_(
+        *(
+            sa.or_(
+                sa.func.lower(Claim.text).contains(t),
+                sa.func.lower(sa.func.coalesce(Claim.claimant_name, "")).contains(t),
+            )
+            for t in terms
+        )
+    )
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilters:
+    status: ClaimStatus | None = None
+    assignee: str = "anyone"  # "me", "unassigned" or "anyone"
+    language: str | None = None
+    article_id: int | None = None
+    min_score: float | None = None
+    q: str | None = None
+    sort: str = DEFAULT_SORT
+
+
+@dataclass
+class QueuePage:
+    claims: list[Claim]
+    next_cursor: str | None
+    counts: dict[ClaimStatus, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _conditions(session: DBSession, filters: QueueFilters, user: User) -> list[Any]:
+    conds: list[Any] = []
+    if filters.assignee == "me":
+        conds.append(Claim.assignee_id == user.id)
+    elif filters.assignee == "unassigned":
+        conds.append(Claim.assignee_id.is_(None))
+    if filters.language:
+        conds.append(Claim.language == filters.language)
+    if filters.article_id is not None:
+        conds.append(Claim.article_id == filters.article_id)
+    if filters.min_score is not None:
+        conds.append(Claim.score >= filters.min_score)
+    terms = search_terms(filters.q)
+    if terms:
+        conds.append(search_condition(session, terms))
+    return conds
+
+
+def queue_page(
+    session: DBSession,
+    filters: QueueFilters,
+    user: User,
+    *,
+    cursor: str | None = None,
+    page_size: int = PAGE_SIZE,
+    with_counts: bool = True,
+) -> QueuePage:
+    """One page of the queue after ``cursor``, with the counts per status for the same filters."""
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    keys = SORTS[sort][1]
+    conds = _conditions(session, filters, user)
+    stmt = (
+        sa.select(Claim)
+        .outerjoin(Claim.article)
+        .outerjoin(Claim.assignee)
+        .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
+        .where(*conds)
+        .order_by(*_order_by(keys))
+        .limit(page_size + 1)
+    )
+    if filters.status is not None:
+        stmt = stmt.where(Claim.status == filters.status)
+    after = decode_cursor(sort, cursor)
+    if after is not None:
+        stmt = stmt.where(keyset_after(keys, after))
+    claims = list(session.scalars(stmt))
+    next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
+    page = QueuePage(claims=claims[:page_size], next_cursor=next_cursor)
+    if with_counts:
+        page.counts = status_counts(session, conds)
+    return page
+
+
+def status_counts(session: DBSession, conds: Sequence[Any] = ()) -> dict[ClaimStatus, int]:
+    rows = session.execute(
+        sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
+    ).all()
+    counts = dict.fromkeys(ClaimStatus, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def article_choices(session: DBSession, limit: int = 200) -> list[tuple[int, str]]:
+    """The most recent articles, for the queue's article filter."""
+    rows = session.execute(
+        sa.select(Article.id, Article.title).order_by(Article.created_at.desc()).limit(limit)
+    ).all()
+    return [(article_id, title) for article_id, title in rows]
+
+
+def language_choices(session: DBSession) -> list[str]:
+    """The languages articles are written in (few rows: read from articles, not claims)."""
+    return sorted(session.scalars(sa.select(Article.language).distinct()))
+
+
+def assignable_users(session: DBSession) -> list[User]:
+    """Active users a claim can be assigned to."""
+    return list(
+        session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
+    )
