@@ -37,6 +37,7 @@ class Defaults:
     CORRECTIONS_POLICY_URL: str | None = None
     SEEDS_DIR: str | None = None  # defaults to seeds/ in the project
     PAGE_SIZE = 50
+    FETCH_ALLOW_PRIVATE = False  # let URL ingestion reach loopback and private addresses
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:

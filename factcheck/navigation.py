@@ -27,5 +27,10 @@ def nav_items() -> list[tuple[str, str]]:
     ]
 
 
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["has_endpoint"] = has_endpoint

@@ -18,9 +18,9 @@ from factcheck.ratings.services import ensure_default_scales
 
 SEED_ACTOR = "seed"
 DEMO_USERS = (
-    ("admin@factcheck.test", "Ada Admin", Role.ADMIN),
-    ("editor@factcheck.test", "Eddie Editor", Role.EDITOR),
-    ("reviewer@factcheck.test", "Rita Reviewer", Role.REVIEWER),
+    ("admin@newsroom.example.org", "Ada Admin", Role.ADMIN),
+    ("editor@newsroom.example.org", "Eddie Editor", Role.EDITOR),
+    ("reviewer@newsroom.example.org", "Rita Reviewer", Role.REVIEWER),
 )
 
 

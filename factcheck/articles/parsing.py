@@ -99,8 +99,7 @@ def decode_text(data: bytes, *, name: str = "the file") -> str:
         ) from None
 
 
-def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
-    """Split ``raw`` plain text into its parts; refuse empty or oversized articles."""
+def _check_raw(raw: str) -> None:
     if len(raw) > MAX_ARTICLE_CHARS:
         raise ValidationError(
             f"article is too long ({len(raw):,} characters; the limit is {MAX_ARTICLE_CHARS:,})",
@@ -108,13 +107,23 @@ def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
         )
     if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in raw):
         raise ValidationError("article contains control characters (binary data?)", field="text")
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_blocks(text: str) -> list[str]:
+    """Blank-line separated blocks of ``text``, NFC-normalised, with page furniture removed."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     blocks = [
         "\n".join(line.rstrip() for line in b.split("\n") if not is_furniture(line)).strip()
         for b in blocks
     ]
-    blocks = [b for b in blocks if b]
+    return [b for b in blocks if b]
+
+
+def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
+    """Split ``raw`` plain text into title, byline, headline and body; refuse unusable articles."""
+    _check_raw(raw)
+    blocks = clean_blocks(raw)
     if not blocks:
         raise ValidationError("article is empty", field="text")
     if len(blocks) == 1 and _looks_like_headline(blocks[0]) and not _ends_sentence(blocks[0]):
@@ -123,6 +132,32 @@ def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
     title = blocks.pop(0) if len(blocks) > 1 and "\n" not in blocks[0] else blocks[0][:200]
     byline = blocks.pop(0) if len(blocks) > 1 and _looks_like_byline(blocks[0]) else None
     headline = blocks.pop(0) if len(blocks) > 1 and _looks_like_headline(blocks[0]) else None
+    return _finish(title, byline, headline, blocks, raw, language)
+
+
+def parse_parts(
+    *, title: str | None, byline: str | None, body: str, raw: str, language: str | None = None
+) -> ParsedArticle:
+    """Build an article whose title and byline are already known (HTML metadata, a form)."""
+    _check_raw(raw)
+    blocks = clean_blocks(body)
+    if not blocks:
+        raise ValidationError("article is empty", field="text")
+    if not title:
+        title = blocks.pop(0) if len(blocks) > 1 else blocks[0][:200]
+    elif len(blocks) > 1 and blocks[0].strip() == title.strip():
+        blocks.pop(0)  # pages repeat their title as the first heading
+    return _finish(title.strip(), (byline or "").strip() or None, None, blocks, raw, language)
+
+
+def _finish(
+    title: str,
+    byline: str | None,
+    headline: str | None,
+    blocks: list[str],
+    raw: str,
+    language: str | None,
+) -> ParsedArticle:
     body = "\n\n".join(blocks)
     if not body.strip():
         raise ValidationError("article has a title but no body text", field="text")
@@ -134,5 +169,10 @@ def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
             field="language",
         )
     return ParsedArticle(
-        title=title[:500], byline=byline, headline=headline, body=body, language=lang, raw=raw
+        title=title[:500],
+        byline=byline[:300] if byline else None,
+        headline=headline,
+        body=body,
+        language=lang,
+        raw=raw,
     )

@@ -1,14 +1,23 @@
-"""Article list and article page."""
+"""Article list, adding an article, and the article page with its extracted claims."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from factcheck.articles.display import paragraph_segments
-from factcheck.articles.services import list_articles
+from factcheck.articles.forms import ActionForm, AddArticleForm, DismissForm, ManualClaimForm
+from factcheck.articles.parsing import ParsedArticle, parse_article
+from factcheck.articles.reading import fetch_url, read_document
+from factcheck.articles.services import ingest_article, list_articles
+from factcheck.claims import policy, workflow
+from factcheck.claims.services import add_manual_claim
+from factcheck.domain import DomainError
 from factcheck.extensions import db
-from factcheck.models import Article
+from factcheck.models import Article, Claim
 
 bp = Blueprint("articles", __name__)
 
@@ -18,11 +27,149 @@ def index() -> ResponseReturnValue:
     return render_template("articles/index.html", rows=list_articles(db.session))
 
 
+@bp.route("/articles/new", methods=["GET", "POST"])
+def new() -> ResponseReturnValue:
+    form = AddArticleForm()
+    if not form.validate_on_submit():
+        return render_template("articles/new.html", form=form), 422 if form.errors else 200
+    try:
+        parsed, url = _read_submission(form)
+        result = ingest_article(
+            db.session,
+            parsed,
+            actor=current_user,
+            url=url,
+            publisher=(form.publisher.data or "").strip() or None,
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _field_error(form, exc)
+        return render_template("articles/new.html", form=form), 422
+    if result.created:
+        flash(f"Article added; {len(result.claims)} check-worthy claims found.", "success")
+    else:
+        flash("This article is already on the desk; nothing was added.", "info")
+    return redirect(url_for("articles.show", article_id=result.article.id))
+
+
+def _read_submission(form: AddArticleForm) -> tuple[ParsedArticle, str | None]:
+    language = None if form.language.data == "auto" else form.language.data
+    upload = form.file.data
+    given = [
+        bool((form.text.data or "").strip()),
+        bool((form.url.data or "").strip()),
+        bool(upload and upload.filename),
+    ]
+    if sum(given) != 1:
+        raise DomainError(
+            "give exactly one of: pasted text, a web address, or a file", field="text"
+        )
+    if given[0]:
+        return parse_article(form.text.data or "", language=language), None
+    if given[1]:
+        url = (form.url.data or "").strip()
+        allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
+        return fetch_url(url, allow_private=allow, language=language), url
+    data = upload.read()
+    return read_document(data, upload.filename, language=language), None
+
+
+def _field_error(form: Any, exc: DomainError) -> None:
+    field = getattr(form, exc.field or "", None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*list(field.errors), exc.message]
+    else:
+        flash(exc.message, "error")
+
+
 @bp.get("/articles/<int:article_id>")
 def show(article_id: int) -> ResponseReturnValue:
-    article = db.session.get(Article, article_id) or abort(404)
+    return _render_article(_article(article_id))
+
+
+def _article(article_id: int) -> Article:
+    return db.session.get(Article, article_id) or abort(404)
+
+
+def _render_article(article: Article, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    from factcheck.audit.history import history_for
+
     return render_template(
         "articles/show.html",
         article=article,
         paragraphs=paragraph_segments(article.body, article.claims),
+        claim_form=forms.get("claim_form") or ManualClaimForm(),
+        dismiss_form=DismissForm(),
+        action_form=ActionForm(),
+        can_triage=lambda claim: policy.can_triage(current_user, claim),
+        timeline=history_for("article", article.id),
+    ), status
+
+
+@bp.post("/articles/<int:article_id>/claims")
+def add_claim(article_id: int) -> ResponseReturnValue:
+    article = _article(article_id)
+    form = ManualClaimForm()
+    if form.validate_on_submit():
+        try:
+            claim = add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.text.errors = [exc.message]
+        else:
+            flash(f"Claim #{claim.id} added.", "success")
+            return redirect(
+                url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}")
+            )
+    return _render_article(article, 422, claim_form=form)
+
+
+def _claim_of(article: Article, claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None or claim.article_id != article.id:
+        abort(404)
+    return claim
+
+
+@bp.post("/articles/<int:article_id>/claims/<int:claim_id>/accept")
+def accept(article_id: int, claim_id: int) -> ResponseReturnValue:
+    article = _article(article_id)
+    claim = _claim_of(article, claim_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _apply(
+        article,
+        claim,
+        lambda: workflow.accept(db.session, claim, actor=current_user),
+        f"Claim #{claim.id} accepted into the queue.",
     )
+
+
+@bp.post("/articles/<int:article_id>/claims/<int:claim_id>/dismiss")
+def dismiss(article_id: int, claim_id: int) -> ResponseReturnValue:
+    article = _article(article_id)
+    claim = _claim_of(article, claim_id)
+    form = DismissForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _apply(
+        article,
+        claim,
+        lambda: workflow.dismiss(db.session, claim, form.reason.data or "", actor=current_user),
+        f"Claim #{claim.id} dismissed.",
+    )
+
+
+def _apply(article: Article, claim: Claim, action: Any, done: str) -> ResponseReturnValue:
+    try:
+        action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        status = {"forbidden": 403, "conflict": 409, "not_found": 404}.get(exc.code, 422)
+        flash(exc.message, "error")
+        return _render_article(article, status)
+    flash(done, "success")
+    return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))

@@ -1,0 +1,101 @@
+"""``factcheck extract``: print the check-worthy sentences of an article, without the database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from factcheck.articles.parsing import decode_text, detect_language
+from factcheck.articles.reading import MAX_DOCUMENT_BYTES, read_document
+from factcheck.domain import ValidationError
+from factcheck.extraction import Candidate, ExtractionError, extract, score_lines
+
+
+def _read(path: Path) -> bytes:
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+    else:
+        if not path.is_file():
+            raise click.ClickException(f"{path}: no such file")
+        data = path.read_bytes()
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise click.ClickException(f"{path} is larger than {MAX_DOCUMENT_BYTES:,} bytes")
+    return data
+
+
+def _table(candidates: list[Candidate]) -> str:
+    width = max(60, shutil.get_terminal_size((100, 20)).columns)
+    text_width = width - 34
+    lines = [f"{'score':>5}  {'?':1}  {'claimant':<22}  text", "-" * width]
+    for c in candidates:
+        claimant = (c.claimant.name if c.claimant else "—")[:22]
+        wrapped = textwrap.wrap(c.text, text_width) or [""]
+        mark = "✓" if c.checkworthy else " "
+        lines.append(f"{c.score:5.2f}  {mark}  {claimant:<22}  {wrapped[0]}")
+        lines.extend(f"{'':33}{more}" for more in wrapped[1:])
+        if c.quantities:
+            quantities = ", ".join(q.text for q in c.quantities)
+            lines.append(f"{'':33}quantities: {quantities}")
+    return "\n".join(lines)
+
+
+@click.command("extract")
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["auto", "fr", "en"]),
+    default="auto",
+    show_default=True,
+    help="Language of the text.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Print every sentence with its score.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="JSON Lines, or a table for reading on a terminal.",
+)
+@click.option(
+    "--lines",
+    "by_line",
+    is_flag=True,
+    help="Score each input line as one sentence, in order (for labelled sets).",
+)
+def extract_command(file: Path, language: str, show_all: bool, fmt: str, by_line: bool) -> None:
+    """Find the check-worthy claims in FILE (.txt, .md or .html; - for stdin)."""
+    data = _read(file)
+    lang = None if language == "auto" else language
+    try:
+        if by_line:
+            lines = decode_text(data, name=str(file)).splitlines()
+            if not any(line.strip() for line in lines):
+                raise ValidationError(f"{file} is empty")
+            scored = score_lines(lines, lang or detect_language("\n".join(lines)))
+            for cand in scored:
+                click.echo(
+                    json.dumps({"checkworthy": cand.checkworthy, "score": round(cand.score, 4)})
+                )
+            return
+        article = read_document(data, file.name if str(file) != "-" else "stdin.txt", language=lang)
+        candidates = extract(article.body, article.language)
+    except (ValidationError, ExtractionError) as exc:
+        raise click.ClickException(str(getattr(exc, "message", exc))) from None
+    chosen = sorted(
+        (c for c in candidates if show_all or c.checkworthy), key=lambda c: c.score, reverse=True
+    )
+    if fmt == "table":
+        click.echo(_table(chosen))
+        return
+    for cand in chosen:
+        click.echo(json.dumps(cand.to_dict(), ensure_ascii=False))
+
+
+commands: list[click.Command] = [extract_command]

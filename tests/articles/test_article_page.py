@@ -1,0 +1,96 @@
+"""The article page: highlighted claims, accept / dismiss for editors, claims added by hand."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, Claim, ClaimStatus
+from tests.factories import make_article, make_claim
+from tests.helpers import submit
+
+
+def _setup(app):
+    with app.app_context():
+        article = make_article()
+        claim = make_claim(article)
+        db.session.commit()
+        return article.id, claim.id
+
+
+def test_editor_accepts_and_dismisses_from_the_article_page(app, editor_client, users):
+    article_id, claim_id = _setup(app)
+    page = f"/articles/{article_id}"
+    html = editor_client.get(page).get_data(as_text=True)
+    assert "Accept into queue" in html and f'id="claim-{claim_id}"' in html
+    response = submit(editor_client, page, {}, action=f"{page}/claims/{claim_id}/accept")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Claim, claim_id).status is ClaimStatus.QUEUED
+    # A second accept is a move outside the workflow: refused, nothing changes.
+    response = submit(editor_client, page, {}, action=f"{page}/claims/{claim_id}/accept")
+    assert response.status_code == 403
+
+
+def test_dismiss_needs_a_reason(app, editor_client):
+    article_id, claim_id = _setup(app)
+    page = f"/articles/{article_id}"
+    response = submit(
+        editor_client, page, {"reason": " "}, action=f"{page}/claims/{claim_id}/dismiss"
+    )
+    assert response.status_code == 422
+    assert "reason is required" in response.get_data(as_text=True)
+    response = submit(
+        editor_client,
+        page,
+        {"reason": "Opinion, not a fact"},
+        action=f"{page}/claims/{claim_id}/dismiss",
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        assert (
+            claim.status is ClaimStatus.DISMISSED and claim.dismiss_reason == "Opinion, not a fact"
+        )
+
+
+def test_reviewer_sees_no_triage_buttons_and_is_refused(app, reviewer_client):
+    article_id, claim_id = _setup(app)
+    page = f"/articles/{article_id}"
+    assert "Accept into queue" not in reviewer_client.get(page).get_data(as_text=True)
+    with app.app_context():
+        events = db.session.scalar(sa.select(sa.func.count(AuditEvent.seq)))
+    response = submit(reviewer_client, page, {}, action=f"{page}/claims/{claim_id}/accept")
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Claim, claim_id).status is ClaimStatus.NEW
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.seq))) == events
+
+
+def test_any_user_adds_a_claim_by_pasting_a_passage(app, reviewer_client):
+    article_id, _ = _setup(app)
+    page = f"/articles/{article_id}"
+    passage = "Un rapport montre que 23 des 32 membres dépensent 2 % du PIB."
+    response = submit(reviewer_client, page, {"text": passage}, action=f"{page}/claims")
+    assert response.status_code == 302
+    with app.app_context():
+        claim = db.session.scalar(sa.select(Claim).where(Claim.text == passage))
+        assert claim.article.body[claim.start_offset : claim.end_offset] == passage
+        assert claim.status is ClaimStatus.NEW
+    response = submit(
+        reviewer_client, page, {"text": "Pas dans l'article."}, action=f"{page}/claims"
+    )
+    assert response.status_code == 422
+    assert "does not appear in the article" in response.get_data(as_text=True)
+
+
+def test_unknown_claim_or_article_is_404(app, editor_client):
+    article_id, _claim_id = _setup(app)
+    assert editor_client.get("/articles/999").status_code == 404
+    response = submit(
+        editor_client,
+        f"/articles/{article_id}",
+        {},
+        action=f"/articles/{article_id}/claims/999/accept",
+    )
+    assert response.status_code == 404

@@ -1,0 +1,178 @@
+"""Adding articles: pasted text, files, web pages served locally, the CLI; and bad input."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sqlalchemy as sa
+
+from factcheck.extensions import db
+from factcheck.models import Article, AuditEvent, Claim
+from tests.conftest import REPO, make_app
+from tests.helpers import csrf_token
+
+SEED = (REPO / "seeds" / "000_8d320c1e2e7514cc.txt").read_text(encoding="utf-8")
+PARAGRAPHS = SEED.split("\n\n")[3:-2]
+PAGE = (
+    "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
+    "<title>Message de Rutte à Trump</title><meta name='author' content='Milos Schmidt'></head>"
+    "<body><nav><a href='/'>Accueil</a> <a href='/monde'>Monde</a></nav><article>"
+    "<h1>Message de Rutte à Trump</h1>"
+    + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    + "</article><aside><h3>Laisser un commentaire</h3><form>vingt + dix =</form></aside>"
+    "<footer>© Journal 2024</footer></body></html>"
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes = {
+        "/article.html": ("text/html; charset=utf-8", PAGE.encode()),
+        "/report.pdf": ("application/pdf", b"%PDF-1.4 not html"),
+        "/empty.html": ("text/html", b"<html><body><nav>menu</nav></body></html>"),
+    }
+
+    def do_GET(self) -> None:
+        if self.path not in self.routes:
+            self.send_error(404)
+            return
+        content_type, body = self.routes[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _counts():
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Article, Claim, AuditEvent)
+    )
+
+
+def _post_new(client, **data):
+    token = csrf_token(client, "/articles/new")
+    return client.post(
+        "/articles/new",
+        data={"language": "auto", **data, "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+
+
+def test_paste_an_article(app, editor_client):
+    response = _post_new(editor_client, text=SEED)
+    assert response.status_code == 302
+    page = editor_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "NATO Secretary General Mark Rutte hopes to work well with Donald Trump." in page
+    assert "Milos Schmidt" in page
+    with app.app_context():
+        article = db.session.scalar(sa.select(Article))
+        assert article.language == "fr"
+        assert "Laisser un commentaire" not in article.body
+        claims = db.session.scalars(sa.select(Claim)).all()
+        assert claims, "the seed article has check-worthy claims"
+        for claim in claims:
+            assert article.body[claim.start_offset : claim.end_offset] == claim.text
+            assert f'id="claim-{claim.id}"' in page
+    again = _post_new(editor_client, text=SEED)
+    assert again.status_code == 302
+    assert "already on the desk" in editor_client.get(again.headers["Location"]).get_data(
+        as_text=True
+    )
+
+
+def test_upload_markdown_and_html_files(app, editor_client):
+    md = "# Un titre\n\nLe Pentagone **estime** que 10 000 soldats ont été envoyés en Russie.\n"
+    response = _post_new(editor_client, file=(io.BytesIO(md.encode()), "note.md"))
+    assert response.status_code == 302
+    response = _post_new(editor_client, file=(io.BytesIO(PAGE.encode()), "page.html"))
+    assert response.status_code == 302
+    with app.app_context():
+        titles = set(db.session.scalars(sa.select(Article.title)))
+        assert titles == {"Un titre", "Message de Rutte à Trump"}
+        html_article = db.session.scalar(sa.select(Article).where(Article.title.like("Message%")))
+        assert html_article.byline == "Milos Schmidt"
+        assert "Accueil" not in html_article.body and "vingt + dix" not in html_article.body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": "   "}, "give exactly one of"),
+        ({"text": SEED, "url": "https://example.org/"}, "give exactly one of"),
+        ({"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "image.txt")}, "is binary"),
+        ({"file": (io.BytesIO("é".encode("latin-1") * 20), "latin.txt")}, "not UTF-8"),
+        ({"file": (io.BytesIO(b"x"), "sheet.xlsx")}, "unsupported file type"),
+        ({"url": "javascript:alert(1)"}, "must be an http:// or https:// address"),
+        ({"url": "http://127.0.0.1:9/x"}, "private or local address"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_stored(app, editor_client, data, message):
+    with app.app_context():
+        before = _counts()
+    response = _post_new(editor_client, **data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert _counts() == before
+
+
+def test_web_page_served_locally_is_read(backend, site, users):
+    from tests.helpers import login
+
+    app = make_app(backend, FETCH_ALLOW_PRIVATE=True)
+    client = app.test_client()
+    login(client, users["editor"].email)
+    response = _post_new(client, url=f"{site}/article.html")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        article = db.session.scalar(sa.select(Article))
+        assert article.url == f"{site}/article.html"
+        assert article.title == "Message de Rutte à Trump"
+        assert article.body.startswith("Le secrétaire général de l’OTAN")
+        assert "Accueil" not in article.body and "vingt + dix" not in article.body
+    for path, message in (
+        ("/report.pdf", "is not a web page"),
+        ("/missing.html", "HTTP 404"),
+        ("/empty.html", "no article text"),
+    ):
+        response = _post_new(client, url=site + path)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    response = _post_new(client, url="http://127.0.0.1:9/closed")
+    assert "could not reach" in response.get_data(as_text=True)
+
+
+def test_ingest_command(app, runner, tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(SEED, encoding="utf-8")
+    first = runner.invoke(args=["ingest", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "stored: NATO Secretary General" in first.output
+    second = runner.invoke(args=["ingest", "-"], input=SEED)
+    assert second.exit_code == 0 and "already stored" in second.output
+    for args, message in (
+        (["ingest", str(tmp_path / "nope.txt")], "no such file"),
+        (["ingest", "-"], "article is empty"),
+    ):
+        result = runner.invoke(args=args, input="")
+        assert result.exit_code == 1 and message in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 1
