@@ -1,5 +1,104 @@
-"""Blueprint of this stage."""
+"""Public fact-check pages, their index, and the ClaimReview feed (no sign-in needed)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from werkzeug.http import is_resource_modified
+
+from factcheck.auth import public
+from factcheck.extensions import db
+from factcheck.publishing import services
+from factcheck.publishing.jsonld.build import iter_feed, script_tag
+from factcheck.review.services import corrections
 
 bp = Blueprint("publishing", __name__)
+
+FEED_MEDIA_TYPE = "application/ld+json; charset=utf-8"
+FEED_MAX_AGE = 300  # seconds a cache may reuse the feed without asking again
+
+
+@bp.get("/fact-checks")
+@public
+def index() -> ResponseReturnValue:
+    page = request.args.get("page", 1, type=int)
+    listing = services.published_page(
+        db.session, page=page, per_page=int(current_app.config["PAGE_SIZE"])
+    )
+    if listing is None:
+        abort(404)
+    return render_template("publishing/index.html", listing=listing)
+
+
+@bp.get("/fact-checks/<slug>")
+@public
+def fact_check(slug: str) -> ResponseReturnValue:
+    claim = services.get_published(db.session, slug) or abort(404)
+    org = services.organisation(current_app.config)
+    try:
+        # script_tag escapes <, > and & inside the JSON, so the element is inert markup.
+        jsonld = Markup(script_tag(services.claim_review(db.session, claim, org)))  # noqa: S704
+    except ValueError:
+        # The page stays readable; the log says why its ClaimReview could not be built.
+        current_app.logger.exception("no ClaimReview for claim #%s", claim.id)
+        jsonld = None
+    verdict = claim.published_verdict
+    return render_template(
+        "publishing/fact_check.html",
+        claim=claim,
+        verdict=verdict,
+        rating=verdict.rating if verdict else None,
+        corrections=list(reversed(corrections(claim))),
+        jsonld=jsonld,
+        org=org,
+        canonical_url=org.absolute_url(services.public_path(claim.slug or slug)),
+    )
+
+
+@bp.get("/claimreview.json")
+@public
+def feed() -> ResponseReturnValue:
+    since_text = request.args.get("since")
+    since = None
+    if since_text is not None:
+        try:
+            since = services.parse_day(since_text.strip())
+        except ValueError as exc:
+            response = jsonify(error="bad_request", message=f"since: {exc}", field="since")
+            response.status_code = 400
+            return response
+    org = services.organisation(current_app.config)
+    state = services.feed_state(db.session, since=since)
+    etag = state.etag(
+        org.name,
+        org.url,
+        org.publishing_principles or "",
+        org.corrections_policy or "",
+        since.isoformat() if since else "",
+    )
+    headers = {"Cache-Control": f"public, max-age={FEED_MAX_AGE}"}
+    if state.last_modified is not None:
+        headers["Last-Modified"] = state.http_date() or ""
+    if not is_resource_modified(request.environ, etag=etag, last_modified=state.last_modified):
+        response = Response(status=304, headers=headers)
+        response.set_etag(etag)
+        return response
+    # iter_feed is the pull-style core of write_feed (same document, same escaping): a
+    # streamed response needs chunks to yield, not a file to write to.
+    chunks = iter_feed(services.iter_claim_reviews(db.session, org, since=since), org)
+    response = Response(
+        stream_with_context(chunks), mimetype="application/ld+json", headers=headers
+    )
+    response.content_type = FEED_MEDIA_TYPE
+    response.set_etag(etag)
+    return response

@@ -1,0 +1,305 @@
+"""Published fact-checks as ClaimReview: the one place that maps the models to JSON-LD data.
+
+Pages, the feed and the export all read published claims through :func:`published_select` and
+turn each row into a :class:`ReviewData` with :func:`review_data`, so what a page embeds and
+what the feed lists can never drift apart. Nothing here returns HTTP responses or commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+
+from factcheck.audit.log import record
+from factcheck.database import DBSession
+from factcheck.models import Claim, ClaimStatus, RatingValue, Verdict
+from factcheck.publishing.jsonld.build import (
+    FeedFormat,
+    Organisation,
+    ReviewData,
+    SupportsWriteStr,
+    build_claim_review,
+    write_feed,
+)
+
+log = logging.getLogger(__name__)
+
+PUBLIC_PATH = "fact-checks/"  # public pages live at ORG_URL + fact-checks/<slug>
+FEED_BATCH = 500  # rows fetched per round trip while streaming
+
+
+def organisation(config: Mapping[str, Any]) -> Organisation:
+    """The fact-checking organisation, from the ORG_* and *_URL settings."""
+    url = str(config["ORG_URL"])
+    return Organisation(
+        name=str(config["ORG_NAME"]),
+        url=url if url.endswith("/") else url + "/",
+        publishing_principles=config.get("METHODOLOGY_URL") or None,
+        corrections_policy=config.get("CORRECTIONS_POLICY_URL") or None,
+    )
+
+
+def public_path(slug: str) -> str:
+    """The public page of a fact-check, relative to ORG_URL."""
+    return PUBLIC_PATH + quote(slug, safe="")
+
+
+# --- reading published claims ------------------------------------------------------------------
+
+_scale_bounds = (
+    sa.select(
+        RatingValue.scale_id.label("scale_id"),
+        sa.func.min(RatingValue.value).label("worst"),
+        sa.func.max(RatingValue.value).label("best"),
+    )
+    .group_by(RatingValue.scale_id)
+    .subquery("scale_bounds")
+)
+
+
+def published_select() -> sa.Select[Any]:
+    """Every column a ClaimReview needs, one row per published claim, newest first."""
+    return (
+        sa.select(
+            Claim.id,
+            Claim.slug,
+            Claim.claim_reviewed,
+            Claim.language,
+            Claim.published_at,
+            Claim.claimant_name,
+            Claim.claimant_type,
+            Claim.claimant_same_as,
+            Claim.claim_date,
+            Claim.appearance_url,
+            Claim.appearance_headline,
+            Verdict.summary,
+            Verdict.approved_at,
+            Verdict.corrects_id,
+            RatingValue.label.label("rating_label"),
+            RatingValue.value.label("rating_value"),
+            RatingValue.definition.label("rating_definition"),
+            _scale_bounds.c.best,
+            _scale_bounds.c.worst,
+        )
+        .join(Verdict, Verdict.id == Claim.published_verdict_id)
+        .join(RatingValue, RatingValue.id == Verdict.rating_value_id)
+        .join(_scale_bounds, _scale_bounds.c.scale_id == RatingValue.scale_id)
+        .where(Claim.status == ClaimStatus.PUBLISHED, Claim.slug.is_not(None))
+        .order_by(Claim.published_at.desc(), Claim.id.desc())
+    )
+
+
+def review_data(row: Any) -> ReviewData:
+    """Map one :func:`published_select` row to the builder's ReviewData (raises ValueError).
+
+    ``dateModified`` is the approval time of the latest correction: the published verdict is
+    always the newest one, so it is that verdict's ``approved_at`` when it corrects another.
+    """
+    modified = row.approved_at if row.corrects_id is not None else None
+    claimant = row.claimant_name or None
+    return ReviewData(
+        url=public_path(row.slug),
+        claim_reviewed=row.claim_reviewed,
+        date_published=row.published_at,
+        date_modified=modified,
+        in_language=row.language,
+        rating_label=row.rating_label,
+        rating_value=row.rating_value,
+        best_rating=row.best,
+        worst_rating=row.worst,
+        rating_definition=row.rating_definition or None,
+        summary=row.summary or "",
+        claimant_name=claimant,
+        claimant_type=row.claimant_type.value if claimant and row.claimant_type else None,
+        claimant_same_as=row.claimant_same_as if claimant else None,
+        claim_date=row.claim_date,
+        appearance_url=row.appearance_url,
+        appearance_headline=row.appearance_headline,
+    )
+
+
+def get_published(session: DBSession, slug: str) -> Claim | None:
+    """The published claim at ``slug``, or ``None`` (unknown, or not published)."""
+    return session.scalar(
+        sa.select(Claim).where(Claim.slug == slug, Claim.status == ClaimStatus.PUBLISHED)
+    )
+
+
+def claim_review(session: DBSession, claim: Claim, org: Organisation) -> dict[str, Any]:
+    """The ClaimReview of one published claim, read through the same query as the feed."""
+    row = session.execute(published_select().where(Claim.id == claim.id)).one()
+    return build_claim_review(review_data(row), org)
+
+
+def iter_claim_reviews(
+    session: DBSession,
+    org: Organisation,
+    *,
+    since: date | None = None,
+    on_skip: Callable[[int, str], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Yield the ClaimReview of every published claim, newest first, in bounded memory.
+
+    Rows are fetched ``FEED_BATCH`` at a time (a server-side cursor on PostgreSQL). ``since``
+    keeps the reviews published or corrected on or after that day (UTC). A row that cannot be
+    built (say, a rating scale with one value) is skipped and reported to ``on_skip`` and the
+    log, so one bad row never truncates a feed half-way through.
+    """
+    query = published_select()
+    if since is not None:
+        query = query.where(Verdict.approved_at >= start_of_day(since))
+    rows = session.execute(query.execution_options(yield_per=FEED_BATCH))
+    for row in rows:
+        try:
+            yield build_claim_review(review_data(row), org)
+        except ValueError as exc:
+            log.error("claim #%s left out of the ClaimReview feed: %s", row.id, exc)
+            if on_skip is not None:
+                on_skip(row.id, str(exc))
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written ``YYYY-MM-DD`` (nothing else); ValueError says what was wrong."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real calendar date") from None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedPage:
+    """One page of the public index: rows of :func:`published_select`, newest first."""
+
+    rows: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def published_page(session: DBSession, *, page: int, per_page: int) -> PublishedPage | None:
+    """Page ``page`` (from 1) of the published fact-checks, or ``None`` past the last page."""
+    total = int(
+        session.scalar(sa.select(sa.func.count()).select_from(published_select().subquery())) or 0
+    )
+    result = PublishedPage(rows=[], page=page, per_page=per_page, total=total)
+    if page < 1 or page > result.pages:
+        return None
+    rows = list(session.execute(published_select().limit(per_page).offset((page - 1) * per_page)))
+    return PublishedPage(rows=rows, page=page, per_page=per_page, total=total)
+
+
+# --- feed freshness ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What identifies one version of the feed: how many reviews, and the latest change."""
+
+    count: int
+    latest: datetime | None
+
+    @property
+    def last_modified(self) -> datetime | None:
+        """The latest change, to the second (HTTP dates have no fractions)."""
+        return self.latest.replace(microsecond=0) if self.latest is not None else None
+
+    def etag(self, *variant: str) -> str:
+        """A strong validator: count, latest change (µs), and whatever else shapes the body."""
+        stamp = self.latest.isoformat() if self.latest is not None else "-"
+        key = "|".join((str(self.count), stamp, *variant))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def http_date(self) -> str | None:
+        modified = self.last_modified
+        return format_datetime(modified, usegmt=True) if modified is not None else None
+
+
+def feed_state(session: DBSession, *, since: date | None = None) -> FeedState:
+    """Count the published reviews and find the latest publication or correction."""
+    query = (
+        sa.select(
+            sa.func.count(), sa.func.max(Claim.published_at), sa.func.max(Verdict.approved_at)
+        )
+        .select_from(Claim)
+        .join(Verdict, Verdict.id == Claim.published_verdict_id)
+        .where(Claim.status == ClaimStatus.PUBLISHED, Claim.slug.is_not(None))
+    )
+    if since is not None:
+        query = query.where(Verdict.approved_at >= start_of_day(since))
+    count, published, approved = session.execute(query).one()
+    moments = [_aware(m) for m in (published, approved) if m is not None]
+    return FeedState(count=int(count), latest=max(moments) if moments else None)
+
+
+def _aware(value: datetime) -> datetime:
+    """Defensive: both aggregates keep the UTC column type, but a naive value is UTC anyway."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def export_claim_reviews(
+    session: DBSession,
+    fp: SupportsWriteStr,
+    org: Organisation,
+    *,
+    format: FeedFormat = "json",
+    since: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_skip: Callable[[int, str], None] | None = None,
+) -> int:
+    """Stream every published ClaimReview to ``fp``; return how many were written."""
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for review in iter_claim_reviews(session, org, since=since, on_skip=on_skip):
+            yield review
+            if progress is not None:
+                progress(1)
+
+    return write_feed(counted(), fp, format, org=org)
+
+
+def record_export(
+    session: DBSession, *, count: int, path: str, format: str, since: date | None
+) -> None:
+    """Write the ``export.claimreview`` audit event (in the caller's transaction)."""
+    record(
+        session,
+        actor=None,
+        actor_label="cli",
+        action="export.claimreview",
+        entity_type="claimreview_feed",
+        data={
+            "count": count,
+            "path": path,
+            "format": format,
+            "since": since.isoformat() if since else None,
+        },
+    )
