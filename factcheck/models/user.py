@@ -32,6 +32,10 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Two-factor sign-in (TOTP): the shared secret, encrypted (see factcheck.auth.two_factor), and
+    # the last time-step a code was accepted for, so that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
@@ -41,6 +45,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot stay signed in
         return self.active
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def has_role(self, role: Role) -> bool:
         """True when the user's role is at least ``role`` (admin ⊃ editor ⊃ reviewer)."""
@@ -63,3 +71,23 @@ class UserSession(Base):
     ended_at: Mapped[datetime | None]
     client_addr: Mapped[str | None] = mapped_column(sa.String(64))
     user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+class LoginAttempt(Base):
+    """A failed sign-in step (password or second factor), counted to throttle guessing.
+
+    Kept in the database so that every app process counts the same failures; rows older than
+    a day are pruned as new ones arrive.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    client_addr: Mapped[str | None] = mapped_column(sa.String(64))
+
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_attempted_at", "email", "attempted_at"),
+        sa.Index("ix_login_attempts_client_addr_attempted_at", "client_addr", "attempted_at"),
+    )
