@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
-from factcheck.audit.log import record
+from factcheck.audit.log import apply_changes, record
 from factcheck.database import DBSession
-from factcheck.models import RatingScale, RatingValue, User
+from factcheck.domain import NotFound, ValidationError
+from factcheck.models import RatingScale, RatingValue, User, Verdict, VerdictState
+from factcheck.validation import clean_text
 
 
 @dataclass(frozen=True)
@@ -116,3 +121,371 @@ def scale_for_language(session: DBSession, language: str) -> RatingScale | None:
         sa.select(RatingScale).where(RatingScale.is_default.is_(True)).order_by(RatingScale.id)
     ).all()
     return next((s for s in scales if s.language == language), scales[0] if scales else None)
+
+
+# --- Administration: editing scales and their values --------------------------------------------
+# Every function below checks its rule, changes the rows, appends its audit event and flushes; it
+# never commits. Refusals raise ``ValidationError`` naming the field before anything is changed.
+
+MAX_SCALE_NAME_LENGTH = 120
+MAX_LANGUAGE_LENGTH = 8
+MAX_LABEL_LENGTH = 80
+MAX_DEFINITION_LENGTH = 2000
+MIN_RATING_VALUE = 1  # ClaimReview: worstRating >= 1
+MAX_RATING_VALUE = 1000
+MIN_VALUES_PER_SCALE = 2  # ClaimReview: bestRating > worstRating
+PUBLISHED_VERDICT_STATES = (VerdictState.APPROVED, VerdictState.SUPERSEDED)
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,4})?$")
+
+
+def clean_scale_name(value: str | None) -> str:
+    name = clean_text(value, "name", max_length=MAX_SCALE_NAME_LENGTH, required=True)
+    assert name is not None
+    return name
+
+
+def clean_language(value: str | None) -> str:
+    """A lower-case language tag such as ``fr`` or ``en-gb``."""
+    tag = clean_text(value, "language", max_length=MAX_LANGUAGE_LENGTH, required=True)
+    assert tag is not None
+    tag = tag.lower().replace("_", "-")
+    if not _LANGUAGE_TAG.match(tag):
+        raise ValidationError(
+            f"language {tag!r} is not a language code: use e.g. fr, en or en-gb", field="language"
+        )
+    return tag
+
+
+def clean_label(value: str | None) -> str:
+    label = clean_text(value, "label", max_length=MAX_LABEL_LENGTH, required=True)
+    assert label is not None
+    return label
+
+
+def clean_definition(value: str | None) -> str:
+    text = clean_text(value, "definition", max_length=MAX_DEFINITION_LENGTH, multiline=True)
+    return text or ""
+
+
+def parse_rating_value(value: str | int | None) -> int:
+    """A whole number from ``MIN_RATING_VALUE`` to ``MAX_RATING_VALUE``."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = clean_text(value, "value", max_length=12, required=True) or ""
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise ValidationError(f"value must be a whole number, not {text!r}", field="value")
+        number = int(text)
+    if not MIN_RATING_VALUE <= number <= MAX_RATING_VALUE:
+        raise ValidationError(
+            f"value must be from {MIN_RATING_VALUE} to {MAX_RATING_VALUE} (got {number})",
+            field="value",
+        )
+    return number
+
+
+def list_scales(session: DBSession) -> list[RatingScale]:
+    return list(
+        session.scalars(
+            sa.select(RatingScale)
+            .options(selectinload(RatingScale.values))
+            .order_by(RatingScale.is_default.desc(), RatingScale.language, RatingScale.name)
+        )
+    )
+
+
+def get_scale(session: DBSession, scale_id: int) -> RatingScale:
+    scale = session.get(RatingScale, scale_id)
+    if scale is None:
+        raise NotFound(f"no rating scale #{scale_id}")
+    return scale
+
+
+def get_value(session: DBSession, scale: RatingScale, value_id: int) -> RatingValue:
+    rating = session.get(RatingValue, value_id)
+    if rating is None or rating.scale_id != scale.id:
+        raise NotFound(f"no value #{value_id} on scale {scale.name!r}")
+    return rating
+
+
+@dataclass(frozen=True)
+class ValueUsage:
+    published: int  # approved or superseded verdicts: on the public record
+    in_progress: int  # draft or proposed verdicts
+
+    @property
+    def total(self) -> int:
+        return self.published + self.in_progress
+
+
+def value_usage(session: DBSession, rating: RatingValue) -> ValueUsage:
+    """How many verdicts rate with ``rating``, published and not."""
+    published = sa.func.count().filter(Verdict.state.in_(PUBLISHED_VERDICT_STATES))
+    rows = session.execute(
+        sa.select(published, sa.func.count()).where(Verdict.rating_value_id == rating.id)
+    ).one()
+    return ValueUsage(published=int(rows[0]), in_progress=int(rows[1]) - int(rows[0]))
+
+
+def usage_by_value(session: DBSession, scale: RatingScale) -> dict[int, ValueUsage]:
+    """:func:`value_usage` for every value of ``scale`` in one query."""
+    published = sa.func.count().filter(Verdict.state.in_(PUBLISHED_VERDICT_STATES))
+    rows = session.execute(
+        sa.select(Verdict.rating_value_id, published, sa.func.count())
+        .join(RatingValue, RatingValue.id == Verdict.rating_value_id)
+        .where(RatingValue.scale_id == scale.id)
+        .group_by(Verdict.rating_value_id)
+    ).all()
+    usage = {v.id: ValueUsage(0, 0) for v in scale.values}
+    for value_id, n_published, n_all in rows:
+        usage[value_id] = ValueUsage(published=n_published, in_progress=n_all - n_published)
+    return usage
+
+
+def _locked_values(session: DBSession, scale: RatingScale) -> list[RatingValue]:
+    """Lock ``scale`` for the rest of the transaction and return its values, freshly read, in order.
+
+    Concurrent edits of one scale queue behind each other, so the uniqueness checks below see
+    what the previous edit committed (SQLite serialises writers anyway).
+    """
+    session.execute(
+        sa.select(RatingScale.id).where(RatingScale.id == scale.id).with_for_update()
+    ).one()
+    return list(
+        session.scalars(
+            sa.select(RatingValue)
+            .where(RatingValue.scale_id == scale.id)
+            .order_by(RatingValue.position, RatingValue.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _check_unique(
+    siblings: list[RatingValue], label: str, value: int, *, own_id: int | None
+) -> None:
+    for other in siblings:
+        if other.id == own_id:
+            continue
+        if other.label.casefold() == label.casefold():
+            raise ValidationError(
+                f"label {label!r} is already on this scale (value {other.value})", field="label"
+            )
+        if other.value == value:
+            raise ValidationError(
+                f"value {value} is already on this scale (label {other.label!r})", field="value"
+            )
+
+
+def edit_scale(
+    session: DBSession,
+    scale: RatingScale,
+    *,
+    name: str | None,
+    language: str | None,
+    is_default: bool,
+    actor: User,
+) -> None:
+    """Rename a scale, change its language or make it the default for its language.
+
+    A language has at most one default scale: making one the default clears the flag on the
+    others of that language (each recorded). At least one default scale must remain.
+    """
+    new_name = clean_scale_name(name)
+    new_language = clean_language(language)
+    session.execute(sa.select(RatingScale.id).order_by(RatingScale.id).with_for_update()).all()
+    others = list(
+        session.scalars(
+            sa.select(RatingScale)
+            .where(RatingScale.id != scale.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    if any(o.name.casefold() == new_name.casefold() for o in others):
+        raise ValidationError(f"a scale named {new_name!r} already exists", field="name")
+    if not is_default and not any(o.is_default for o in others):
+        raise ValidationError(
+            "this is the only default scale: make another scale the default first",
+            field="is_default",
+        )
+    changes = apply_changes(
+        scale, {"name": new_name, "language": new_language, "is_default": is_default}
+    )
+    if not changes:
+        return
+    record(
+        session,
+        actor=actor,
+        action="rating_scale.edit",
+        entity_type="rating_scale",
+        entity_id=scale.id,
+        changes=changes,
+    )
+    if is_default:
+        for other in others:
+            if other.is_default and other.language == new_language:
+                record(
+                    session,
+                    actor=actor,
+                    action="rating_scale.edit",
+                    entity_type="rating_scale",
+                    entity_id=other.id,
+                    changes=apply_changes(other, {"is_default": False}),
+                    data={"reason": f"scale #{scale.id} became the default for {new_language}"},
+                )
+
+
+def _value_record(rating: RatingValue) -> dict[str, Any]:
+    return {
+        "label": rating.label,
+        "value": rating.value,
+        "definition": rating.definition,
+        "position": rating.position,
+    }
+
+
+def add_value(
+    session: DBSession,
+    scale: RatingScale,
+    *,
+    label: str | None,
+    value: str | int | None,
+    definition: str | None,
+    actor: User,
+) -> RatingValue:
+    """Append a value at the end of ``scale``."""
+    new_label = clean_label(label)
+    number = parse_rating_value(value)
+    text = clean_definition(definition)
+    siblings = _locked_values(session, scale)
+    _check_unique(siblings, new_label, number, own_id=None)
+    position = max((v.position for v in siblings), default=-1) + 1
+    rating = RatingValue(
+        scale_id=scale.id, label=new_label, value=number, definition=text, position=position
+    )
+    session.add(rating)
+    session.flush()
+    session.expire(scale, ["values"])
+    record(
+        session,
+        actor=actor,
+        action="rating_value.add",
+        entity_type="rating_value",
+        entity_id=rating.id,
+        changes={k: (None, v) for k, v in _value_record(rating).items()},
+        data={"scale_id": scale.id},
+    )
+    return rating
+
+
+def edit_value(
+    session: DBSession,
+    rating: RatingValue,
+    *,
+    label: str | None,
+    value: str | int | None,
+    definition: str | None,
+    actor: User,
+) -> None:
+    """Change a value's label, number or definition.
+
+    The label and number of a value that published verdicts use are locked: changing them would
+    silently change published fact-checks, which change only through a correction.
+    """
+    new_label = clean_label(label)
+    number = parse_rating_value(value)
+    text = clean_definition(definition)
+    siblings = _locked_values(session, rating.scale)
+    _check_unique(siblings, new_label, number, own_id=rating.id)
+    if new_label != rating.label or number != rating.value:
+        used = value_usage(session, rating).published
+        if used:
+            field = "label" if new_label != rating.label else "value"
+            raise ValidationError(
+                f"{rating.label!r} is the rating of {used} published verdict(s): its {field} "
+                "cannot change without changing published fact-checks (the definition can)",
+                field=field,
+            )
+    changes = apply_changes(rating, {"label": new_label, "value": number, "definition": text})
+    if changes:
+        record(
+            session,
+            actor=actor,
+            action="rating_value.edit",
+            entity_type="rating_value",
+            entity_id=rating.id,
+            changes=changes,
+            data={"scale_id": rating.scale_id},
+        )
+
+
+def move_value(session: DBSession, rating: RatingValue, direction: str, *, actor: User) -> None:
+    """Move a value one place ``up`` or ``down`` within its scale; positions stay 0..n-1."""
+    if direction not in ("up", "down"):
+        raise ValidationError(f"direction must be up or down, not {direction!r}", field="direction")
+    siblings = _locked_values(session, rating.scale)
+    index = next(i for i, v in enumerate(siblings) if v.id == rating.id)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(siblings):
+        where = "first" if direction == "up" else "last"
+        raise ValidationError(f"{rating.label!r} is already {where}", field="direction")
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    before = rating.position
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    record(
+        session,
+        actor=actor,
+        action="rating_value.move",
+        entity_type="rating_value",
+        entity_id=rating.id,
+        changes={"position": (before, rating.position)},
+        data={
+            "scale_id": rating.scale_id,
+            "direction": direction,
+            "order": [v.id for v in siblings],
+        },
+    )
+    session.expire(rating.scale, ["values"])
+
+
+def delete_value(session: DBSession, rating: RatingValue, *, actor: User) -> None:
+    """Delete a value no verdict uses, keeping at least two values on its scale."""
+    usage = value_usage(session, rating)
+    if usage.published:
+        raise ValidationError(
+            f"{rating.label!r} cannot be deleted: {usage.published} published verdict(s) use it",
+            field="value",
+        )
+    if usage.in_progress:
+        raise ValidationError(
+            f"{rating.label!r} cannot be deleted: {usage.in_progress} verdict(s) in review use "
+            "it; change their rating first",
+            field="value",
+        )
+    scale = rating.scale
+    siblings = _locked_values(session, scale)
+    if len(siblings) <= MIN_VALUES_PER_SCALE:
+        raise ValidationError(
+            f"{rating.label!r} cannot be deleted: a scale needs at least "
+            f"{MIN_VALUES_PER_SCALE} values",
+            field="value",
+        )
+    before, rating_id = _value_record(rating), rating.id
+    session.delete(rating)
+    remaining = [v for v in siblings if v.id != rating.id]
+    for position, sibling in enumerate(remaining):
+        sibling.position = position
+    session.flush()
+    session.expire(scale, ["values"])
+    record(
+        session,
+        actor=actor,
+        action="rating_value.delete",
+        entity_type="rating_value",
+        entity_id=rating_id,
+        changes={k: (v, None) for k, v in before.items()},
+        data={"scale_id": scale.id, "order": [v.id for v in remaining]},
+    )
