@@ -78,7 +78,31 @@ def get_user(session: DBSession, user_id: int) -> User:
     return user
 
 
+def refuse_removing_last_admin(session: DBSession, user: User, *, field: str, change: str) -> None:
+    """Refuse ``change`` to ``user`` when it would leave the organisation without an active admin.
+
+    Every active admin row is locked (in id order, so two such changes queue rather than
+    deadlock); on PostgreSQL the second of two concurrent demotions then sees the first.
+    """
+    if user.role is not Role.ADMIN or not user.active:
+        return
+    admins = session.scalars(
+        sa.select(User.id)
+        .where(User.role == Role.ADMIN, User.active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    if not [admin_id for admin_id in admins if admin_id != user.id]:
+        raise ValidationError(
+            f"{user.email} is the last active admin and cannot be {change}: "
+            "make another user an admin first",
+            field=field,
+        )
+
+
 def change_role(session: DBSession, user: User, role: Role, *, actor: User) -> None:
+    if role is not Role.ADMIN:
+        refuse_removing_last_admin(session, user, field="role", change="demoted")
     changes = apply_changes(user, {"role": role})
     if changes:
         record(
@@ -95,6 +119,8 @@ def set_active(session: DBSession, user: User, active: bool, *, actor: User) -> 
     """Activate or deactivate ``user``; deactivation ends every session the user has."""
     if user.id == actor.id and not active:
         raise ValidationError("you cannot deactivate yourself", field="active")
+    if not active:
+        refuse_removing_last_admin(session, user, field="active", change="deactivated")
     changes = apply_changes(user, {"active": active})
     if not changes:
         return
