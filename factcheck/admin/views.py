@@ -1,5 +1,367 @@
-"""Blueprint of this stage."""
+"""Administration pages: users and roles, rating scales. Admins only.
 
-from flask import Blueprint
+Each POST handler loads its object (404), validates the form, calls one service, commits once and
+redirects. A refusal rolls back, flashes the message, marks the field and re-renders with 4xx.
+"""
 
-bp = Blueprint("admin", __name__)
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from factcheck.admin import services as accounts
+from factcheck.admin.forms import DeleteForm, MoveForm, ScaleForm, ValueForm
+from factcheck.auth import wants_json
+from factcheck.auth.forms import ActiveForm, NewUserForm, PasswordResetForm, RoleForm
+from factcheck.auth.services import get_user, set_active
+from factcheck.domain import DomainError, NotFound
+from factcheck.errors import error_response
+from factcheck.extensions import db
+from factcheck.models import RatingScale, RatingValue, Role, User
+from factcheck.ratings import services as ratings
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+_STATUS = {"invalid": 422, "forbidden": 403, "not_found": 404, "conflict": 409}
+
+
+@bp.before_request
+def _admins_only() -> None:
+    """Deny by default: every page of this blueprint is for admins (sign-in is checked before)."""
+    if not current_user.is_authenticated or not current_user.has_role(Role.ADMIN):
+        abort(403)
+
+
+def _actor() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _refused(exc: DomainError, form: FlaskForm | None = None) -> int:
+    """Undo the request's changes, flash the message, mark the field; return the status."""
+    db.session.rollback()
+    flash(exc.message, "error")
+    if form is not None and exc.field and exc.field in form:
+        field = form[exc.field]
+        field.errors = [*field.errors, exc.message]
+    return _STATUS.get(exc.code, 422)
+
+
+def _invalid(form: FlaskForm) -> int:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
+    return 422
+
+
+def _answer(status: int, exc: DomainError | None, html: Any) -> ResponseReturnValue:
+    if exc is not None and wants_json():
+        return error_response(status, exc.message, exc.field)
+    return html, status
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def _load_user(user_id: int) -> User:
+    try:
+        return get_user(db.session, user_id)
+    except NotFound:
+        abort(404)
+
+
+def _users_page(form: NewUserForm) -> str:
+    return render_template("admin/users.html", rows=accounts.user_rows(db.session), form=form)
+
+
+def _user_page(
+    user: User,
+    *,
+    role_form: RoleForm | None = None,
+    active_form: ActiveForm | None = None,
+    password_form: PasswordResetForm | None = None,
+) -> str:
+    return render_template(
+        "admin/user.html",
+        row=accounts.user_row(db.session, user),
+        role_form=role_form or RoleForm(formdata=None, role=user.role.value),
+        active_form=active_form or ActiveForm(formdata=None, active="0" if user.active else "1"),
+        password_form=password_form or PasswordResetForm(formdata=None),
+        is_self=user.id == current_user.id,
+    )
+
+
+def _show_password(user: User, password: str, *, created: bool) -> ResponseReturnValue:
+    """Show a generated password once; the page must not be cached or stored anywhere."""
+    response = make_response(
+        render_template("admin/password.html", user=user, password=password, created=created)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/users")
+def users() -> ResponseReturnValue:
+    return _users_page(NewUserForm(formdata=None))
+
+
+@bp.post("/users")
+def create_user() -> ResponseReturnValue:
+    form = NewUserForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _users_page(form))
+    try:
+        made = accounts.create_account(
+            db.session,
+            email=form.email.data,
+            display_name=form.display_name.data,
+            role=form.role.data,
+            password=form.password.data,
+            generate=form.generate.data,
+            actor=_actor(),
+        )
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _users_page(form))
+    db.session.commit()
+    if made.generated_password:
+        return _show_password(made.user, made.generated_password, created=True)
+    flash(f"Created {made.user.email} ({made.user.role.value}).", "success")
+    return redirect(url_for(".user", user_id=made.user.id))
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int) -> ResponseReturnValue:
+    return _user_page(_load_user(user_id))
+
+
+@bp.post("/users/<int:user_id>/role")
+def user_role(user_id: int) -> ResponseReturnValue:
+    user = _load_user(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _user_page(user, role_form=form))
+    try:
+        changed = accounts.change_role_to(db.session, user, form.role.data, actor=_actor())
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _user_page(user, role_form=form))
+    db.session.commit()
+    if changed:
+        flash(f"{user.email} is now {user.role.value}.", "success")
+    else:
+        flash(f"{user.email} already was {user.role.value}; nothing changed.", "info")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int) -> ResponseReturnValue:
+    user = _load_user(user_id)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _user_page(user, active_form=form))
+    active = form.active.data == "1"
+    try:
+        set_active(db.session, user, active, actor=_actor())
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _user_page(user))
+    db.session.commit()
+    if active:
+        flash(f"{user.email} is active again and can sign in.", "success")
+    else:
+        flash(f"{user.email} is deactivated; their open sessions have ended.", "success")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/password")
+def user_password(user_id: int) -> ResponseReturnValue:
+    user = _load_user(user_id)
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _user_page(user, password_form=form))
+    own_session = g.get("user_session")
+    try:
+        shown = accounts.reset_password(
+            db.session,
+            user,
+            password=form.password.data,
+            generate=form.generate.data,
+            actor=_actor(),
+            actor_session_id=own_session.id if own_session is not None else None,
+        )
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _user_page(user, password_form=form))
+    db.session.commit()
+    if shown:
+        return _show_password(user, shown, created=False)
+    flash(f"Password of {user.email} changed; their other sessions have ended.", "success")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+# --- rating scales ---------------------------------------------------------------------------
+
+
+def _load_scale(scale_id: int) -> RatingScale:
+    try:
+        return ratings.get_scale(db.session, scale_id)
+    except NotFound:
+        abort(404)
+
+
+def _load_value(scale: RatingScale, value_id: int) -> RatingValue:
+    try:
+        return ratings.get_value(db.session, scale, value_id)
+    except NotFound:
+        abort(404)
+
+
+def _scale_page(
+    scale: RatingScale,
+    *,
+    scale_form: ScaleForm | None = None,
+    value_form: ValueForm | None = None,
+) -> str:
+    return render_template(
+        "admin/scale.html",
+        scale=scale,
+        usage=ratings.usage_by_value(db.session, scale),
+        scale_form=scale_form
+        or ScaleForm(
+            formdata=None, name=scale.name, language=scale.language, is_default=scale.is_default
+        ),
+        value_form=value_form or ValueForm(formdata=None),
+        move_form=MoveForm(formdata=None),
+    )
+
+
+def _value_page(value: RatingValue, *, form: ValueForm | None = None) -> str:
+    return render_template(
+        "admin/value.html",
+        scale=value.scale,
+        value=value,
+        usage=ratings.value_usage(db.session, value),
+        form=form
+        or ValueForm(
+            formdata=None, label=value.label, value=str(value.value), definition=value.definition
+        ),
+        delete_form=DeleteForm(formdata=None),
+    )
+
+
+@bp.get("/scales")
+def scales() -> ResponseReturnValue:
+    return render_template("admin/scales.html", scales=ratings.list_scales(db.session))
+
+
+@bp.route("/scales/<int:scale_id>", methods=["GET", "POST"])
+def scale(scale_id: int) -> ResponseReturnValue:
+    rating_scale = _load_scale(scale_id)
+    form = ScaleForm()
+    if not form.is_submitted():
+        return _scale_page(rating_scale)
+    if not form.validate():
+        return _answer(_invalid(form), None, _scale_page(rating_scale, scale_form=form))
+    try:
+        ratings.edit_scale(
+            db.session,
+            rating_scale,
+            name=form.name.data,
+            language=form.language.data,
+            is_default=form.is_default.data,
+            actor=_actor(),
+        )
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _scale_page(rating_scale, scale_form=form))
+    db.session.commit()
+    flash(f"Saved scale {rating_scale.name!r}.", "success")
+    return redirect(url_for(".scale", scale_id=rating_scale.id))
+
+
+@bp.post("/scales/<int:scale_id>/values")
+def add_value(scale_id: int) -> ResponseReturnValue:
+    scale = _load_scale(scale_id)
+    form = ValueForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _scale_page(scale, value_form=form))
+    try:
+        added = ratings.add_value(
+            db.session,
+            scale,
+            label=form.label.data,
+            value=form.value.data,
+            definition=form.definition.data,
+            actor=_actor(),
+        )
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _scale_page(scale, value_form=form))
+    db.session.commit()
+    flash(f"Added {added.label!r} ({added.value}) to {scale.name!r}.", "success")
+    return redirect(url_for(".scale", scale_id=scale.id, _anchor=f"value-{added.id}"))
+
+
+@bp.route("/scales/<int:scale_id>/values/<int:value_id>", methods=["GET", "POST"])
+def value(scale_id: int, value_id: int) -> ResponseReturnValue:
+    rating = _load_value(_load_scale(scale_id), value_id)
+    form = ValueForm()
+    if not form.is_submitted():
+        return _value_page(rating)
+    if not form.validate():
+        return _answer(_invalid(form), None, _value_page(rating, form=form))
+    try:
+        ratings.edit_value(
+            db.session,
+            rating,
+            label=form.label.data,
+            value=form.value.data,
+            definition=form.definition.data,
+            actor=_actor(),
+        )
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, _value_page(rating, form=form))
+    db.session.commit()
+    flash(f"Saved {rating.label!r}.", "success")
+    return redirect(url_for(".scale", scale_id=scale_id, _anchor=f"value-{rating.id}"))
+
+
+@bp.post("/scales/<int:scale_id>/values/<int:value_id>/move")
+def move_value(scale_id: int, value_id: int) -> ResponseReturnValue:
+    scale = _load_scale(scale_id)
+    rating = _load_value(scale, value_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _scale_page(scale))
+    try:
+        ratings.move_value(db.session, rating, form.direction.data or "", actor=_actor())
+    except DomainError as exc:
+        return _answer(_refused(exc), exc, _scale_page(scale))
+    db.session.commit()
+    flash(f"Moved {rating.label!r} {form.direction.data}.", "success")
+    return redirect(url_for(".scale", scale_id=scale.id, _anchor=f"value-{rating.id}"))
+
+
+@bp.post("/scales/<int:scale_id>/values/<int:value_id>/delete")
+def delete_value(scale_id: int, value_id: int) -> ResponseReturnValue:
+    scale = _load_scale(scale_id)
+    rating = _load_value(scale, value_id)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return _answer(_invalid(form), None, _value_page(rating))
+    label = rating.label
+    try:
+        ratings.delete_value(db.session, rating, actor=_actor())
+    except DomainError as exc:
+        return _answer(_refused(exc), exc, _value_page(rating))
+    db.session.commit()
+    flash(f"Deleted {label!r} from {scale.name!r}.", "success")
+    return redirect(url_for(".scale", scale_id=scale.id))

@@ -1,6 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from factcheck.auth.passwords import MAX_PASSWORD_LENGTH
 from factcheck.models import Role
@@ -25,3 +33,32 @@ class UserForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
+
+
+ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
+
+
+class NewUserForm(FlaskForm):
+    """An admin creates an account; the services check every rule (role text included)."""
+
+    email = EmailField("Email", validators=[DataRequired(message="email is required")])
+    display_name = StringField("Display name")
+    # validate_choice=False: an unknown role reaches parse_role, whose message names the roles.
+    role = SelectField("Role", choices=ROLE_CHOICES, default="reviewer", validate_choice=False)
+    password = PasswordField("Initial password", validators=[Length(max=MAX_PASSWORD_LENGTH)])
+    generate = BooleanField("Generate a password for me (shown once)")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, validate_choice=False)
+
+
+class ActiveForm(FlaskForm):
+    """Carries the wanted state: ``1`` to reactivate, ``0`` to deactivate."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"], message="active must be 0 or 1")])
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("New password", validators=[Length(max=MAX_PASSWORD_LENGTH)])
+    generate = BooleanField("Generate a password (shown once)")

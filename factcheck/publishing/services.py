@@ -7,9 +7,10 @@ what the feed lists can never drift apart. Nothing here returns HTTP responses o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -145,7 +146,7 @@ def iter_claim_reviews(
     *,
     since: date | None = None,
     on_skip: Callable[[int, str], None] | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any], None, None]:
     """Yield the ClaimReview of every published claim, newest first, in bounded memory.
 
     Rows are fetched ``FEED_BATCH`` at a time (a server-side cursor on PostgreSQL). ``since``
@@ -156,14 +157,17 @@ def iter_claim_reviews(
     query = published_select()
     if since is not None:
         query = query.where(Verdict.approved_at >= start_of_day(since))
-    rows = session.execute(query.execution_options(yield_per=FEED_BATCH))
-    for row in rows:
-        try:
-            yield build_claim_review(review_data(row), org)
-        except ValueError as exc:
-            log.error("claim #%s left out of the ClaimReview feed: %s", row.id, exc)
-            if on_skip is not None:
-                on_skip(row.id, str(exc))
+    # ``with`` closes the (server-side) cursor even when the consumer stops half-way.
+    with session.execute(query.execution_options(yield_per=FEED_BATCH)) as rows:
+        for row in rows:
+            try:
+                review = build_claim_review(review_data(row), org)
+            except ValueError as exc:
+                log.error("claim #%s left out of the ClaimReview feed: %s", row.id, exc)
+                if on_skip is not None:
+                    on_skip(row.id, str(exc))
+                continue
+            yield review
 
 
 def start_of_day(day: date) -> datetime:
@@ -278,10 +282,12 @@ def export_claim_reviews(
     """Stream every published ClaimReview to ``fp``; return how many were written."""
 
     def counted() -> Iterator[dict[str, Any]]:
-        for review in iter_claim_reviews(session, org, since=since, on_skip=on_skip):
-            yield review
-            if progress is not None:
-                progress(1)
+        reviews = iter_claim_reviews(session, org, since=since, on_skip=on_skip)
+        with contextlib.closing(reviews):
+            for review in reviews:
+                yield review
+                if progress is not None:
+                    progress(1)
 
     return write_feed(counted(), fp, format, org=org)
 
