@@ -45,17 +45,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from factcheck import auth, errors, navigation
+    from factcheck import auth, errors, navigation, security
     from factcheck.cli import register_commands
 
+    # First of all before_request hooks: signing the user in (auth's hook) already opens the
+    # transaction, which must begin as a writer (BEGIN IMMEDIATE on SQLite) for a POST.
+    app.before_request(_start_request)
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     navigation.init_app(app)
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
     register_commands(app)
 
-    app.before_request(_start_request)
     app.teardown_request(_end_request)
     return app
 
