@@ -1,0 +1,130 @@
+"""Forms of the queue and the claim desk. Rules beyond shape live in the services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from factcheck.claims.queries import SORTS
+from factcheck.claims.services import MAX_CLAIMANT
+from factcheck.claims.workflow import MAX_REASON_LENGTH
+from factcheck.models import ClaimantType, ClaimStatus
+from factcheck.validation import MAX_URL_LENGTH
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+PRIORITIES = options([(0, "Normal"), (1, "Raised"), (2, "High"), (3, "Urgent")])
+
+
+class VersionedForm(FlaskForm):
+    """A form that carries the version of the thing it was made from (optimistic locking)."""
+
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired("the form has no version")]
+    )
+
+
+class ActionForm(FlaskForm):
+    """A workflow button: only the CSRF token."""
+
+
+class ClaimForm(VersionedForm):
+    claim_reviewed = TextAreaField(
+        "Claim as reviewed (claimReviewed)",
+        validators=[DataRequired("say what the claim is"), Length(max=500)],
+        render_kw={"rows": 2, "maxlength": 500},
+    )
+    claimant_name = StringField("Claimant", validators=[Length(max=MAX_CLAIMANT)])
+    claimant_type = SelectField(
+        "Claimant is a",
+        choices=options([("", "—"), *[(t.value, t.value) for t in ClaimantType]]),
+        validate_choice=True,
+    )
+    claimant_same_as = StringField(
+        "Claimant’s sameAs URL",
+        validators=[Length(max=MAX_URL_LENGTH)],
+        render_kw={"inputmode": "url", "placeholder": "https://www.wikidata.org/wiki/Q…"},
+    )
+    claim_date = DateField("Claim date", validators=[Optional()])
+    appearance_url = StringField(
+        "Appeared at (URL)", validators=[Length(max=MAX_URL_LENGTH)], render_kw={"inputmode": "url"}
+    )
+    appearance_headline = StringField("Appeared in (headline)", validators=[Length(max=500)])
+    priority = SelectField("Priority", choices=PRIORITIES, coerce=int)
+
+    def values(self) -> dict[str, object]:
+        return {
+            "claim_reviewed": self.claim_reviewed.data,
+            "claimant_name": self.claimant_name.data,
+            "claimant_type": self.claimant_type.data or None,
+            "claimant_same_as": self.claimant_same_as.data,
+            "claim_date": self.claim_date.data,
+            "appearance_url": self.appearance_url.data,
+            "appearance_headline": self.appearance_headline.data,
+            "priority": self.priority.data,
+        }
+
+
+class DismissForm(FlaskForm):
+    reason = StringField(
+        "Reason",
+        validators=[DataRequired("give a reason"), Length(max=MAX_REASON_LENGTH)],
+        render_kw={"placeholder": "not check-worthy, opinion, duplicate of #…"},
+    )
+    duplicate_of = IntegerField("Duplicate of claim #", validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Assign to", coerce=int, validators=[InputRequired()])
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's GET filters (no CSRF: reading only)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Length(max=200)])
+    status = SelectField(
+        "Status",
+        choices=options(
+            [("", "Any status"), *[(s.value, s.value.replace("_", " ")) for s in ClaimStatus]]
+        ),
+    )
+    assignee = SelectField(
+        "Assignee",
+        choices=options([("anyone", "Anyone"), ("me", "Me"), ("unassigned", "Unassigned")]),
+        default="anyone",
+    )
+    language = SelectField("Language", choices=options([("", "Any")]))
+    article = SelectField("Article", choices=options([("", "Any article")]))
+    min_score = DecimalField(
+        "Minimum score",
+        places=2,
+        validators=[Optional(), NumberRange(0, 1, "between 0 and 1")],
+        render_kw={"step": "0.05", "min": 0, "max": 1, "inputmode": "decimal"},
+    )
+    sort = SelectField(
+        "Sort by",
+        choices=options((k, label) for k, (label, _) in SORTS.items()),
+        default="priority",
+    )
+    after = HiddenField()
