@@ -46,21 +46,12 @@ def user_rows(session: DBSession) -> list[UserRow]:
     rows = []
     for user in list_users(session):
         last, n_open = stats.get(user.id, (None, 0))
-        rows.append(UserRow(user, _aware(last), n_open))
+        rows.append(UserRow(user, last, n_open))
     return rows
 
 
 def user_row(session: DBSession, user: User) -> UserRow:
     return next(row for row in user_rows(session) if row.user.id == user.id)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """``max()`` bypasses the column type on SQLite; read the UTC value back as aware."""
-    if value is None or value.tzinfo is not None:
-        return value
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC)
 
 
 def generate_password() -> str:

@@ -241,7 +241,6 @@ def _scale_page(
             formdata=None, name=scale.name, language=scale.language, is_default=scale.is_default
         ),
         value_form=value_form or ValueForm(formdata=None),
-        move_form=MoveForm(formdata=None),
     )
 
 
@@ -255,7 +254,6 @@ def _value_page(value: RatingValue, *, form: ValueForm | None = None) -> str:
         or ValueForm(
             formdata=None, label=value.label, value=str(value.value), definition=value.definition
         ),
-        delete_form=DeleteForm(formdata=None),
     )
 
 
