@@ -1,0 +1,315 @@
+"""Verifying the audit chain: pure functions over a stream of events, in constant memory.
+
+An event is valid when its ``seq`` follows the previous one, its ``prev_hash`` is the previous
+event's hash, its ``hash`` is ``sha256(prev_hash + "\\n" + body)`` over the stored body text, and
+every column copied out of the body for queries (seq, time, actor, action, entity, request id,
+client address) says what the body says.
+
+The column check does not parse JSON. A body is canonical JSON with sorted keys, so it must start
+with ``{"action":…,"actor":…,"actor_id":…,"changes":`` and end with
+``,"entity_id":…,"entity_type":…,"occurred_at":…,"request_id":…,"seq":…}``; both are rebuilt
+from the columns and compared as strings. That is exact: a JSON string token cannot contain an
+unescaped quote, so no other values can produce the same prefix or suffix. ``client_addr`` sits
+between two free-form objects and is found by its key, which is unambiguous when it occurs once;
+otherwise (or whenever the fast check fails, to name the column) the body is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from json.encoder import encode_basestring
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+# The order of the fields in a row tuple, as :func:`verify_rows` reads them.
+COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "request_id",
+    "client_addr",
+    "body",
+    "prev_hash",
+    "hash",
+)
+# Columns that repeat a value of the body, in the order the slow check names them.
+COPIED_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor",
+    "actor_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "request_id",
+    "client_addr",
+)
+_CLIENT_KEY = b',"client_addr":'
+
+Row = Sequence[Any]
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome: how many events were good, the last good hash, or the first bad event."""
+
+    ok: bool
+    count: int
+    first_seq: int | None
+    last_seq: int | None
+    head_hash: str
+    bad_seq: int | None = None
+    reason: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def summary(self) -> str:
+        if self.ok:
+            if self.count == 0:
+                return "OK: the audit trail is empty"
+            span = f"seq {self.first_seq}–{self.last_seq}" if self.first_seq != 1 else ""
+            return (
+                f"OK: {self.count} events verified{' (' + span + ')' if span else ''}; "
+                f"head hash {self.head_hash}"
+            )
+        where = f"seq {self.bad_seq}" if self.bad_seq is not None else "the end of the log"
+        return f"FAILED at {where}: {self.reason}"
+
+
+def iso_time(value: datetime | str) -> str:
+    """The body's spelling of a timestamp (ISO 8601, ``Z`` for UTC)."""
+    if isinstance(value, str):
+        return value
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _json_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return str(encode_basestring(value))
+    return json.dumps(value)
+
+
+def as_row(event: Any) -> tuple[Any, ...]:
+    """A row tuple in :data:`COLUMNS` order from a mapping or an object with those attributes."""
+    if isinstance(event, Mapping):
+        return tuple(event[c] for c in COLUMNS)
+    return tuple(getattr(event, c) for c in COLUMNS)
+
+
+def verify_events(events: Iterable[Any], **kwargs: Any) -> VerifyResult:
+    """Verify ``events`` given as mappings or objects (ORM rows); see :func:`verify_rows`."""
+    return verify_rows(map(as_row, events), **kwargs)
+
+
+def verify_rows(
+    rows: Iterable[Row],
+    *,
+    start_seq: int = 1,
+    start_hash: str = GENESIS_HASH,
+    from_first_row: bool = False,
+    pins: Mapping[int, str] | None = None,
+) -> VerifyResult:
+    """Verify a stream of row tuples (in :data:`COLUMNS` order), in seq order.
+
+    By default the chain must start at seq 1 from the genesis hash. ``from_first_row`` starts it
+    wherever the first row says instead (a partial export). ``pins`` maps seqs to the hash they
+    must have (a signed checkpoint); a pinned seq past the end of the stream is a failure.
+    """
+    sha256 = hashlib.sha256
+    enc = encode_basestring
+    prefixes: dict[tuple[Any, Any, Any], bytes] = {}  # (action, actor, actor_id) repeat a lot
+    clients: dict[Any, bytes] = {}
+    pending = sorted((pins or {}).items())
+    next_pin, pin_hash = pending.pop(0) if pending else (0, "")
+    expected = start_seq
+    prev = start_hash
+    first_seq: int | None = None
+    count = 0
+
+    for row in rows:
+        seq, occurred, actor_id, actor, action, etype, eid, rid, caddr, body, prev_hash, digest = (
+            row
+        )
+        if first_seq is None:
+            if from_first_row:
+                expected, prev = seq, prev_hash
+            first_seq = expected
+            while next_pin and next_pin < expected:  # before this stream: cannot be checked
+                next_pin, pin_hash = pending.pop(0) if pending else (0, "")
+        if seq != expected:
+            if isinstance(seq, int) and seq > expected:
+                missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
+                return _failed(
+                    (count, first_seq, expected, prev),
+                    expected,
+                    f"event {missing} is missing (the next row is seq {seq}): rows were deleted",
+                )
+            return _failed(
+                (count, first_seq, expected, prev),
+                expected,
+                f"expected seq {expected} but found seq {seq}: rows are out of order or duplicated",
+            )
+        if prev_hash != prev:
+            return _failed(
+                (count, first_seq, expected, prev),
+                seq,
+                f"prev_hash does not match the hash of event {seq - 1}: an event "
+                "before it was changed, removed or reordered",
+            )
+        data = body if type(body) is bytes else body.encode()
+        if sha256(prev.encode() + b"\n" + data).hexdigest() != digest:
+            return _failed(
+                (count, first_seq, expected, prev),
+                seq,
+                "the stored hash does not match the body: the event was edited",
+            )
+
+        # Copied columns, compared without parsing (see the module docstring).
+        key = (action, actor, actor_id)
+        prefix = prefixes.get(key)
+        if prefix is None:
+            if len(prefixes) > 4096:
+                prefixes.clear()
+            prefix = prefixes[key] = (
+                f'{{"action":{enc(action)},"actor":{enc(actor)},"actor_id":'
+                f'{"null" if actor_id is None else actor_id},"changes":'
+            ).encode()
+        if type(occurred) is not str:
+            occurred = iso_time(occurred)
+        # Values without quotes or backslashes read the same escaped or not; 18 quotes are the
+        # keys' and the four strings' own.
+        tail = (
+            f',"entity_id":"{eid}","entity_type":"{etype}","occurred_at":"{occurred}"'
+            f',"request_id":"{rid}","seq":{seq}}}'
+        )
+        if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail:
+            tail = _escaped_tail(eid, etype, occurred, rid, seq)
+        if not (
+            data.startswith(prefix)
+            and data.endswith(tail.encode())
+            and data.count(_CLIENT_KEY) == 1  # so the one below is the top-level key
+            and (clients.get(caddr) or _client_part(clients, caddr)) in data
+        ):
+            problem = column_mismatch(row)
+            if problem:
+                return _failed((count, first_seq, expected, prev), seq, problem)
+        if seq == next_pin:
+            if digest != pin_hash:
+                return _failed(
+                    (count, first_seq, expected, prev),
+                    seq,
+                    f"event {seq} has hash {digest} but the checkpoint says "
+                    f"{pin_hash}: history was rewritten, or the checkpoint belongs "
+                    "to another log",
+                )
+            next_pin, pin_hash = pending.pop(0) if pending else (0, "")
+        prev = digest
+        expected += 1
+        count += 1
+
+    if next_pin and next_pin >= expected:
+        return _failed(
+            (count, first_seq, expected, prev),
+            None,
+            f"the log ends at seq {expected - 1} but the checkpoint covers event "
+            f"{next_pin}: events were removed from the end, or the checkpoint "
+            "belongs to another log",
+        )
+    return VerifyResult(True, count, first_seq, expected - 1 if count else None, prev)
+
+
+def _escaped_tail(eid: Any, etype: Any, occurred: Any, rid: Any, seq: Any) -> str:
+    return (
+        f',"entity_id":{_json_value(eid)},"entity_type":{_json_value(etype)}'
+        f',"occurred_at":{_json_value(occurred)},"request_id":{_json_value(rid)}'
+        f',"seq":{seq}}}'
+    )
+
+
+def _client_part(cache: dict[Any, bytes], client_addr: Any) -> bytes:
+    if len(cache) > 4096:
+        cache.clear()
+    value = "null" if client_addr is None else encode_basestring(client_addr)
+    part = cache[client_addr] = f',"client_addr":{value},"data":'.encode()
+    return part
+
+
+def _failed(state: tuple[int, int | None, int, str], seq: int | None, reason: str) -> VerifyResult:
+    count, first_seq, expected, prev = state
+    return VerifyResult(False, count, first_seq, expected - 1 if count else None, prev, seq, reason)
+
+
+def column_mismatch(row: Row) -> str | None:
+    """Parse the body and name the first copied column that differs from it, if any."""
+    values = dict(zip(COLUMNS, row, strict=True))
+    try:
+        data = json.loads(values["body"])
+    except ValueError as exc:
+        return f"the body is not valid JSON ({exc})"
+    if not isinstance(data, dict):
+        return "the body is not a JSON object"
+    for column in COPIED_COLUMNS:
+        stored = values[column]
+        if column not in data:
+            return f"the body has no {column!r}"
+        said = data[column]
+        if column == "occurred_at":
+            if _instant(stored) is None or _instant(stored) != _instant(said):
+                return (
+                    f"column occurred_at says {iso_time(stored)!r} but the hashed body says "
+                    f"{said!r}: the row was edited"
+                )
+            continue
+        if stored != said or type(stored) is not type(said):
+            return (
+                f"column {column} says {stored!r} but the hashed body says {said!r}: "
+                "the row was edited"
+            )
+    return None
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def read_jsonl_rows(lines: Iterable[bytes]) -> Iterator[tuple[Any, ...]]:
+    """Row tuples from the lines of an export; raises ``ExportFormatError`` on a bad line."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except ValueError as exc:
+            raise ExportFormatError(f"line {lineno} is not JSON: {exc}") from None
+        if not isinstance(event, dict):
+            raise ExportFormatError(f"line {lineno} is not a JSON object")
+        missing = [c for c in COLUMNS if c not in event]
+        if missing:
+            raise ExportFormatError(f"line {lineno} lacks {', '.join(missing)}")
+        if not all(isinstance(event[c], str) for c in ("body", "prev_hash", "hash")) or not (
+            isinstance(event["seq"], int)
+        ):
+            raise ExportFormatError(
+                f"line {lineno}: seq must be a number and body, prev_hash and hash strings"
+            )
+        yield tuple(event[c] for c in COLUMNS)
+
+
+class ExportFormatError(ValueError):
+    """An export file that is not a sequence of event lines."""
