@@ -56,6 +56,7 @@ class ClaimForm(VersionedForm):
     claimant_type = SelectField(
         "Claimant is a",
         choices=options([("", "—"), *[(t.value, t.value) for t in ClaimantType]]),
+        default="",
         validate_choice=True,
     )
     claimant_same_as = StringField(
@@ -68,7 +69,7 @@ class ClaimForm(VersionedForm):
         "Appeared at (URL)", validators=[Length(max=MAX_URL_LENGTH)], render_kw={"inputmode": "url"}
     )
     appearance_headline = StringField("Appeared in (headline)", validators=[Length(max=500)])
-    priority = SelectField("Priority", choices=PRIORITIES, coerce=int)
+    priority = SelectField("Priority", choices=PRIORITIES, coerce=int, default=0)
 
     def values(self) -> dict[str, object]:
         return {

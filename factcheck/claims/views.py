@@ -103,21 +103,22 @@ def perform(
     form_key: str | None = None,
     anchor: str = "",
     conflict: Callable[[Claim], dict[str, Any] | None] | None = None,
-    editors_only: str | None = None,
+    allowed: tuple[Callable[[User, Claim], bool], str] | None = None,
 ) -> ResponseReturnValue:
     """Validate ``form``, apply ``change`` to the claim, commit, and answer; or refuse cleanly.
 
     ``form_key`` names the desk form that ``form`` replaces when the desk is shown again, so
     what the user typed is never lost. ``conflict`` builds the "yours / current" comparison
-    shown with a 409. ``editors_only`` refuses (403, with that message) anyone below editor before
-    the form is even read: who may act is checked before what they sent.
+    shown with a 409. ``allowed`` is a ``(predicate, message)`` pair of the policy checked before
+    the form is even read (403 with that message): who may act comes before what they sent. The
+    service checks again, with the state, inside the transaction.
     """
     try:
         claim = load_claim(claim_id)
     except NotFound as exc:
         return error_response(404, exc.message)
-    if editors_only and not policy.is_editor(user()):
-        return refuse(claim, PermissionDenied(editors_only))
+    if allowed is not None and not allowed[0](user(), claim):
+        return refuse(claim, PermissionDenied(allowed[1]))
     if form is not None and not form.validate():
         return refuse(
             claim, ValidationError(_form_message(form), field=_first_error(form)), form, form_key
@@ -189,9 +190,26 @@ def _shown(value: Any) -> str:
     return str(getattr(value, "value", value)).strip()
 
 
+def set_version(form: FlaskForm, version: int) -> None:
+    """Base ``form`` on ``version`` (what it renders, not only its data)."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]
+
+
 def source_prefix(source_id: int) -> str:
     """Field-name prefix of a source's edit form (several are on one page)."""
     return f"source-{source_id}"
+
+
+def editors_only(message: str) -> tuple[Callable[[User, Claim], bool], str]:
+    return (lambda me, _claim: policy.is_editor(me)), message
+
+
+CAN_EDIT = (policy.can_edit, "you cannot edit this claim now")
+CAN_EDIT_REVIEW = (
+    policy.can_edit,
+    "only the assigned reviewer or an editor can change this claim while it is in review",
+)
 
 
 # --- the claim desk ------------------------------------------------------------------------
@@ -298,12 +316,12 @@ def desk(
     if "claim_form" not in overrides or conflict is not None:
         # After a conflict the user's text stays in the form, now based on the current version:
         # saving again (after comparing) replaces it knowingly.
-        forms["claim_form"].version.data = claim.version
+        set_version(forms["claim_form"], claim.version)
     if conflict is not None and "verdict_form" in overrides:
-        forms["verdict_form"].version.data = draft.version if draft else 0
+        set_version(forms["verdict_form"], draft.version if draft else 0)
     if conflict is not None:
         for source in claim.sources:
-            source_forms[source.id].version.data = source.version
+            set_version(source_forms[source.id], source.version)
     forms["assign_form"].assignee.choices = options(
         (u.id, f"{u.display_name} ({u.role.value})") for u in queries.assignable_users(db.session)
     )
@@ -460,6 +478,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
         form=form,
         form_key="claim_form",
         anchor="#claim",
+        allowed=CAN_EDIT,
         conflict=lambda claim: compare(form, claim, CLAIM_FIELDS),
     )
 
@@ -471,7 +490,7 @@ def accept(claim_id: int) -> ResponseReturnValue:
         lambda c: workflow.accept(db.session, c, actor=user()),
         done="Accepted into the queue.",
         form=ActionForm(),
-        editors_only="only editors can accept a candidate claim",
+        allowed=editors_only("only editors can accept a candidate claim"),
     )
 
 
@@ -486,7 +505,7 @@ def dismiss(claim_id: int) -> ResponseReturnValue:
         done="Claim dismissed.",
         form=form,
         form_key="dismiss_form",
-        editors_only="only editors can dismiss a candidate claim",
+        allowed=editors_only("only editors can dismiss a candidate claim"),
     )
 
 
@@ -497,7 +516,7 @@ def reopen(claim_id: int) -> ResponseReturnValue:
         lambda c: workflow.reopen(db.session, c, actor=user()),
         done="Claim reopened as a new candidate.",
         form=ActionForm(),
-        editors_only="only editors can reopen a dismissed claim",
+        allowed=editors_only("only editors can reopen a dismissed claim"),
     )
 
 
@@ -530,7 +549,7 @@ def assign(claim_id: int) -> ResponseReturnValue:
         done="Assignment saved.",
         form=form,
         form_key="assign_form",
-        editors_only="only editors can assign claims",
+        allowed=editors_only("only editors can assign claims"),
     )
 
 

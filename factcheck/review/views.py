@@ -9,7 +9,14 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from factcheck.claims.views import compare, perform, source_prefix, user
+from factcheck.claims.views import (
+    CAN_EDIT_REVIEW,
+    compare,
+    editors_only,
+    perform,
+    source_prefix,
+    user,
+)
 from factcheck.domain import Conflict
 from factcheck.extensions import db
 from factcheck.models import Claim
@@ -39,6 +46,7 @@ def add_source(claim_id: int) -> ResponseReturnValue:
         done="Source added.",
         form=form,
         form_key="source_form",
+        allowed=CAN_EDIT_REVIEW,
         anchor="#sources",
     )
 
@@ -63,6 +71,7 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
         done="Source saved.",
         form=form,
         form_key=f"source:{source_id}",
+        allowed=CAN_EDIT_REVIEW,
         anchor=f"#source-{source_id}",
         conflict=conflict,
     )
@@ -75,7 +84,9 @@ def remove_source(claim_id: int, source_id: int) -> ResponseReturnValue:
             db.session, services.get_source(db.session, claim, source_id), actor=user()
         )
 
-    return perform(claim_id, change, done="Source removed.", anchor="#sources")
+    return perform(
+        claim_id, change, done="Source removed.", anchor="#sources", allowed=CAN_EDIT_REVIEW
+    )
 
 
 @bp.post("/claims/<int:claim_id>/verdict")
@@ -111,6 +122,7 @@ def save_verdict(claim_id: int) -> ResponseReturnValue:
         done="Verdict draft saved.",
         form=form,
         form_key="verdict_form",
+        allowed=CAN_EDIT_REVIEW,
         anchor="#verdict",
         conflict=conflict,
     )
@@ -144,7 +156,7 @@ def approve(claim_id: int) -> ResponseReturnValue:
         lambda c: services.approve(db.session, c, actor=user(), expected_version=form.version.data),
         done="Approved and published.",
         form=form,
-        editors_only="only an editor can approve a verdict awaiting approval",
+        allowed=editors_only("only an editor can approve a verdict awaiting approval"),
         anchor="#verdict",
     )
 
@@ -158,7 +170,7 @@ def request_changes(claim_id: int) -> ResponseReturnValue:
         done="Sent back to the reviewer with your comment.",
         form=form,
         form_key="changes_form",
-        editors_only="only an editor can send back a verdict awaiting approval",
+        allowed=editors_only("only an editor can send back a verdict awaiting approval"),
         anchor="#verdict",
     )
 
@@ -180,7 +192,7 @@ def correct(claim_id: int) -> ResponseReturnValue:
         done="Correction published.",
         form=form,
         form_key="correction_form",
-        editors_only="only an editor can correct a published fact-check",
+        allowed=editors_only("only an editor can correct a published fact-check"),
         anchor="#verdict",
     )
 

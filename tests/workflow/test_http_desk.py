@@ -1,0 +1,553 @@
+"""The claim desk over HTTP, CSRF on: every refusal answers the right status and changes nothing."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from factcheck.claims import workflow
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, Claim, ClaimStatus, Source, User, Verdict
+from factcheck.review import services as review
+from tests.factories import default_rating, make_article, make_claim
+from tests.helpers import login, submit
+
+SOURCE = {
+    "url": "https://www.defense.gov/News/briefing",
+    "title": "Pentagon briefing",
+    "publisher": "US Department of Defense",
+    "date_published": "2024-11-04",
+    "date_accessed": "2024-11-10",
+    "excerpt": "About 10,000 North Korean soldiers are in Kursk.",
+    "stance": "supports",
+    "archive_url": "",
+}
+JSON = {"Accept": "application/json"}
+_N = itertools.count()
+STATES = ("new", "queued", "in_review", "sourced", "proposed", "published")
+
+
+def as_user(app: Flask, users: dict[str, Any], who: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, users[who].email)
+    return client
+
+
+def make_state(app: Flask, users: dict[str, Any], state: str) -> int:
+    """A claim walked by the services up to ``state``; the reviewer is its assignee."""
+    with app.app_context():
+        people = {k: db.session.get(User, u.id) for k, u in users.items()}
+        editor, reviewer = people["editor"], people["reviewer"]
+        article = make_article(
+            "Le Pentagone estime que 10 000 soldats ont été envoyés. "
+            f"Un rapport montre que 23 des 32 membres dépensent 2 % du PIB. Dépêche {next(_N)}."
+        )
+        claim = make_claim(article, actor=reviewer)
+        default_rating()  # the shipped scales
+        steps = STATES[1 : STATES.index(state) + 1]
+        for step in steps:
+            if step == "queued":
+                workflow.accept(db.session, claim, actor=editor)
+            elif step == "in_review":
+                workflow.take(db.session, claim, actor=reviewer)
+            elif step == "sourced":
+                review.add_source(
+                    db.session,
+                    claim,
+                    {**SOURCE, "date_published": None, "date_accessed": None},
+                    actor=reviewer,
+                )
+                review.save_verdict(
+                    db.session,
+                    claim,
+                    actor=reviewer,
+                    rating_value_id=default_rating("Vrai").id,
+                    summary="Le Pentagone l'a bien estimé.",
+                    explanation="Détails.",
+                )
+            elif step == "proposed":
+                review.propose(db.session, claim, actor=reviewer)
+            elif step == "published":
+                review.approve(db.session, claim, actor=people["editor2"])
+        db.session.commit()
+        return claim.id
+
+
+def snapshot(app: Flask, claim_id: int) -> dict[str, Any]:
+    """Everything a refused request must leave as it was."""
+    with app.app_context():
+        db.session.expire_all()
+        claim = db.session.get(Claim, claim_id)
+        assert claim is not None
+        return {
+            "claim": (
+                claim.status,
+                claim.version,
+                claim.assignee_id,
+                claim.claim_reviewed,
+                claim.claimant_same_as,
+                claim.dismiss_reason,
+            ),
+            "sources": [(s.id, s.url, s.title, s.version) for s in claim.sources],
+            "verdicts": [(v.id, v.state, v.version, v.summary) for v in claim.verdicts],
+            "notes": len(claim.notes),
+            "audit": db.session.scalar(sa.select(sa.func.max(AuditEvent.seq))),
+        }
+
+
+def post(client: FlaskClient, claim_id: int, action: str, data: dict[str, Any], **kw: Any) -> Any:
+    """Submit like the browser: CSRF token from the desk, then POST to the action."""
+    return submit(client, f"/claims/{claim_id}", data, action=f"/claims/{claim_id}/{action}", **kw)
+
+
+def _flash(response: Any) -> str:
+    return " ".join(re.findall(r'class="flash[^"]*">([^<]*)<', response.get_data(as_text=True)))
+
+
+def _user_id(users: dict[str, Any], who: str) -> int:
+    return int(users[who].id)
+
+
+REFUSALS = [
+    # who, state, action, data, status, message
+    ("reviewer", "new", "accept", {}, 403, "only editors can accept"),
+    ("reviewer", "new", "dismiss", {"reason": "opinion"}, 403, "only editors can dismiss"),
+    ("reviewer", "new", "dismiss", {}, 403, "only editors can dismiss"),
+    ("editor", "new", "dismiss", {"reason": "  "}, 422, "give a reason"),
+    ("editor", "new", "dismiss", {"reason": "dup", "duplicate_of": "999999"}, 422, "duplicate_of"),
+    ("reviewer", "queued", "reopen", {}, 403, "only editors can reopen"),
+    ("reviewer", "new", "take", {}, 409, "not queued"),
+    ("reviewer2", "in_review", "take", {}, 409, "not queued"),
+    ("reviewer2", "in_review", "sources", SOURCE, 403, "only the assigned reviewer"),
+    ("reviewer2", "in_review", "hand-back", {}, 403, "only the assignee or an editor"),
+    ("reviewer", "in_review", "assign", {"assignee": "reviewer2"}, 403, "only editors"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "url": "javascript:alert(1)"}, 422, "http"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "url": "data:text/html,hi"}, 422, "http"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "url": "ftp://x.org/a"}, 422, "http"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "archive_url": "javascript:x"}, 422, "http"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "title": ""}, 422, "give a title"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "title": "a\x01b"}, 422, "control char"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "stance": "maybe"}, 422, "stance"),
+    ("reviewer", "in_review", "sources", {**SOURCE, "date_published": "yesterday"}, 422, "date"),
+    (
+        "reviewer",
+        "in_review",
+        "sources",
+        {**SOURCE, "date_published": "2024-12-01", "date_accessed": "2024-11-01"},
+        422,
+        "before the date published",
+    ),
+    ("reviewer", "in_review", "propose", {}, 422, "at least one source"),
+    ("reviewer", "in_review", "verdict", {"rating": "999999", "version": "0"}, 422, "no rating"),
+    ("reviewer", "in_review", "verdict", {"rating": "x", "version": "0"}, 422, "Rating"),
+    ("reviewer2", "sourced", "propose", {}, 403, "only the assigned reviewer"),
+    ("reviewer", "proposed", "approve", {}, 403, "only an editor"),
+    ("reviewer2", "proposed", "approve", {}, 403, "only an editor"),
+    ("editor", "sourced", "approve", {}, 403, "awaiting approval"),
+    ("reviewer", "proposed", "request-changes", {"comment": "no"}, 403, "only an editor"),
+    ("editor", "proposed", "request-changes", {"comment": ""}, 422, "say what needs to change"),
+    ("reviewer", "published", "correct", {"note": "x"}, 403, "only an editor"),
+    (
+        "editor",
+        "published",
+        "correct",
+        {"rating": "RATING", "summary": "Nouveau résumé.", "note": ""},
+        422,
+        "say publicly what was corrected",
+    ),
+    ("reviewer", "published", "notes", {"body": ""}, 422, "write something"),
+    (
+        "reviewer",
+        "in_review",
+        "edit",
+        {"claim_reviewed": "x", "claimant_same_as": "javascript:alert(1)", "version": "VERSION"},
+        422,
+        "http",
+    ),
+    ("reviewer", "in_review", "edit", {"claim_reviewed": "", "version": "VERSION"}, 422, "say"),
+    ("reviewer", "in_review", "edit", {"claim_reviewed": "x"}, 422, "version"),
+    ("editor", "published", "edit", {"claim_reviewed": "x", "version": "VERSION"}, 403, "cannot"),
+    ("reviewer2", "in_review", "edit", {"claim_reviewed": "x", "version": "VERSION"}, 403, "edit"),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "state", "action", "data", "status", "message"),
+    REFUSALS,
+    ids=[f"{r[0]}-{r[1]}-{r[2]}-{r[4]}-{i}" for i, r in enumerate(REFUSALS)],
+)
+def test_refusals_answer_the_right_status_and_change_nothing(
+    app, users, who, state, action, data, status, message
+):
+    claim_id = make_state(app, users, state)
+    client = as_user(app, users, who)
+    before = snapshot(app, claim_id)
+    data = dict(data)
+    if data.get("assignee") in users:
+        data["assignee"] = str(_user_id(users, data["assignee"]))
+    if data.get("version") == "VERSION":
+        data["version"] = str(before["claim"][1])
+    if data.get("rating") == "RATING":
+        with app.app_context():
+            data["rating"] = str(default_rating("Faux").id)
+    response = post(client, claim_id, action, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == status, html[:3000]
+    assert message.lower() in html.lower()
+    assert snapshot(app, claim_id) == before
+    # HTML refusals show the desk again, with the message in the live region.
+    assert 'role="status"' in html and "flash-error" in html
+    # The same request as JSON gets {"error", "message", "field"}.
+    response = post(client, claim_id, action, data, headers=JSON)
+    body = response.get_json()
+    assert response.status_code == status
+    assert set(body) >= {"error", "message", "field"}
+    assert body["error"] == {403: "forbidden", 409: "conflict", 422: "invalid"}[status]
+    assert snapshot(app, claim_id) == before
+
+
+def test_not_found_and_missing_csrf(app, users):
+    client = as_user(app, users, "editor")
+    assert client.get("/claims/999999").status_code == 404
+    assert post(client, 999999, "accept", {}).status_code == 404
+    claim_id = make_state(app, users, "new")
+    before = snapshot(app, claim_id)
+    assert client.post(f"/claims/{claim_id}/accept").status_code == 400  # no CSRF token
+    assert snapshot(app, claim_id) == before
+
+
+def test_signed_out_users_are_sent_to_sign_in(app, users):
+    claim_id = make_state(app, users, "new")
+    response = app.test_client().get(f"/claims/{claim_id}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_editor_who_proposed_cannot_approve_two_person_rule(app, users):
+    with app.app_context():
+        editor = db.session.get(User, users["editor"].id)
+        claim = make_claim(actor=editor)
+        workflow.accept(db.session, claim, actor=editor)
+        workflow.assign(db.session, claim, editor, actor=editor)
+        review.add_source(
+            db.session,
+            claim,
+            {**SOURCE, "date_published": None, "date_accessed": None},
+            actor=editor,
+        )
+        review.save_verdict(
+            db.session,
+            claim,
+            actor=editor,
+            rating_value_id=default_rating("Vrai").id,
+            summary="Oui.",
+            explanation="",
+        )
+        review.propose(db.session, claim, actor=editor)
+        db.session.commit()
+        claim_id = claim.id
+    client = as_user(app, users, "editor")
+    html = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Approve and publish" not in html
+    assert "two-person rule" in html
+    before = snapshot(app, claim_id)
+    response = post(client, claim_id, "approve", {})
+    assert response.status_code == 403
+    assert "two-person rule" in response.get_data(as_text=True)
+    assert snapshot(app, claim_id) == before
+    response = post(as_user(app, users, "editor2"), claim_id, "approve", {})
+    assert response.status_code == 302
+    assert snapshot(app, claim_id)["claim"][0] is ClaimStatus.PUBLISHED
+
+
+def test_buttons_appear_only_to_those_who_may_use_them(app, users):
+    new = make_state(app, users, "new")
+    reviewer, editor = as_user(app, users, "reviewer"), as_user(app, users, "editor")
+    assert "Accept into the queue" not in reviewer.get(f"/claims/{new}").get_data(as_text=True)
+    html = editor.get(f"/claims/{new}").get_data(as_text=True)
+    assert "Accept into the queue" in html and "Dismiss the claim" in html
+    queued = make_state(app, users, "queued")
+    html = reviewer.get(f"/claims/{queued}").get_data(as_text=True)
+    assert "Take this claim" in html and 'name="assignee"' not in html
+    assert 'name="assignee"' in editor.get(f"/claims/{queued}").get_data(as_text=True)
+    in_review = make_state(app, users, "in_review")
+    other = as_user(app, users, "reviewer2").get(f"/claims/{in_review}").get_data(as_text=True)
+    assert "Add the source" not in other and "Hand back" not in other
+    mine = reviewer.get(f"/claims/{in_review}").get_data(as_text=True)
+    assert "Add the source" in mine and "Hand back to the queue" in mine
+    proposed = make_state(app, users, "proposed")
+    assert "Approve and publish" not in reviewer.get(f"/claims/{proposed}").get_data(as_text=True)
+    assert "Approve and publish" in editor.get(f"/claims/{proposed}").get_data(as_text=True)
+    published = make_state(app, users, "published")
+    assert "Publish a correction" in editor.get(f"/claims/{published}").get_data(as_text=True)
+    assert "Publish a correction" not in reviewer.get(f"/claims/{published}").get_data(as_text=True)
+
+
+def test_the_whole_path_over_http(app, users):
+    claim_id = make_state(app, users, "new")
+    editor, reviewer = as_user(app, users, "editor"), as_user(app, users, "reviewer")
+    assert post(editor, claim_id, "accept", {}).status_code == 302
+    assert post(reviewer, claim_id, "take", {}).status_code == 302
+    for url in ("https://www.defense.gov/a", "https://www.nato.int/b"):
+        response = post(reviewer, claim_id, "sources", {**SOURCE, "url": url})
+        assert response.status_code == 302, _flash(response)
+    with app.app_context():
+        rating = default_rating("Vrai").id
+    response = post(
+        reviewer,
+        claim_id,
+        "verdict",
+        {"rating": rating, "summary": "Confirmé.", "explanation": "Deux sources.", "version": 0},
+    )
+    assert response.status_code == 302, _flash(response)
+    assert post(reviewer, claim_id, "propose", {}).status_code == 302
+    assert post(reviewer, claim_id, "approve", {}).status_code == 403
+    response = post(as_user(app, users, "editor2"), claim_id, "approve", {})
+    assert response.status_code == 302
+    html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Vrai" in html and "published" in html and "Confirmé." in html
+    with app.app_context():
+        actions = list(
+            db.session.scalars(
+                sa.select(AuditEvent.action)
+                .where(AuditEvent.action.like("claim.%") | AuditEvent.action.like("verdict.%"))
+                .order_by(AuditEvent.seq)
+            )
+        )
+    assert actions[-7:] == [
+        "claim.accept",
+        "claim.take",
+        "verdict.draft",
+        "verdict.propose",
+        "claim.propose",
+        "verdict.approve",
+        "claim.publish",
+    ]
+
+
+def test_requested_changes_reach_the_reviewer(app, users):
+    claim_id = make_state(app, users, "proposed")
+    response = post(
+        as_user(app, users, "editor"), claim_id, "request-changes", {"comment": "Cite the DoD."}
+    )
+    assert response.status_code == 302
+    html = as_user(app, users, "reviewer").get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Changes requested by the editor" in html and "Cite the DoD." in html
+    assert snapshot(app, claim_id)["claim"][0] is ClaimStatus.IN_REVIEW
+
+
+def test_dismiss_and_reopen(app, users):
+    claim_id = make_state(app, users, "new")
+    editor = as_user(app, users, "editor")
+    assert post(editor, claim_id, "dismiss", {"reason": "opinion"}).status_code == 302
+    html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Dismissed:" in html and "opinion" in html and "Reopen" in html
+    assert post(editor, claim_id, "reopen", {}).status_code == 302
+    assert snapshot(app, claim_id)["claim"][0] is ClaimStatus.NEW
+
+
+def test_assign_reassign_and_hand_back(app, users):
+    claim_id = make_state(app, users, "queued")
+    editor = as_user(app, users, "editor")
+    reviewer2 = _user_id(users, "reviewer2")
+    assert post(editor, claim_id, "assign", {"assignee": reviewer2}).status_code == 302
+    assert snapshot(app, claim_id)["claim"][2] == reviewer2
+    reviewer = _user_id(users, "reviewer")
+    assert post(editor, claim_id, "assign", {"assignee": reviewer}).status_code == 302
+    with app.app_context():
+        db.session.get(User, reviewer2).active = False
+        db.session.commit()
+    before = snapshot(app, claim_id)
+    response = post(editor, claim_id, "assign", {"assignee": reviewer2})
+    assert response.status_code == 422  # deactivated users are not offered, nor accepted
+    assert snapshot(app, claim_id) == before
+    assert post(as_user(app, users, "reviewer"), claim_id, "hand-back", {}).status_code == 302
+    assert snapshot(app, claim_id)["claim"][:3] == (
+        ClaimStatus.QUEUED,
+        before["claim"][1] + 1,
+        None,
+    )
+
+
+def _version_in(html: str, form_action: str) -> str:
+    form = html.split(f'action="{form_action}"')[1].split("</form>")[0]
+    match = re.search(r'name="(?:[\w-]+-)?version" type="hidden" value="(\d+)"', form)
+    assert match, form[:500]
+    return match.group(1)
+
+
+def test_stale_claim_edit_is_409_with_both_versions_and_nothing_lost(app, users):
+    claim_id = make_state(app, users, "queued")
+    mine, theirs = as_user(app, users, "editor"), as_user(app, users, "editor2")
+    desk = mine.get(f"/claims/{claim_id}").get_data(as_text=True)
+    version = _version_in(desk, f"/claims/{claim_id}/edit")
+    fields = {"claimant_name": "Pentagone", "claimant_type": "Organization", "priority": "1"}
+    response = post(
+        theirs,
+        claim_id,
+        "edit",
+        {**fields, "claim_reviewed": "Their wording of the claim", "version": version},
+    )
+    assert response.status_code == 302
+    before = snapshot(app, claim_id)
+    response = post(
+        mine, claim_id, "edit", {**fields, "claim_reviewed": "My wording", "version": version}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else saved a change first" in html
+    assert "My wording" in html.split('id="conflict-heading"')[1].split("</section>")[0]
+    assert "Their wording of the claim" in html  # the current version, shown beside mine
+    assert "My wording</textarea>" in html  # nothing lost: my text is still in the form
+    assert snapshot(app, claim_id) == before
+    # Saving again from the re-rendered form (now based on the current version) works.
+    new_version = _version_in(html, f"/claims/{claim_id}/edit")
+    assert new_version == str(before["claim"][1])
+    response = post(
+        mine, claim_id, "edit", {**fields, "claim_reviewed": "My wording", "version": new_version}
+    )
+    assert response.status_code == 302
+    assert snapshot(app, claim_id)["claim"][3] == "My wording"
+
+
+def test_stale_source_and_verdict_edits_are_409(app, users):
+    claim_id = make_state(app, users, "sourced")
+    reviewer, editor = as_user(app, users, "reviewer"), as_user(app, users, "editor")
+    with app.app_context():
+        source = db.session.scalar(sa.select(Source).where(Source.claim_id == claim_id))
+        verdict = db.session.scalar(sa.select(Verdict).where(Verdict.claim_id == claim_id))
+        source_id, source_version, verdict_version = source.id, source.version, verdict.version
+        rating = default_rating("Faux").id
+    prefix = f"source-{source_id}-"
+    edit = {prefix + k: v for k, v in SOURCE.items()} | {prefix + "version": source_version}
+    action = f"sources/{source_id}/edit"
+    assert (
+        post(editor, claim_id, action, {**edit, prefix + "title": "Editor’s title"}).status_code
+        == 302
+    )
+    before = snapshot(app, claim_id)
+    response = post(reviewer, claim_id, action, {**edit, prefix + "title": "Reviewer’s title"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Editor’s title" in html and "Reviewer’s title" in html
+    assert snapshot(app, claim_id) == before
+
+    verdict = {"rating": rating, "summary": "S", "explanation": "E", "version": verdict_version}
+    assert post(editor, claim_id, "verdict", {**verdict, "summary": "Editor"}).status_code == 302
+    before = snapshot(app, claim_id)
+    response = post(reviewer, claim_id, "verdict", {**verdict, "summary": "Reviewer"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Reviewer</textarea>" in html and "Editor" in html
+    assert snapshot(app, claim_id) == before
+    # A form made before any draft existed (version 0) cannot overwrite a draft made since.
+    response = post(reviewer, claim_id, "verdict", {**verdict, "version": 0})
+    assert response.status_code == 409
+    assert snapshot(app, claim_id) == before
+
+
+def test_sources_can_be_edited_and_removed(app, users):
+    claim_id = make_state(app, users, "sourced")
+    reviewer = as_user(app, users, "reviewer")
+    with app.app_context():
+        source = db.session.scalar(sa.select(Source).where(Source.claim_id == claim_id))
+        source_id, version = source.id, source.version
+    prefix = f"source-{source_id}-"
+    edit = {prefix + k: v for k, v in SOURCE.items()} | {prefix + "version": version}
+    edit[prefix + "stance"] = "refutes"
+    response = post(reviewer, claim_id, f"sources/{source_id}/edit", edit)
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Source, source_id).stance.value == "refutes"
+    response = post(reviewer, claim_id, f"sources/{source_id}/remove", {})
+    assert response.status_code == 302
+    assert snapshot(app, claim_id)["sources"] == []
+    assert post(reviewer, claim_id, f"sources/{source_id}/remove", {}).status_code == 404
+
+
+def test_corrections_are_listed_with_earlier_versions(app, users):
+    claim_id = make_state(app, users, "published")
+    editor = as_user(app, users, "editor")
+    with app.app_context():
+        rating = default_rating("Plutôt vrai").id
+    response = post(
+        editor,
+        claim_id,
+        "correct",
+        {
+            "rating": rating,
+            "summary": "Estimation révisée.",
+            "explanation": "",
+            "note": "Le chiffre a été précisé.",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Corrections" in html and "Le chiffre a été précisé." in html
+    assert "Earlier versions" in html and "Le Pentagone l&#39;a bien estimé." in html
+    assert "Plutôt vrai" in html
+
+
+def test_notes_thread(app, users):
+    claim_id = make_state(app, users, "in_review")
+    response = post(as_user(app, users, "reviewer2"), claim_id, "notes", {"body": "Voir l'AFP."})
+    assert response.status_code == 302
+    html = as_user(app, users, "editor").get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Voir l&#39;AFP." in html and "Rob Reviewer" in html
+
+
+def test_desk_shows_context_counter_and_wording_warning(app, users):
+    claim_id = make_state(app, users, "in_review")
+    reviewer = as_user(app, users, "reviewer")
+    html = reviewer.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert '<mark class="claim">Le Pentagone estime' in html
+    assert "characters · under 75 recommended" in html
+    long = "Le Pentagone estime que 10 000 soldats nord-coréens ont été envoyés dans la région"
+    version = snapshot(app, claim_id)["claim"][1]
+    response = post(
+        reviewer, claim_id, "edit", {"claim_reviewed": long, "priority": 0, "version": version}
+    )
+    assert response.status_code == 302
+    html = reviewer.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert f"{len(long) - 75} too many" in html
+    response = post(
+        reviewer,
+        claim_id,
+        "edit",
+        {"claim_reviewed": "C'est faux : 10 000 soldats", "priority": 0, "version": version + 1},
+    )
+    assert response.status_code == 302
+    html = reviewer.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "The wording contains the rating “Faux”" in html
+
+
+def test_claim_fields_are_saved(app, users):
+    claim_id = make_state(app, users, "new")
+    editor = as_user(app, users, "editor")
+    version = snapshot(app, claim_id)["claim"][1]
+    response = post(
+        editor,
+        claim_id,
+        "edit",
+        {
+            "claim_reviewed": "10 000 soldats nord-coréens envoyés à Koursk",
+            "claimant_name": "Pentagone",
+            "claimant_type": "Organization",
+            "claimant_same_as": "https://www.wikidata.org/wiki/Q11208",
+            "claim_date": "2024-11-04",
+            "appearance_url": "https://example.org/article",
+            "appearance_headline": "Rutte",
+            "priority": "2",
+            "version": version,
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        assert claim.claim_date == date(2024, 11, 4)
+        assert claim.priority == 2 and claim.claimant_type.value == "Organization"
