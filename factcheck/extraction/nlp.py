@@ -1,0 +1,25 @@
+"""spaCy pipelines, loaded once per process.
+
+French: ``fr_core_news_sm`` with only its tokenizer and NER (the NER has its own tok2vec, so the
+shared tok2vec, morphologizer, parser, attribute ruler and lemmatizer are excluded: sentences are
+cut by ``segment`` and no other annotation is used). English: no official English pipeline is on
+PyPI, so ``spacy.blank("en")`` gives tokens only and claimants come from capitalised spans.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+FR_MODEL = "fr_core_news_sm"
+FR_EXCLUDE = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+
+
+@cache
+def load(language: str) -> Language:
+    """Return the cached spaCy pipeline for ``language`` ("fr" or "en")."""
+    if language == "fr":
+        return spacy.load(FR_MODEL, exclude=list(FR_EXCLUDE))
+    return spacy.blank(language)
