@@ -7,6 +7,12 @@ temporary file, then serialises the same precomputed dicts with ``orjson.dumps``
 the whole feed, built up front and untimed, as a non-streaming exporter would; and one call per
 line), and prints reviews/s, the ratio and the peak traced memory of each. Memory is measured
 in a second pass so tracemalloc does not distort the timings.
+
+Then (``--db-count``, default 100,000; 0 skips it) the same from a database: that many published
+claims are bulk-inserted into a migrated SQLite file, and the publishing service that backs
+``/claimreview.json`` and ``factcheck export claimreview`` streams them (query with
+``yield_per``, ReviewData, build_claim_review, write_feed) to a file; the command itself is
+timed too (it adds the atomic rename and the audit event).
 """
 
 from __future__ import annotations
@@ -71,10 +77,170 @@ def peak(action: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
+def seed_published(url: str, count: int) -> Any:
+    """Migrate a SQLite file and bulk-insert ``count`` published claims; return the app."""
+    import sqlalchemy as sa
+
+    from factcheck import create_app
+    from factcheck.auth.services import create_user
+    from factcheck.extensions import db
+    from factcheck.models import Claim, RatingScale, RatingValue, Role, Verdict
+    from factcheck.ratings.services import ensure_default_scales
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "ORG_NAME": ORG.name,
+            "ORG_URL": ORG.url,
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        ensure_default_scales(db.session, actor=None)
+        proposer, approver = (
+            create_user(
+                db.session,
+                email=f"{name}@example.org",
+                password="bench password, long enough",  # noqa: S106 - a throwaway bench user
+                role=Role.EDITOR,
+                display_name=name,
+                actor=None,
+            )
+            for name in ("proposer", "approver")
+        )
+        ratings = db.session.scalars(
+            sa.select(RatingValue.id)
+            .join(RatingScale)
+            .where(RatingScale.language == "fr")
+            .order_by(RatingValue.value)
+        ).all()
+        for start in range(0, count, 10_000):
+            batch = range(start + 1, min(count, start + 10_000) + 1)
+            db.session.execute(
+                sa.insert(Claim),
+                [
+                    {
+                        "id": n,
+                        "text": f"Affirmation n° {n} : 23 des 32 membres de l'OTAN à 2 % du PIB",
+                        "claim_reviewed": f"Affirmation n° {n} : 23 des 32 membres à 2 % du PIB",
+                        "claimant_name": "Mark Rutte",
+                        "claimant_type": "Person",
+                        "appearance_url": f"https://news.example.com/article/{n}",
+                        "language": "fr",
+                        "reasons": [],
+                        "quantities": [],
+                    }
+                    for n in batch
+                ],
+            )
+            moment = START + timedelta(minutes=start)
+            db.session.execute(
+                sa.insert(Verdict),
+                [
+                    {
+                        "id": n,
+                        "claim_id": n,
+                        "rating_value_id": ratings[n % len(ratings)],
+                        "summary": "Le rapport publié en juin par l'OTAN le confirme.",
+                        "state": "approved",
+                        "proposed_by_id": proposer.id,
+                        "proposed_at": moment,
+                        "approved_by_id": approver.id,
+                        "approved_at": moment,
+                        "corrects_id": None,
+                        "correction_note": None,
+                        "created_by_id": proposer.id,
+                    }
+                    for n in batch
+                ],
+            )
+        db.session.execute(
+            sa.update(Claim)
+            .where(Claim.id <= count)
+            .values(
+                status="published",
+                published_verdict_id=Claim.id,
+                slug=sa.literal("fc-") + sa.cast(Claim.id, sa.String),
+                published_at=START,
+            )
+        )
+        db.session.commit()
+    return app
+
+
+def bench_database(count: int) -> None:
+    from sqlalchemy.orm import Session
+
+    from factcheck.extensions import db
+    from factcheck.publishing import services
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        app = seed_published(f"sqlite:///{tmp}/bench.sqlite3", count)
+        seeded = time.perf_counter() - started
+        path = os.path.join(tmp, "export")
+
+        def export(fmt: str) -> Callable[[], object]:
+            def run() -> None:
+                with (
+                    app.app_context(),
+                    Session(db.engine) as session,
+                    open(path, "w", encoding="utf-8") as fp,
+                ):
+                    written = services.export_claim_reviews(
+                        session,
+                        fp,
+                        ORG,
+                        format=fmt,  # type: ignore[arg-type]
+                    )
+                assert written == count, written
+
+            return run
+
+        def command() -> None:
+            result = app.test_cli_runner().invoke(
+                args=["export", "claimreview", "-o", path, "--format", "jsonl"]
+            )
+            assert result.exit_code == 0, result.output
+
+        rows = [
+            ("export_claim_reviews json (SQLite)", export("json")),
+            ("export_claim_reviews jsonl (SQLite)", export("jsonl")),
+            ("factcheck export claimreview jsonl", command),
+        ]
+        seconds = {name: timed(action) for name, action in rows}
+        peaks = {name: peak(action) for name, action in rows[:2]}
+        size = os.path.getsize(path)
+
+    print(
+        f"\nfrom the database: {count:,} published claims in SQLite (seeded in {seeded:.1f} s); "
+        f"jsonl file {size / 1e6:.1f} MB\n"
+    )
+    print(f"{'':40} {'reviews/s':>12} {'seconds':>8} {'peak MB':>8}")
+    for name, _ in rows:
+        shown = f"{peaks[name] / 1e6:>8.1f}" if name in peaks else f"{'-':>8}"
+        print(f"{name:40} {count / seconds[name]:>12,.0f} {seconds[name]:>8.2f} {shown}")
+    print(
+        "peak memory is tracemalloc's: Python allocations while streaming "
+        "(SQLite's page cache is not counted)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
-    count = parser.parse_args().count
+    parser.add_argument(
+        "--db-count",
+        type=int,
+        default=100_000,
+        help="published claims to export from SQLite afterwards (0 skips it)",
+    )
+    args = parser.parse_args()
+    count = args.count
 
     precomputed = list(synthetic(count))
     feed = data_feed(precomputed, ORG)  # the same document write_feed streams, built up front
@@ -129,6 +295,8 @@ def main() -> None:
         "peak memory excludes the precomputed list itself for the first four rows; the "
         "build + stream row holds no list at all."
     )
+    if args.db_count > 0:
+        bench_database(args.db_count)
 
 
 if __name__ == "__main__":

@@ -65,17 +65,50 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return error_response(status, description if status != 404 else None)
 
 
+UNAVAILABLE = "The database is unavailable. Nothing was saved; retry shortly."
+
+
+def _as_anonymous() -> None:
+    """Render the error page signed out: the user's expired row cannot be read back now."""
+    from flask_login import AnonymousUserMixin
+
+    g._login_user = AnonymousUserMixin()
+
+
+def _unavailable(exc: BaseException) -> bool:
+    """An outage rather than a bug: connection lost or refused, disk full, lock timeout."""
+    while exc is not None:
+        if isinstance(exc, sa.exc.OperationalError) or (
+            isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+        ):
+            return True
+        exc = exc.__cause__  # type: ignore[assignment]
+    return False
+
+
+def _safe_rollback() -> None:
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        db.session.remove()
+
+
 def _database_error(exc: sa.exc.DBAPIError) -> ResponseReturnValue:
-    db.session.rollback()
-    if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+    _safe_rollback()
+    if _unavailable(exc):
         current_app.logger.warning("database unavailable: %s", exc)
-        return error_response(503, "The database is unavailable. Nothing was saved; retry shortly.")
+        _as_anonymous()
+        return error_response(503, UNAVAILABLE)
     current_app.logger.exception("database error")
     return error_response(500)
 
 
 def _server_error(exc: Exception) -> ResponseReturnValue:
-    db.session.rollback()
+    _safe_rollback()
+    if _unavailable(exc):  # e.g. an AuditError raised because the database failed under it
+        current_app.logger.warning("database unavailable: %s", exc)
+        _as_anonymous()
+        return error_response(503, UNAVAILABLE)
     current_app.logger.exception("unhandled error", exc_info=exc)
     return error_response(500)
 

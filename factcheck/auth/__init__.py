@@ -8,12 +8,14 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, jsonify, redirect, request, session, url_for
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.auth.services import SESSION_IDLE_TIMEOUT, load_session
 from factcheck.extensions import db, login_manager
-from factcheck.models import Role, User
+from factcheck.models import Role, User, UserSession
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,15 +85,41 @@ def _load_user_from_session(_req: Any) -> User | None:
     user, user_session = loaded
     g.user_session = user_session
     session[SESSION_SEEN_KEY] = int(time.time())
+    if request.method in SAFE_METHODS and db.session.is_modified(user_session):
+        _save_last_seen(user_session)
     return user
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _save_last_seen(user_session: UserSession) -> None:
+    """Keep the server-side idle clock moving on reads, which never commit the request's session.
+
+    A short transaction of its own (at most once a minute per session); a write request's own
+    commit saves the new time instead. Best effort: a busy database only delays the update.
+    """
+    from factcheck.database import write_intent
+
+    seen_at = user_session.last_seen_at
+    # The request's own (read) transaction must not write it too: on SQLite that would try to
+    # upgrade a read transaction to a write one, which fails at once when another writer is busy.
+    set_committed_value(user_session, "last_seen_at", seen_at)
+    try:
+        with write_intent(), db.engine.begin() as conn:
+            conn.execute(
+                sa.update(UserSession)
+                .where(UserSession.id == user_session.id)
+                .values(last_seen_at=seen_at)
+            )
+    except sa.exc.SQLAlchemyError as exc:
+        current_app.logger.warning("could not record session activity: %s", exc)
 
 
 def _require_login() -> Any:
     endpoint = request.endpoint
     if endpoint is None:
         return None  # no such route: let the 404 handler answer
-    from flask import current_app
-
     view = current_app.view_functions.get(endpoint)
     if endpoint == "static" or getattr(view, "is_public", False):
         return None
@@ -104,9 +132,45 @@ def _require_login() -> Any:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+# Settings of the sign-in security, each settable as FACTCHECK_<NAME> like every other setting.
+SETTINGS: dict[str, Any] = {
+    "LOGIN_MAX_FAILURES": 5,  # failed sign-in steps per account, and per address, ...
+    "LOGIN_FAILURE_WINDOW": 60,  # ... within this many seconds, before attempts are refused
+    "REQUIRE_ADMIN_2FA": False,  # admins must enrol in two-factor sign-in before anything else
+    "TWO_FACTOR_PENDING_SECONDS": 300,  # time allowed between the password and the code
+    "TOTP_KEY": None,  # Fernet key for TOTP secrets at rest; default: instance/totp_key
+}
+# What an admin who must enrol in two-factor sign-in may still reach.
+ENROLMENT_ENDPOINTS = frozenset({"auth.two_factor", "auth.logout", "static"})
+
+
+def _require_admin_enrolment() -> Any:
+    """Admins without two-factor sign-in, when it is required, can do nothing but enrol."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if getattr(current_app.view_functions.get(endpoint), "is_public", False):
+        return None
+    if not current_user.is_authenticated:
+        return None
+    from factcheck.auth.two_factor import admin_must_enrol
+
+    if not admin_must_enrol(current_user._get_current_object()):
+        return None
+    message = "set up two-factor sign-in first: admins must use it"
+    if wants_json():
+        response = jsonify(error="forbidden", message=message, field=None)
+        response.status_code = 403
+        return response
+    return redirect(url_for("auth.two_factor"))
+
+
 def init_app(app: Flask) -> None:
+    for key, value in SETTINGS.items():
+        app.config.setdefault(key, value)
     login_manager.session_protection = None  # our own server-side sessions replace it
     login_manager.login_view = "auth.login"
     login_manager.user_loader(lambda _user_id: None)
     login_manager.request_loader(_load_user_from_session)
     app.before_request(_require_login)
+    app.before_request(_require_admin_enrolment)

@@ -8,7 +8,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from factcheck.auth.passwords import MAX_PASSWORD_LENGTH
 from factcheck.models import Role
@@ -62,3 +62,26 @@ class ActiveForm(FlaskForm):
 class PasswordResetForm(FlaskForm):
     password = PasswordField("New password", validators=[Length(max=MAX_PASSWORD_LENGTH)])
     generate = BooleanField("Generate a password (shown once)")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    confirm = PasswordField(
+        "New password, again",
+        validators=[DataRequired(), EqualTo("new_password", message="the two passwords differ")],
+    )
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """A six-digit code from the authenticator app (sign-in step, enrolment, turning it off)."""
+
+    code = StringField(
+        "Code from your app",
+        validators=[DataRequired(message="type the 6-digit code"), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

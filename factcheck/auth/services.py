@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
 from factcheck.audit.log import apply_changes, record, snapshot
+from factcheck.auth import throttle
 from factcheck.auth.passwords import (
     check_password_policy,
     dummy_verify,
@@ -167,22 +168,19 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def sign_in(
-    session: DBSession,
-    email: str,
-    password: str,
-    *,
-    client_addr: str | None = None,
-    user_agent: str | None = None,
-) -> SignIn | None:
-    """Check credentials and open a server-side session; record success or failure either way.
+def authenticate(
+    session: DBSession, email: str, password: str, *, client_addr: str | None = None
+) -> User | None:
+    """Check an email and password; record and count a failure. ``None`` for any failure.
 
-    Returns ``None`` for any failure, without saying whether the email exists.
+    Raises :class:`~factcheck.auth.throttle.LoginThrottled` (recorded as ``login.throttled``)
+    when the account or the address failed too often lately: the password is not even checked.
     """
     try:
         address = normalise_email(email)
     except ValidationError:
         address = email.strip().lower()[:254]
+    throttle.check_allowed(session, email=address, client_addr=client_addr)
     user = session.scalar(sa.select(User).where(User.email == address))
     if user is None:
         dummy_verify()
@@ -190,6 +188,7 @@ def sign_in(
     else:
         ok = verify_password(user.password_hash, password) and user.active
     if not ok:
+        throttle.note_failure(session, email=address, client_addr=client_addr)
         record(
             session,
             actor=None,
@@ -200,7 +199,18 @@ def sign_in(
             data={"reason": "inactive" if user and not user.active else "bad credentials"},
         )
         return None
-    assert user is not None
+    return user
+
+
+def open_session(
+    session: DBSession,
+    user: User,
+    *,
+    client_addr: str | None = None,
+    user_agent: str | None = None,
+    two_factor: bool = False,
+) -> SignIn:
+    """Open a server-side session for ``user``, whose credentials were checked, and record it."""
     token = secrets.token_urlsafe(32)
     us = UserSession(
         user_id=user.id,
@@ -216,9 +226,63 @@ def sign_in(
         action="login.success",
         entity_type="user",
         entity_id=user.id,
-        data={"session_id": us.id},
+        data={"session_id": us.id, **({"two_factor": True} if two_factor else {})},
     )
     return SignIn(user=user, token=token)
+
+
+def sign_in(
+    session: DBSession,
+    email: str,
+    password: str,
+    *,
+    client_addr: str | None = None,
+    user_agent: str | None = None,
+) -> SignIn | None:
+    """Check credentials and open a server-side session; record success or failure either way.
+
+    Returns ``None`` for any failure, without saying whether the email exists. Users with
+    two-factor sign-in go through :func:`authenticate` and a second step instead.
+    """
+    user = authenticate(session, email, password, client_addr=client_addr)
+    if user is None:
+        return None
+    return open_session(session, user, client_addr=client_addr, user_agent=user_agent)
+
+
+def change_own_password(
+    session: DBSession,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    client_addr: str | None,
+    keep_session_id: int | None,
+) -> None:
+    """Change ``user``'s password after checking the current one; end their other sessions.
+
+    A wrong current password counts as a failed sign-in (a stolen session cannot guess it).
+    """
+    throttle.check_allowed(session, email=user.email, client_addr=client_addr, step="password")
+    if not verify_password(user.password_hash, current):
+        throttle.note_failure(session, email=user.email, client_addr=client_addr)
+        record(
+            session,
+            actor=user,
+            action="login.failure",
+            entity_type="user",
+            entity_id=user.id,
+            data={"reason": "wrong current password"},
+        )
+        raise ValidationError("the current password is not right", field="current_password")
+    if verify_password(user.password_hash, new):
+        raise ValidationError(
+            "the new password must differ from the current one", field="new_password"
+        )
+    try:
+        set_password(session, user, new, actor=user, keep_session_id=keep_session_id)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field="new_password") from None
 
 
 def load_session(session: DBSession, token: str) -> tuple[User, UserSession] | None:

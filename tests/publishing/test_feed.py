@@ -157,3 +157,35 @@ def test_bad_since_is_a_400_naming_the_parameter(client, value):
     body = response.get_json()
     assert body["error"] == "bad_request" and body["field"] == "since"
     assert body["message"].startswith("since: ") and "date" in body["message"]
+
+
+# --- a row that cannot become a ClaimReview ------------------------------------------------------
+
+
+def test_a_review_that_cannot_be_built_is_left_out_not_half_written(client, users, ctx, caplog):
+    from factcheck.models import RatingScale, RatingValue, Verdict
+
+    kept = publish(users, "Le rapport de juin montre que 23 des 32 membres dépensent assez.")
+    broken = publish(users)
+    # An admin's one-value scale: bestRating could not exceed worstRating.
+    scale = RatingScale(name="Une seule valeur", language="fr")
+    scale.values.append(RatingValue(label="Vérifié", value=1, definition="", position=0))
+    db.session.add(scale)
+    db.session.flush()
+    claim = db.session.scalar(db.select(Claim).where(Claim.slug == broken))
+    db.session.execute(
+        db.update(Verdict)
+        .where(Verdict.id == claim.published_verdict_id)
+        .values(rating_value_id=scale.values[0].id)
+    )
+    db.session.commit()
+
+    response = get(client)
+    assert response.status_code == 200
+    assert [item["url"] for item in feed_items(response)] == [f"{ORG_URL}fact-checks/{kept}"]
+    assert f"claim #{claim.id} left out of the ClaimReview feed" in caplog.text
+
+    page = client.get(f"/fact-checks/{broken}")  # still readable, without JSON-LD
+    assert page.status_code == 200
+    assert "<script" not in page.get_data(as_text=True)
+    assert "Vérifié" in page.get_data(as_text=True)
