@@ -1,0 +1,27 @@
+"""Claim extraction: split an article into sentences and score each for check-worthiness.
+
+A pure library (no Flask, no database)::
+
+    from factcheck.extraction import extract
+    for candidate in extract(body, "fr"):
+        print(candidate.score, candidate.checkworthy, candidate.claimant, candidate.text)
+"""
+
+from factcheck.extraction.pipeline import extract, score_lines
+from factcheck.extraction.types import (
+    SUPPORTED_LANGUAGES,
+    Candidate,
+    Claimant,
+    ExtractionError,
+    Quantity,
+)
+
+__all__ = [
+    "SUPPORTED_LANGUAGES",
+    "Candidate",
+    "Claimant",
+    "ExtractionError",
+    "Quantity",
+    "extract",
+    "score_lines",
+]
