@@ -391,7 +391,14 @@ def correct(
     old = claim.published_verdict
     assert old is not None
     rating = _rating(session, rating_value_id)
-    assert rating is not None
+    if rating is None:
+        raise ValidationError("choose a rating for the correction", field="rating")
+    if rating_in_wording(claim.claim_reviewed, rating):
+        raise ValidationError(
+            f"the claimReviewed wording contains the rating “{rating.label}”; the correction "
+            "would publish the verdict as the claim",
+            field="rating",
+        )
     text = clean_text(
         note, "correction note", max_length=MAX_COMMENT, required=True, multiline=True
     )

@@ -268,3 +268,18 @@ def test_manual_claim_must_quote_the_article(people):
         actor=people["reviewer"],
     )
     assert article.body[claim.start_offset : claim.end_offset] == claim.text
+
+
+def test_correction_cannot_put_the_rating_in_the_wording(people):
+    claim = published_claim(people)
+    claim.claim_reviewed = "Un chiffre plutôt vrai"
+    with pytest.raises(ValidationError, match="contains the rating"):
+        review.correct(
+            db.session,
+            claim,
+            actor=people["editor"],
+            rating_value_id=default_rating("Plutôt vrai").id,
+            summary="Chiffre arrondi.",
+            explanation="",
+            note="Précision.",
+        )
