@@ -278,7 +278,7 @@ def find_claimant(
         if before and verb.start() - before[-1].end <= 3:
             # "Mark Rutte, a déclaré": the name right before the verb is its subject.
             return classify(before[-1], people), f"subject of: {verb_text}"
-        if _POSTPOSED.search(sentence[: verb.start()]):
+        if _POSTPOSED.search(sentence, max(0, verb.start() - 8), verb.start()):
             # "…, a déclaré le secrétaire général de l’OTAN, Mark Rutte": speaker after the verb.
             after = [m for m in candidates if 0 <= m.start - verb.end() <= 80]
             persons = [m for m in after if m.label == "PER"] or after

@@ -30,7 +30,8 @@ _WORD_BEFORE = re.compile(r"([\w.\-]+)$")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, dot)
+    # Only look at a short window: searching from 0 would make splitting quadratic.
+    match = _WORD_BEFORE.search(text, max(0, dot - 40), dot)
     if match is None:
         return False
     word = match.group(1).lower().strip(".")
