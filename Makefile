@@ -57,8 +57,12 @@ format: install ## Apply ruff's formatting and safe fixes
 bench: install ## Benchmarks: print figures and ratios (not part of make test)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-eval: install ## Fit the check-worthiness model on CheckThat! 2024 train and print P/R/F1 on dev and dev-test
-	$(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
+eval: install ## Fit the check-worthiness model on CheckThat! 2024 train; print P/R/F1 of Yes on dev and dev-test
+	@test -d $(SHARED)/data/ct24-checkworthy-en || { echo "make eval needs $(SHARED)/data/ct24-checkworthy-en"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/python -m factcheck.extraction.train --data $(SHARED)/data/ct24-checkworthy-en -o "$$tmp/checkworthy.json" && \
+	  echo "== committed weights (factcheck/extraction/model/checkworthy.json):" && \
+	  $(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
 
 clean: ## Remove caches and test artifacts (keeps .venv and instance/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts
