@@ -1,5 +1,93 @@
-"""Blueprint of this stage."""
+"""The audit trail in the browser: filtered event list and on-demand verification."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from wtforms.fields.choices import SelectChoice
+
+from factcheck.audit.forms import EventFilterForm, VerifyForm
+from factcheck.audit.history import action_words
+from factcheck.audit.store import EventFilter, distinct_values, list_events, verify_database
+from factcheck.auth import role_required
+from factcheck.database import set_write_intent
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, Role
 
 bp = Blueprint("audit", __name__)
+
+
+def _page_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/audit")
+@role_required(Role.EDITOR)
+def index() -> ResponseReturnValue:
+    form = EventFilterForm(request.args)
+    form.action.choices = _choices(AuditEvent.action)
+    form.entity_type.choices = _choices(AuditEvent.entity_type)
+    valid = form.validate()
+    flt = EventFilter()
+    if valid:
+        flt = EventFilter(
+            actor=(form.actor.data or "").strip() or None,
+            action=form.action.data or None,
+            entity_type=form.entity_type.data or None,
+            entity_id=(form.entity_id.data or "").strip() or None,
+            since=_day_start(form.since.data),
+            until=_day_start(form.until.data, plus_one=True),
+        )
+    page = list_events(
+        db.session,
+        flt,
+        before=_page_arg("before"),
+        after=_page_arg("after"),
+        limit=int(current_app.config["PAGE_SIZE"]),
+    )
+    filters = {k: v for k, v in request.args.items() if k not in ("before", "after") and v}
+    return render_template(
+        "audit/index.html",
+        form=form,
+        page=page,
+        filters=filters,
+        verify_form=VerifyForm(),
+        action_words=action_words,
+    ), 400 if not valid else 200
+
+
+def _choices(column: Any) -> list[SelectChoice]:
+    return [SelectChoice("", "Any")] + [
+        SelectChoice(v, v) for v in distinct_values(db.session, column)
+    ]
+
+
+def _day_start(day: object, *, plus_one: bool = False) -> datetime | None:
+    if day is None:
+        return None
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)  # type: ignore[attr-defined]
+    return start + timedelta(days=1) if plus_one else start
+
+
+@bp.post("/audit/verify")
+@role_required(Role.EDITOR)
+def verify() -> ResponseReturnValue:
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("audit.index")), 303
+    # Verification only reads: end the request's write transaction (SQLite BEGIN IMMEDIATE)
+    # so that checking a long chain never holds the database's single write lock.
+    db.session.commit()
+    token = set_write_intent(False)
+    try:
+        result = verify_database(db.session)
+        db.session.rollback()
+    finally:
+        token.var.reset(token)
+    flash(result.summary(), "success" if result.ok else "error")
+    return redirect(url_for("audit.index")), 303

@@ -1,0 +1,116 @@
+"""An entity's history in words, for the timeline shown on claim and article pages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from factcheck.audit.store import DbSession
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+
+ACTION_WORDS = {
+    "article.ingest": "ingested the article",
+    "claim.create": "created the claim",
+    "claim.edit": "edited the claim",
+    "claim.status": "changed the status",
+    "claim.assign": "changed the assignee",
+    "source.add": "added a source",
+    "source.edit": "edited a source",
+    "source.remove": "removed a source",
+    "verdict.propose": "proposed a verdict",
+    "verdict.approve": "approved the verdict",
+    "verdict.send_back": "sent the verdict back",
+    "verdict.correct": "corrected the verdict",
+    "note.add": "added a note",
+    "rating_scale.create": "created the rating scale",
+    "rating_scale.edit": "changed the rating scale",
+    "user.create": "created the user",
+    "user.role": "changed the role",
+    "user.deactivate": "deactivated the user",
+    "user.activate": "reactivated the user",
+    "user.password": "changed the password",
+    "login.success": "signed in",
+    "login.failure": "failed to sign in",
+    "logout": "signed out",
+    "audit.export": "exported the audit trail",
+}
+_MAX_VALUE = 160
+
+
+def action_words(action: str) -> str:
+    """``claim.status`` → "changed the status"; unknown actions are spelled out."""
+    if action in ACTION_WORDS:
+        return ACTION_WORDS[action]
+    entity, _, verb = action.partition(".")
+    return f"{verb.replace('_', ' ')} ({entity.replace('_', ' ')})" if verb else action
+
+
+def show_value(value: Any) -> str:
+    """A recorded value for people: empty for null, JSON for lists, shortened when long."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    words: str
+    changes: list[FieldChange] = field(default_factory=list)
+    details: dict[str, str] = field(default_factory=dict)
+    created: bool = False  # the changes are a creation snapshot (every before is null)
+
+
+def entry_from(event: AuditEvent) -> TimelineEntry:
+    body = json.loads(event.body)
+    changes = body.get("changes") or {}
+    created = bool(changes) and all(c.get("before") is None for c in changes.values())
+    return TimelineEntry(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        words=action_words(event.action),
+        changes=[
+            FieldChange(
+                name,
+                name.replace("_", " "),
+                show_value(c.get("before")),
+                show_value(c.get("after")),
+            )
+            for name, c in sorted(changes.items())
+            if not (created and show_value(c.get("after")) == "—")
+        ],
+        details={k: show_value(v) for k, v in sorted((body.get("data") or {}).items())},
+        created=created,
+    )
+
+
+def history_for(
+    entity_type: str, entity_id: Any, *, session: DbSession | None = None
+) -> list[TimelineEntry]:
+    """Every event on one entity, oldest first, ready for ``audit/_timeline.html``."""
+    session = session if session is not None else db.session
+    events = session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id))
+        .order_by(AuditEvent.seq)
+    )
+    return [entry_from(e) for e in events]

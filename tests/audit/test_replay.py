@@ -1,0 +1,73 @@
+"""Replaying a claim's events rebuilds its row; an edit behind the app's back shows."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from factcheck.audit.replay import claim_differences, replay_claim
+from factcheck.claims import workflow
+from factcheck.claims.services import edit_claim
+from factcheck.extensions import db
+from factcheck.models import Claim, User
+from factcheck.seeding import default_seeds_dir, load_seeds
+from tests.audit.chains import triggers_lifted
+from tests.factories import published_claim
+
+
+@pytest.fixture
+def seeded(app, users):
+    """The seed article and its extracted claims, then a few changes through the services."""
+    with app.app_context():
+        load_seeds(db.session, default_seeds_dir())
+        editor = db.session.get(User, users["editor"].id)
+        reviewer = db.session.get(User, users["reviewer"].id)
+        claims = list(db.session.scalars(sa.select(Claim).order_by(Claim.id)))
+        assert len(claims) >= 2, "the seed article has check-worthy claims"
+        first, second = claims[0], claims[1]
+        edit_claim(
+            db.session,
+            first,
+            {"claim_reviewed": "10 000 soldats nord-coréens à Koursk", "priority": 2},
+            actor=editor,
+            expected_version=first.version,
+        )
+        workflow.accept(db.session, first, actor=editor)
+        workflow.take(db.session, first, actor=reviewer)
+        workflow.dismiss(db.session, second, "opinion, not a fact", actor=editor)
+        db.session.commit()
+        return [c.id for c in claims]
+
+
+def test_replay_reproduces_every_seed_claim(app, seeded):
+    with app.app_context():
+        for claim_id in seeded:
+            claim = db.session.get(Claim, claim_id)
+            replay = replay_claim(db.session, claim_id)
+            assert replay.problems == [] and replay.state is not None
+            assert claim_differences(db.session, claim) == {}, claim_id
+        first = replay_claim(db.session, seeded[0])
+        assert first.events == 4 and first.state["status"] == "in_review"
+        assert first.state["claim_reviewed"] == "10 000 soldats nord-coréens à Koursk"
+
+
+def test_a_published_claim_replays_too(app, users):
+    with app.app_context():
+        claim = published_claim(users)
+        db.session.commit()
+        assert claim_differences(db.session, claim) == {}
+
+
+def test_an_edit_behind_the_apps_back_is_found(app, seeded):
+    with triggers_lifted(app) as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE claims SET claimant_name = 'Someone Else', priority = 3 WHERE id = :id"
+            ),
+            {"id": seeded[0]},
+        )
+    with app.app_context():
+        claim = db.session.get(Claim, seeded[0])
+        diffs = claim_differences(db.session, claim)
+        assert set(diffs) == {"claimant_name", "priority"}
+        assert diffs["priority"] == (2, 3)
