@@ -34,9 +34,21 @@ def error_response(
         return jsonify(
             error=_code(status), message=message, field=field, request_id=request_id
         ), status
+    _load_user_or_anonymous()
     return render_template(
         "error.html", status=status, message=message, request_id=request_id
     ), status
+
+
+def _load_user_or_anonymous() -> None:
+    """Look the user up for the page header; if the database is down, show the page signed out."""
+    from flask_login import current_user
+
+    try:
+        _ = current_user.is_authenticated
+    except sa.exc.SQLAlchemyError:
+        _safe_rollback()
+        _as_anonymous()
 
 
 def _code(status: int) -> str:
