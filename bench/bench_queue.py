@@ -23,11 +23,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-WORDS = (
-    "Le Pentagone estime que soldats nord-coréens envoyés région Koursk rapport OTAN membres "
-    "objectif dépenses défense PIB Trump Rutte Ukraine Russie alliance sommet Budapest Chine "
-    "Iran sécurité européenne troupes technologies élection"
-).split()
+WORDS = " ".join(
+    (
+        "Le Pentagone estime que soldats nord-coréens envoyés région Koursk rapport OTAN membres",
+        "objectif dépenses défense PIB Trump Rutte Ukraine Russie alliance sommet Budapest Chine",
+        "Iran sécurité européenne troupes technologies élection",
+    )
+).split(" ")
 CLAIMANTS = (None, "Mark Rutte", "Pentagone", "Donald Trump", "OTAN", "Edi Rama", "Petteri Orpo")
 STATUSES = ("new",) * 5 + ("queued",) * 3 + ("in_review", "awaiting_approval", "dismissed")
 
@@ -152,7 +154,11 @@ def run(app: Any, label: str, pages: int) -> None:
             for _ in range(pages):
                 holder: dict[str, Any] = {}
 
-                def one(cursor: str | None = cursor, holder: dict[str, Any] = holder) -> None:
+                def one(
+                    cursor: str | None = cursor,
+                    holder: dict[str, Any] = holder,
+                    filters: queries.QueueFilters = filters,
+                ) -> None:
                     holder["page"] = queries.queue_page(
                         db.session, filters, me, cursor=cursor, with_counts=False
                     )
