@@ -10,8 +10,9 @@ with ``{"action":…,"actor":…,"actor_id":…,"changes":`` and end with
 ``,"entity_id":…,"entity_type":…,"occurred_at":…,"request_id":…,"seq":…}``; both are rebuilt
 from the columns and compared as strings. That is exact: a JSON string token cannot contain an
 unescaped quote, so no other values can produce the same prefix or suffix. ``client_addr`` sits
-between two free-form objects and is found by its key, which is unambiguous when it occurs once;
-otherwise (or whenever the fast check fails, to name the column) the body is parsed.
+between two free-form objects (changes, data): its last occurrence is the top-level key when the
+data object after it is flat, or when the key occurs once. Otherwise — and whenever the fast
+check fails, to name the column — the body is parsed.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ def verify_rows(
     next_pin, pin_hash = pending.pop(0) if pending else (0, "")
     expected = start_seq
     prev = start_hash
+    link = (prev + "\n").encode()  # what the next hash starts with
     first_seq: int | None = None
     count = 0
 
@@ -145,6 +147,7 @@ def verify_rows(
         if first_seq is None:
             if from_first_row:
                 expected, prev = seq, prev_hash
+                link = (prev + "\n").encode()
             first_seq = expected
             while next_pin and next_pin < expected:  # before this stream: cannot be checked
                 next_pin, pin_hash = pending.pop(0) if pending else (0, "")
@@ -169,7 +172,9 @@ def verify_rows(
                 "before it was changed, removed or reordered",
             )
         data = body if type(body) is bytes else body.encode()
-        if sha256(prev.encode() + b"\n" + data).hexdigest() != digest:
+        h = sha256(link)
+        h.update(data)
+        if h.hexdigest() != digest:
             return _failed(
                 (count, first_seq, expected, prev),
                 seq,
@@ -196,11 +201,20 @@ def verify_rows(
         )
         if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail:
             tail = _escaped_tail(eid, etype, occurred, rid, seq)
+        tail_b = tail.encode()
+        client = clients.get(caddr) or _client_part(clients, caddr)
+        at = data.rfind(client)  # the top-level key and value, unless nested ones match
+        rest = at + len(client)  # where the data object should start
         if not (
             data.startswith(prefix)
-            and data.endswith(tail.encode())
-            and data.count(_CLIENT_KEY) == 1  # so the one below is the top-level key
-            and (clients.get(caddr) or _client_part(clients, caddr)) in data
+            and data.endswith(tail_b)
+            and at > 0
+            and (
+                # A flat data object (one "{" (123), one "}") proves ``at`` is the top-level
+                # key: a key nested in data would leave its enclosing object's "}" after it too.
+                (data[rest] == 123 and data.count(b"}", rest, len(data) - len(tail_b)) == 1)
+                or data.count(_CLIENT_KEY) == 1
+            )
         ):
             problem = column_mismatch(row)
             if problem:
@@ -216,6 +230,7 @@ def verify_rows(
                 )
             next_pin, pin_hash = pending.pop(0) if pending else (0, "")
         prev = digest
+        link = (digest + "\n").encode()
         expected += 1
         count += 1
 

@@ -187,3 +187,22 @@ def test_jsonl_rows_and_their_errors():
         )
     with pytest.raises(ExportFormatError, match="not a JSON object"):
         list(read_jsonl_rows([b"[1, 2]"]))
+
+
+def test_a_nested_client_addr_in_data_does_not_fool_the_fast_check():
+    nested = {"n": {"a": 1, "client_addr": "192.0.2.66", "data": {}}}
+    events = make_events(4, client_addr="10.0.0.1", data=nested)
+    assert verify_events(events).ok
+    events[2]["client_addr"] = "192.0.2.66"
+    result = verify_events(events)
+    assert result.bad_seq == 3 and "column client_addr" in result.reason
+
+
+def test_a_nested_matching_client_addr_in_changes_does_not_fool_the_fast_check():
+    tricky = {"meta": {"before": None, "after": {"a": 1, "client_addr": "192.0.2.66", "data": {}}}}
+    events = make_events(4, client_addr="10.0.0.1", changes=tricky, data={})
+    events[3]["client_addr"] = "192.0.2.66"
+    assert "column client_addr" in verify_events(events).reason
+    events = make_events(4, client_addr=None, data={})
+    events[0]["client_addr"] = "{"
+    assert verify_events(events).bad_seq == 1
