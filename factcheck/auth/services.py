@@ -168,26 +168,66 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def authenticate(
-    session: DBSession, email: str, password: str, *, client_addr: str | None = None
-) -> User | None:
-    """Check an email and password; record and count a failure. ``None`` for any failure.
+@dataclass(frozen=True)
+class Credentials:
+    """A sign-in attempt between its two database phases (see :func:`begin_sign_in`)."""
 
-    Raises :class:`~factcheck.auth.throttle.LoginThrottled` (recorded as ``login.throttled``)
-    when the account or the address failed too often lately: the password is not even checked.
+    address: str
+    user_id: int | None
+    password_hash: str | None
+    throttled: bool
+
+
+def begin_sign_in(session: DBSession, email: str, *, client_addr: str | None = None) -> Credentials:
+    """Phase 1, reading only: is the account or address throttled, and whose hash to check.
+
+    The password is then checked (argon2id takes a good fraction of a second) with no
+    transaction open, so that on SQLite no other request waits for the write lock meanwhile;
+    :func:`finish_sign_in` decides and records in a write transaction.
     """
     try:
         address = normalise_email(email)
     except ValidationError:
         address = email.strip().lower()[:254]
-    throttle.check_allowed(session, email=address, client_addr=client_addr)
+    throttled = throttle.is_throttled(session, email=address, client_addr=client_addr)
     user = session.scalar(sa.select(User).where(User.email == address))
-    if user is None:
+    return Credentials(
+        address=address,
+        user_id=user.id if user else None,
+        password_hash=user.password_hash if user else None,
+        throttled=throttled,
+    )
+
+
+def password_matches(credentials: Credentials, password: str) -> bool:
+    """Check the password (or spend the same time on a dummy hash for an unknown email)."""
+    if credentials.throttled:
+        return False  # never even looked at
+    if credentials.password_hash is None:
         dummy_verify()
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password) and user.active
-    if not ok:
+        return False
+    return verify_password(credentials.password_hash, password)
+
+
+def finish_sign_in(
+    session: DBSession,
+    credentials: Credentials,
+    password_ok: bool,
+    *,
+    client_addr: str | None = None,
+) -> User | None:
+    """Phase 2, writing: throttle again (exactly, now under the lock), then record the outcome.
+
+    Raises :class:`~factcheck.auth.throttle.LoginThrottled` (recorded as ``login.throttled``)
+    when the account or address failed too often lately, whatever the password: attempts that
+    raced past phase 1 learn nothing either. ``None`` for any other failure.
+    """
+    address = credentials.address
+    throttle.check_allowed(session, email=address, client_addr=client_addr)
+    if credentials.throttled:  # it was at phase 1, and has lifted since: ask again
+        throttle.refuse(session, email=address)
+    user = session.get(User, credentials.user_id) if credentials.user_id is not None else None
+    if user is None or not password_ok or not user.active or user.email != address:
         throttle.note_failure(session, email=address, client_addr=client_addr)
         record(
             session,
@@ -200,6 +240,15 @@ def authenticate(
         )
         return None
     return user
+
+
+def authenticate(
+    session: DBSession, email: str, password: str, *, client_addr: str | None = None
+) -> User | None:
+    """Check an email and password in one transaction; see :func:`begin_sign_in`."""
+    credentials = begin_sign_in(session, email, client_addr=client_addr)
+    ok = password_matches(credentials, password)
+    return finish_sign_in(session, credentials, ok, client_addr=client_addr)
 
 
 def open_session(

@@ -72,15 +72,25 @@ def recent_failures(session: DBSession, *, email: str | None, client_addr: str |
     return max(counts)
 
 
+def is_throttled(session: DBSession, *, email: str | None, client_addr: str | None) -> bool:
+    """Whether an attempt would be refused now (reading only; nothing is recorded)."""
+    max_failures, _window = _limits()
+    return recent_failures(session, email=email, client_addr=client_addr) >= max_failures
+
+
 def check_allowed(
     session: DBSession, *, email: str | None, client_addr: str | None, step: str = "password"
 ) -> None:
     """Raise :class:`LoginThrottled` (after recording ``login.throttled``) when over the limit."""
     if email:
         _lock_account(session, email)
+    if is_throttled(session, email=email, client_addr=client_addr):
+        refuse(session, email=email, step=step)
+
+
+def refuse(session: DBSession, *, email: str | None, step: str = "password") -> None:
+    """Record ``login.throttled`` and raise :class:`LoginThrottled`."""
     max_failures, window = _limits()
-    if recent_failures(session, email=email, client_addr=client_addr) < max_failures:
-        return
     record(
         session,
         actor=None,

@@ -31,12 +31,15 @@ from factcheck.auth import two_factor as totp
 from factcheck.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoFactorCodeForm
 from factcheck.auth.services import (
     SignIn,
-    authenticate,
+    begin_sign_in,
     change_own_password,
+    finish_sign_in,
     open_session,
+    password_matches,
     sign_out,
 )
 from factcheck.auth.throttle import LoginThrottled
+from factcheck.database import set_write_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
 from factcheck.models import User
@@ -82,13 +85,19 @@ def login() -> ResponseReturnValue:
         return redirect(safe_next(form.next.data) or url_for("articles.index"))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    # Read, then check the password with no transaction open, then decide and record: on
+    # SQLite the write lock is never held while argon2id works.
+    reading = set_write_intent(False)
     try:
-        user = authenticate(
-            db.session,
-            form.email.data or "",
-            form.password.data or "",
-            client_addr=request.remote_addr,
+        credentials = begin_sign_in(
+            db.session, form.email.data or "", client_addr=request.remote_addr
         )
+        db.session.rollback()
+    finally:
+        reading.var.reset(reading)
+    password_ok = password_matches(credentials, form.password.data or "")
+    try:
+        user = finish_sign_in(db.session, credentials, password_ok, client_addr=request.remote_addr)
     except LoginThrottled as exc:
         return _throttled(exc, "auth/login.html", form=form)
     if user is None:

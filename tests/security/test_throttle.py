@@ -109,3 +109,47 @@ def test_limit_is_configurable(another_app, users, limit):
     for _ in range(limit):
         assert _attempt(client, users["editor"].email).status_code == 401
     assert _attempt(client, users["editor"].email).status_code == 429
+
+
+def test_password_is_checked_with_no_write_lock_held(app, client, users, monkeypatch):
+    """On SQLite other writers go on while argon2id works on a sign-in."""
+    import sqlite3
+
+    from factcheck.auth import services
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite only: PostgreSQL writers do not share one lock")
+    real = services.verify_password
+    seen = []
+
+    def verify(password_hash, password):
+        other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # fails at once if the sign-in held the write lock
+        other.rollback()
+        other.close()
+        seen.append(True)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(services, "verify_password", verify)
+    _attempt(client, users["editor"].email, PASSWORD)
+    assert seen == [True]
+
+
+def test_attempts_that_raced_past_the_first_check_are_refused(app, users):
+    from factcheck.auth import services
+    from factcheck.auth.throttle import LoginThrottled
+    from factcheck.database import write_intent
+
+    email = users["editor"].email
+    with app.app_context(), write_intent():
+        for _ in range(4):
+            services.authenticate(db.session, email, WRONG, client_addr="10.0.0.9")
+        db.session.commit()
+        first = services.begin_sign_in(db.session, email, client_addr="10.0.0.9")
+        second = services.begin_sign_in(db.session, email, client_addr="10.0.0.9")
+        assert not first.throttled and not second.throttled
+        assert services.finish_sign_in(db.session, first, False, client_addr="10.0.0.9") is None
+        with pytest.raises(LoginThrottled):  # the right password, but the limit was reached
+            services.finish_sign_in(db.session, second, True, client_addr="10.0.0.9")
+        db.session.rollback()
