@@ -95,6 +95,7 @@ def test_article_and_claim_pages_show_the_timeline(app, editor_client, users):
     assert 'class="timeline-list"' in html and "ingested the article" in html
     html = editor_client.get(f"/claims/{claim_id}").get_data(as_text=True)
     assert "created the claim" in html
+    assert "accepted the claim into the queue" in html
     assert re.search(r"status</span>:\s*<del[^>]*>new</del> →\s*<ins[^>]*>queued</ins>", html)
 
 
