@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from factcheck.audit.log import AuditError
 from factcheck.database import write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
@@ -34,6 +35,9 @@ def db_command(fn: F) -> F:
         except DomainError as exc:
             db.session.rollback()
             raise click.ClickException(exc.message) from None
+        except AuditError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{exc}; nothing was changed") from None
         except sa.exc.OperationalError as exc:
             db.session.rollback()
             raise click.ClickException(

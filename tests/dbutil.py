@@ -70,13 +70,14 @@ def _wipe_sqlite(conn: sa.Connection, tables: list[str]) -> None:
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     for table in tables:
         conn.exec_driver_sql(f'DELETE FROM "{table}"')
-    conn.exec_driver_sql("DELETE FROM sqlite_sequence") if conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
-    ).first() else None
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+        conn.exec_driver_sql("DELETE FROM sqlite_sequence")
     conn.execute(
         sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :h)"),
         {"h": GENESIS_HASH},
     )
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'claims_fts'").first():
+        conn.exec_driver_sql("INSERT INTO claims_fts(claims_fts) VALUES ('delete-all')")
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)
 

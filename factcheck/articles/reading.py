@@ -28,6 +28,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FETCH_TIMEOUT = urllib3.Timeout(connect=5.0, read=15.0)
+MIN_PAGE_WORDS = 5  # fewer words than this is a menu or an error page, not an article
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre")
 
 
@@ -85,7 +86,7 @@ def parse_html(
         favor_precision=True,
         output_format="txt",
     )
-    if not text or not text.strip():
+    if not text or len(text.split()) < MIN_PAGE_WORDS:
         raise ValidationError(
             "no article text was found in the page", field="url" if url else "file"
         )

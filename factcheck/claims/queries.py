@@ -35,6 +35,17 @@ SEARCH_OBJECTS = frozenset(
     }
 )
 
+# Indexes of migration 0005 in the queue's exact sort orders; their NULLS LAST spelling differs
+# between the databases, so they are written there rather than declared on the model.
+SORT_INDEXES = frozenset(
+    {
+        "ix_claims_queue",
+        "ix_claims_priority_order",
+        "ix_claims_status_score",
+        "ix_claims_score_order",
+    }
+)
+
 # The exact expression of PostgreSQL's ix_claims_search, so that the planner uses the index.
 PG_SEARCH_DOCUMENT = (
     "to_tsvector('simple'::regconfig, regexp_replace("
@@ -46,8 +57,9 @@ PG_SEARCH_DOCUMENT = (
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Alembic filter: leave the search index of migration 0003 out of model comparison."""
-    return not (reflected and compare_to is None and name in SEARCH_OBJECTS)
+    """Alembic filter: leave the search and sort indexes of migrations 0003 and 0005 out of
+    model comparison."""
+    return not (reflected and compare_to is None and name in SEARCH_OBJECTS | SORT_INDEXES)
 
 
 # --- sorting -------------------------------------------------------------------------------

@@ -109,8 +109,8 @@ class Claim(Base):
         sa.CheckConstraint("score IS NULL OR (score >= 0 AND score <= 1)", name="score_range"),
         sa.CheckConstraint("priority BETWEEN 0 AND 3", name="priority_range"),
         sa.CheckConstraint("length(text) > 0", name="text_not_empty"),
-        sa.Index("ix_claims_queue", "status", "priority", "score", "created_at"),
         sa.Index("ix_claims_created_at", "created_at"),
+        # The queue's sort indexes (NULLS LAST differs by database) live in migration 0005.
     )
 
     @property
