@@ -78,7 +78,11 @@ def backend(
     yield url
 
 
+_made_apps: list[Flask] = []
+
+
 def make_app(url: str, **overrides: Any) -> Flask:
+    """An app on ``url`` with test settings; its connections are closed after the test."""
     from factcheck import create_app
 
     config = {
@@ -89,7 +93,23 @@ def make_app(url: str, **overrides: Any) -> Flask:
         "ORG_URL": "https://factcheck.example.org/",
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    _made_apps.append(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _close_connections() -> Iterator[None]:
+    """Dispose of the engines of apps a test made, so no connection outlives its test."""
+    yield
+    from factcheck.extensions import db
+
+    while _made_apps:
+        application = _made_apps.pop()
+        with application.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture
