@@ -58,6 +58,7 @@ bench: install ## Benchmarks: print figures and ratios (not part of make test)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with Locust; DURATION=60 s each
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
 eval: install ## Fit the check-worthiness model on CheckThat! 2024 train; print P/R/F1 of Yes on dev and dev-test

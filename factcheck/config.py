@@ -38,6 +38,11 @@ class Defaults:
     SEEDS_DIR: str | None = None  # defaults to seeds/ in the project
     PAGE_SIZE = 50
     FETCH_ALLOW_PRIVATE = False  # let URL ingestion reach loopback and private addresses
+    LOGIN_MAX_FAILURES = 5  # failed sign-in steps per account, and per address, ...
+    LOGIN_FAILURE_WINDOW = 60  # ... within this many seconds, before attempts are refused (429)
+    REQUIRE_ADMIN_2FA = False  # admins must enrol in two-factor sign-in before anything else
+    TWO_FACTOR_PENDING_SECONDS = 300  # time allowed between the password and the code
+    TOTP_KEY: str | None = None  # Fernet key for TOTP secrets at rest; default: instance/totp_key
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:

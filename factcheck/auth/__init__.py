@@ -133,13 +133,6 @@ def _require_login() -> Any:
 
 
 # Settings of the sign-in security, each settable as FACTCHECK_<NAME> like every other setting.
-SETTINGS: dict[str, Any] = {
-    "LOGIN_MAX_FAILURES": 5,  # failed sign-in steps per account, and per address, ...
-    "LOGIN_FAILURE_WINDOW": 60,  # ... within this many seconds, before attempts are refused
-    "REQUIRE_ADMIN_2FA": False,  # admins must enrol in two-factor sign-in before anything else
-    "TWO_FACTOR_PENDING_SECONDS": 300,  # time allowed between the password and the code
-    "TOTP_KEY": None,  # Fernet key for TOTP secrets at rest; default: instance/totp_key
-}
 # What an admin who must enrol in two-factor sign-in may still reach.
 ENROLMENT_ENDPOINTS = frozenset({"auth.two_factor", "auth.logout", "static"})
 
@@ -166,8 +159,6 @@ def _require_admin_enrolment() -> Any:
 
 
 def init_app(app: Flask) -> None:
-    for key, value in SETTINGS.items():
-        app.config.setdefault(key, value)
     login_manager.session_protection = None  # our own server-side sessions replace it
     login_manager.login_view = "auth.login"
     login_manager.user_loader(lambda _user_id: None)
