@@ -57,6 +57,8 @@ def _as_language(models: Models, language: str) -> Models:
 def report(models: Models, folder: Path) -> dict[str, dict[str, float]]:
     """Print and return the figures for dev and dev-test, both model paths."""
     results: dict[str, dict[str, float]] = {}
+    if "data" in models.meta:
+        print(f"weights fitted on: {models.meta['data']} (dev is in-sample for the n-gram model)")
     for path, label in (("en", "n-gram model (English path)"), ("cue", "cue-only model")):
         for split in ("dev", "dev-test"):
             scores = evaluate(models, read_split(folder, split), path)

@@ -38,9 +38,9 @@ def test_dev_test_f1() -> None:
     from factcheck.extraction.evaluate import evaluate
 
     scores = evaluate(default_models(), read_split(CT24, "dev-test"))
-    # Goal is 0.80; the committed weights score 0.749 (see train.py on the threshold), so this
-    # guards against regressions rather than certifying the goal.
-    assert scores.f1 >= 0.74, scores
+    # The committed weights score 0.804 (n-gram model refitted on train+dev, threshold 0.47 from
+    # forward-chained validation; see train.py). The floor leaves a small margin below that.
+    assert scores.f1 >= 0.79, scores
 
 
 @pytest.mark.shared
