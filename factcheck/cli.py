@@ -88,7 +88,7 @@ def seed_command(seeds_dir: Path | None, demo_users: bool) -> None:
     if report.demo_credentials:
         click.echo("\nDemo users (these passwords are shown once; only their hashes are stored):")
         for email, password, role in report.demo_credentials:
-            click.echo(f"  {role.value:<9} {email:<26} {password}")
+            click.echo(f"  {role.value:<9} {email:<32} {password}")
         click.echo("")
 
 
