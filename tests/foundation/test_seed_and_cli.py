@@ -61,7 +61,11 @@ def test_seed_command_loads_once_and_is_idempotent(app, runner):
     assert first.exit_code == 0, first.output
     assert "loaded: NATO Secretary General" in first.output
     assert "Demo users" in first.output
-    for email in ("admin@newsroom.example.org", "editor@newsroom.example.org", "reviewer@newsroom.example.org"):
+    for email in (
+        "admin@newsroom.example.org",
+        "editor@newsroom.example.org",
+        "reviewer@newsroom.example.org",
+    ):
         assert email in first.output
 
     with app.app_context():
