@@ -222,19 +222,27 @@ def save_verdict(
             f"the verdict was changed by someone else since you opened it "
             f"(your copy: version {expected_version}; now: version {verdict.version})"
         )
+    _change_verdict(session, verdict, values, actor=actor, action="verdict.edit")
+    return verdict
+
+
+def _change_verdict(
+    session: DBSession, verdict: Verdict, values: dict[str, Any], *, actor: User, action: str
+) -> Changes:
+    """Set ``values`` on ``verdict`` and record what changed (nothing is recorded if nothing did)."""
     changes = apply_changes(verdict, values)
     if changes:
         session.flush()
         record(
             session,
             actor=actor,
-            action="verdict.edit",
+            action=action,
             entity_type="verdict",
             entity_id=verdict.id,
             changes=changes,
-            data={"claim_id": claim.id},
+            data={"claim_id": verdict.claim_id},
         )
-    return verdict
+    return changes
 
 
 def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
@@ -261,7 +269,8 @@ def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
             field="claim_reviewed",
         )
     now = utcnow()
-    changes = apply_changes(
+    _change_verdict(
+        session,
         verdict,
         {
             "state": VerdictState.PROPOSED,
@@ -269,16 +278,8 @@ def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
             "proposed_at": now,
             "review_comment": None,
         },
-    )
-    session.flush()
-    record(
-        session,
         actor=actor,
         action="verdict.propose",
-        entity_type="verdict",
-        entity_id=verdict.id,
-        changes=changes,
-        data={"claim_id": claim.id},
     )
     move(
         session,
@@ -311,18 +312,12 @@ def approve(
         raise PermissionDenied("only an editor can approve a verdict awaiting approval")
     check_version(claim, expected_version)
     now = utcnow()
-    changes = apply_changes(
-        verdict, {"state": VerdictState.APPROVED, "approved_by_id": actor.id, "approved_at": now}
-    )
-    session.flush()
-    record(
+    _change_verdict(
         session,
+        verdict,
+        {"state": VerdictState.APPROVED, "approved_by_id": actor.id, "approved_at": now},
         actor=actor,
         action="verdict.approve",
-        entity_type="verdict",
-        entity_id=verdict.id,
-        changes=changes,
-        data={"claim_id": claim.id},
     )
     move(
         session,
@@ -345,7 +340,8 @@ def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: Us
     if verdict is None or not policy.is_editor(actor):
         raise PermissionDenied("only an editor can send back a verdict awaiting approval")
     text = clean_text(comment, "comment", max_length=MAX_COMMENT, required=True, multiline=True)
-    changes = apply_changes(
+    _change_verdict(
+        session,
         verdict,
         {
             "state": VerdictState.DRAFT,
@@ -353,16 +349,8 @@ def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: Us
             "proposed_at": None,
             "proposed_by_id": None,
         },
-    )
-    session.flush()
-    record(
-        session,
         actor=actor,
         action="verdict.send_back",
-        entity_type="verdict",
-        entity_id=verdict.id,
-        changes=changes,
-        data={"claim_id": claim.id},
     )
     move(
         session,
