@@ -13,9 +13,11 @@ from factcheck.articles.forms import ActionForm, AddArticleForm, DismissForm, Ma
 from factcheck.articles.parsing import ParsedArticle, parse_article
 from factcheck.articles.reading import fetch_url, read_document
 from factcheck.articles.services import ingest_article, list_articles
+from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
 from factcheck.claims.services import add_manual_claim
 from factcheck.domain import DomainError
+from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.models import Article, Claim
 
@@ -169,6 +171,8 @@ def _apply(article: Article, claim: Claim, action: Any, done: str) -> ResponseRe
     except DomainError as exc:
         db.session.rollback()
         status = {"forbidden": 403, "conflict": 409, "not_found": 404}.get(exc.code, 422)
+        if wants_json():
+            return error_response(status, exc.message, exc.field)
         flash(exc.message, "error")
         return _render_article(article, status)
     flash(done, "success")

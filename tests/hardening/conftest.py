@@ -1,0 +1,340 @@
+"""The hardening suite's world: one real object of every kind, URLs for every rule, snapshots.
+
+``world`` walks claims through the real services to every state a route acts on (the reviewer is
+the assignee of every reviewed claim), so each URL parameter of ``app.url_map`` is filled with the
+id of a real object. ``snapshot`` reads every table in full so that "changes nothing" means it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, Claim, RatingScale, RatingValue, User
+from tests.helpers import csrf_token, login
+
+JSON = {"Accept": "application/json"}
+SOURCE = {
+    "url": "https://www.defense.gov/News/briefing",
+    "title": "Pentagon briefing",
+    "publisher": "US Department of Defense",
+    "date_published": "2024-11-04",
+    "date_accessed": "2024-11-10",
+    "excerpt": "About 10,000 North Korean soldiers are in Kursk.",
+    "stance": "supports",
+    "archive_url": "",
+}
+STATES = ("new", "queued", "in_review", "proposed", "published", "dismissed")
+_N = itertools.count()
+
+# Bookkeeping a read may write, and so left out of "a GET changes nothing":
+# - user_sessions.last_seen_at: the server-side idle clock of the signed-in session moves on
+#   every request, reads included (factcheck.auth._save_last_seen), by design of idle timeouts;
+# - login_attempts: the sign-in throttle's counter (failed attempts, pruned by age). It is
+#   security bookkeeping rather than data, written by the sign-in steps the tests perform
+#   between snapshots; no route other than sign-in writes it.
+EXCLUDED_COLUMNS = {"user_sessions": {"last_seen_at"}}
+EXCLUDED_TABLES = {"login_attempts"}
+# Audit actions that record a refusal: the only trace a refused request may leave.
+REFUSAL_ACTIONS = ("refused", "denied", "throttled", "failure")
+
+
+@dataclass
+class World:
+    users: dict[str, int]
+    article: int  # the article of the "new" claim
+    claims: dict[str, int]  # by state; the reviewer is the assignee from in_review on
+    source: int  # a source of the in_review claim
+    spare_source: int  # another one, for the remove route
+    scale: int  # the French default scale
+    value: int  # a value of it no verdict uses (deletable)
+    slug: str  # the published claim's public slug
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _claim_in(state: str, people: dict[str, User]) -> Claim:
+    from factcheck.claims import workflow
+    from factcheck.review import services as review
+    from tests.factories import default_rating, make_article, make_claim
+
+    editor, reviewer = people["editor"], people["reviewer"]
+    article = make_article(
+        "Le Pentagone estime que 10 000 soldats ont été envoyés. "
+        f"Un rapport montre que 23 des 32 membres dépensent 2 % du PIB. Dépêche {next(_N)}.",
+        title=f"Article {state}",
+    )
+    claim = make_claim(article, actor=reviewer)
+    if state == "dismissed":
+        workflow.dismiss(db.session, claim, "opinion", actor=editor)
+        return claim
+    order = ("new", "queued", "in_review", "sourced", "proposed", "published")
+    target = "sourced" if state == "in_review" else state
+    for step in order[1 : order.index(target) + 1]:
+        if step == "queued":
+            workflow.accept(db.session, claim, actor=editor)
+        elif step == "in_review":
+            workflow.take(db.session, claim, actor=reviewer)
+        elif step == "sourced":
+            for url in ("https://www.defense.gov/a", "https://www.nato.int/b"):
+                source = {**SOURCE, "url": url, "date_published": None, "date_accessed": None}
+                review.add_source(db.session, claim, source, actor=reviewer)
+            review.save_verdict(
+                db.session,
+                claim,
+                actor=reviewer,
+                rating_value_id=default_rating("Vrai").id,
+                summary="Le Pentagone l'a bien estimé.",
+                explanation="Détails.",
+            )
+        elif step == "proposed":
+            review.propose(db.session, claim, actor=reviewer)
+        elif step == "published":
+            review.approve(db.session, claim, actor=people["editor2"])
+    return claim
+
+
+def build_world(
+    app: Flask,
+    users: dict[str, Any],
+    states: tuple[str, ...] = STATES,
+    *,
+    base: World | None = None,
+) -> World:
+    """Claims in ``states`` (all by default); with ``base``, only those claims are new."""
+    from factcheck.ratings.services import add_value
+
+    with app.app_context():
+        people = {k: db.session.get(User, u.id) for k, u in users.items()}
+        claims = {state: _claim_in(state, people) for state in states}
+        db.session.flush()
+        reviewed = claims.get("in_review")
+        if base is not None:
+            db.session.commit()
+            return World(
+                users=base.users,
+                article=claims["new"].article_id if "new" in claims else base.article,
+                claims={**base.claims, **{k: c.id for k, c in claims.items()}},
+                source=reviewed.sources[0].id if reviewed else base.source,
+                spare_source=reviewed.sources[1].id if reviewed else base.spare_source,
+                scale=base.scale,
+                value=base.value,
+                slug=str(claims["published"].slug) if "published" in claims else base.slug,
+            )
+        scale = db.session.scalar(
+            sa.select(RatingScale).where(RatingScale.language == "fr", RatingScale.is_default)
+        )
+        assert scale is not None and reviewed is not None
+        spare = add_value(
+            db.session,
+            scale,
+            label="Inclassable",
+            value=str(max(v.value for v in scale.values) + 1),
+            definition="Ni vrai ni faux.",
+            actor=people["admin"],
+        )
+        db.session.commit()
+        return World(
+            users={k: u.id for k, u in people.items()},
+            article=claims["new"].article_id,
+            claims={k: c.id for k, c in claims.items()},
+            source=reviewed.sources[0].id,
+            spare_source=reviewed.sources[1].id,
+            scale=scale.id,
+            value=spare.id,
+            slug=str(claims["published"].slug),
+        )
+
+
+@pytest.fixture
+def world(app: Flask, users: dict[str, Any]) -> World:
+    return build_world(app, users)
+
+
+# --- which claim a route acts on ------------------------------------------------------------
+
+CLAIM_STATE_OF = {
+    "claims.accept": "new",
+    "claims.dismiss": "new",
+    "articles.accept": "new",
+    "articles.dismiss": "new",
+    "articles.add_claim": "new",
+    "articles.show": "new",
+    "claims.reopen": "dismissed",
+    "claims.take": "queued",
+    "claims.assign": "queued",
+    "review.approve": "proposed",
+    "review.request_changes": "proposed",
+    "review.correct": "published",
+}
+
+
+def claim_state(endpoint: str) -> str:
+    return CLAIM_STATE_OF.get(endpoint, "in_review")
+
+
+def article_of(app: Flask, claim_id: int) -> int:
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        assert claim is not None
+        return claim.article_id
+
+
+def url_for_rule(app: Flask, w: World, rule: Rule) -> str:
+    """The rule's URL, every parameter filled with a real object's id."""
+    claim_id = w.claims[claim_state(rule.endpoint)]
+    values: dict[str, Any] = {
+        "claim_id": claim_id,
+        "article_id": article_of(app, claim_id),
+        "source_id": w.spare_source if rule.endpoint == "review.remove_source" else w.source,
+        "user_id": w.users["reviewer2"],
+        "scale_id": w.scale,
+        "value_id": w.value,
+        "slug": w.slug,
+        "filename": "factcheck.css",
+    }
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+
+
+def rules(app: Flask) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
+
+
+def routes(app: Flask, methods: set[str]) -> list[tuple[Rule, str]]:
+    """Every (rule, method) pair whose method is one of ``methods``."""
+    return [(r, m) for r in rules(app) for m in sorted(r.methods or ()) if m in methods]
+
+
+# --- form data that a route would accept (so that a refusal is about who, not what) ----------
+
+
+def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
+    with app.app_context():
+        claim = db.session.get(Claim, w.claims[claim_state(endpoint)])
+        assert claim is not None
+        version = str(claim.version)
+        draft = next((v for v in claim.verdicts if v.state.value == "draft"), None)
+        rating = db.session.scalar(sa.select(RatingValue.id).where(RatingValue.label == "Faux"))
+        source = next((s for s in claim.sources if s.id == w.source), None)
+    prefix = f"source-{w.source}-"
+    data: dict[str, dict[str, Any]] = {
+        "claims.edit": {"claim_reviewed": "Le Pentagone estime", "version": version},
+        "claims.dismiss": {"reason": "opinion"},
+        "articles.dismiss": {"reason": "opinion"},
+        "articles.add_claim": {"text": "Un rapport montre que 23 des 32 membres"},
+        "claims.assign": {"assignee": str(w.users["reviewer2"])},
+        "review.add_source": {**SOURCE, "url": "https://example.org/new"},
+        "review.edit_source": {
+            **{prefix + k: v for k, v in SOURCE.items()},
+            prefix + "version": str(source.version if source else 1),
+        },
+        "review.save_verdict": {
+            "rating": str(rating),
+            "summary": "Résumé.",
+            "explanation": "",
+            "version": str(draft.version if draft else 0),
+        },
+        "review.approve": {"version": version},
+        "review.request_changes": {"comment": "More sources."},
+        "review.correct": {"rating": str(rating), "summary": "Corrigé.", "note": "Erratum."},
+        "review.add_note": {"body": "A note."},
+        "admin.create_user": {
+            "email": "new@example.org",
+            "display_name": "New",
+            "role": "reviewer",
+            "generate": "y",
+        },
+        "admin.user_role": {"role": "editor"},
+        "admin.user_active": {"active": "0"},
+        "admin.user_password": {"generate": "y"},
+        "admin.scale": {"name": "Échelle", "language": "fr", "is_default": "y"},
+        "admin.add_value": {"label": "Nouveau", "value": "42", "definition": "."},
+        "admin.value": {"label": "Inclassable", "value": "41", "definition": "."},
+        "admin.move_value": {"direction": "up"},
+        "auth.password": {"current_password": "x", "new_password": "y", "confirm": "y"},
+        "auth.login": {"email": "nobody@example.org", "password": "wrong"},
+        "auth.two_factor": {"code": "000000"},
+        "auth.two_factor_disable": {"code": "000000"},
+    }
+    return dict(data.get(endpoint, {}))
+
+
+# --- clients and snapshots ------------------------------------------------------------------
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def token(client: FlaskClient) -> str:
+    """The session's CSRF token (one per session, valid for every form)."""
+    return csrf_token(client, "/account/password")
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (bar the bookkeeping above), in primary-key order."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with app.app_context():
+        with db.engine.connect() as conn:
+            for table in db.metadata.sorted_tables:
+                if table.name in EXCLUDED_TABLES:
+                    continue
+                skip = EXCLUDED_COLUMNS.get(table.name, set())
+                columns = [c for c in table.columns if c.name not in skip]
+                query = sa.select(*columns).order_by(*table.primary_key.columns)
+                out[table.name] = [tuple(row) for row in conn.execute(query)]
+        db.session.remove()
+    return out
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Tables whose rows differ, with what was added and removed (for a readable failure)."""
+    diff = {}
+    for name in before:
+        if before[name] != after[name]:
+            old, new = set(before[name]), set(after[name])
+            diff[name] = {
+                "added": sorted(new - old, key=repr),
+                "removed": sorted(old - new, key=repr),
+            }
+    return diff
+
+
+def assert_unchanged(before: dict[str, Any], after: dict[str, Any], what: str = "") -> None:
+    """Nothing changed, except audit events that record a refusal (and the chain head they move)."""
+    diff = changes(before, after)
+    events = diff.pop("audit_events", None)
+    head = diff.pop("audit_chain_head", None)
+    assert not diff, f"{what} changed data: {diff}"
+    if events is not None:
+        assert not events["removed"], f"{what} removed audit events"
+        actions = [row[_action_index()] for row in events["added"]]
+        assert all(any(word in a for word in REFUSAL_ACTIONS) for a in actions), (
+            f"{what} added audit events beyond a recorded refusal: {actions}"
+        )
+    else:
+        assert head is None, f"{what} moved the audit head without an event"
+
+
+def _action_index() -> int:
+    names = [c.name for c in AuditEvent.__table__.columns]
+    return names.index("action")
+
+
+def audit_head(app: Flask) -> int:
+    with app.app_context():
+        seq = db.session.scalar(sa.select(sa.func.max(AuditEvent.seq))) or 0
+        db.session.remove()
+        return int(seq)
