@@ -55,6 +55,46 @@ def claim_reviewed_from(text: str, limit: int = 300) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
+def _create_claim(
+    session: DBSession,
+    article: Article,
+    start: int,
+    end: int,
+    *,
+    actor: User | None,
+    origin: str,
+    **fields: Any,
+) -> Claim:
+    """Store the passage ``article.body[start:end]`` as a new claim and record its creation."""
+    text = article.body[start:end]
+    claim = Claim(
+        article=article,
+        text=text,
+        start_offset=start,
+        end_offset=end,
+        claim_reviewed=claim_reviewed_from(text),
+        language=article.language,
+        appearance_url=article.url,
+        appearance_headline=article.headline or article.title,
+        claim_date=article.published_on,
+        status=ClaimStatus.NEW,
+        created_by_id=actor.id if actor else None,
+        **fields,
+    )
+    session.add(claim)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="claim.create",
+        entity_type="claim",
+        entity_id=claim.id,
+        changes=snapshot(claim, CLAIM_FIELDS),
+        data={"origin": origin},
+    )
+    return claim
+
+
 def add_extracted_claims(
     session: DBSession, article: Article, candidates: Iterable[Candidate], *, actor: User | None
 ) -> list[Claim]:
@@ -63,34 +103,18 @@ def add_extracted_claims(
     for cand in candidates:
         if not cand.checkworthy:
             continue
-        claim = Claim(
-            article=article,
-            text=cand.text,
-            start_offset=cand.start,
-            end_offset=cand.end,
-            claim_reviewed=claim_reviewed_from(cand.text),
+        claim = _create_claim(
+            session,
+            article,
+            cand.start,
+            cand.end,
+            actor=actor,
+            origin="extraction",
             claimant_name=cand.claimant.name if cand.claimant else None,
             claimant_type=ClaimantType(cand.claimant.type) if cand.claimant else None,
-            appearance_url=article.url,
-            appearance_headline=article.headline or article.title,
-            claim_date=article.published_on,
-            language=article.language,
             score=round(float(cand.score), 4),
             reasons=list(cand.reasons),
             quantities=cand.to_dict()["quantities"],
-            status=ClaimStatus.NEW,
-            created_by_id=actor.id if actor else None,
-        )
-        session.add(claim)
-        session.flush()
-        record(
-            session,
-            actor=actor,
-            action="claim.create",
-            entity_type="claim",
-            entity_id=claim.id,
-            changes=snapshot(claim, CLAIM_FIELDS),
-            data={"origin": "extraction"},
         )
         claims.append(claim)
     return claims
@@ -208,30 +232,13 @@ def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: 
     )
     if existing is not None:
         raise ValidationError(f"that passage is already claim #{existing.id}", field="text")
-    claim = Claim(
-        article=article,
-        text=passage,
-        start_offset=start,
-        end_offset=end,
-        claim_reviewed=claim_reviewed_from(passage),
-        language=article.language,
-        appearance_url=article.url,
-        appearance_headline=article.headline or article.title,
-        claim_date=article.published_on,
+    return _create_claim(
+        session,
+        article,
+        start,
+        end,
+        actor=actor,
+        origin="manual",
         reasons=["added by hand"],
         quantities=[],
-        status=ClaimStatus.NEW,
-        created_by_id=actor.id,
     )
-    session.add(claim)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="claim.create",
-        entity_type="claim",
-        entity_id=claim.id,
-        changes=snapshot(claim, CLAIM_FIELDS),
-        data={"origin": "manual"},
-    )
-    return claim
