@@ -45,7 +45,35 @@ def pytest_configure(config: pytest.Config) -> None:
             )
 
 
+_SHARED_SKIP_WORDS = ("../shared", "shared data", "CheckThat", "shared/")
+_shared_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Note tests skipped for want of ../shared; where it is required (CI) they fail the run."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if any(word in reason for word in _SHARED_SKIP_WORDS):
+            _shared_skips.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _shared_skips and os.environ.get("FACTCHECK_REQUIRE_SHARED") == "1":
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _shared_skips:
+        required = os.environ.get("FACTCHECK_REQUIRE_SHARED") == "1"
+        terminalreporter.write_line(
+            f"{len(_shared_skips)} tests skipped for want of ../shared"
+            + (" — FAILED: FACTCHECK_REQUIRE_SHARED=1 requires them" if required else ""),
+            red=required,
+            yellow=not required,
+            bold=True,
+        )
+        for line in _shared_skips[:10]:
+            terminalreporter.write_line(f"  {line}")
     if not PG_URL:
         terminalreporter.write_line(PG_SKIP_REASON, yellow=True, bold=True)
     else:
