@@ -74,6 +74,14 @@ def test_sqlite_disk_full_is_a_clean_503_and_reads_go_on(app, client, users):
     before = _state(app)
     with app.app_context():  # requests must not run inside it: they would share its g
         engine = db.engine
+    # Earlier tests' deletions leave free pages that a write could reuse: drop them first,
+    # so that "no page beyond those the file has" really means a full disk.
+    raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM needs none
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw.driver_connection.execute("VACUUM")
+    finally:
+        raw.close()
 
     def cap(dbapi_conn, _record):  # no page beyond those the file has now: a full disk
         cur = dbapi_conn.cursor()
