@@ -42,15 +42,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
+    # First of all before_request hooks, before even the CSRF check (whose 400, like a 413 met
+    # while reading the form, must carry the request id); and signing the user in (auth's hook)
+    # already opens the transaction, which must begin as a writer (BEGIN IMMEDIATE on SQLite).
+    app.before_request(_start_request)
     csrf.init_app(app)
     login_manager.init_app(app)
 
     from factcheck import auth, errors, navigation, security
     from factcheck.cli import register_commands
 
-    # First of all before_request hooks: signing the user in (auth's hook) already opens the
-    # transaction, which must begin as a writer (BEGIN IMMEDIATE on SQLite) for a POST.
-    app.before_request(_start_request)
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)

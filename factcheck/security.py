@@ -47,6 +47,9 @@ def _signed_in() -> bool:
 def _add_headers(response: Response) -> Response:
     for name, value in STATIC_HEADERS.items():
         response.headers.setdefault(name, value)
+    request_id = g.get("request_id")
+    if request_id:  # the client's own id when it was sane (see _start_request), else ours
+        response.headers["X-Request-ID"] = request_id
     if request.endpoint != "static" and _signed_in():
         # Pages for signed-in users hold unpublished work: never keep a copy anywhere.
         response.headers["Cache-Control"] = "no-store"

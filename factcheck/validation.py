@@ -37,6 +37,11 @@ def clean_text(
     return text or None
 
 
+def refuse_control_characters(value: str | None, field: str, *, multiline: bool = False) -> None:
+    """Refuse NUL and control characters in input that no service cleans (filters, sign-in)."""
+    clean_text(value, field, max_length=len(value or ""), multiline=multiline)
+
+
 def clean_url(value: str | None, field: str, *, required: bool = False) -> str | None:
     """An absolute http(s) URL, or ``None`` when empty and optional."""
     text = clean_text(value, field, max_length=MAX_URL_LENGTH, required=required)

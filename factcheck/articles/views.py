@@ -101,6 +101,10 @@ def _render_article(article: Article, status: int = 200, **forms: Any) -> Respon
         "articles/show.html",
         article=article,
         paragraphs=paragraph_segments(article.body, article.claims),
+        # Claims added by hand have no score: they come after the scored ones, newest first.
+        claims_by_score=sorted(
+            article.claims, key=lambda c: (c.score is not None, c.score or 0.0, c.id), reverse=True
+        ),
         claim_form=forms.get("claim_form") or ManualClaimForm(),
         dismiss_form=DismissForm(),
         action_form=ActionForm(),
@@ -155,13 +159,23 @@ def dismiss(article_id: int, claim_id: int) -> ResponseReturnValue:
     claim = _claim_of(article, claim_id)
     form = DismissForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _invalid(article, form)
     return _apply(
         article,
         claim,
         lambda: workflow.dismiss(db.session, claim, form.reason.data or "", actor=current_user),
         f"Claim #{claim.id} dismissed.",
     )
+
+
+def _invalid(article: Article, form: Any) -> ResponseReturnValue:
+    """A form whose fields are wrong: 422 with a message naming each field (the CSRF check ran)."""
+    field = next(iter(form.errors), None)
+    message = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+    if wants_json():
+        return error_response(422, message, field)
+    flash(message, "error")
+    return _render_article(article, 422)
 
 
 def _apply(article: Article, claim: Claim, action: Any, done: str) -> ResponseReturnValue:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, StopValidation
+
+from factcheck.domain import ValidationError
+from factcheck.validation import refuse_control_characters
+
+
+def no_control_characters(_form: FlaskForm, field: object) -> None:
+    """Refuse NUL and control characters, naming the field (PostgreSQL cannot even compare NUL)."""
+    raw = getattr(field, "raw_data", None) or [None]
+    try:
+        refuse_control_characters(raw[0], getattr(field, "name", "field"))
+    except ValidationError as exc:
+        raise StopValidation(exc.message) from None
 
 
 class EventFilterForm(FlaskForm):
@@ -14,12 +26,22 @@ class EventFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Actor", validators=[Optional(), Length(max=254)])
-    action = SelectField("Action", choices=[SelectChoice("", "Any")], validate_choice=False)
-    entity_type = SelectField(
-        "Entity type", choices=[SelectChoice("", "Any")], validate_choice=False
+    actor = StringField("Actor", validators=[no_control_characters, Optional(), Length(max=254)])
+    action = SelectField(
+        "Action",
+        choices=[SelectChoice("", "Any")],
+        validate_choice=False,
+        validators=[no_control_characters],
     )
-    entity_id = StringField("Entity id", validators=[Optional(), Length(max=64)])
+    entity_type = SelectField(
+        "Entity type",
+        choices=[SelectChoice("", "Any")],
+        validate_choice=False,
+        validators=[no_control_characters],
+    )
+    entity_id = StringField(
+        "Entity id", validators=[no_control_characters, Optional(), Length(max=64)]
+    )
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
 

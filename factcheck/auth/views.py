@@ -43,6 +43,7 @@ from factcheck.database import set_write_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
 from factcheck.models import User
+from factcheck.validation import refuse_control_characters
 
 bp = Blueprint("auth", __name__)
 
@@ -85,6 +86,11 @@ def login() -> ResponseReturnValue:
         return redirect(safe_next(form.next.data) or url_for("articles.index"))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    try:  # before any lookup: NUL cannot even be compared on PostgreSQL
+        refuse_control_characters(form.email.data, "email")
+    except ValidationError as exc:
+        form.email.errors = [*form.email.errors, exc.message]
+        return render_template("auth/login.html", form=form), 400
     # Read, then check the password with no transaction open, then decide and record: on
     # SQLite the write lock is never held while argon2id works.
     reading = set_write_intent(False)

@@ -43,6 +43,7 @@ from factcheck.models import (
     VerdictState,
 )
 from factcheck.models.claim import CLAIM_REVIEWED_RECOMMENDED_LENGTH
+from factcheck.validation import refuse_control_characters
 
 bp = Blueprint("claims", __name__)
 
@@ -437,6 +438,10 @@ def take_next() -> ResponseReturnValue:
     if not form.validate():
         return error_response(400, "The form expired; reload the page and try again.")
     language = (request.form.get("language") or "").strip() or None
+    try:
+        refuse_control_characters(language, "language")
+    except ValidationError as exc:
+        return error_response(422, exc.message, exc.field)
     try:
         claim = workflow.take_next(db.session, actor=user(), language=language)
         db.session.commit()

@@ -459,11 +459,16 @@ def corrections(claim: Claim) -> list[Verdict]:
     return [v for v in claim.verdicts if v.corrects_id is not None]
 
 
+SLUG_BASE_LENGTH = 160  # + "-" + the claim id stays within the 200 characters of claims.slug
+
+
 def make_slug(session: DBSession, claim: Claim) -> str:
     """A stable, readable URL slug for the public page: words of the claim, then its id."""
     text = unicodedata.normalize("NFKD", claim.claim_reviewed).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", text.lower())[:10]
-    return "-".join([*words, str(claim.id)]) if words else f"claim-{claim.id}"
+    # The column holds 200 characters: one very long "word" must not overflow it.
+    base = "-".join(words)[:SLUG_BASE_LENGTH].strip("-")
+    return f"{base}-{claim.id}" if base else f"claim-{claim.id}"
 
 
 # --- notes ---------------------------------------------------------------------------------
