@@ -229,7 +229,7 @@ def save_verdict(
 def _change_verdict(
     session: DBSession, verdict: Verdict, values: dict[str, Any], *, actor: User, action: str
 ) -> Changes:
-    """Set ``values`` on ``verdict`` and record what changed (nothing is recorded if nothing did)."""
+    """Set ``values`` on ``verdict`` and record what changed, if anything did."""
     changes = apply_changes(verdict, values)
     if changes:
         session.flush()
