@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -68,39 +70,66 @@ def default_rating(label: str = "Faux") -> Any:
     return db.session.scalar(db.select(RatingValue).where(RatingValue.label == label))
 
 
-def published_claim(users: dict[str, Any]) -> Any:
-    """Walk one claim through the whole workflow: accept, take, source, verdict, approve."""
-    from datetime import date
+NATO_SOURCE = {
+    "url": "https://www.nato.int/report.pdf",
+    "title": "Defence expenditure report",
+    "publisher": "NATO",
+    "date_published": date(2024, 6, 17),
+    "excerpt": "23 Allies meet the 2% guideline.",
+    "stance": "supports",
+}
+# The workflow as a path a claim is walked along; "sourced" = sources and a draft verdict.
+STATES = ("new", "queued", "in_review", "sourced", "proposed", "published")
 
+
+def walk_claim(
+    people: dict[str, User],
+    claim: Any,
+    to: str,
+    *,
+    sources: Sequence[dict[str, Any]] = (NATO_SOURCE,),
+    rating: str = "Vrai",
+    summary: str = "Le Pentagone l'a bien estimé.",
+    explanation: str = "Détails.",
+) -> Any:
+    """Move a new claim through the services up to state ``to``; the reviewer is its assignee.
+
+    The editor accepts it, the reviewer takes it, adds ``sources`` and a draft verdict, and
+    proposes; the second editor approves. Nothing is committed.
+    """
     from factcheck.claims import workflow
     from factcheck.review import services as review
 
-    editor, editor2, reviewer = (
-        db.session.get(User, users[k].id) for k in ("editor", "editor2", "reviewer")
-    )
-    claim = make_claim(actor=reviewer)
-    workflow.accept(db.session, claim, actor=editor)
-    workflow.take(db.session, claim, actor=reviewer)
-    review.add_source(
-        db.session,
-        claim,
-        {
-            "url": "https://www.nato.int/report.pdf",
-            "title": "Defence expenditure report",
-            "publisher": "NATO",
-            "date_published": date(2024, 6, 17),
-            "stance": "supports",
-        },
-        actor=reviewer,
-    )
-    review.save_verdict(
-        db.session,
-        claim,
-        actor=reviewer,
-        rating_value_id=default_rating("Vrai").id,
-        summary="Le Pentagone l'a bien estimé.",
-        explanation="Détails.",
-    )
-    review.propose(db.session, claim, actor=reviewer)
-    review.approve(db.session, claim, actor=editor2)
+    editor, reviewer = people["editor"], people["reviewer"]
+    for step in STATES[1 : STATES.index(to) + 1]:
+        if step == "queued":
+            workflow.accept(db.session, claim, actor=editor)
+        elif step == "in_review":
+            workflow.take(db.session, claim, actor=reviewer)
+        elif step == "sourced":
+            for source in sources:
+                review.add_source(db.session, claim, source, actor=reviewer)
+            review.save_verdict(
+                db.session,
+                claim,
+                actor=reviewer,
+                rating_value_id=default_rating(rating).id,
+                summary=summary,
+                explanation=explanation,
+            )
+        elif step == "proposed":
+            review.propose(db.session, claim, actor=reviewer)
+        elif step == "published":
+            review.approve(db.session, claim, actor=people["editor2"])
     return claim
+
+
+def people_of(users: dict[str, Any]) -> dict[str, User]:
+    """The ``users`` fixture's users, loaded in the current session."""
+    return {k: db.session.get(User, u.id) for k, u in users.items()}
+
+
+def published_claim(users: dict[str, Any]) -> Any:
+    """One claim walked through the whole workflow to published (not committed)."""
+    people = people_of(users)
+    return walk_claim(people, make_claim(actor=people["reviewer"]), "published")

@@ -62,8 +62,7 @@ class World:
 
 def _claim_in(state: str, people: dict[str, User]) -> Claim:
     from factcheck.claims import workflow
-    from factcheck.review import services as review
-    from tests.factories import default_rating, make_article, make_claim
+    from tests.factories import make_article, make_claim, walk_claim
 
     editor, reviewer = people["editor"], people["reviewer"]
     article = make_article(
@@ -75,29 +74,12 @@ def _claim_in(state: str, people: dict[str, User]) -> Claim:
     if state == "dismissed":
         workflow.dismiss(db.session, claim, "opinion", actor=editor)
         return claim
-    order = ("new", "queued", "in_review", "sourced", "proposed", "published")
     target = "sourced" if state == "in_review" else state
-    for step in order[1 : order.index(target) + 1]:
-        if step == "queued":
-            workflow.accept(db.session, claim, actor=editor)
-        elif step == "in_review":
-            workflow.take(db.session, claim, actor=reviewer)
-        elif step == "sourced":
-            for url in ("https://www.defense.gov/a", "https://www.nato.int/b"):
-                source = {**SOURCE, "url": url, "date_published": None, "date_accessed": None}
-                review.add_source(db.session, claim, source, actor=reviewer)
-            review.save_verdict(
-                db.session,
-                claim,
-                actor=reviewer,
-                rating_value_id=default_rating("Vrai").id,
-                summary="Le Pentagone l'a bien estimé.",
-                explanation="Détails.",
-            )
-        elif step == "proposed":
-            review.propose(db.session, claim, actor=reviewer)
-        elif step == "published":
-            review.approve(db.session, claim, actor=people["editor2"])
+    sources = [
+        {**SOURCE, "url": url, "date_published": None, "date_accessed": None}
+        for url in ("https://www.defense.gov/a", "https://www.nato.int/b")
+    ]
+    walk_claim(people, claim, target, sources=sources)
     return claim
 
 

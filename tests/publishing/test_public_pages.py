@@ -17,7 +17,7 @@ import pytest
 from factcheck.extensions import db
 from factcheck.models import Claim, User
 from factcheck.publishing.jsonld.validate import errors, validate_claim_review
-from tests.factories import default_rating, make_article, make_claim
+from tests.factories import default_rating, make_article, make_claim, people_of, walk_claim
 
 ORG_URL = "https://factcheck.example.org/"
 SENTENCE = "Le Pentagone estime que 10 000 soldats ont été envoyés."
@@ -37,44 +37,16 @@ def publish(
     explanation: str = "Premier paragraphe.\n\nSecond paragraphe.",
 ) -> str:
     """Publish one claim (its own article), commit, and return its slug."""
-    from factcheck.claims import workflow
     from factcheck.claims.services import edit_claim
-    from factcheck.review import services as review
 
     global _articles
     _articles += 1
-    editor, editor2, reviewer = (
-        db.session.get(User, users[k].id) for k in ("editor", "editor2", "reviewer")
-    )
+    people = people_of(users)
     article = make_article(body=f"{sentence} Suite n° {_articles}.", title=f"Article {_articles}")
-    claim = make_claim(article, text=sentence, actor=reviewer)
+    claim = make_claim(article, text=sentence, actor=people["reviewer"])
     if edits:
-        edit_claim(db.session, claim, edits, actor=editor, expected_version=None)
-    workflow.accept(db.session, claim, actor=editor)
-    workflow.take(db.session, claim, actor=reviewer)
-    review.add_source(
-        db.session,
-        claim,
-        {
-            "url": "https://www.nato.int/report.pdf",
-            "title": "Defence expenditure report",
-            "publisher": "NATO",
-            "date_published": date(2024, 6, 17),
-            "excerpt": "23 Allies meet the 2% guideline.",
-            "stance": "supports",
-        },
-        actor=reviewer,
-    )
-    review.save_verdict(
-        db.session,
-        claim,
-        actor=reviewer,
-        rating_value_id=default_rating(rating).id,
-        summary=summary,
-        explanation=explanation,
-    )
-    review.propose(db.session, claim, actor=reviewer)
-    review.approve(db.session, claim, actor=editor2)
+        edit_claim(db.session, claim, edits, actor=people["editor"], expected_version=None)
+    walk_claim(people, claim, "published", rating=rating, summary=summary, explanation=explanation)
     db.session.commit()
     assert claim.slug
     return claim.slug

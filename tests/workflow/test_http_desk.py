@@ -16,7 +16,7 @@ from factcheck.claims import workflow
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Claim, ClaimStatus, Source, User, Verdict
 from factcheck.review import services as review
-from tests.factories import default_rating, make_article, make_claim
+from tests.factories import default_rating, make_article, make_claim, people_of, walk_claim
 from tests.helpers import login, submit
 
 SOURCE = {
@@ -31,7 +31,6 @@ SOURCE = {
 }
 JSON = {"Accept": "application/json"}
 _N = itertools.count()
-STATES = ("new", "queued", "in_review", "sourced", "proposed", "published")
 
 
 def as_user(app: Flask, users: dict[str, Any], who: str) -> FlaskClient:
@@ -43,39 +42,19 @@ def as_user(app: Flask, users: dict[str, Any], who: str) -> FlaskClient:
 def make_state(app: Flask, users: dict[str, Any], state: str) -> int:
     """A claim walked by the services up to ``state``; the reviewer is its assignee."""
     with app.app_context():
-        people = {k: db.session.get(User, u.id) for k, u in users.items()}
-        editor, reviewer = people["editor"], people["reviewer"]
+        people = people_of(users)
         article = make_article(
             "Le Pentagone estime que 10 000 soldats ont été envoyés. "
             f"Un rapport montre que 23 des 32 membres dépensent 2 % du PIB. Dépêche {next(_N)}."
         )
-        claim = make_claim(article, actor=reviewer)
+        claim = make_claim(article, actor=people["reviewer"])
         default_rating()  # the shipped scales
-        steps = STATES[1 : STATES.index(state) + 1]
-        for step in steps:
-            if step == "queued":
-                workflow.accept(db.session, claim, actor=editor)
-            elif step == "in_review":
-                workflow.take(db.session, claim, actor=reviewer)
-            elif step == "sourced":
-                review.add_source(
-                    db.session,
-                    claim,
-                    {**SOURCE, "date_published": None, "date_accessed": None},
-                    actor=reviewer,
-                )
-                review.save_verdict(
-                    db.session,
-                    claim,
-                    actor=reviewer,
-                    rating_value_id=default_rating("Vrai").id,
-                    summary="Le Pentagone l'a bien estimé.",
-                    explanation="Détails.",
-                )
-            elif step == "proposed":
-                review.propose(db.session, claim, actor=reviewer)
-            elif step == "published":
-                review.approve(db.session, claim, actor=people["editor2"])
+        walk_claim(
+            people,
+            claim,
+            state,
+            sources=[{**SOURCE, "date_published": None, "date_accessed": None}],
+        )
         db.session.commit()
         return claim.id
 
