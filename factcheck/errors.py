@@ -7,6 +7,7 @@ from flask import Flask, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from factcheck.domain import DomainError
 from factcheck.extensions import db
 
 MESSAGES = {
@@ -21,6 +22,15 @@ MESSAGES = {
     500: "Something went wrong on our side. Nothing was saved.",
     503: "The service is unavailable right now. Nothing was saved; try again.",
 }
+
+
+# How each kind of refusal from a service is answered over HTTP (one place for every view).
+STATUS_OF_DOMAIN_ERROR = {"invalid": 422, "forbidden": 403, "not_found": 404, "conflict": 409}
+
+
+def status_of(exc: DomainError) -> int:
+    """The HTTP status for a service's refusal."""
+    return STATUS_OF_DOMAIN_ERROR.get(exc.code, 422)
 
 
 def error_response(

@@ -28,14 +28,12 @@ from factcheck.auth import wants_json
 from factcheck.auth.forms import ActiveForm, NewUserForm, PasswordResetForm, RoleForm
 from factcheck.auth.services import get_user, set_active
 from factcheck.domain import DomainError, NotFound
-from factcheck.errors import error_response
+from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 from factcheck.models import RatingScale, RatingValue, Role, User
 from factcheck.ratings import services as ratings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-_STATUS = {"invalid": 422, "forbidden": 403, "not_found": 404, "conflict": 409}
 
 
 @bp.before_request
@@ -57,7 +55,7 @@ def _refused(exc: DomainError, form: FlaskForm | None = None) -> int:
     if form is not None and exc.field and exc.field in form:
         field = form[exc.field]
         field.errors = [*field.errors, exc.message]
-    return _STATUS.get(exc.code, 422)
+    return status_of(exc)
 
 
 def _invalid(form: FlaskForm) -> int:

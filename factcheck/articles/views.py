@@ -17,7 +17,7 @@ from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
 from factcheck.claims.services import add_manual_claim
 from factcheck.domain import DomainError
-from factcheck.errors import error_response
+from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 from factcheck.models import Article, Claim
 
@@ -184,7 +184,7 @@ def _apply(article: Article, claim: Claim, action: Any, done: str) -> ResponseRe
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        status = {"forbidden": 403, "conflict": 409, "not_found": 404}.get(exc.code, 422)
+        status = status_of(exc)
         if wants_json():
             return error_response(status, exc.message, exc.field)
         flash(exc.message, "error")

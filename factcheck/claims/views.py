@@ -31,7 +31,7 @@ from factcheck.claims.forms import (
 )
 from factcheck.claims.services import edit_claim
 from factcheck.domain import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
-from factcheck.errors import error_response
+from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 from factcheck.models import (
     Claim,
@@ -47,12 +47,6 @@ from factcheck.validation import refuse_control_characters
 
 bp = Blueprint("claims", __name__)
 
-STATUS_OF: dict[type[DomainError], int] = {
-    ValidationError: 422,
-    PermissionDenied: 403,
-    NotFound: 404,
-    Conflict: 409,
-}
 STATUS_LABELS = {s: s.value.replace("_", " ") for s in ClaimStatus}
 
 
@@ -145,7 +139,7 @@ def refuse(
     comparison: dict[str, Any] | None = None,
 ) -> ResponseReturnValue:
     """Answer a refusal: JSON ``{"error","message","field"}``, or the desk with the message."""
-    status = STATUS_OF.get(type(exc), 422)
+    status = status_of(exc)
     if wants_json() or status == 404:
         return error_response(status, exc.message, exc.field)
     if form is not None and exc.field and exc.field in form and not form[exc.field].errors:
@@ -448,7 +442,7 @@ def take_next() -> ResponseReturnValue:
     except DomainError as exc:
         db.session.rollback()
         if wants_json():
-            return error_response(STATUS_OF.get(type(exc), 422), exc.message, exc.field)
+            return error_response(status_of(exc), exc.message, exc.field)
         flash(exc.message, "error")
         return redirect(url_for("claims.queue"))
     if wants_json():
