@@ -13,6 +13,7 @@ from factcheck.articles.forms import ActionForm, AddArticleForm, DismissForm, Ma
 from factcheck.articles.parsing import ParsedArticle, parse_article
 from factcheck.articles.reading import fetch_url, read_document
 from factcheck.articles.services import ingest_article, list_articles
+from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
 from factcheck.claims.services import add_manual_claim
@@ -95,8 +96,6 @@ def _article(article_id: int) -> Article:
 
 
 def _render_article(article: Article, status: int = 200, **forms: Any) -> ResponseReturnValue:
-    from factcheck.audit.history import history_for
-
     return render_template(
         "articles/show.html",
         article=article,

@@ -19,6 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from factcheck.articles.display import Segment, paragraph_segments
+from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.claims import policy, queries, workflow
 from factcheck.claims.forms import (
@@ -247,14 +248,6 @@ def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingVal
     return None
 
 
-def _timeline(claim: Claim) -> Any:
-    try:
-        from factcheck.audit.history import history_for  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the audit history lands separately; the desk works without it
-        return None
-    return history_for("claim", claim.id)
-
-
 def desk(
     claim: Claim,
     *,
@@ -335,7 +328,7 @@ def desk(
         corrections=corrections(claim),
         wording_warning=wording_warning(claim, shown_verdict, scale),
         wording_length=len(claim.claim_reviewed),
-        timeline=_timeline(claim),
+        timeline=history_for("claim", claim.id),
         source_forms=source_forms,
         conflict=conflict,
         **forms,
