@@ -292,10 +292,15 @@ def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
     return verdict
 
 
-def _proposal(claim: Claim) -> Verdict:
+def _awaiting_proposal(claim: Claim) -> Verdict:
+    """The proposal an editor decides on; a conflict when there is none (any more)."""
     verdict = policy.current_proposal(claim)
-    if verdict is None:
-        raise Conflict(f"claim #{claim.id} has no verdict awaiting approval")
+    if claim.status is not ClaimStatus.AWAITING_APPROVAL or verdict is None:
+        state = claim.status.value.replace("_", " ")
+        raise Conflict(
+            f"claim #{claim.id} is not awaiting approval (it is {state} now); "
+            "reload it to see its current state"
+        )
     return verdict
 
 
@@ -303,14 +308,14 @@ def approve(
     session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
 ) -> Verdict:
     """A second editor approves the proposed verdict; the claim is published."""
-    verdict = _proposal(claim) if claim.status is ClaimStatus.AWAITING_APPROVAL else None
-    if verdict is not None and verdict.proposed_by_id == actor.id:
+    if not policy.is_editor(actor):
+        raise PermissionDenied("only an editor can approve a verdict awaiting approval")
+    check_version(claim, expected_version)
+    verdict = _awaiting_proposal(claim)
+    if verdict.proposed_by_id == actor.id:
         raise PermissionDenied(
             "two-person rule: you proposed this verdict, so another editor must approve it"
         )
-    if verdict is None or not policy.can_decide(actor, claim):
-        raise PermissionDenied("only an editor can approve a verdict awaiting approval")
-    check_version(claim, expected_version)
     now = utcnow()
     _change_verdict(
         session,
@@ -336,9 +341,9 @@ def approve(
 
 def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: User) -> Verdict:
     """An editor sends the proposal back to the reviewer with a comment."""
-    verdict = _proposal(claim) if claim.status is ClaimStatus.AWAITING_APPROVAL else None
-    if verdict is None or not policy.is_editor(actor):
+    if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can send back a verdict awaiting approval")
+    verdict = _awaiting_proposal(claim)
     text = clean_text(comment, "comment", max_length=MAX_COMMENT, required=True, multiline=True)
     _change_verdict(
         session,

@@ -129,7 +129,9 @@ REFUSALS = [
     ("reviewer2", "sourced", "propose", {}, 403, "only the assigned reviewer"),
     ("reviewer", "proposed", "approve", {}, 403, "only an editor"),
     ("reviewer2", "proposed", "approve", {}, 403, "only an editor"),
-    ("editor", "sourced", "approve", {}, 403, "awaiting approval"),
+    ("editor", "sourced", "approve", {}, 409, "not awaiting approval (it is in review now)"),
+    ("editor", "sourced", "request-changes", {"comment": "x"}, 409, "not awaiting approval"),
+    ("editor", "published", "approve", {}, 409, "not awaiting approval (it is published now)"),
     ("reviewer", "proposed", "request-changes", {"comment": "no"}, 403, "only an editor"),
     ("editor", "proposed", "request-changes", {"comment": ""}, 422, "say what needs to change"),
     ("reviewer", "published", "correct", {"note": "x"}, 403, "only an editor"),
@@ -243,6 +245,24 @@ def test_editor_who_proposed_cannot_approve_two_person_rule(app, users):
     response = post(as_user(app, users, "editor2"), claim_id, "approve", {})
     assert response.status_code == 302
     assert snapshot(app, claim_id)["claim"][0] is ClaimStatus.PUBLISHED
+
+
+def test_two_editors_approving_at_once_one_publishes_the_other_gets_409(app, users):
+    claim_id = make_state(app, users, "proposed")
+    version = str(snapshot(app, claim_id)["claim"][1])
+    first, second = as_user(app, users, "editor"), as_user(app, users, "editor2")
+    assert post(first, claim_id, "approve", {"version": version}).status_code == 302
+    published = snapshot(app, claim_id)
+    assert published["claim"][0] is ClaimStatus.PUBLISHED
+    stale = post(second, claim_id, "approve", {"version": version})
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "was changed by someone else since you opened it" in _flash(stale)
+    assert f"Request id: <code>{stale.headers['X-Request-ID']}</code>" in html
+    late = post(second, claim_id, "approve", {}, headers=JSON)  # no version: the state speaks
+    assert late.status_code == 409
+    assert "not awaiting approval (it is published now)" in late.get_json()["message"]
+    assert snapshot(app, claim_id) == published
 
 
 def test_buttons_appear_only_to_those_who_may_use_them(app, users):
