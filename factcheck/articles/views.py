@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from factcheck.articles.services import ingest_article, list_articles
 from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
+from factcheck.claims.serialize import claim_json
 from factcheck.claims.services import add_manual_claim
 from factcheck.domain import DomainError
 from factcheck.errors import error_response, status_of
@@ -116,19 +117,24 @@ def _render_article(article: Article, status: int = 200, **forms: Any) -> Respon
 def add_claim(article_id: int) -> ResponseReturnValue:
     article = _article(article_id)
     form = ManualClaimForm()
-    if form.validate_on_submit():
-        try:
-            claim = add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            form.text.errors = [exc.message]
-        else:
-            flash(f"Claim #{claim.id} added.", "success")
-            return redirect(
-                url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}")
-            )
-    return _render_article(article, 422, claim_form=form)
+    if not form.validate_on_submit():
+        if wants_json():
+            return _invalid(article, form)
+        return _render_article(article, 422, claim_form=form)
+    try:
+        claim = add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if wants_json():
+            return error_response(status_of(exc), exc.message, exc.field or "text")
+        form.text.errors = [exc.message]
+        flash(exc.message, "error")
+        return _render_article(article, status_of(exc), claim_form=form)
+    if wants_json():
+        return jsonify(claim=claim_json(claim)), 201
+    flash(f"Claim #{claim.id} added.", "success")
+    return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))
 
 
 def _claim_of(article: Article, claim_id: int) -> Claim:

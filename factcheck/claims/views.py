@@ -30,6 +30,7 @@ from factcheck.claims.forms import (
     QueueFilterForm,
     options,
 )
+from factcheck.claims.serialize import claim_json
 from factcheck.claims.services import edit_claim
 from factcheck.domain import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from factcheck.errors import error_response, status_of
@@ -387,7 +388,7 @@ def queue() -> ResponseReturnValue:
     page = queries.queue_page(db.session, filters, user(), cursor=form.after.data or None)
     if wants_json():
         return jsonify(
-            claims=[_claim_json(c) for c in page.claims],
+            claims=[claim_json(c) for c in page.claims],
             next=page.next_cursor,
             counts={s.value: n for s, n in page.counts.items()},
         )
@@ -401,22 +402,6 @@ def queue() -> ResponseReturnValue:
         action_form=ActionForm(formdata=None),
         languages=languages,
     ), (200 if valid else 422)
-
-
-def _claim_json(claim: Claim) -> dict[str, Any]:
-    return {
-        "id": claim.id,
-        "claim_reviewed": claim.claim_reviewed,
-        "status": claim.status.value,
-        "score": claim.score,
-        "priority": claim.priority,
-        "claimant": claim.claimant_name,
-        "article_id": claim.article_id,
-        "assignee_id": claim.assignee_id,
-        "language": claim.language,
-        "created_at": claim.created_at.isoformat(),
-        "version": claim.version,
-    }
 
 
 @bp.post("/queue/take-next")
@@ -439,7 +424,7 @@ def take_next() -> ResponseReturnValue:
         flash(exc.message, "error")
         return redirect(url_for("claims.queue"))
     if wants_json():
-        return jsonify(claim=_claim_json(claim) if claim else None)
+        return jsonify(claim=claim_json(claim) if claim else None)
     if claim is None:
         flash("No queued claim is waiting. Well done.", "info")
         return redirect(url_for("claims.queue"))

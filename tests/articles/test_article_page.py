@@ -94,3 +94,40 @@ def test_unknown_claim_or_article_is_404(app, editor_client):
         action=f"/articles/{article_id}/claims/999/accept",
     )
     assert response.status_code == 404
+
+
+def test_api_clients_add_a_claim_and_get_json_back(app, reviewer_client):
+    article_id, _ = _setup(app)
+    page = f"/articles/{article_id}"
+    json_only = {"Accept": "application/json"}
+    passage = "Un rapport montre que 23 des 32 membres dépensent 2 % du PIB."
+    response = submit(
+        reviewer_client, page, {"text": passage}, action=f"{page}/claims", headers=json_only
+    )
+    assert response.status_code == 201
+    claim = response.get_json()["claim"]
+    assert claim["claim_reviewed"] == passage and claim["article_id"] == article_id
+    assert claim["status"] == "new"
+    with app.app_context():
+        events = db.session.scalar(sa.select(sa.func.count(AuditEvent.seq)))
+    for text, message in (("Pas dans l'article.", "does not appear in the article"), ("", "")):
+        refused = submit(
+            reviewer_client, page, {"text": text}, action=f"{page}/claims", headers=json_only
+        )
+        assert refused.status_code == 422 and refused.is_json
+        body = refused.get_json()
+        assert body["field"] == "text" and message in body["message"]
+        assert body["request_id"] == refused.headers["X-Request-ID"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.seq))) == events
+
+
+def test_a_refused_passage_keeps_what_was_typed_and_shows_the_request_id(app, reviewer_client):
+    article_id, _ = _setup(app)
+    page = f"/articles/{article_id}"
+    response = submit(
+        reviewer_client, page, {"text": "Pas dans l'article."}, action=f"{page}/claims"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Pas dans l&#39;article." in html
+    assert f"Request id: <code>{response.headers['X-Request-ID']}</code>" in html
