@@ -81,6 +81,41 @@ def test_exported_files_pass_the_validator_command(runner, two_published, tmp_pa
     assert "2 ClaimReview(s), 0 error(s)" in result.output
 
 
+def test_exported_json_lines_pass_the_validator_command(runner, two_published, tmp_path):
+    target = tmp_path / "feed.jsonl"
+    args = ["export", "claimreview", "-o", str(target), "--format", "jsonl"]
+    assert runner.invoke(args=args).exit_code == 0
+    result = runner.invoke(args=["validate", str(target), "--org-url", ORG_URL, "--errors-only"])
+    assert result.exit_code == 0, result.output
+    assert "2 ClaimReview(s), 0 error(s)" in result.output
+    # The same lines under another name are recognised as JSON Lines too.
+    renamed = tmp_path / "feed.json"
+    renamed.write_text(target.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(args=["validate", str(renamed), "--org-url", ORG_URL])
+    assert result.exit_code == 0 and "2 ClaimReview(s), 0 error(s)" in result.output
+
+
+def test_validate_names_the_line_of_each_problem_in_json_lines(runner, two_published, tmp_path):
+    good = tmp_path / "feed.jsonl"
+    args = ["export", "claimreview", "-o", str(good), "--format", "jsonl"]
+    assert runner.invoke(args=args).exit_code == 0
+    first, second = good.read_text(encoding="utf-8").splitlines()
+    broken = dict(json.loads(second))
+    del broken["claimReviewed"]
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(
+        "\n".join([first, "{not json", "", json.dumps(broken)]) + "\n", encoding="utf-8"
+    )
+    args = ["validate", str(mixed), "--org-url", ORG_URL, "--errors-only"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert f"{mixed}: line 2: error: not JSON: Expecting property name" in result.output
+    assert "(column 2)" in result.output
+    assert f"{mixed}: line 4.claimReviewed: error:" in result.output
+    assert ": line 1" not in result.output
+    assert "2 ClaimReview(s), 2 error(s)" in result.output
+
+
 def test_validate_command_reports_errors_and_unreadable_files(runner, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(

@@ -9,16 +9,18 @@ recommends. ``main(argv)`` is the ``factcheck validate FILE`` command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import functools
+import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
-from typing import Any, Literal
+from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 from factcheck.publishing.jsonld._walk import iter_nodes, local_name, type_names
@@ -607,39 +609,90 @@ def validate_document(data: Any, *, org_url: str | None = None) -> list[tuple[st
     return found
 
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def _documents(stream: IO[str], json_lines: bool) -> Iterator[tuple[str, Any]]:
+    """``(where, parsed document)`` pairs: the whole file, or each line of a JSON Lines file.
+
+    JSON Lines (``factcheck export claimreview --format jsonl``) is read a line at a time, so a
+    large export is checked in bounded memory. A file given as JSON that turns out to hold one
+    document per line is read as JSON Lines too. A line that is not JSON is reported as
+    ``(where, _Unreadable)`` and the rest of the file is still checked.
+    """
+    if not json_lines:
+        text = stream.read()
+        try:
+            yield "", json.loads(text)
+            return
+        except json.JSONDecodeError as exc:
+            if not exc.msg.startswith("Extra data"):
+                raise
+        stream = io.StringIO(text)
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"line {number}", _Unreadable(f"{exc.msg} (column {exc.colno})")
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    reason: str
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Validate a JSON/JSON-LD file; print problems; exit 1 on errors, 2 if unreadable."""
+    """Validate a JSON or JSON Lines file; print problems; exit 1 on errors, 2 if unreadable."""
     parser = argparse.ArgumentParser(
         prog="factcheck validate",
-        description="Validate ClaimReview JSON-LD (an object, an array, a DataFeed or @graph).",
+        description=(
+            "Validate ClaimReview JSON-LD: an object, an array, a DataFeed or @graph; or JSON "
+            "Lines, one document per line, as `export claimreview --format jsonl` writes."
+        ),
     )
-    parser.add_argument("file", help="JSON or JSON-LD file, or - for standard input")
+    parser.add_argument("file", help="JSON, JSON-LD or JSON Lines file, or - for standard input")
     parser.add_argument("--org-url", help="the organisation's site: review URLs must be on it")
     parser.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one JSON document per line (the default for .jsonl and .ndjson files)",
+    )
     args = parser.parse_args(argv)
+    json_lines = args.jsonl or args.file.lower().endswith(JSON_LINES_SUFFIXES)
+    reviews = count_errors = count_warnings = 0
     try:
-        if args.file == "-":
-            text = sys.stdin.read()
-        else:
-            with open(args.file, encoding="utf-8") as fp:
-                text = fp.read()
-        data = json.loads(text)
+        with contextlib.ExitStack() as stack:
+            stream = (
+                sys.stdin
+                if args.file == "-"
+                else stack.enter_context(open(args.file, encoding="utf-8"))
+            )
+            for line, data in _documents(stream, json_lines):
+                if isinstance(data, _Unreadable):
+                    count_errors += 1
+                    print(f"{args.file}: {line}: error: not JSON: {data.reason}")
+                    continue
+                for item_path, problem in validate_document(data, org_url=args.org_url):
+                    if problem.severity == "error":
+                        count_errors += 1
+                    else:
+                        count_warnings += 1
+                        if args.errors_only:
+                            continue
+                    parts = (line, item_path, problem.path)
+                    where = ".".join(part for part in parts if part) or "(root)"
+                    print(f"{args.file}: {where}: {problem.severity}: {problem.message}")
+                reviews += sum(
+                    1
+                    for item in iter_nodes(data)
+                    if isinstance(item.node, dict) and "ClaimReview" in type_names(item.node)
+                )
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"{args.file}: cannot read JSON: {exc}", file=sys.stderr)
         return 2
-    results = validate_document(data, org_url=args.org_url)
-    count_errors = sum(1 for _, p in results if p.severity == "error")
-    count_warnings = len(results) - count_errors
-    for item_path, problem in results:
-        if args.errors_only and problem.severity == "warning":
-            continue
-        where = ".".join(part for part in (item_path, problem.path) if part) or "(root)"
-        print(f"{args.file}: {where}: {problem.severity}: {problem.message}")
-    reviews = sum(
-        1
-        for item in iter_nodes(data)
-        if isinstance(item.node, dict) and "ClaimReview" in type_names(item.node)
-    )
     print(
         f"{args.file}: {reviews} ClaimReview(s), "
         f"{count_errors} error(s), {count_warnings} warning(s)"
