@@ -379,8 +379,6 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> bool:
                 "password": PASSWORD,
                 "wait_min": args.wait_min,
                 "wait_max": args.wait_max,
-                "reviewer_weight": REVIEWERS,
-                "editor_weight": EDITORS,
             }
         )
     )
