@@ -194,5 +194,7 @@ def _apply(article: Article, claim: Claim, action: Any, done: str) -> ResponseRe
             return error_response(status, exc.message, exc.field)
         flash(exc.message, "error")
         return _render_article(article, status)
+    if wants_json():
+        return jsonify(claim=claim_json(claim))
     flash(done, "success")
     return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))

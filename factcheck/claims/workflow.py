@@ -17,7 +17,7 @@ Moves of the review stage (propose, approve, request changes, correct) live in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
@@ -67,6 +67,11 @@ def check_version(claim: Claim, expected_version: int | None) -> None:
         )
 
 
+def refuse_move(claim: Claim, to: ClaimStatus) -> NoReturn:
+    """A move the workflow does not allow from the claim's state: a conflict, whoever asks."""
+    raise Conflict(f"claim #{claim.id} is {label(claim.status)}; it cannot move to {label(to)}")
+
+
 def move(
     session: DBSession,
     claim: Claim,
@@ -79,7 +84,7 @@ def move(
 ) -> None:
     """Move ``claim`` to ``to`` with any other field ``values``, and record it as ``action``."""
     if (claim.status, to) not in TRANSITIONS:
-        raise Conflict(f"claim #{claim.id} is {label(claim.status)}; it cannot move to {label(to)}")
+        refuse_move(claim, to)
     changes = apply_changes(claim, {"status": to, **(values or {})})
     session.flush()
     changes["version"] = (claim.version - 1, claim.version)
@@ -96,7 +101,7 @@ def move(
 
 def accept(session: DBSession, claim: Claim, *, actor: User) -> None:
     """An editor accepts a candidate claim into the queue."""
-    if not policy.can_triage(actor, claim):
+    if not policy.is_editor(actor):
         raise PermissionDenied("only editors can accept a candidate claim")
     move(session, claim, S.QUEUED, actor=actor, action="claim.accept")
 
@@ -105,8 +110,10 @@ def dismiss(
     session: DBSession, claim: Claim, reason: str, *, actor: User, duplicate_of: int | None = None
 ) -> None:
     """An editor dismisses a candidate, saying why (not check-worthy, duplicate of #N, …)."""
-    if not policy.can_triage(actor, claim):
+    if not policy.is_editor(actor):
         raise PermissionDenied("only editors can dismiss a candidate claim")
+    if (claim.status, S.DISMISSED) not in TRANSITIONS:
+        refuse_move(claim, S.DISMISSED)
     text = clean_text(reason, "reason", max_length=MAX_REASON_LENGTH, required=True)
     if duplicate_of is not None and (
         duplicate_of == claim.id or session.get(Claim, duplicate_of) is None
@@ -123,7 +130,7 @@ def dismiss(
 
 
 def reopen(session: DBSession, claim: Claim, *, actor: User) -> None:
-    if not policy.can_triage(actor, claim):
+    if not policy.is_editor(actor):
         raise PermissionDenied("only editors can reopen a dismissed claim")
     move(
         session,
@@ -194,8 +201,13 @@ def take_next(session: DBSession, *, actor: User, language: str | None = None) -
 
 def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> None:
     """An editor assigns (or reassigns) a claim to a reviewer."""
-    if not policy.can_assign(actor, claim):
+    if not policy.is_editor(actor):
         raise PermissionDenied("only editors can assign queued or in-review claims")
+    if claim.status not in (S.QUEUED, S.IN_REVIEW):
+        raise Conflict(
+            f"claim #{claim.id} is {label(claim.status)}: "
+            "only queued or in-review claims can be assigned"
+        )
     if not assignee.active:
         raise ValidationError(f"{assignee.email} is deactivated", field="assignee")
     if claim.status is S.QUEUED:
@@ -224,7 +236,7 @@ def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> 
 
 def hand_back(session: DBSession, claim: Claim, *, actor: User) -> None:
     """The assignee (or an editor) returns an in-review claim to the queue."""
-    if not policy.can_hand_back(actor, claim):
+    if not (policy.is_assignee(actor, claim) or policy.is_editor(actor)):
         raise PermissionDenied("only the assignee or an editor can hand this claim back")
     move(
         session,

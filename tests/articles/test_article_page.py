@@ -27,9 +27,10 @@ def test_editor_accepts_and_dismisses_from_the_article_page(app, editor_client, 
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Claim, claim_id).status is ClaimStatus.QUEUED
-    # A second accept is a move outside the workflow: refused, nothing changes.
+    # A second accept is a move outside the workflow: a conflict with the state, nothing changes.
     response = submit(editor_client, page, {}, action=f"{page}/claims/{claim_id}/accept")
-    assert response.status_code == 403
+    assert response.status_code == 409
+    assert "is queued; it cannot move to queued" in response.get_data(as_text=True)
 
 
 def test_dismiss_needs_a_reason(app, editor_client):
@@ -110,6 +111,10 @@ def test_api_clients_add_a_claim_and_get_json_back(app, reviewer_client):
     assert claim["status"] == "new"
     with app.app_context():
         events = db.session.scalar(sa.select(sa.func.count(AuditEvent.seq)))
+    accepted = submit(
+        reviewer_client, page, {}, action=f"{page}/claims/{claim['id']}/accept", headers=json_only
+    )
+    assert accepted.status_code == 403 and accepted.get_json()["error"] == "forbidden"
     for text, message in (("Pas dans l'article.", "does not appear in the article"), ("", "")):
         refused = submit(
             reviewer_client, page, {"text": text}, action=f"{page}/claims", headers=json_only
@@ -131,3 +136,15 @@ def test_a_refused_passage_keeps_what_was_typed_and_shows_the_request_id(app, re
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Pas dans l&#39;article." in html
     assert f"Request id: <code>{response.headers['X-Request-ID']}</code>" in html
+
+
+def test_editors_triage_from_scripts_with_json(app, editor_client):
+    article_id, claim_id = _setup(app)
+    page = f"/articles/{article_id}"
+    json_only = {"Accept": "application/json"}
+    accept = f"{page}/claims/{claim_id}/accept"
+    response = submit(editor_client, page, {}, action=accept, headers=json_only)
+    assert response.status_code == 200
+    assert response.get_json()["claim"]["status"] == "queued"
+    again = submit(editor_client, page, {}, action=accept, headers=json_only)
+    assert again.status_code == 409 and again.get_json()["error"] == "conflict"

@@ -102,6 +102,12 @@ REFUSALS = [
     ("editor", "new", "dismiss", {"reason": "  "}, 422, "give a reason"),
     ("editor", "new", "dismiss", {"reason": "dup", "duplicate_of": "999999"}, 422, "duplicate_of"),
     ("reviewer", "queued", "reopen", {}, 403, "only editors can reopen"),
+    # Who may is 403; a move the claim's state does not allow is 409, whoever asks.
+    ("editor", "queued", "accept", {}, 409, "is queued; it cannot move to queued"),
+    ("editor", "queued", "dismiss", {"reason": "opinion"}, 409, "cannot move to dismissed"),
+    ("editor", "queued", "reopen", {}, 409, "is queued; it cannot move to new"),
+    ("editor", "queued", "hand-back", {}, 409, "is queued; it cannot move to queued"),
+    ("editor", "published", "assign", {"assignee": "reviewer2"}, 409, "only queued or in-review"),
     ("reviewer", "new", "take", {}, 409, "not queued"),
     ("reviewer2", "in_review", "take", {}, 409, "not queued"),
     ("reviewer2", "in_review", "sources", SOURCE, 403, "only the assigned reviewer"),
