@@ -96,7 +96,6 @@ class Newsroom(HttpUser):
 
 
 class Reviewer(Newsroom):
-
     def on_start(self) -> None:
         reviewers = CONFIG["reviewers"]
         self.email = reviewers[next(_reviewers) % len(reviewers)]
