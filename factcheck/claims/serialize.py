@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from factcheck.models import Claim
@@ -21,3 +22,45 @@ def claim_json(claim: Claim) -> dict[str, Any]:
         "created_at": claim.created_at.isoformat(),
         "version": claim.version,
     }
+
+
+def claim_detail_json(claim: Claim) -> dict[str, Any]:
+    """The claim desk for scripts: the claim, its sources and verdicts, each with its version."""
+    return {
+        **claim_json(claim),
+        "text": claim.text,
+        "slug": claim.slug,
+        "sources": [
+            {
+                "id": s.id,
+                "url": s.url,
+                "title": s.title,
+                "publisher": s.publisher,
+                "date_published": _day(s.date_published),
+                "date_accessed": _day(s.date_accessed),
+                "excerpt": s.excerpt,
+                "stance": s.stance.value,
+                "archive_url": s.archive_url,
+                "version": s.version,
+            }
+            for s in claim.sources
+        ],
+        "verdicts": [
+            {
+                "id": v.id,
+                "state": v.state.value,
+                "rating": v.rating.label if v.rating else None,
+                "rating_id": v.rating_value_id,
+                "summary": v.summary,
+                "explanation": v.explanation,
+                "review_comment": v.review_comment,
+                "correction_note": v.correction_note,
+                "version": v.version,
+            }
+            for v in claim.verdicts
+        ],
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None

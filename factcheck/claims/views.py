@@ -17,6 +17,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from factcheck.articles.display import Segment, paragraph_segments
 from factcheck.audit.history import history_for
@@ -30,7 +31,7 @@ from factcheck.claims.forms import (
     QueueFilterForm,
     options,
 )
-from factcheck.claims.serialize import claim_json
+from factcheck.claims.serialize import claim_detail_json, claim_json
 from factcheck.claims.services import edit_claim
 from factcheck.domain import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from factcheck.errors import error_response, status_of
@@ -349,6 +350,8 @@ def show(claim_id: int) -> ResponseReturnValue:
         claim = load_claim(claim_id)
     except NotFound as exc:
         return error_response(404, exc.message)
+    if wants_json():
+        return jsonify(claim=claim_detail_json(claim), csrf_token=generate_csrf())
     return desk(claim)
 
 
@@ -391,6 +394,7 @@ def queue() -> ResponseReturnValue:
             claims=[claim_json(c) for c in page.claims],
             next=page.next_cursor,
             counts={s.value: n for s, n in page.counts.items()},
+            csrf_token=generate_csrf(),  # for scripts: every POST needs it, as forms do
         )
     args = {k: v for k, v in request.args.items() if k != "after" and v}
     return render_template(

@@ -271,6 +271,35 @@ def test_two_editors_approving_at_once_one_publishes_the_other_gets_409(app, use
     assert snapshot(app, claim_id) == published
 
 
+def test_a_script_reviews_a_claim_with_json_alone(app, users):
+    claim_id = make_state(app, users, "in_review")
+    client = as_user(app, users, "reviewer")
+    desk = client.get(f"/claims/{claim_id}", headers=JSON).get_json()
+    assert desk["claim"]["status"] == "in_review" and desk["claim"]["sources"] == []
+    token = desk["csrf_token"]
+
+    def send(action: str, data: dict[str, Any]) -> Any:
+        return client.post(
+            f"/claims/{claim_id}/{action}", data={**data, "csrf_token": token}, headers=JSON
+        )
+
+    assert send("sources", SOURCE).status_code == 200
+    with app.app_context():
+        rating = default_rating("Vrai")
+        rating_id, label = rating.id, rating.label
+    verdict = {"rating": rating_id, "summary": "Confirmé.", "explanation": "", "version": 0}
+    assert send("verdict", verdict).status_code == 200
+    stale = send("verdict", {**verdict, "summary": "Autre."})  # made from version 0 again
+    assert stale.status_code == 409 and stale.get_json()["error"] == "conflict"
+    proposed = send("propose", {})
+    assert proposed.status_code == 200 and proposed.get_json()["status"] == "awaiting_approval"
+    desk = client.get(f"/claims/{claim_id}", headers=JSON).get_json()["claim"]
+    (source,) = desk["sources"]
+    assert source["url"] == SOURCE["url"] and source["date_published"] == "2024-11-04"
+    (mine,) = desk["verdicts"]
+    assert (mine["state"], mine["rating"], mine["summary"]) == ("proposed", label, "Confirmé.")
+
+
 def test_buttons_appear_only_to_those_who_may_use_them(app, users):
     new = make_state(app, users, "new")
     reviewer, editor = as_user(app, users, "reviewer"), as_user(app, users, "editor")

@@ -187,6 +187,26 @@ def test_take_next_gives_the_best_queued_claim_and_says_when_none_is_left(
     assert "No queued claim is waiting" in reviewer_client.get("/queue").get_data(as_text=True)
 
 
+def test_a_script_works_the_queue_with_json_alone(app, reviewer_client, users):
+    with app.app_context():
+        editor = db.session.get(User, users["editor"].id)
+        claim = make_claim(make_article())
+        workflow.accept(db.session, claim, actor=editor)
+        db.session.commit()
+        queued = claim.id
+    listing = reviewer_client.get("/queue?status=queued", headers=JSON).get_json()
+    assert [c["id"] for c in listing["claims"]] == [queued]
+    refused = reviewer_client.post("/queue/take-next", headers=JSON)
+    assert refused.status_code == 400 and refused.get_json()["error"] == "bad_request"
+    taken = reviewer_client.post(
+        "/queue/take-next", data={"csrf_token": listing["csrf_token"]}, headers=JSON
+    )
+    assert taken.status_code == 200
+    claim_json = taken.get_json()["claim"]
+    assert claim_json["id"] == queued and claim_json["status"] == "in_review"
+    assert claim_json["assignee_id"] == users["reviewer"].id
+
+
 def test_take_next_from_many_threads_never_gives_a_claim_twice(app, users):
     n_claims, n_workers, tries = 12, 6, 4
     with app.app_context():
