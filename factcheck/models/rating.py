@@ -11,10 +11,17 @@ from factcheck.models.base import Base, utcnow
 
 
 class RatingScale(Base):
+    """An ordered set of verdict labels.
+
+    ``shipped_key`` marks the scales the app ships (``factcheck.ratings.services.DEFAULT_SCALES``)
+    so that seeding finds them again after an admin renames them; NULL for any other scale.
+    """
+
     __tablename__ = "rating_scales"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    shipped_key: Mapped[str | None] = mapped_column(sa.String(32), unique=True, index=True)
     language: Mapped[str] = mapped_column(sa.String(8))
     is_default: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

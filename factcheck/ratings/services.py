@@ -23,10 +23,22 @@ class ValueSpec:
     definition: str
 
 
-DEFAULT_SCALES: dict[str, tuple[str, list[ValueSpec]]] = {
-    "Échelle par défaut (français)": (
-        "fr",
-        [
+@dataclass(frozen=True)
+class ShippedScale:
+    """A scale the app ships; ``key`` finds it again whatever an admin renames it to."""
+
+    key: str
+    name: str
+    language: str
+    values: list[ValueSpec]
+
+
+DEFAULT_SCALES: tuple[ShippedScale, ...] = (
+    ShippedScale(
+        key="fr",
+        name="Échelle par défaut (français)",
+        language="fr",
+        values=[
             ValueSpec("Faux", 1, "L'affirmation est inexacte."),
             ValueSpec(
                 "Plutôt faux",
@@ -44,9 +56,11 @@ DEFAULT_SCALES: dict[str, tuple[str, list[ValueSpec]]] = {
             ValueSpec("Vrai", 5, "L'affirmation est exacte et rien d'important ne manque."),
         ],
     ),
-    "Default scale (English)": (
-        "en",
-        [
+    ShippedScale(
+        key="en",
+        name="Default scale (English)",
+        language="en",
+        values=[
             ValueSpec("False", 1, "The statement is not accurate."),
             ValueSpec(
                 "Mostly false",
@@ -63,7 +77,7 @@ DEFAULT_SCALES: dict[str, tuple[str, list[ValueSpec]]] = {
             ValueSpec("True", 5, "The statement is accurate and nothing significant is missing."),
         ],
     ),
-}
+)
 
 
 def create_scale(
@@ -74,8 +88,11 @@ def create_scale(
     *,
     actor: User | None,
     is_default: bool = False,
+    shipped_key: str | None = None,
 ) -> RatingScale:
-    scale = RatingScale(name=name, language=language, is_default=is_default)
+    scale = RatingScale(
+        name=name, language=language, is_default=is_default, shipped_key=shipped_key
+    )
     for position, spec in enumerate(values):
         scale.values.append(
             RatingValue(
@@ -94,6 +111,7 @@ def create_scale(
             "name": (None, name),
             "language": (None, language),
             "is_default": (None, is_default),
+            **({"shipped_key": (None, shipped_key)} if shipped_key is not None else {}),
         },
         data={
             "values": [
@@ -105,13 +123,44 @@ def create_scale(
 
 
 def ensure_default_scales(session: DBSession, *, actor: User | None) -> list[RatingScale]:
-    """Create the shipped French and English scales where they are missing."""
+    """Create the shipped French and English scales that no scale stands for yet.
+
+    A shipped scale is found by its key, so one an admin renamed or edited is left as it is. A
+    scale without a key that bears a shipped name (one from before keys existed, renamed back) is
+    that shipped scale: it gets the key rather than a namesake it would clash with.
+    """
     created = []
-    for name, (language, values) in DEFAULT_SCALES.items():
-        if session.scalar(sa.select(RatingScale.id).where(RatingScale.name == name)) is None:
-            created.append(
-                create_scale(session, name, language, values, actor=actor, is_default=True)
+    for shipped in DEFAULT_SCALES:
+        found = sa.select(RatingScale.id).where(RatingScale.shipped_key == shipped.key)
+        if session.scalar(found) is not None:
+            continue
+        namesake = session.scalar(
+            sa.select(RatingScale).where(
+                RatingScale.name == shipped.name, RatingScale.shipped_key.is_(None)
             )
+        )
+        if namesake is not None:
+            record(
+                session,
+                actor=actor,
+                action="rating_scale.edit",
+                entity_type="rating_scale",
+                entity_id=namesake.id,
+                changes=apply_changes(namesake, {"shipped_key": shipped.key}),
+                data={"reason": f"it bears the name of the shipped scale {shipped.key!r}"},
+            )
+            continue
+        created.append(
+            create_scale(
+                session,
+                shipped.name,
+                shipped.language,
+                shipped.values,
+                actor=actor,
+                is_default=True,
+                shipped_key=shipped.key,
+            )
+        )
     return created
 
 

@@ -60,6 +60,66 @@ def test_seeding_again_keeps_the_defaults_and_adds_nothing(app, scales):
         assert session.scalar(sa.select(sa.func.count()).select_from(RatingScale)) == 2
 
 
+def test_the_shipped_scales_carry_their_keys(app, scales):
+    with in_db(app) as session:
+        keys = {s.language: s.shipped_key for s in session.scalars(sa.select(RatingScale))}
+        created = session.scalars(
+            sa.select(AuditEvent.body).where(AuditEvent.action == "rating_scale.create")
+        ).all()
+    assert keys == {"fr": "fr", "en": "en"}
+    for key in keys.values():  # the creation event records the key
+        assert sum(f'"shipped_key":{{"after":"{key}","before":null}}' in b for b in created) == 1
+
+
+def test_renamed_shipped_scales_are_not_seeded_again(app, admin_client, runner, scales):
+    for language, name in (("fr", "Échelle maison"), ("en", "House scale")):
+        page = f"/admin/scales/{scales[language]}"
+        response = submit(
+            admin_client, page, {"name": name, "language": language, "is_default": "y"}
+        )
+        assert response.status_code == 302
+    from factcheck.ratings.services import ensure_default_scales
+
+    with in_db(app) as session:
+        assert ensure_default_scales(session, actor=None) == []
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with in_db(app) as session:
+        rows = session.execute(
+            sa.select(RatingScale.id, RatingScale.name, RatingScale.shipped_key).order_by(
+                RatingScale.id
+            )
+        ).all()
+        creations = session.scalar(
+            sa.select(sa.func.count()).where(AuditEvent.action == "rating_scale.create")
+        )
+    assert creations == 2
+    assert [tuple(r) for r in rows] == [
+        (scales["fr"], "Échelle maison", "fr"),
+        (scales["en"], "House scale", "en"),
+    ]
+
+
+def test_a_keyless_scale_with_a_shipped_name_gets_the_key_instead_of_a_copy(app, scales):
+    """A scale from before keys existed, renamed back to its shipped name, is the shipped one."""
+    from factcheck.ratings.services import ensure_default_scales
+
+    with in_db(app) as session:
+        session.execute(
+            sa.update(RatingScale).where(RatingScale.id == scales["fr"]).values(shipped_key=None)
+        )
+        session.commit()
+    with in_db(app) as session:
+        assert ensure_default_scales(session, actor=None) == []
+        session.commit()
+    with in_db(app) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(RatingScale)) == 2
+        assert session.get(RatingScale, scales["fr"]).shipped_key == "fr"
+    event = _last_event(app)
+    assert (event.action, event.entity_id) == ("rating_scale.edit", str(scales["fr"]))
+    assert '"shipped_key":{"after":"fr","before":null}' in event.body
+
+
 def test_edit_scale_settings(app, admin_client, scales):
     page = f"/admin/scales/{scales['fr']}"
     response = submit(

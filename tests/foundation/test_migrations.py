@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -69,4 +71,61 @@ def test_every_revision_downgrades_and_upgrades_again(empty_db):
         assert _tables(db.engine) == set()
         upgrade()
         assert "claims" in _tables(db.engine)
+        db.engine.dispose()
+
+
+def test_0006_keys_the_shipped_scales_of_an_existing_database(empty_db):
+    """A database at 0005 holding the shipped scales (one renamed, with values) gets their keys."""
+    app = make_app(empty_db)
+    with app.app_context():
+        upgrade(revision="0005")
+        scales = sa.table(
+            "rating_scales",
+            sa.column("id", sa.Integer),
+            sa.column("name", sa.String),
+            sa.column("language", sa.String),
+            sa.column("is_default", sa.Boolean),
+            sa.column("created_at", sa.DateTime(timezone=True)),
+        )
+        values = sa.table(
+            "rating_values",
+            *(sa.column(c, sa.Integer) for c in ("scale_id", "value", "position")),
+            *(sa.column(c, sa.String) for c in ("label", "definition")),
+        )
+        now = datetime.now(UTC)
+        rows = [
+            (1, "Échelle par défaut (français)", "fr", True),
+            (2, "Default scale (English)", "en", True),
+            (3, "House scale", "en", False),
+        ]
+        with db.engine.begin() as conn:
+            conn.execute(
+                scales.insert(),
+                [
+                    {"id": i, "name": n, "language": lang, "is_default": d, "created_at": now}
+                    for i, n, lang, d in rows
+                ],
+            )
+            conn.execute(
+                values.insert(),
+                [
+                    {"scale_id": i, "label": f"L{v}", "value": v, "definition": "", "position": v}
+                    for i, *_ in rows
+                    for v in (1, 2)
+                ],
+            )
+        upgrade(revision="0006")
+        with db.engine.connect() as conn:
+            keys = dict(conn.execute(sa.text("SELECT id, shipped_key FROM rating_scales")).all())
+            value_rows = conn.execute(sa.text("SELECT count(*) FROM rating_values")).scalar()
+        assert keys == {1: "fr", 2: "en", 3: None}
+        assert value_rows == 6
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE rating_scales SET shipped_key = 'fr' WHERE id = 3"))
+        downgrade(revision="0005")
+        assert "shipped_key" not in {
+            c["name"] for c in sa.inspect(db.engine).get_columns("rating_scales")
+        }
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM rating_values")).scalar() == 6
         db.engine.dispose()
