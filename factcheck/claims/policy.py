@@ -30,6 +30,11 @@ def can_hand_back(user: User, claim: Claim) -> bool:
     return claim.status is ClaimStatus.IN_REVIEW and (is_assignee(user, claim) or is_editor(user))
 
 
+def works_on(user: User, claim: Claim) -> bool:
+    """Who may change a claim in the states that allow it: an editor, or its assigned reviewer."""
+    return is_editor(user) or is_assignee(user, claim)
+
+
 def can_edit(user: User, claim: Claim) -> bool:
     """Change the claim's wording, claimant, sources and draft verdict."""
     if claim.status in (ClaimStatus.IN_REVIEW,):

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from factcheck.audit.log import Changes, apply_changes, record, snapshot
-from factcheck.claims import policy
 from factcheck.database import DBSession
-from factcheck.domain import PermissionDenied, ValidationError
+from factcheck.domain import ValidationError
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
 from factcheck.validation import clean_text, clean_url
 
@@ -182,10 +181,9 @@ def edit_claim(
     expected_version: int | None,
 ) -> Changes:
     """Change the wording, claimant, date, appearance or priority of a claim."""
-    from factcheck.claims.workflow import check_version
+    from factcheck.claims.workflow import check_version, require_edit
 
-    if not policy.can_edit(actor, claim):
-        raise PermissionDenied("you cannot edit this claim now")
+    require_edit(actor, claim)
     check_version(claim, expected_version)
     cleaned = clean_claim_values(values)
     if cleaned.get("claimant_same_as") and not (

@@ -203,11 +203,8 @@ def editors_only(message: str) -> tuple[Callable[[User, Claim], bool], str]:
     return (lambda me, _claim: policy.is_editor(me)), message
 
 
-CAN_EDIT = (policy.can_edit, "you cannot edit this claim now")
-CAN_EDIT_REVIEW = (
-    policy.can_edit,
-    "only the assigned reviewer or an editor can change this claim while it is in review",
-)
+# Who may change the claim at all (403); the service then says whether its state allows it (409).
+WORKS_ON = (policy.works_on, workflow.NOT_YOURS)
 
 
 # --- the claim desk ------------------------------------------------------------------------
@@ -466,7 +463,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
         form=form,
         form_key="claim_form",
         anchor="#claim",
-        allowed=CAN_EDIT,
+        allowed=WORKS_ON,
         conflict=lambda claim: compare(form, claim, CLAIM_FIELDS),
     )
 

@@ -67,6 +67,27 @@ def check_version(claim: Claim, expected_version: int | None) -> None:
         )
 
 
+# Why a claim in these states cannot be changed, and what to do instead.
+LOCKED = {
+    S.AWAITING_APPROVAL: "an editor must approve it or send it back first",
+    S.PUBLISHED: "an editor can publish a correction instead",
+    S.DISMISSED: "an editor can reopen it first",
+}
+NOT_YOURS = "only the assigned reviewer, or an editor, can change this claim"
+
+
+def require_edit(actor: User, claim: Claim) -> None:
+    """Refuse a change to the claim's wording, sources or draft verdict: 403 who, 409 when."""
+    if policy.can_edit(actor, claim):
+        return
+    if policy.works_on(actor, claim) and claim.status in LOCKED:
+        raise Conflict(
+            f"claim #{claim.id} is {label(claim.status)}, so it cannot be changed: "
+            f"{LOCKED[claim.status]}"
+        )
+    raise PermissionDenied(NOT_YOURS)
+
+
 def refuse_move(claim: Claim, to: ClaimStatus) -> NoReturn:
     """A move the workflow does not allow from the claim's state: a conflict, whoever asks."""
     raise Conflict(f"claim #{claim.id} is {label(claim.status)}; it cannot move to {label(to)}")

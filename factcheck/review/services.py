@@ -9,7 +9,7 @@ from typing import Any
 
 from factcheck.audit.log import Changes, apply_changes, record, snapshot
 from factcheck.claims import policy
-from factcheck.claims.workflow import check_version, move
+from factcheck.claims.workflow import check_version, move, require_edit
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
 from factcheck.models import (
@@ -78,15 +78,8 @@ def clean_source_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _require_edit(actor: User, claim: Claim) -> None:
-    if not policy.can_edit(actor, claim):
-        raise PermissionDenied(
-            "only the assigned reviewer or an editor can change this claim while it is in review"
-        )
-
-
 def add_source(session: DBSession, claim: Claim, values: dict[str, Any], *, actor: User) -> Source:
-    _require_edit(actor, claim)
+    require_edit(actor, claim)
     source = Source(claim=claim, added_by_id=actor.id, **clean_source_values(values))
     session.add(source)
     session.flush()
@@ -117,7 +110,7 @@ def edit_source(
     actor: User,
     expected_version: int | None,
 ) -> Changes:
-    _require_edit(actor, source.claim)
+    require_edit(actor, source.claim)
     if expected_version is not None and expected_version != source.version:
         raise Conflict(f"source #{source.id} was changed by someone else since you opened it")
     changes = apply_changes(source, clean_source_values(values))
@@ -136,7 +129,7 @@ def edit_source(
 
 
 def remove_source(session: DBSession, source: Source, *, actor: User) -> None:
-    _require_edit(actor, source.claim)
+    require_edit(actor, source.claim)
     before = {f: (getattr(source, f), None) for f in SOURCE_FIELDS}
     claim_id, source_id = source.claim_id, source.id
     source.claim.sources.remove(source)
@@ -188,7 +181,7 @@ def save_verdict(
     expected_version: int | None = None,
 ) -> Verdict:
     """Create or update the draft verdict of an in-review claim."""
-    _require_edit(actor, claim)
+    require_edit(actor, claim)
     if claim.status is not ClaimStatus.IN_REVIEW:
         raise Conflict(f"claim #{claim.id} is not in review; its verdict cannot be edited")
     rating = _rating(session, rating_value_id)

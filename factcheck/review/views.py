@@ -10,7 +10,7 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from factcheck.claims.views import (
-    CAN_EDIT_REVIEW,
+    WORKS_ON,
     compare,
     editors_only,
     perform,
@@ -46,7 +46,7 @@ def add_source(claim_id: int) -> ResponseReturnValue:
         done="Source added.",
         form=form,
         form_key="source_form",
-        allowed=CAN_EDIT_REVIEW,
+        allowed=WORKS_ON,
         anchor="#sources",
     )
 
@@ -71,7 +71,7 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
         done="Source saved.",
         form=form,
         form_key=f"source:{source_id}",
-        allowed=CAN_EDIT_REVIEW,
+        allowed=WORKS_ON,
         anchor=f"#source-{source_id}",
         conflict=conflict,
     )
@@ -84,9 +84,7 @@ def remove_source(claim_id: int, source_id: int) -> ResponseReturnValue:
             db.session, services.get_source(db.session, claim, source_id), actor=user()
         )
 
-    return perform(
-        claim_id, change, done="Source removed.", anchor="#sources", allowed=CAN_EDIT_REVIEW
-    )
+    return perform(claim_id, change, done="Source removed.", anchor="#sources", allowed=WORKS_ON)
 
 
 @bp.post("/claims/<int:claim_id>/verdict")
@@ -122,7 +120,7 @@ def save_verdict(claim_id: int) -> ResponseReturnValue:
         done="Verdict draft saved.",
         form=form,
         form_key="verdict_form",
-        allowed=CAN_EDIT_REVIEW,
+        allowed=WORKS_ON,
         anchor="#verdict",
         conflict=conflict,
     )

@@ -160,8 +160,25 @@ REFUSALS = [
     ),
     ("reviewer", "in_review", "edit", {"claim_reviewed": "", "version": "VERSION"}, 422, "say"),
     ("reviewer", "in_review", "edit", {"claim_reviewed": "x"}, 422, "version"),
-    ("editor", "published", "edit", {"claim_reviewed": "x", "version": "VERSION"}, 403, "cannot"),
-    ("reviewer2", "in_review", "edit", {"claim_reviewed": "x", "version": "VERSION"}, 403, "edit"),
+    (
+        "editor",
+        "published",
+        "edit",
+        {"claim_reviewed": "x", "version": "VERSION"},
+        409,
+        "is published, so it cannot be changed: an editor can publish a correction instead",
+    ),
+    (
+        "reviewer2",
+        "in_review",
+        "edit",
+        {"claim_reviewed": "x", "version": "VERSION"},
+        403,
+        "only the assigned reviewer, or an editor",
+    ),
+    ("reviewer", "proposed", "sources", SOURCE, 409, "an editor must approve it or send it back"),
+    ("reviewer", "proposed", "verdict", {"rating": "RATING", "version": "0"}, 409, "awaiting"),
+    ("reviewer2", "published", "sources", SOURCE, 403, "only the assigned reviewer, or an editor"),
 ]
 
 
