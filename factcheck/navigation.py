@@ -14,6 +14,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("audit.index", "Audit", Role.EDITOR),
     ("admin.users", "Users", Role.ADMIN),
     ("admin.scales", "Rating scales", Role.ADMIN),
+    ("admin.organisation", "Organisation", Role.ADMIN),
 ]
 
 

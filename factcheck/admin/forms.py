@@ -1,4 +1,7 @@
-"""Forms of the rating-scale pages; the rules themselves live in ``factcheck.ratings.services``."""
+"""Forms of the rating-scale and organisation pages; the rules live in the services.
+
+``factcheck.ratings.services`` and ``factcheck.organisation.services`` check every field.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf
 
+from factcheck.claims.forms import VersionedForm
+from factcheck.organisation.services import MAX_NAME_LENGTH, MAX_SAME_AS
 from factcheck.ratings.services import (
     MAX_DEFINITION_LENGTH,
     MAX_LABEL_LENGTH,
@@ -14,6 +19,7 @@ from factcheck.ratings.services import (
     MAX_SCALE_NAME_LENGTH,
     MIN_RATING_VALUE,
 )
+from factcheck.validation import MAX_URL_LENGTH
 
 
 class ScaleForm(FlaskForm):
@@ -47,3 +53,35 @@ class MoveForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """Only carries the CSRF token."""
+
+
+def _unix_newlines(text: str | None) -> str | None:
+    return text.replace("\r\n", "\n") if text else text
+
+
+_URL = {"inputmode": "url", "maxlength": MAX_URL_LENGTH, "placeholder": "https://"}
+
+
+class OrganisationForm(VersionedForm):
+    """The organisation page; ``version`` 0 while the configuration's values are in force."""
+
+    name = StringField("Name", render_kw={"maxlength": MAX_NAME_LENGTH})
+    url = StringField("Public URL", render_kw=_URL)
+    methodology_url = StringField("Methodology (publishingPrinciples)", render_kw=_URL)
+    corrections_policy_url = StringField("Corrections policy (correctionsPolicy)", render_kw=_URL)
+    logo_url = StringField("Logo URL", render_kw=_URL)
+    same_as = TextAreaField(
+        f"Other profiles (sameAs), one address per line, at most {MAX_SAME_AS}",
+        filters=[_unix_newlines],
+        render_kw={"rows": 4, "inputmode": "url"},
+    )
+
+    def values(self) -> dict[str, str | None]:
+        return {
+            "name": self.name.data,
+            "url": self.url.data,
+            "methodology_url": self.methodology_url.data,
+            "corrections_policy_url": self.corrections_policy_url.data,
+            "logo_url": self.logo_url.data,
+            "same_as": self.same_as.data,
+        }

@@ -1,4 +1,4 @@
-"""Administration pages: users and roles, rating scales. Admins only.
+"""Administration pages: users and roles, rating scales, the organisation. Admins only.
 
 Each POST handler loads its object (404), validates the form, calls one service, commits once and
 redirects. A refusal rolls back, flashes the message, marks the field and re-renders with 4xx.
@@ -6,13 +6,16 @@ redirects. A refusal rolls back, flashes the message, marks the field and re-ren
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -21,16 +24,24 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from factcheck.admin import services as accounts
-from factcheck.admin.forms import DeleteForm, MoveForm, ScaleForm, ValueForm
+from factcheck.admin.forms import DeleteForm, MoveForm, OrganisationForm, ScaleForm, ValueForm
+from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.auth.forms import ActiveForm, NewUserForm, PasswordResetForm, RoleForm
 from factcheck.auth.services import get_user, set_active
-from factcheck.domain import DomainError, NotFound
+from factcheck.claims.views import compare, set_version
+from factcheck.domain import Conflict, DomainError, NotFound, ValidationError
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 from factcheck.models import RatingScale, RatingValue, Role, User
+from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
+from factcheck.organisation import services as org_settings
+from factcheck.organisation.services import EffectiveSettings
+from factcheck.publishing.jsonld.build import organisation_node
+from factcheck.publishing.services import organisation_of
 from factcheck.ratings import services as ratings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -361,3 +372,86 @@ def delete_value(scale_id: int, value_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(f"Deleted {label!r} from {scale.name!r}.", "success")
     return redirect(url_for(".scale", scale_id=scale.id))
+
+
+# --- the organisation ------------------------------------------------------------------------
+
+# (form field, attribute of EffectiveSettings) compared when someone else saved first.
+ORGANISATION_FIELDS = [(f, "same_as_text" if f == "same_as" else f) for f in org_settings.FIELDS]
+
+
+def _form_refusal(form: FlaskForm) -> ValidationError:
+    """The first problem WTForms found, said as a service would (naming the field)."""
+    name, errors = next((n, e) for n, e in form.errors.items() if e)
+    return ValidationError(f"{name}: {'; '.join(str(e) for e in errors)}", field=name)
+
+
+def _author_json(settings: EffectiveSettings) -> tuple[str | None, str | None]:
+    """The ClaimReview ``author`` these settings make, as JSON; or why they cannot make one."""
+    try:
+        node = organisation_node(organisation_of(settings))
+    except ValueError as exc:  # say, an ORG_URL without http(s) in the configuration
+        return None, str(exc)
+    return json.dumps(node, ensure_ascii=False, indent=2), None
+
+
+def _organisation_page(
+    settings: EffectiveSettings,
+    *,
+    form: OrganisationForm | None = None,
+    conflict: dict[str, Any] | None = None,
+) -> str:
+    author, author_problem = _author_json(settings)
+    return render_template(
+        "admin/organisation.html",
+        settings=settings,
+        form=form
+        or OrganisationForm(
+            formdata=None,
+            **{**settings.values(), "same_as": settings.same_as_text},
+            version=settings.version,
+        ),
+        conflict=conflict,
+        config_keys=org_settings.CONFIG_KEYS,
+        author=author,
+        author_problem=author_problem,
+        timeline=history_for(org_settings.ENTITY_TYPE, ORGANISATION_SETTINGS_ID),
+    )
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+def organisation() -> ResponseReturnValue:
+    form = OrganisationForm()
+    if not form.is_submitted():
+        current = org_settings.effective_settings(db.session, current_app.config)
+        if wants_json():
+            return jsonify(organisation=current.to_json(), csrf_token=generate_csrf())
+        return _organisation_page(current)
+    try:
+        if not form.validate():
+            raise _form_refusal(form)
+        org_settings.save_settings(
+            db.session,
+            **form.values(),
+            expected_version=form.version.data,
+            actor=_actor(),
+            config=current_app.config,
+        )
+    except DomainError as exc:
+        status = _refused(exc, form)
+        current = org_settings.effective_settings(db.session, current_app.config)
+        conflict = None
+        if isinstance(exc, Conflict):
+            # The user's text stays; based on the current version, saving again replaces it.
+            set_version(form, current.version)
+            conflict = compare(form, current, ORGANISATION_FIELDS)
+        return _answer(status, exc, _organisation_page(current, form=form, conflict=conflict))
+    db.session.commit()
+    saved = org_settings.effective_settings(db.session, current_app.config)
+    if wants_json():
+        return jsonify(organisation=saved.to_json())
+    flash(
+        "Saved the organisation settings: public pages, the feed and exports use them now.",
+        "success",
+    )
+    return redirect(url_for(".organisation"))

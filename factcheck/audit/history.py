@@ -43,6 +43,7 @@ ACTION_WORDS = {
     "rating_value.edit": "changed a rating",
     "rating_value.move": "reordered a rating",
     "rating_value.delete": "deleted a rating",
+    "organisation.edit": "changed the organisation settings",
     "user.create": "created the user",
     "user.role": "changed the role",
     "user.deactivate": "deactivated the user",

@@ -89,7 +89,6 @@ def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
 @db_command
 def export_claimreview(output: Path, fmt: str, since: datetime | None) -> None:
     """Stream every published ClaimReview to a file, in bounded memory."""
-    org = services.organisation(current_app.config)
     day: date | None = since.date() if since else None
     target = output.expanduser().absolute()
     skipped: list[int] = []
@@ -113,6 +112,8 @@ def export_claimreview(output: Path, fmt: str, since: datetime | None) -> None:
     temp = Path(handle.name)
     try:
         with handle, _read_session() as session:
+            # Read in the export's own read-only transaction, like the reviews it authors.
+            org = services.organisation(session, current_app.config)
             total = services.feed_state(session, since=day).count
             with _progress(total) as progress:
                 count = services.export_claim_reviews(

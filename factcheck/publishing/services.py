@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from factcheck.audit.log import record
 from factcheck.database import DBSession
 from factcheck.models import Claim, ClaimStatus, RatingValue, Verdict
+from factcheck.organisation.services import EffectiveSettings, effective_settings
 from factcheck.publishing.jsonld.build import (
     FeedFormat,
     Organisation,
@@ -33,23 +34,41 @@ from factcheck.publishing.jsonld.build import (
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PATH = "fact-checks/"  # public pages live at ORG_URL + fact-checks/<slug>
+PUBLIC_PATH = "fact-checks/"  # public pages live at the organisation's URL + fact-checks/<slug>
 FEED_BATCH = 500  # rows fetched per round trip while streaming
 
 
-def organisation(config: Mapping[str, Any]) -> Organisation:
-    """The fact-checking organisation, from the ORG_* and *_URL settings."""
-    url = str(config["ORG_URL"])
+def organisation_of(settings: EffectiveSettings) -> Organisation:
+    """The ClaimReview ``author`` made of the organisation settings in force."""
     return Organisation(
-        name=str(config["ORG_NAME"]),
-        url=url if url.endswith("/") else url + "/",
-        publishing_principles=config.get("METHODOLOGY_URL") or None,
-        corrections_policy=config.get("CORRECTIONS_POLICY_URL") or None,
+        name=settings.name,
+        url=settings.url,
+        logo_url=settings.logo_url,
+        publishing_principles=settings.methodology_url,
+        corrections_policy=settings.corrections_policy_url,
+        same_as=settings.same_as,
+    )
+
+
+def organisation(session: DBSession, config: Mapping[str, Any]) -> Organisation:
+    """The fact-checking organisation: as an admin saved it, else from the ORG_* settings."""
+    return organisation_of(effective_settings(session, config))
+
+
+def organisation_variant(org: Organisation) -> tuple[str, ...]:
+    """Everything of the organisation that shapes a ClaimReview, for the feed's ETag."""
+    return (
+        org.name,
+        org.url,
+        org.logo_url or "",
+        org.publishing_principles or "",
+        org.corrections_policy or "",
+        " ".join(org.same_as),
     )
 
 
 def public_path(slug: str) -> str:
-    """The public page of a fact-check, relative to ORG_URL."""
+    """The public page of a fact-check, relative to the organisation's URL."""
     return PUBLIC_PATH + quote(slug, safe="")
 
 
@@ -244,8 +263,14 @@ class FeedState:
         return format_datetime(modified, usegmt=True) if modified is not None else None
 
 
-def feed_state(session: DBSession, *, since: date | None = None) -> FeedState:
-    """Count the published reviews and find the latest publication or correction."""
+def feed_state(
+    session: DBSession, *, since: date | None = None, org_saved_at: datetime | None = None
+) -> FeedState:
+    """Count the published reviews and find the latest publication or correction.
+
+    ``org_saved_at`` (when an admin last saved the organisation settings, which author every
+    review and the feed itself) counts as a change too.
+    """
     query = (
         sa.select(
             sa.func.count(), sa.func.max(Claim.published_at), sa.func.max(Verdict.approved_at)
@@ -257,7 +282,7 @@ def feed_state(session: DBSession, *, since: date | None = None) -> FeedState:
     if since is not None:
         query = query.where(Verdict.approved_at >= start_of_day(since))
     count, published, approved = session.execute(query).one()
-    moments = [_aware(m) for m in (published, approved) if m is not None]
+    moments = [_aware(m) for m in (published, approved, org_saved_at) if m is not None]
     return FeedState(count=int(count), latest=max(moments) if moments else None)
 
 

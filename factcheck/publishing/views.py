@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -18,6 +22,7 @@ from werkzeug.http import is_resource_modified
 
 from factcheck.auth import public
 from factcheck.extensions import db
+from factcheck.organisation.services import effective_settings
 from factcheck.publishing import services
 from factcheck.publishing.jsonld.build import iter_feed, script_tag
 from factcheck.review.services import corrections
@@ -26,6 +31,22 @@ bp = Blueprint("publishing", __name__)
 
 FEED_MEDIA_TYPE = "application/ld+json; charset=utf-8"
 FEED_MAX_AGE = 300  # seconds a cache may reuse the feed without asking again
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"organisation_name": organisation_name}
+
+
+def organisation_name() -> str:
+    """The name of the organisation in force, for every page's title and header."""
+    try:
+        return effective_settings(db.session, current_app.config).name
+    except sa.exc.SQLAlchemyError:
+        # An error page while the database is down still says whose site this is.
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            db.session.rollback()
+        return str(current_app.config["ORG_NAME"])
 
 
 @bp.get("/fact-checks")
@@ -37,14 +58,18 @@ def index() -> ResponseReturnValue:
     )
     if listing is None:
         abort(404)
-    return render_template("publishing/index.html", listing=listing)
+    return render_template(
+        "publishing/index.html",
+        listing=listing,
+        org=services.organisation(db.session, current_app.config),
+    )
 
 
 @bp.get("/fact-checks/<slug>")
 @public
 def fact_check(slug: str) -> ResponseReturnValue:
     claim = services.get_published(db.session, slug) or abort(404)
-    org = services.organisation(current_app.config)
+    org = services.organisation(db.session, current_app.config)
     try:
         # script_tag escapes <, > and & inside the JSON, so the element is inert markup.
         jsonld = Markup(script_tag(services.claim_review(db.session, claim, org)))  # noqa: S704
@@ -77,15 +102,10 @@ def feed() -> ResponseReturnValue:
             response = jsonify(error="bad_request", message=f"since: {exc}", field="since")
             response.status_code = 400
             return response
-    org = services.organisation(current_app.config)
-    state = services.feed_state(db.session, since=since)
-    etag = state.etag(
-        org.name,
-        org.url,
-        org.publishing_principles or "",
-        org.corrections_policy or "",
-        since.isoformat() if since else "",
-    )
+    settings = effective_settings(db.session, current_app.config)
+    org = services.organisation_of(settings)
+    state = services.feed_state(db.session, since=since, org_saved_at=settings.updated_at)
+    etag = state.etag(*services.organisation_variant(org), since.isoformat() if since else "")
     headers = {"Cache-Control": f"public, max-age={FEED_MAX_AGE}"}
     if state.last_modified is not None:
         headers["Last-Modified"] = state.http_date() or ""

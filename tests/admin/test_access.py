@@ -7,7 +7,13 @@ import pytest
 from tests.admin.conftest import audit_actions
 from tests.helpers import csrf_token, login
 
-PAGES = ["/admin/users", "/admin/users/{user}", "/admin/scales", "/admin/scales/{scale}"]
+PAGES = [
+    "/admin/users",
+    "/admin/users/{user}",
+    "/admin/scales",
+    "/admin/scales/{scale}",
+    "/admin/organisation",
+]
 POSTS = [
     ("/admin/users", {"email": "x@example.org", "role": "admin", "generate": "y"}),
     ("/admin/users/{user}/role", {"role": "admin"}),
@@ -15,6 +21,7 @@ POSTS = [
     ("/admin/users/{user}/password", {"generate": "y"}),
     ("/admin/scales/{scale}", {"name": "Mine", "language": "fr"}),
     ("/admin/scales/{scale}/values", {"label": "Bof", "value": "9"}),
+    ("/admin/organisation", {"name": "Mine", "url": "https://mine.example/", "version": "0"}),
 ]
 
 
@@ -51,6 +58,7 @@ def test_non_admin_posts_are_refused_and_change_nothing(app, client, users, scal
 def test_admin_sees_the_pages_and_the_nav(admin_client, users, scales):
     home = admin_client.get("/").get_data(as_text=True)
     assert 'href="/admin/users"' in home and 'href="/admin/scales"' in home
+    assert 'href="/admin/organisation"' in home
     for page in PAGES:
         assert admin_client.get(_url(page, users, scales)).status_code == 200
 

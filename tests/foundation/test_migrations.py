@@ -129,3 +129,32 @@ def test_0006_keys_the_shipped_scales_of_an_existing_database(empty_db):
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM rating_values")).scalar() == 6
         db.engine.dispose()
+
+
+def test_0007_adds_the_one_row_organisation_table_and_drops_it_again(empty_db):
+    """No row is made: the configuration stays in force until an admin saves the page."""
+    app = make_app(empty_db)
+    with app.app_context():
+        upgrade(revision="0006")
+        assert "organisation_settings" not in _tables(db.engine)
+        upgrade(revision="0007")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM organisation_settings")).scalar() == 0
+        settings = sa.table(
+            "organisation_settings",
+            sa.column("id", sa.Integer),
+            *(sa.column(c, sa.String) for c in ("name", "url")),
+            sa.column("same_as", sa.JSON),
+            sa.column("updated_at", sa.DateTime(timezone=True)),
+        )
+        row = {"name": "Le Desk", "url": "https://verif.example.fr/", "same_as": []}
+        with db.engine.begin() as conn:
+            conn.execute(settings.insert(), {**row, "id": 1, "updated_at": datetime.now(UTC)})
+        with pytest.raises(sa.exc.IntegrityError, match="single_row"), db.engine.begin() as conn:
+            conn.execute(settings.insert(), {**row, "id": 2, "updated_at": datetime.now(UTC)})
+        with db.engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version FROM organisation_settings")).scalar()
+        assert version == 1  # the server default for rows written outside the app
+        downgrade(revision="0006")
+        assert "organisation_settings" not in _tables(db.engine)
+        db.engine.dispose()

@@ -18,7 +18,14 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim, RatingScale, RatingValue, User
+from factcheck.models import (
+    AuditEvent,
+    Claim,
+    OrganisationSettings,
+    RatingScale,
+    RatingValue,
+    User,
+)
 from tests.helpers import csrf_token, login
 
 JSON = {"Accept": "application/json"}
@@ -208,6 +215,7 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
         draft = next((v for v in claim.verdicts if v.state.value == "draft"), None)
         rating = db.session.scalar(sa.select(RatingValue.id).where(RatingValue.label == "Faux"))
         source = next((s for s in claim.sources if s.id == w.source), None)
+        org_version = db.session.scalar(sa.select(OrganisationSettings.version)) or 0
     prefix = f"source-{w.source}-"
     data: dict[str, dict[str, Any]] = {
         "claims.edit": {"claim_reviewed": "Le Pentagone estime", "version": version},
@@ -243,6 +251,15 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
         "admin.add_value": {"label": "Nouveau", "value": "42", "definition": "."},
         "admin.value": {"label": "Inclassable", "value": "41", "definition": "."},
         "admin.move_value": {"direction": "up"},
+        "admin.organisation": {
+            "name": "Le Desk",
+            "url": "https://factcheck.example.org/",
+            "methodology_url": "https://factcheck.example.org/methode",
+            "corrections_policy_url": "",
+            "logo_url": "https://factcheck.example.org/logo.png",
+            "same_as": "https://www.wikidata.org/wiki/Q1\nhttps://ifcn.example.org/desk",
+            "version": str(org_version),
+        },
         "auth.password": {"current_password": "x", "new_password": "y", "confirm": "y"},
         "auth.login": {"email": "nobody@example.org", "password": "wrong"},
         "auth.two_factor": {"code": "000000"},

@@ -214,7 +214,11 @@ ALLOWED_POSTS = {
         if role not in forbidden(endpoint) and endpoint != "audit.index"
     )
     + ["claims.take"]
-    + (["admin.user_role", "admin.add_value", "admin.value"] if role == "admin" else [])
+    + (
+        ["admin.user_role", "admin.add_value", "admin.value", "admin.organisation"]
+        if role == "admin"
+        else []
+    )
     for role in ROLES
 }
 

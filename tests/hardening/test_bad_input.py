@@ -56,6 +56,10 @@ LABELS = {
     "label": "label",
     "definition": "definition",
     "value": "value",
+    "methodology_url": "methodology_url",
+    "corrections_policy_url": "corrections_policy_url",
+    "logo_url": "logo_url",
+    "same_as": "same_as",
 }
 IN_URL = "https://example.org/?q="
 # Strings also tried bare in URL fields here (not an http(s) address: refused, naming it).
@@ -417,6 +421,51 @@ def test_admin_fields(app, users, world: World):
             ["value"],
             control=True,
         ) if not value.strip().isdigit() else None
+
+
+def test_organisation_fields(app, users, world: World):
+    """The organisation's name and links: refused naming the field, or shown escaped on the
+    public page, inside its JSON-LD and in the feed, where they author every ClaimReview."""
+    from factcheck.models import OrganisationSettings
+
+    admin = Poster(app, signed_in(app, users["admin"].email))
+    public = app.test_client()
+    links = ["methodology_url", "corrections_policy_url", "logo_url", "same_as"]
+
+    def saved() -> OrganisationSettings | None:
+        with app.app_context():
+            row = db.session.get(OrganisationSettings, 1)
+            db.session.expunge_all()
+            db.session.remove()
+            return row
+
+    def base() -> dict[str, Any]:
+        row = saved()
+        return {
+            "name": "Le Desk",
+            "url": "https://factcheck.example.org/",
+            "version": str(row.version if row else 0),
+        }
+
+    def shown_everywhere(name: str) -> None:
+        row = saved()
+        assert row is not None
+        page = _page(public, f"/fact-checks/{world.slug}")
+        assert shows(page, row.name), name
+        found = list(map(squash, strings(jsonld(page))))
+        for text in (row.name, row.logo_url, *row.same_as):
+            assert not text or squash(text) in found, (name, text)
+        feed = public.get("/claimreview.json")
+        assert squash(row.name) in map(squash, strings(feed.get_json())), name
+        read(_page(public, "/fact-checks"))
+        read(_page(admin.client, "/admin/organisation"))
+
+    for name, value in VALUES:
+        if admin.each("/admin/organisation".__str__, base, ["name"], value):
+            shown_everywhere(name)
+        if admin.urls("/admin/organisation".__str__, base, links, value):
+            shown_everywhere(name)
+        admin.urls("/admin/organisation".__str__, base, ["url"], value)  # has a query: refused
 
 
 def test_login_email(app, users):

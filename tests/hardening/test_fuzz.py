@@ -146,6 +146,20 @@ FORMS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "/admin/scales/{scale}/values/{value}/move",
         ("direction",),
     ),
+    "organisation": (
+        "admin",
+        "admin.organisation",
+        "/admin/organisation",
+        (
+            "name",
+            "url",
+            "methodology_url",
+            "corrections_policy_url",
+            "logo_url",
+            "same_as",
+            "version",
+        ),
+    ),
     "login": ("anonymous", "auth.login", "/login", ("email", "password", "next")),
     "password": (
         "reviewer",

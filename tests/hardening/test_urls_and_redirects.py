@@ -59,6 +59,12 @@ def _forms(w: World) -> list[tuple[str, str, dict[str, str], list[str]]]:
             [prefix + "url", prefix + "archive_url"],
         ),
         ("editor", "/articles/new", {"language": "auto"}, ["url"]),
+        (
+            "admin",
+            "/admin/organisation",
+            {"name": "Le Desk", "url": "https://factcheck.example.org/", "version": "0"},
+            ["url", "methodology_url", "corrections_policy_url", "logo_url", "same_as"],
+        ),
     ]
 
 
@@ -67,7 +73,7 @@ def test_url_fields_take_only_http(app, users, world: World, json):
     from factcheck.extensions import db
     from factcheck.models import Claim, Source
 
-    clients = {who: signed_in(app, users[who].email) for who in ("reviewer", "editor")}
+    clients = {who: signed_in(app, users[who].email) for who in ("reviewer", "editor", "admin")}
     tokens = {who: token(c) for who, c in clients.items()}
     for who, url, base, fields in _forms(world):
         for field in fields:
@@ -76,7 +82,8 @@ def test_url_fields_take_only_http(app, users, world: World, json):
                     version = db.session.get(Claim, world.claims["in_review"]).version
                     source_version = db.session.get(Source, world.source).version
                     db.session.remove()
-                data = {**base, "version": str(version), field: bad, "csrf_token": tokens[who]}
+                # A form's own version (the organisation's) wins over the claim's.
+                data = {"version": str(version), **base, field: bad, "csrf_token": tokens[who]}
                 data[f"source-{world.source}-version"] = str(source_version)
                 before = snapshot(app)
                 response = clients[who].post(url, data=data, headers=JSON if json else {})

@@ -59,6 +59,7 @@ class Organisation:
     logo_url: str | None = None
     publishing_principles: str | None = None
     corrections_policy: str | None = None
+    same_as: tuple[str, ...] = ()  # the organisation's other profiles (IFCN page, Wikidata…)
 
     def __post_init__(self) -> None:
         _require_text("Organisation.name", self.name)
@@ -66,6 +67,10 @@ class Organisation:
         _require_http_url("Organisation.logo_url", self.logo_url)
         _require_http_url("Organisation.publishing_principles", self.publishing_principles)
         _require_http_url("Organisation.corrections_policy", self.corrections_policy)
+        if not isinstance(self.same_as, tuple):
+            raise ValueError("Organisation.same_as must be a tuple of URLs")
+        for link in self.same_as:
+            _require_http_url("Organisation.same_as", link)
 
     @property
     def host(self) -> str:
@@ -168,6 +173,8 @@ def organisation_node(org: Organisation) -> dict[str, Any]:
         node["publishingPrinciples"] = org.publishing_principles
     if org.corrections_policy:
         node["correctionsPolicy"] = org.corrections_policy
+    if org.same_as:
+        node["sameAs"] = list(org.same_as)
     return node
 
 

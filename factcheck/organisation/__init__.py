@@ -1,0 +1,1 @@
+"""The organisation that publishes the fact-checks: saved settings, else the configuration."""

@@ -1,0 +1,276 @@
+"""Organisation settings: the ones in force, and saving them from the admin page.
+
+Until an admin saves the organisation page there is no row, and the ``ORG_NAME``, ``ORG_URL``,
+``METHODOLOGY_URL`` and ``CORRECTIONS_POLICY_URL`` settings of the configuration are in force, so
+a deployment configured that way keeps publishing what it did. The first save stores every field;
+from then on the configuration is no longer read for them.
+
+:func:`save_settings` checks its rules, changes the row, appends the audit event and flushes; it
+never commits. Refusals raise ``ValidationError`` naming the field, or ``Conflict`` when someone
+saved since the form was read, before anything is changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from factcheck.audit.log import Changes, apply_changes, record
+from factcheck.database import DBSession
+from factcheck.domain import Conflict, ValidationError
+from factcheck.models import OrganisationSettings, User
+from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
+from factcheck.validation import MAX_URL_LENGTH, clean_text, clean_url
+
+MAX_NAME_LENGTH = 200
+MAX_SAME_AS = 10
+FIELDS = ("name", "url", "methodology_url", "corrections_policy_url", "logo_url", "same_as")
+# The configuration setting that stands in for a field until an admin saves the page.
+CONFIG_KEYS = {
+    "name": "ORG_NAME",
+    "url": "ORG_URL",
+    "methodology_url": "METHODOLOGY_URL",
+    "corrections_policy_url": "CORRECTIONS_POLICY_URL",
+}
+ENTITY_TYPE = "organisation_settings"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveSettings:
+    """The organisation settings in force; ``version`` 0 means they come from the configuration."""
+
+    name: str
+    url: str  # ends with "/": every fact-check's address is built on it
+    methodology_url: str | None = None
+    corrections_policy_url: str | None = None
+    logo_url: str | None = None
+    same_as: tuple[str, ...] = ()
+    version: int = 0
+    updated_at: datetime | None = None
+
+    @property
+    def saved(self) -> bool:
+        """Whether an admin saved them (else they are the configuration's)."""
+        return self.version > 0
+
+    @property
+    def same_as_text(self) -> str:
+        return "\n".join(self.same_as)
+
+    def values(self) -> dict[str, Any]:
+        """The fields as stored (``same_as`` a list), for comparisons and the audit trail."""
+        return {f: list(self.same_as) if f == "same_as" else getattr(self, f) for f in FIELDS}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.values(),
+            "version": self.version,
+            "saved": self.saved,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+
+def base_url(url: str) -> str:
+    """The public URL as a base for relative addresses: it ends with a slash."""
+    return url if url.endswith("/") else url + "/"
+
+
+def configured_settings(config: Mapping[str, Any]) -> EffectiveSettings:
+    """The settings as the configuration gives them (``ORG_*``, ``*_URL``)."""
+    return EffectiveSettings(
+        name=str(config["ORG_NAME"]),
+        url=base_url(str(config["ORG_URL"])),
+        methodology_url=config.get("METHODOLOGY_URL") or None,
+        corrections_policy_url=config.get("CORRECTIONS_POLICY_URL") or None,
+    )
+
+
+def effective_settings(session: DBSession, config: Mapping[str, Any]) -> EffectiveSettings:
+    """The saved settings when an admin saved them, else the configuration's."""
+    row = session.get(OrganisationSettings, ORGANISATION_SETTINGS_ID)
+    if row is None:
+        return configured_settings(config)
+    return EffectiveSettings(
+        name=row.name,
+        url=row.url,
+        methodology_url=row.methodology_url,
+        corrections_policy_url=row.corrections_policy_url,
+        logo_url=row.logo_url,
+        same_as=tuple(row.same_as or ()),
+        version=row.version,
+        updated_at=row.updated_at,
+    )
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def clean_name(value: str | None) -> str:
+    name = clean_text(value, "name", max_length=MAX_NAME_LENGTH, required=True)
+    assert name is not None
+    return name
+
+
+def clean_link(value: str | None, field: str, *, required: bool = False) -> str | None:
+    """An http(s) address (``validation.clean_url``), its scheme lower-cased as JSON-LD wants."""
+    url = clean_url(value, field, required=required)
+    if url is None:
+        return None
+    scheme = urlsplit(url).scheme
+    return scheme.lower() + url[len(scheme) :]
+
+
+def clean_public_url(value: str | None) -> str:
+    """The site every fact-check's address is built on: a host, no query or fragment."""
+    url = clean_link(value, "url", required=True)
+    assert url is not None
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValidationError("url must name a host, as in https://www.example.org/", field="url")
+    if "?" in url or "#" in url:
+        raise ValidationError(
+            "url must not have a query (?…) or a fragment (#…): "
+            "every fact-check's address is built on it",
+            field="url",
+        )
+    return base_url(url)
+
+
+def clean_same_as(value: str | None) -> list[str]:
+    """The organisation's other profiles, one URL per line; blank lines and repeats dropped."""
+    text = clean_text(
+        value, "same_as", max_length=MAX_SAME_AS * (MAX_URL_LENGTH + 1), multiline=True
+    )
+    links: list[str] = []
+    for number, line in enumerate((text or "").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            link = clean_link(line, "same_as", required=True)
+        except ValidationError as exc:
+            raise ValidationError(f"{exc.message} (line {number})", field="same_as") from None
+        if link not in links:
+            links.append(str(link))
+    if len(links) > MAX_SAME_AS:
+        raise ValidationError(
+            f"same_as has {len(links)} addresses; at most {MAX_SAME_AS}", field="same_as"
+        )
+    return links
+
+
+def clean_settings(
+    *,
+    name: str | None,
+    url: str | None,
+    methodology_url: str | None,
+    corrections_policy_url: str | None,
+    logo_url: str | None,
+    same_as: str | None,
+) -> dict[str, Any]:
+    """Every field checked, in the order of the form; the first refusal names its field."""
+    return {
+        "name": clean_name(name),
+        "url": clean_public_url(url),
+        "methodology_url": clean_link(methodology_url, "methodology_url"),
+        "corrections_policy_url": clean_link(corrections_policy_url, "corrections_policy_url"),
+        "logo_url": clean_link(logo_url, "logo_url"),
+        "same_as": clean_same_as(same_as),
+    }
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def _locked_row(session: DBSession) -> OrganisationSettings | None:
+    """The row, freshly read and locked for the rest of the transaction (None: never saved)."""
+    return session.execute(
+        sa.select(OrganisationSettings)
+        .where(OrganisationSettings.id == ORGANISATION_SETTINGS_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _stale(expected: int, current: int) -> Conflict:
+    return Conflict(
+        "the organisation settings were changed by someone else since you opened them "
+        f"(your copy: version {expected}; now: version {current})"
+    )
+
+
+def save_settings(
+    session: DBSession,
+    *,
+    name: str | None,
+    url: str | None,
+    methodology_url: str | None,
+    corrections_policy_url: str | None,
+    logo_url: str | None,
+    same_as: str | None,
+    expected_version: int | None,
+    actor: User,
+    config: Mapping[str, Any],
+) -> Changes:
+    """Store the organisation settings; ``expected_version`` is the version the form was read at.
+
+    The first save (from version 0) records each field that differs from the configuration's
+    value it replaces. Saving unchanged values changes nothing and records nothing.
+    """
+    row = _locked_row(session)
+    current = row.version if row is not None else 0
+    if expected_version is not None and expected_version != current:
+        raise _stale(expected_version, current)
+    values = clean_settings(
+        name=name,
+        url=url,
+        methodology_url=methodology_url,
+        corrections_policy_url=corrections_policy_url,
+        logo_url=logo_url,
+        same_as=same_as,
+    )
+    if row is None:
+        return _create(session, values, actor=actor, config=config)
+    changes = apply_changes(row, values)
+    if changes:
+        session.flush()
+        changes["version"] = (row.version - 1, row.version)
+        record(
+            session,
+            actor=actor,
+            action="organisation.edit",
+            entity_type=ENTITY_TYPE,
+            entity_id=row.id,
+            changes=changes,
+        )
+    return changes
+
+
+def _create(
+    session: DBSession, values: dict[str, Any], *, actor: User, config: Mapping[str, Any]
+) -> Changes:
+    row = OrganisationSettings(id=ORGANISATION_SETTINGS_ID, **values)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except sa.exc.IntegrityError:
+        # Two first saves at once (PostgreSQL): the other one's row is there now.
+        raise _stale(0, 1) from None
+    before = configured_settings(config).values()
+    changes: Changes = {f: (before[f], values[f]) for f in FIELDS if before[f] != values[f]}
+    changes["version"] = (0, row.version)
+    record(
+        session,
+        actor=actor,
+        action="organisation.edit",
+        entity_type=ENTITY_TYPE,
+        entity_id=row.id,
+        changes=changes,
+        data={"replaces": "configuration"},
+    )
+    return changes
