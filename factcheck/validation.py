@@ -43,13 +43,14 @@ def refuse_control_characters(value: str | None, field: str, *, multiline: bool 
 
 
 def clean_url(value: str | None, field: str, *, required: bool = False) -> str | None:
-    """An absolute http(s) URL, or ``None`` when empty and optional."""
+    """An absolute http(s) URL with its scheme in lower case (as JSON-LD wants), or ``None``."""
     text = clean_text(value, field, max_length=MAX_URL_LENGTH, required=required)
     if text is None:
         return None
     parts = urlsplit(text)
-    if parts.scheme.lower() not in ALLOWED_URL_SCHEMES or not parts.netloc:
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_URL_SCHEMES or not parts.netloc:
         raise ValidationError(f"{field} must be an http:// or https:// address", field=field)
     if any(c.isspace() for c in text):
         raise ValidationError(f"{field} must not contain spaces", field=field)
-    return text
+    return scheme + text[len(scheme) :]

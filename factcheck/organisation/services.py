@@ -116,18 +116,9 @@ def clean_name(value: str | None) -> str:
     return name
 
 
-def clean_link(value: str | None, field: str, *, required: bool = False) -> str | None:
-    """An http(s) address (``validation.clean_url``), its scheme lower-cased as JSON-LD wants."""
-    url = clean_url(value, field, required=required)
-    if url is None:
-        return None
-    scheme = urlsplit(url).scheme
-    return scheme.lower() + url[len(scheme) :]
-
-
 def clean_public_url(value: str | None) -> str:
     """The site every fact-check's address is built on: a host, no query or fragment."""
-    url = clean_link(value, "url", required=True)
+    url = clean_url(value, "url", required=True)
     assert url is not None
     parts = urlsplit(url)
     if not parts.hostname:
@@ -151,7 +142,7 @@ def clean_same_as(value: str | None) -> list[str]:
         if not line.strip():
             continue
         try:
-            link = clean_link(line, "same_as", required=True)
+            link = clean_url(line, "same_as", required=True)
         except ValidationError as exc:
             raise ValidationError(f"{exc.message} (line {number})", field="same_as") from None
         if link not in links:
@@ -176,9 +167,9 @@ def clean_settings(
     return {
         "name": clean_name(name),
         "url": clean_public_url(url),
-        "methodology_url": clean_link(methodology_url, "methodology_url"),
-        "corrections_policy_url": clean_link(corrections_policy_url, "corrections_policy_url"),
-        "logo_url": clean_link(logo_url, "logo_url"),
+        "methodology_url": clean_url(methodology_url, "methodology_url"),
+        "corrections_policy_url": clean_url(corrections_policy_url, "corrections_policy_url"),
+        "logo_url": clean_url(logo_url, "logo_url"),
         "same_as": clean_same_as(same_as),
     }
 

@@ -172,6 +172,25 @@ def test_markup_in_claim_and_claimant_stays_inert(client, users, ctx):
     assert_valid(review)
 
 
+def test_addresses_typed_with_a_capital_scheme_are_stored_lower_case_and_published(
+    client, users, ctx
+):
+    slug = publish(
+        users,
+        edits={
+            "claimant_name": "OTAN",
+            "claimant_same_as": "HTTPS://www.nato.int/",
+            "appearance_url": "Https://www.lemonde.fr/article",
+        },
+    )
+    review = jsonld_of(client.get(f"/fact-checks/{slug}").get_data(as_text=True))
+    assert review["itemReviewed"]["author"]["sameAs"] == "https://www.nato.int/"
+    assert "https://www.lemonde.fr/article" in json.dumps(review["itemReviewed"]["appearance"])
+    feed = client.get("/claimreview.json").get_json(force=True)
+    assert [e["item"][0]["url"] for e in feed["dataFeedElement"]] == [review["url"]]
+    assert_valid(review)
+
+
 @pytest.mark.parametrize("slug", ["no-such-fact-check-1", "x" * 300, "%3Cscript%3E"])
 def test_unknown_slugs_are_404(client, users, ctx, slug):
     publish(users)
