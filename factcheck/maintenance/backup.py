@@ -306,6 +306,10 @@ def restore_postgres(engine: sa.Engine, backup_file: Path) -> None:
         env,
         "pg_restore",
     )
+    # pg_restore leaves the tables without planner statistics (PostgreSQL's documentation says
+    # to ANALYZE after a restore); without them the first searches would scan every claim.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
 
 
 # --- both -----------------------------------------------------------------------------------

@@ -140,6 +140,15 @@ def test_backup_during_writes_restores_intact(source, tmp_path):
     assert check_chain(target_url) == manifest["audit_seq"]
     tables = ["users", "notes", "claims", "articles", "audit_events"]
     assert table_counts(target_url, tables) == {t: manifest["counts"][t] for t in tables}
+    if target_url.startswith("postgresql"):  # analysed: the planner has statistics at once
+        engine = sa.create_engine(target_url)
+        with engine.connect() as conn:
+            analysed = conn.exec_driver_sql(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() "
+                "AND tablename IN ('claims', 'ix_claims_search', 'audit_events')"
+            ).scalars()
+            assert sorted(analysed) == ["audit_events", "claims", "ix_claims_search"]
+        engine.dispose()
 
 
 def test_restore_refuses_a_non_empty_database_without_force(source, tmp_path):
