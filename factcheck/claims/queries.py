@@ -32,6 +32,7 @@ SEARCH_OBJECTS = frozenset(
         "claims_fts_docsize",
         "claims_fts_idx",
         "ix_claims_search",
+        "search_document",  # PostgreSQL's stored tsvector column (migration 0008)
     }
 )
 
@@ -46,19 +47,15 @@ SORT_INDEXES = frozenset(
     }
 )
 
-# The exact expression of PostgreSQL's ix_claims_search, so that the planner uses the index.
-PG_SEARCH_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, regexp_replace("
-    "coalesce(claims.text, '') || ' ' || coalesce(claims.claimant_name, ''), "
-    "'[^[:alnum:]]+', ' ', 'g'))"
-)
+# PostgreSQL's stored tsvector of the claim text and claimant, GIN-indexed (migration 0008).
+PG_SEARCH_DOCUMENT = "claims.search_document"
 
 
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Alembic filter: leave the search and sort indexes of migrations 0003 and 0005 out of
-    model comparison."""
+    """Alembic filter: leave the search objects (migrations 0003, 0008) and the sort indexes
+    (0005) out of model comparison."""
     return not (reflected and compare_to is None and name in SEARCH_OBJECTS | SORT_INDEXES)
 
 
