@@ -69,15 +69,22 @@ def _refused(exc: DomainError, form: FlaskForm | None = None) -> int:
     return status_of(exc)
 
 
-def _invalid(form: FlaskForm) -> int:
+def _form_refusal(form: FlaskForm) -> ValidationError:
+    """The first problem WTForms found, said as a service would (naming the field)."""
+    name, errors = next((n, e) for n, e in form.errors.items() if e)
+    return ValidationError(f"{name}: {'; '.join(str(e) for e in errors)}", field=name)
+
+
+def _invalid(form: FlaskForm) -> tuple[int, DomainError]:
+    """Flash each field's errors; return 422 and the refusal naming the first field."""
     for errors in form.errors.values():
         for message in errors:
             flash(str(message), "error")
-    return 422
+    return 422, _form_refusal(form)
 
 
-def _answer(status: int, exc: DomainError | None, html: Any) -> ResponseReturnValue:
-    if exc is not None and wants_json():
+def _answer(status: int, exc: DomainError, html: Any) -> ResponseReturnValue:
+    if wants_json():
         return error_response(status, exc.message, exc.field)
     return html, status
 
@@ -131,7 +138,7 @@ def users() -> ResponseReturnValue:
 def create_user() -> ResponseReturnValue:
     form = NewUserForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _users_page(form))
+        return _answer(*_invalid(form), _users_page(form))
     try:
         made = accounts.create_account(
             db.session,
@@ -161,7 +168,7 @@ def user_role(user_id: int) -> ResponseReturnValue:
     user = _load_user(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _user_page(user, role_form=form))
+        return _answer(*_invalid(form), _user_page(user, role_form=form))
     try:
         changed = accounts.change_role_to(db.session, user, form.role.data, actor=_actor())
     except DomainError as exc:
@@ -179,7 +186,7 @@ def user_active(user_id: int) -> ResponseReturnValue:
     user = _load_user(user_id)
     form = ActiveForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _user_page(user, active_form=form))
+        return _answer(*_invalid(form), _user_page(user, active_form=form))
     active = form.active.data == "1"
     try:
         set_active(db.session, user, active, actor=_actor())
@@ -198,7 +205,7 @@ def user_password(user_id: int) -> ResponseReturnValue:
     user = _load_user(user_id)
     form = PasswordResetForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _user_page(user, password_form=form))
+        return _answer(*_invalid(form), _user_page(user, password_form=form))
     own_session = g.get("user_session")
     try:
         shown = accounts.reset_password(
@@ -278,7 +285,7 @@ def scale(scale_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         return _scale_page(rating_scale)
     if not form.validate():
-        return _answer(_invalid(form), None, _scale_page(rating_scale, scale_form=form))
+        return _answer(*_invalid(form), _scale_page(rating_scale, scale_form=form))
     try:
         ratings.edit_scale(
             db.session,
@@ -300,7 +307,7 @@ def add_value(scale_id: int) -> ResponseReturnValue:
     scale = _load_scale(scale_id)
     form = ValueForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _scale_page(scale, value_form=form))
+        return _answer(*_invalid(form), _scale_page(scale, value_form=form))
     try:
         added = ratings.add_value(
             db.session,
@@ -324,7 +331,7 @@ def value(scale_id: int, value_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         return _value_page(rating)
     if not form.validate():
-        return _answer(_invalid(form), None, _value_page(rating, form=form))
+        return _answer(*_invalid(form), _value_page(rating, form=form))
     try:
         ratings.edit_value(
             db.session,
@@ -347,7 +354,7 @@ def move_value(scale_id: int, value_id: int) -> ResponseReturnValue:
     rating = _load_value(scale, value_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _scale_page(scale))
+        return _answer(*_invalid(form), _scale_page(scale))
     try:
         ratings.move_value(db.session, rating, form.direction.data or "", actor=_actor())
     except DomainError as exc:
@@ -363,7 +370,7 @@ def delete_value(scale_id: int, value_id: int) -> ResponseReturnValue:
     rating = _load_value(scale, value_id)
     form = DeleteForm()
     if not form.validate_on_submit():
-        return _answer(_invalid(form), None, _value_page(rating))
+        return _answer(*_invalid(form), _value_page(rating))
     label = rating.label
     try:
         ratings.delete_value(db.session, rating, actor=_actor())
@@ -378,12 +385,6 @@ def delete_value(scale_id: int, value_id: int) -> ResponseReturnValue:
 
 # (form field, attribute of EffectiveSettings) compared when someone else saved first.
 ORGANISATION_FIELDS = [(f, "same_as_text" if f == "same_as" else f) for f in org_settings.FIELDS]
-
-
-def _form_refusal(form: FlaskForm) -> ValidationError:
-    """The first problem WTForms found, said as a service would (naming the field)."""
-    name, errors = next((n, e) for n, e in form.errors.items() if e)
-    return ValidationError(f"{name}: {'; '.join(str(e) for e in errors)}", field=name)
 
 
 def _author_json(settings: EffectiveSettings) -> tuple[str | None, str | None]:

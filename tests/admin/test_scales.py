@@ -316,6 +316,22 @@ def test_move_refusals_change_nothing(app, admin_client, scales, label, directio
     assert audit_actions(app) == events
 
 
+def test_json_clients_get_form_refusals_as_json(app, admin_client, scales):
+    fr = scales["fr"]
+    page = f"/admin/scales/{fr}"
+    value_id = _value_id(app, fr, "Vrai")
+    response = submit(
+        admin_client,
+        page,
+        {"direction": "sideways"},
+        action=f"{page}/values/{value_id}/move",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 422 and response.is_json
+    body = response.get_json()
+    assert body["field"] == "direction" and "direction must be up or down" in body["message"]
+
+
 def test_delete_an_unused_value(app, admin_client, scales):
     fr = scales["fr"]
     value_id = _value_id(app, fr, "Trompeur")
