@@ -224,26 +224,32 @@ def save_settings(
         logo_url=logo_url,
         same_as=same_as,
     )
+    data = None
     if row is None:
-        return _create(session, values, actor=actor, config=config)
-    changes = apply_changes(row, values)
-    if changes:
+        row, changes = _create(session, values, config=config)
+        data = {"replaces": "configuration"}
+    else:
+        changes = apply_changes(row, values)
+        if not changes:
+            return changes
         session.flush()
         changes["version"] = (row.version - 1, row.version)
-        record(
-            session,
-            actor=actor,
-            action="organisation.edit",
-            entity_type=ENTITY_TYPE,
-            entity_id=row.id,
-            changes=changes,
-        )
+    record(
+        session,
+        actor=actor,
+        action="organisation.edit",
+        entity_type=ENTITY_TYPE,
+        entity_id=row.id,
+        changes=changes,
+        data=data,
+    )
     return changes
 
 
 def _create(
-    session: DBSession, values: dict[str, Any], *, actor: User, config: Mapping[str, Any]
-) -> Changes:
+    session: DBSession, values: dict[str, Any], *, config: Mapping[str, Any]
+) -> tuple[OrganisationSettings, Changes]:
+    """The first save: the row, and what changed from the configuration it replaces."""
     row = OrganisationSettings(id=ORGANISATION_SETTINGS_ID, **values)
     try:
         with session.begin_nested():
@@ -255,13 +261,4 @@ def _create(
     before = configured_settings(config).values()
     changes: Changes = {f: (before[f], values[f]) for f in FIELDS if before[f] != values[f]}
     changes["version"] = (0, row.version)
-    record(
-        session,
-        actor=actor,
-        action="organisation.edit",
-        entity_type=ENTITY_TYPE,
-        entity_id=row.id,
-        changes=changes,
-        data={"replaces": "configuration"},
-    )
-    return changes
+    return row, changes
