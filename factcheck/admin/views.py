@@ -433,7 +433,7 @@ def organisation() -> ResponseReturnValue:
             raise _form_refusal(form)
         org_settings.save_settings(
             db.session,
-            **form.values(),
+            form.values(),
             expected_version=form.version.data,
             actor=_actor(),
             config=current_app.config,

@@ -154,23 +154,16 @@ def clean_same_as(value: str | None) -> list[str]:
     return links
 
 
-def clean_settings(
-    *,
-    name: str | None,
-    url: str | None,
-    methodology_url: str | None,
-    corrections_policy_url: str | None,
-    logo_url: str | None,
-    same_as: str | None,
-) -> dict[str, Any]:
-    """Every field checked, in the order of the form; the first refusal names its field."""
+def clean_settings(submitted: Mapping[str, str | None]) -> dict[str, Any]:
+    """Every field of ``FIELDS`` checked, in the order of the form; a refusal names its field."""
     return {
-        "name": clean_name(name),
-        "url": clean_public_url(url),
-        "methodology_url": clean_url(methodology_url, "methodology_url"),
-        "corrections_policy_url": clean_url(corrections_policy_url, "corrections_policy_url"),
-        "logo_url": clean_url(logo_url, "logo_url"),
-        "same_as": clean_same_as(same_as),
+        "name": clean_name(submitted.get("name")),
+        "url": clean_public_url(submitted.get("url")),
+        **{
+            field: clean_url(submitted.get(field), field)
+            for field in ("methodology_url", "corrections_policy_url", "logo_url")
+        },
+        "same_as": clean_same_as(submitted.get("same_as")),
     }
 
 
@@ -196,18 +189,14 @@ def _stale(expected: int, current: int) -> Conflict:
 
 def save_settings(
     session: DBSession,
+    submitted: Mapping[str, str | None],
     *,
-    name: str | None,
-    url: str | None,
-    methodology_url: str | None,
-    corrections_policy_url: str | None,
-    logo_url: str | None,
-    same_as: str | None,
     expected_version: int | None,
     actor: User,
     config: Mapping[str, Any],
 ) -> Changes:
-    """Store the organisation settings; ``expected_version`` is the version the form was read at.
+    """Store the ``submitted`` settings (the form's text by field name); ``expected_version`` is
+    the version the form was read at.
 
     The first save (from version 0) records each field that differs from the configuration's
     value it replaces. Saving unchanged values changes nothing and records nothing.
@@ -216,14 +205,7 @@ def save_settings(
     current = row.version if row is not None else 0
     if expected_version is not None and expected_version != current:
         raise _stale(expected_version, current)
-    values = clean_settings(
-        name=name,
-        url=url,
-        methodology_url=methodology_url,
-        corrections_policy_url=corrections_policy_url,
-        logo_url=logo_url,
-        same_as=same_as,
-    )
+    values = clean_settings(submitted)
     data = None
     if row is None:
         row, changes = _create(session, values, config=config)

@@ -32,7 +32,7 @@ DESK = {
 def save(users: dict[str, Any], version: int | None, **changes: Any) -> Any:
     return save_settings(
         db.session,
-        **{**DESK, **changes},
+        {**DESK, **changes},
         expected_version=version,
         actor=db.session.get(User, users["admin"].id),
         config=current_app.config,
