@@ -1,13 +1,16 @@
 """Administration pages: users and roles, rating scales, the organisation. Admins only.
 
-Each POST handler loads its object (404), validates the form, calls one service, commits once and
-redirects. A refusal rolls back, flashes the message, marks the field and re-renders with 4xx.
+Each POST handler loads its object (404) and hands its form, its service call, its page and its
+answer to :func:`_submit`, which validates, calls the service, commits once and redirects. A
+refusal rolls back, flashes the message, marks the field and shows the page again with 4xx (or
+answers JSON to scripts).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -45,6 +48,7 @@ from factcheck.publishing.services import organisation_of
 from factcheck.ratings import services as ratings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+T = TypeVar("T")
 
 
 @bp.before_request
@@ -83,10 +87,34 @@ def _invalid(form: FlaskForm) -> tuple[int, DomainError]:
     return 422, _form_refusal(form)
 
 
-def _answer(status: int, exc: DomainError, html: Any) -> ResponseReturnValue:
+def _answer(status: int, exc: DomainError, page: Callable[[], str]) -> ResponseReturnValue:
+    """A refusal: JSON for scripts, else ``page`` shown again (rendered only then)."""
     if wants_json():
         return error_response(status, exc.message, exc.field)
-    return html, status
+    return page(), status
+
+
+def _submit(
+    form: FlaskForm,
+    change: Callable[[], T],
+    page: Callable[[], str],
+    done: Callable[[T], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """Validate ``form``, apply ``change`` through its service, commit, and answer with ``done``;
+    or refuse (422 from the form, the service's status otherwise) with nothing changed."""
+    if not form.validate_on_submit():
+        return _answer(*_invalid(form), page)
+    try:
+        result = change()
+    except DomainError as exc:
+        return _answer(_refused(exc, form), exc, page)
+    db.session.commit()
+    return done(result)
+
+
+def _saved(message: str, target: str, category: str = "success") -> ResponseReturnValue:
+    flash(message, category)
+    return redirect(target)
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -137,10 +165,16 @@ def users() -> ResponseReturnValue:
 @bp.post("/users")
 def create_user() -> ResponseReturnValue:
     form = NewUserForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _users_page(form))
-    try:
-        made = accounts.create_account(
+
+    def done(made: Any) -> ResponseReturnValue:
+        if made.generated_password:
+            return _show_password(made.user, made.generated_password, created=True)
+        created = f"Created {made.user.email} ({made.user.role.value})."
+        return _saved(created, url_for(".user", user_id=made.user.id))
+
+    return _submit(
+        form,
+        lambda: accounts.create_account(
             db.session,
             email=form.email.data,
             display_name=form.display_name.data,
@@ -148,14 +182,10 @@ def create_user() -> ResponseReturnValue:
             password=form.password.data,
             generate=form.generate.data,
             actor=_actor(),
-        )
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _users_page(form))
-    db.session.commit()
-    if made.generated_password:
-        return _show_password(made.user, made.generated_password, created=True)
-    flash(f"Created {made.user.email} ({made.user.role.value}).", "success")
-    return redirect(url_for(".user", user_id=made.user.id))
+        ),
+        lambda: _users_page(form),
+        done,
+    )
 
 
 @bp.get("/users/<int:user_id>")
@@ -167,62 +197,64 @@ def user(user_id: int) -> ResponseReturnValue:
 def user_role(user_id: int) -> ResponseReturnValue:
     user = _load_user(user_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _user_page(user, role_form=form))
-    try:
-        changed = accounts.change_role_to(db.session, user, form.role.data, actor=_actor())
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _user_page(user, role_form=form))
-    db.session.commit()
-    if changed:
-        flash(f"{user.email} is now {user.role.value}.", "success")
-    else:
-        flash(f"{user.email} already was {user.role.value}; nothing changed.", "info")
-    return redirect(url_for(".user", user_id=user.id))
+    here = url_for(".user", user_id=user.id)
+    return _submit(
+        form,
+        lambda: accounts.change_role_to(db.session, user, form.role.data, actor=_actor()),
+        lambda: _user_page(user, role_form=form),
+        lambda changed: (
+            _saved(f"{user.email} is now {user.role.value}.", here)
+            if changed
+            else _saved(
+                f"{user.email} already was {user.role.value}; nothing changed.", here, "info"
+            )
+        ),
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
 def user_active(user_id: int) -> ResponseReturnValue:
     user = _load_user(user_id)
     form = ActiveForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _user_page(user, active_form=form))
-    active = form.active.data == "1"
-    try:
-        set_active(db.session, user, active, actor=_actor())
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _user_page(user))
-    db.session.commit()
-    if active:
-        flash(f"{user.email} is active again and can sign in.", "success")
-    else:
-        flash(f"{user.email} is deactivated; their open sessions have ended.", "success")
-    return redirect(url_for(".user", user_id=user.id))
+    here = url_for(".user", user_id=user.id)
+    return _submit(
+        form,
+        lambda: set_active(db.session, user, form.active.data == "1", actor=_actor()),
+        lambda: _user_page(user),
+        lambda _: _saved(
+            f"{user.email} is active again and can sign in."
+            if user.active
+            else f"{user.email} is deactivated; their open sessions have ended.",
+            here,
+        ),
+    )
 
 
 @bp.post("/users/<int:user_id>/password")
 def user_password(user_id: int) -> ResponseReturnValue:
     user = _load_user(user_id)
     form = PasswordResetForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _user_page(user, password_form=form))
     own_session = g.get("user_session")
-    try:
-        shown = accounts.reset_password(
+
+    def done(shown: str | None) -> ResponseReturnValue:
+        if shown:
+            return _show_password(user, shown, created=False)
+        changed = f"Password of {user.email} changed; their other sessions have ended."
+        return _saved(changed, url_for(".user", user_id=user.id))
+
+    return _submit(
+        form,
+        lambda: accounts.reset_password(
             db.session,
             user,
             password=form.password.data,
             generate=form.generate.data,
             actor=_actor(),
             actor_session_id=own_session.id if own_session is not None else None,
-        )
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _user_page(user, password_form=form))
-    db.session.commit()
-    if shown:
-        return _show_password(user, shown, created=False)
-    flash(f"Password of {user.email} changed; their other sessions have ended.", "success")
-    return redirect(url_for(".user", user_id=user.id))
+        ),
+        lambda: _user_page(user, password_form=form),
+        done,
+    )
 
 
 # --- rating scales ---------------------------------------------------------------------------
@@ -284,44 +316,43 @@ def scale(scale_id: int) -> ResponseReturnValue:
     form = ScaleForm()
     if not form.is_submitted():
         return _scale_page(rating_scale)
-    if not form.validate():
-        return _answer(*_invalid(form), _scale_page(rating_scale, scale_form=form))
-    try:
-        ratings.edit_scale(
+    return _submit(
+        form,
+        lambda: ratings.edit_scale(
             db.session,
             rating_scale,
             name=form.name.data,
             language=form.language.data,
             is_default=form.is_default.data,
             actor=_actor(),
-        )
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _scale_page(rating_scale, scale_form=form))
-    db.session.commit()
-    flash(f"Saved scale {rating_scale.name!r}.", "success")
-    return redirect(url_for(".scale", scale_id=rating_scale.id))
+        ),
+        lambda: _scale_page(rating_scale, scale_form=form),
+        lambda _: _saved(
+            f"Saved scale {rating_scale.name!r}.", url_for(".scale", scale_id=rating_scale.id)
+        ),
+    )
 
 
 @bp.post("/scales/<int:scale_id>/values")
 def add_value(scale_id: int) -> ResponseReturnValue:
     scale = _load_scale(scale_id)
     form = ValueForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _scale_page(scale, value_form=form))
-    try:
-        added = ratings.add_value(
+    return _submit(
+        form,
+        lambda: ratings.add_value(
             db.session,
             scale,
             label=form.label.data,
             value=form.value.data,
             definition=form.definition.data,
             actor=_actor(),
-        )
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _scale_page(scale, value_form=form))
-    db.session.commit()
-    flash(f"Added {added.label!r} ({added.value}) to {scale.name!r}.", "success")
-    return redirect(url_for(".scale", scale_id=scale.id, _anchor=f"value-{added.id}"))
+        ),
+        lambda: _scale_page(scale, value_form=form),
+        lambda added: _saved(
+            f"Added {added.label!r} ({added.value}) to {scale.name!r}.",
+            url_for(".scale", scale_id=scale.id, _anchor=f"value-{added.id}"),
+        ),
+    )
 
 
 @bp.route("/scales/<int:scale_id>/values/<int:value_id>", methods=["GET", "POST"])
@@ -330,22 +361,22 @@ def value(scale_id: int, value_id: int) -> ResponseReturnValue:
     form = ValueForm()
     if not form.is_submitted():
         return _value_page(rating)
-    if not form.validate():
-        return _answer(*_invalid(form), _value_page(rating, form=form))
-    try:
-        ratings.edit_value(
+    return _submit(
+        form,
+        lambda: ratings.edit_value(
             db.session,
             rating,
             label=form.label.data,
             value=form.value.data,
             definition=form.definition.data,
             actor=_actor(),
-        )
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, _value_page(rating, form=form))
-    db.session.commit()
-    flash(f"Saved {rating.label!r}.", "success")
-    return redirect(url_for(".scale", scale_id=scale_id, _anchor=f"value-{rating.id}"))
+        ),
+        lambda: _value_page(rating, form=form),
+        lambda _: _saved(
+            f"Saved {rating.label!r}.",
+            url_for(".scale", scale_id=scale_id, _anchor=f"value-{rating.id}"),
+        ),
+    )
 
 
 @bp.post("/scales/<int:scale_id>/values/<int:value_id>/move")
@@ -353,15 +384,15 @@ def move_value(scale_id: int, value_id: int) -> ResponseReturnValue:
     scale = _load_scale(scale_id)
     rating = _load_value(scale, value_id)
     form = MoveForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _scale_page(scale))
-    try:
-        ratings.move_value(db.session, rating, form.direction.data or "", actor=_actor())
-    except DomainError as exc:
-        return _answer(_refused(exc), exc, _scale_page(scale))
-    db.session.commit()
-    flash(f"Moved {rating.label!r} {form.direction.data}.", "success")
-    return redirect(url_for(".scale", scale_id=scale.id, _anchor=f"value-{rating.id}"))
+    return _submit(
+        form,
+        lambda: ratings.move_value(db.session, rating, form.direction.data or "", actor=_actor()),
+        lambda: _scale_page(scale),
+        lambda _: _saved(
+            f"Moved {rating.label!r} {form.direction.data}.",
+            url_for(".scale", scale_id=scale.id, _anchor=f"value-{rating.id}"),
+        ),
+    )
 
 
 @bp.post("/scales/<int:scale_id>/values/<int:value_id>/delete")
@@ -369,16 +400,15 @@ def delete_value(scale_id: int, value_id: int) -> ResponseReturnValue:
     scale = _load_scale(scale_id)
     rating = _load_value(scale, value_id)
     form = DeleteForm()
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), _value_page(rating))
     label = rating.label
-    try:
-        ratings.delete_value(db.session, rating, actor=_actor())
-    except DomainError as exc:
-        return _answer(_refused(exc), exc, _value_page(rating))
-    db.session.commit()
-    flash(f"Deleted {label!r} from {scale.name!r}.", "success")
-    return redirect(url_for(".scale", scale_id=scale.id))
+    return _submit(
+        form,
+        lambda: ratings.delete_value(db.session, rating, actor=_actor()),
+        lambda: _value_page(rating),
+        lambda _: _saved(
+            f"Deleted {label!r} from {scale.name!r}.", url_for(".scale", scale_id=scale.id)
+        ),
+    )
 
 
 # --- the organisation ------------------------------------------------------------------------
@@ -446,7 +476,9 @@ def organisation() -> ResponseReturnValue:
             # The user's text stays; based on the current version, saving again replaces it.
             set_version(form, current.version)
             conflict = compare(form, current, ORGANISATION_FIELDS)
-        return _answer(status, exc, _organisation_page(current, form=form, conflict=conflict))
+        return _answer(
+            status, exc, lambda: _organisation_page(current, form=form, conflict=conflict)
+        )
     db.session.commit()
     saved = org_settings.effective_settings(db.session, current_app.config)
     if wants_json():
