@@ -78,6 +78,40 @@ def apply_changes(obj: Any, values: Mapping[str, Any]) -> Changes:
     return changes
 
 
+def change_and_record(
+    session: DBSession,
+    obj: Any,
+    values: Mapping[str, Any],
+    *,
+    actor: User | None,
+    action: str,
+    entity_type: str,
+    data: Mapping[str, Any] | None = None,
+    versioned: bool = False,
+) -> Changes:
+    """Set ``values`` on ``obj`` and, if anything changed, flush and append one event saying what.
+
+    ``versioned`` adds the row's version step (its optimistic-locking counter moves on flush) to
+    the recorded changes. Returns the changes; nothing is recorded when there are none.
+    """
+    changes = apply_changes(obj, values)
+    if not changes:
+        return changes
+    session.flush()
+    if versioned:
+        changes["version"] = (obj.version - 1, obj.version)
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=obj.id,
+        changes=changes,
+        data=data,
+    )
+    return changes
+
+
 def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> Changes:
     """Changes describing the creation of ``obj``: every field from ``None`` to its value."""
     return {f: (None, getattr(obj, f)) for f in fields}

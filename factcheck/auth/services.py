@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
-from factcheck.audit.log import apply_changes, record, snapshot
+from factcheck.audit.log import apply_changes, change_and_record, record, snapshot
 from factcheck.auth import throttle
 from factcheck.auth.passwords import (
     check_password_policy,
@@ -104,16 +104,9 @@ def refuse_removing_last_admin(session: DBSession, user: User, *, field: str, ch
 def change_role(session: DBSession, user: User, role: Role, *, actor: User) -> None:
     if role is not Role.ADMIN:
         refuse_removing_last_admin(session, user, field="role", change="demoted")
-    changes = apply_changes(user, {"role": role})
-    if changes:
-        record(
-            session,
-            actor=actor,
-            action="user.role",
-            entity_type="user",
-            entity_id=user.id,
-            changes=changes,
-        )
+    change_and_record(
+        session, user, {"role": role}, actor=actor, action="user.role", entity_type="user"
+    )
 
 
 def set_active(session: DBSession, user: User, active: bool, *, actor: User) -> None:

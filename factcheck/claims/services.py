@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from factcheck.audit.log import Changes, apply_changes, record, snapshot
+from factcheck.audit.log import Changes, change_and_record, record, snapshot
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
@@ -192,19 +192,15 @@ def edit_claim(
         raise ValidationError(
             "give the claimant's name with the sameAs link", field="claimant_name"
         )
-    changes = apply_changes(claim, cleaned)
-    if changes:
-        session.flush()
-        changes["version"] = (claim.version - 1, claim.version)
-        record(
-            session,
-            actor=actor,
-            action="claim.edit",
-            entity_type="claim",
-            entity_id=claim.id,
-            changes=changes,
-        )
-    return changes
+    return change_and_record(
+        session,
+        claim,
+        cleaned,
+        actor=actor,
+        action="claim.edit",
+        entity_type="claim",
+        versioned=True,
+    )
 
 
 def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: User) -> Claim:

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-from factcheck.audit.log import apply_changes, record
+from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
@@ -106,17 +106,15 @@ def move(
     """Move ``claim`` to ``to`` with any other field ``values``, and record it as ``action``."""
     if (claim.status, to) not in TRANSITIONS:
         refuse_move(claim, to)
-    changes = apply_changes(claim, {"status": to, **(values or {})})
-    session.flush()
-    changes["version"] = (claim.version - 1, claim.version)
-    record(
+    change_and_record(
         session,
+        claim,
+        {"status": to, **(values or {})},
         actor=actor,
         action=action,
         entity_type="claim",
-        entity_id=claim.id,
-        changes=changes,
         data=data,
+        versioned=True,
     )
 
 
@@ -241,18 +239,15 @@ def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> 
             values={"assignee_id": assignee.id},
         )
         return
-    changes = apply_changes(claim, {"assignee_id": assignee.id})
-    if changes:
-        session.flush()
-        changes["version"] = (claim.version - 1, claim.version)
-        record(
-            session,
-            actor=actor,
-            action="claim.assign",
-            entity_type="claim",
-            entity_id=claim.id,
-            changes=changes,
-        )
+    change_and_record(
+        session,
+        claim,
+        {"assignee_id": assignee.id},
+        actor=actor,
+        action="claim.assign",
+        entity_type="claim",
+        versioned=True,
+    )
 
 
 def hand_back(session: DBSession, claim: Claim, *, actor: User) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from factcheck.audit.log import Changes, apply_changes, record
+from factcheck.audit.log import Changes, change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, ValidationError
 from factcheck.models import OrganisationSettings, User
@@ -206,16 +206,17 @@ def save_settings(
     if expected_version is not None and expected_version != current:
         raise _stale(expected_version, current)
     values = clean_settings(submitted)
-    data = None
-    if row is None:
-        row, changes = _create(session, values, config=config)
-        data = {"replaces": "configuration"}
-    else:
-        changes = apply_changes(row, values)
-        if not changes:
-            return changes
-        session.flush()
-        changes["version"] = (row.version - 1, row.version)
+    if row is not None:
+        return change_and_record(
+            session,
+            row,
+            values,
+            actor=actor,
+            action="organisation.edit",
+            entity_type=ENTITY_TYPE,
+            versioned=True,
+        )
+    row, changes = _create(session, values, config=config)
     record(
         session,
         actor=actor,
@@ -223,7 +224,7 @@ def save_settings(
         entity_type=ENTITY_TYPE,
         entity_id=row.id,
         changes=changes,
-        data=data,
+        data={"replaces": "configuration"},
     )
     return changes
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from factcheck.audit.log import apply_changes, record
+from factcheck.audit.log import change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
 from factcheck.models import RatingScale, RatingValue, User, Verdict, VerdictState
@@ -140,13 +140,13 @@ def ensure_default_scales(session: DBSession, *, actor: User | None) -> list[Rat
             )
         )
         if namesake is not None:
-            record(
+            change_and_record(
                 session,
+                namesake,
+                {"shipped_key": shipped.key},
                 actor=actor,
                 action="rating_scale.edit",
                 entity_type="rating_scale",
-                entity_id=namesake.id,
-                changes=apply_changes(namesake, {"shipped_key": shipped.key}),
                 data={"reason": f"it bears the name of the shipped scale {shipped.key!r}"},
             )
             continue
@@ -359,31 +359,27 @@ def edit_scale(
             "this is the only default scale: make another scale the default first",
             field="is_default",
         )
-    changes = apply_changes(
-        scale, {"name": new_name, "language": new_language, "is_default": is_default}
-    )
-    if not changes:
-        return
-    record(
+    changes = change_and_record(
         session,
+        scale,
+        {"name": new_name, "language": new_language, "is_default": is_default},
         actor=actor,
         action="rating_scale.edit",
         entity_type="rating_scale",
-        entity_id=scale.id,
-        changes=changes,
     )
-    if is_default:
-        for other in others:
-            if other.is_default and other.language == new_language:
-                record(
-                    session,
-                    actor=actor,
-                    action="rating_scale.edit",
-                    entity_type="rating_scale",
-                    entity_id=other.id,
-                    changes=apply_changes(other, {"is_default": False}),
-                    data={"reason": f"scale #{scale.id} became the default for {new_language}"},
-                )
+    if not changes or not is_default:
+        return
+    for other in others:
+        if other.is_default and other.language == new_language:
+            change_and_record(
+                session,
+                other,
+                {"is_default": False},
+                actor=actor,
+                action="rating_scale.edit",
+                entity_type="rating_scale",
+                data={"reason": f"scale #{scale.id} became the default for {new_language}"},
+            )
 
 
 def _value_record(rating: RatingValue) -> dict[str, Any]:
@@ -457,17 +453,15 @@ def edit_value(
                 "cannot change without changing published fact-checks (the definition can)",
                 field=field,
             )
-    changes = apply_changes(rating, {"label": new_label, "value": number, "definition": text})
-    if changes:
-        record(
-            session,
-            actor=actor,
-            action="rating_value.edit",
-            entity_type="rating_value",
-            entity_id=rating.id,
-            changes=changes,
-            data={"scale_id": rating.scale_id},
-        )
+    change_and_record(
+        session,
+        rating,
+        {"label": new_label, "value": number, "definition": text},
+        actor=actor,
+        action="rating_value.edit",
+        entity_type="rating_value",
+        data={"scale_id": rating.scale_id},
+    )
 
 
 def move_value(session: DBSession, rating: RatingValue, direction: str, *, actor: User) -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from factcheck.audit.log import Changes, apply_changes, record, snapshot
+from factcheck.audit.log import Changes, change_and_record, record, snapshot
 from factcheck.claims import policy
 from factcheck.claims.workflow import check_version, move, require_edit
 from factcheck.database import DBSession
@@ -113,19 +113,15 @@ def edit_source(
     require_edit(actor, source.claim)
     if expected_version is not None and expected_version != source.version:
         raise Conflict(f"source #{source.id} was changed by someone else since you opened it")
-    changes = apply_changes(source, clean_source_values(values))
-    if changes:
-        session.flush()
-        record(
-            session,
-            actor=actor,
-            action="source.edit",
-            entity_type="source",
-            entity_id=source.id,
-            changes=changes,
-            data={"claim_id": source.claim_id},
-        )
-    return changes
+    return change_and_record(
+        session,
+        source,
+        clean_source_values(values),
+        actor=actor,
+        action="source.edit",
+        entity_type="source",
+        data={"claim_id": source.claim_id},
+    )
 
 
 def remove_source(session: DBSession, source: Source, *, actor: User) -> None:
@@ -223,19 +219,15 @@ def _change_verdict(
     session: DBSession, verdict: Verdict, values: dict[str, Any], *, actor: User, action: str
 ) -> Changes:
     """Set ``values`` on ``verdict`` and record what changed, if anything did."""
-    changes = apply_changes(verdict, values)
-    if changes:
-        session.flush()
-        record(
-            session,
-            actor=actor,
-            action=action,
-            entity_type="verdict",
-            entity_id=verdict.id,
-            changes=changes,
-            data={"claim_id": verdict.claim_id},
-        )
-    return changes
+    return change_and_record(
+        session,
+        verdict,
+        values,
+        actor=actor,
+        action=action,
+        entity_type="verdict",
+        data={"claim_id": verdict.claim_id},
+    )
 
 
 def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
