@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from factcheck.articles.parsing import ParsedArticle
-from factcheck.audit.log import record, snapshot
+from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
 from factcheck.database import DBSession
 from factcheck.models import Article, Claim, User
@@ -65,15 +65,13 @@ def ingest_article(
         content_hash=parsed.content_hash,
         created_by_id=actor.id if actor else None,
     )
-    session.add(article)
-    session.flush()
-    record(
+    add_and_record(
         session,
+        article,
+        ARTICLE_FIELDS,
         actor=actor,
         action="article.ingest",
         entity_type="article",
-        entity_id=article.id,
-        changes=snapshot(article, ARTICLE_FIELDS),
         data={"body_chars": len(article.body)},
     )
     claims = add_extracted_claims(session, article, candidates, actor=actor)

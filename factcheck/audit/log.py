@@ -78,6 +78,30 @@ def apply_changes(obj: Any, values: Mapping[str, Any]) -> Changes:
     return changes
 
 
+def add_and_record(
+    session: DBSession,
+    obj: Any,
+    fields: list[str] | tuple[str, ...],
+    *,
+    actor: User | None,
+    action: str,
+    entity_type: str,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """Add the new ``obj``, flush it for its id, and append the event of its creation."""
+    session.add(obj)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=obj.id,
+        changes=snapshot(obj, fields),
+        data=data,
+    )
+
+
 def change_and_record(
     session: DBSession,
     obj: Any,

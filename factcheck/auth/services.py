@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
-from factcheck.audit.log import apply_changes, change_and_record, record, snapshot
+from factcheck.audit.log import add_and_record, apply_changes, change_and_record, record
 from factcheck.auth import throttle
 from factcheck.auth.passwords import (
     check_password_policy,
@@ -59,15 +59,13 @@ def create_user(
     check_password_policy(password)
     name = (display_name or "").strip() or email.split("@", 1)[0]
     user = User(email=email, display_name=name, role=role, password_hash=hash_password(password))
-    session.add(user)
-    session.flush()
-    record(
+    add_and_record(
         session,
+        user,
+        ("email", "display_name", "role", "active"),
         actor=actor,
         action="user.create",
         entity_type="user",
-        entity_id=user.id,
-        changes=snapshot(user, ("email", "display_name", "role", "active")),
     )
     return user
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from factcheck.audit.log import Changes, change_and_record, record, snapshot
+from factcheck.audit.log import Changes, add_and_record, change_and_record
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
@@ -80,15 +80,13 @@ def _create_claim(
         created_by_id=actor.id if actor else None,
         **fields,
     )
-    session.add(claim)
-    session.flush()
-    record(
+    add_and_record(
         session,
+        claim,
+        CLAIM_FIELDS,
         actor=actor,
         action="claim.create",
         entity_type="claim",
-        entity_id=claim.id,
-        changes=snapshot(claim, CLAIM_FIELDS),
         data={"origin": origin},
     )
     return claim

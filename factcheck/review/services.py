@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from factcheck.audit.log import Changes, change_and_record, record, snapshot
+from factcheck.audit.log import Changes, add_and_record, change_and_record, record
 from factcheck.claims import policy
 from factcheck.claims.workflow import check_version, move, require_edit
 from factcheck.database import DBSession
@@ -81,15 +81,13 @@ def clean_source_values(values: dict[str, Any]) -> dict[str, Any]:
 def add_source(session: DBSession, claim: Claim, values: dict[str, Any], *, actor: User) -> Source:
     require_edit(actor, claim)
     source = Source(claim=claim, added_by_id=actor.id, **clean_source_values(values))
-    session.add(source)
-    session.flush()
-    record(
+    add_and_record(
         session,
+        source,
+        SOURCE_FIELDS,
         actor=actor,
         action="source.add",
         entity_type="source",
-        entity_id=source.id,
-        changes=snapshot(source, SOURCE_FIELDS),
         data={"claim_id": claim.id},
     )
     return source
