@@ -21,6 +21,18 @@ from factcheck.extensions import db
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def language_option(what: str) -> Callable[[F], F]:
+    """``--lang auto|fr|en``, passed to the command as ``language``."""
+    return click.option(
+        "--lang",
+        "language",
+        type=click.Choice(["auto", "fr", "en"]),
+        default="auto",
+        show_default=True,
+        help=f"Language of the {what}.",
+    )
+
+
 def db_command(fn: F) -> F:
     """Run ``fn`` as one write transaction: commit on success, roll back and explain on failure."""
 

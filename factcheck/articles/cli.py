@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 
 from factcheck.articles.parsing import ParsedArticle, decode_text, parse_article
-from factcheck.articles.reading import MAX_DOCUMENT_BYTES, fetch_url, read_document
+from factcheck.articles.reading import fetch_url, read_document, read_local
 from factcheck.articles.services import ingest_article
-from factcheck.cli import db_command
-from factcheck.domain import ValidationError
+from factcheck.cli import db_command, language_option
 from factcheck.extensions import db
 
 
@@ -21,32 +19,15 @@ def read_source(source: str, language: str | None) -> tuple[ParsedArticle, str |
     if source.startswith(("http://", "https://")):
         allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
         return fetch_url(source, allow_private=allow, language=language), source
+    data = read_local(source)
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise ValidationError(f"standard input is larger than {MAX_DOCUMENT_BYTES:,} bytes")
         return parse_article(decode_text(data, name="standard input"), language=language), None
-    path = Path(source)
-    if not path.is_file():
-        raise ValidationError(f"{source}: no such file")
-    if path.stat().st_size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            f"{source} is too large ({path.stat().st_size:,} bytes; the limit is "
-            f"{MAX_DOCUMENT_BYTES:,})"
-        )
-    return read_document(path.read_bytes(), path.name, language=language), None
+    return read_document(data, Path(source).name, language=language), None
 
 
 @click.command("ingest")
 @click.argument("source")
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(["auto", "fr", "en"]),
-    default="auto",
-    show_default=True,
-    help="Language of the article.",
-)
+@language_option("article")
 @click.option("--publisher", default=None, help="Publisher to record with the article.")
 @db_command
 def ingest_command(source: str, language: str, publisher: str | None) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 from dataclasses import replace
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -30,6 +31,26 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 FETCH_TIMEOUT = urllib3.Timeout(connect=5.0, read=15.0)
 MIN_PAGE_WORDS = 5  # fewer words than this is a menu or an error page, not an article
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre")
+
+
+def read_local(source: str) -> bytes:
+    """The bytes of the file ``source``, or of standard input for ``-``, at most
+    ``MAX_DOCUMENT_BYTES`` (read no further than that from a pipe)."""
+    if source == "-":
+        where, data = "standard input", sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ValidationError(f"{source}: no such file")
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise ValidationError(
+                f"{source} is too large ({size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,})"
+            )
+        where, data = source, path.read_bytes()
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(f"{where} is larger than {MAX_DOCUMENT_BYTES:,} bytes")
+    return data
 
 
 def read_document(data: bytes, filename: str, *, language: str | None = None) -> ParsedArticle:

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import textwrap
 from pathlib import Path
 
 import click
 
 from factcheck.articles.parsing import decode_text, detect_language
-from factcheck.articles.reading import MAX_DOCUMENT_BYTES, read_document
+from factcheck.articles.reading import read_document, read_local
+from factcheck.cli import language_option
 from factcheck.domain import ValidationError
 from factcheck.extraction import Candidate, ExtractionError, extract, score_lines
-
-
-def _read(path: Path) -> bytes:
-    if str(path) == "-":
-        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
-    else:
-        if not path.is_file():
-            raise click.ClickException(f"{path}: no such file")
-        data = path.read_bytes()
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise click.ClickException(f"{path} is larger than {MAX_DOCUMENT_BYTES:,} bytes")
-    return data
 
 
 def _table(candidates: list[Candidate]) -> str:
@@ -46,14 +34,7 @@ def _table(candidates: list[Candidate]) -> str:
 
 @click.command("extract")
 @click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(["auto", "fr", "en"]),
-    default="auto",
-    show_default=True,
-    help="Language of the text.",
-)
+@language_option("text")
 @click.option("--all", "show_all", is_flag=True, help="Print every sentence with its score.")
 @click.option(
     "--format",
@@ -71,9 +52,9 @@ def _table(candidates: list[Candidate]) -> str:
 )
 def extract_command(file: Path, language: str, show_all: bool, fmt: str, by_line: bool) -> None:
     """Find the check-worthy claims in FILE (.txt, .md or .html; - for stdin)."""
-    data = _read(file)
     lang = None if language == "auto" else language
     try:
+        data = read_local(str(file))
         if by_line:
             lines = decode_text(data, name=str(file)).splitlines()
             if not any(line.strip() for line in lines):
