@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Literal, overload
 from urllib.parse import urlsplit
 
 from factcheck.domain import ValidationError
@@ -11,6 +12,24 @@ ALLOWED_URL_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2000
 
 
+@overload
+def clean_text(
+    value: str | None,
+    field: str,
+    *,
+    max_length: int,
+    required: Literal[True],
+    multiline: bool = False,
+) -> str: ...
+@overload
+def clean_text(
+    value: str | None,
+    field: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str | None: ...
 def clean_text(
     value: str | None,
     field: str,
@@ -42,6 +61,10 @@ def refuse_control_characters(value: str | None, field: str, *, multiline: bool 
     clean_text(value, field, max_length=len(value or ""), multiline=multiline)
 
 
+@overload
+def clean_url(value: str | None, field: str, *, required: Literal[True]) -> str: ...
+@overload
+def clean_url(value: str | None, field: str, *, required: bool = False) -> str | None: ...
 def clean_url(value: str | None, field: str, *, required: bool = False) -> str | None:
     """An absolute http(s) URL with its scheme in lower case (as JSON-LD wants), or ``None``."""
     text = clean_text(value, field, max_length=MAX_URL_LENGTH, required=required)

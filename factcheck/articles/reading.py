@@ -127,7 +127,6 @@ def fetch_url(
 ) -> ParsedArticle:
     """Download a web page (HTML only, size-limited, with timeouts) and read its article."""
     address = clean_url(url, "url", required=True)
-    assert address is not None
     host = urlsplit(address).hostname or ""
     if not allow_private:
         _refuse_private_host(host)

@@ -204,7 +204,6 @@ def edit_claim(
 def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: User) -> Claim:
     """Any user adds a claim by hand: a passage of the article, found at its exact offsets."""
     passage = clean_text(text, "text", max_length=MAX_CLAIM_TEXT, required=True)
-    assert passage is not None
     start = article.body.find(passage)
     if start < 0:
         normalised = " ".join(passage.split())

@@ -111,15 +111,12 @@ def effective_settings(session: DBSession, config: Mapping[str, Any]) -> Effecti
 
 
 def clean_name(value: str | None) -> str:
-    name = clean_text(value, "name", max_length=MAX_NAME_LENGTH, required=True)
-    assert name is not None
-    return name
+    return clean_text(value, "name", max_length=MAX_NAME_LENGTH, required=True)
 
 
 def clean_public_url(value: str | None) -> str:
     """The site every fact-check's address is built on: a host, no query or fragment."""
     url = clean_url(value, "url", required=True)
-    assert url is not None
     parts = urlsplit(url)
     if not parts.hostname:
         raise ValidationError("url must name a host, as in https://www.example.org/", field="url")

@@ -188,15 +188,12 @@ _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,4})?$")
 
 
 def clean_scale_name(value: str | None) -> str:
-    name = clean_text(value, "name", max_length=MAX_SCALE_NAME_LENGTH, required=True)
-    assert name is not None
-    return name
+    return clean_text(value, "name", max_length=MAX_SCALE_NAME_LENGTH, required=True)
 
 
 def clean_language(value: str | None) -> str:
     """A lower-case language tag such as ``fr`` or ``en-gb``."""
     tag = clean_text(value, "language", max_length=MAX_LANGUAGE_LENGTH, required=True)
-    assert tag is not None
     tag = tag.lower().replace("_", "-")
     if not _LANGUAGE_TAG.match(tag):
         raise ValidationError(
@@ -206,9 +203,7 @@ def clean_language(value: str | None) -> str:
 
 
 def clean_label(value: str | None) -> str:
-    label = clean_text(value, "label", max_length=MAX_LABEL_LENGTH, required=True)
-    assert label is not None
-    return label
+    return clean_text(value, "label", max_length=MAX_LABEL_LENGTH, required=True)
 
 
 def clean_definition(value: str | None) -> str:
