@@ -26,15 +26,6 @@ class LogoutForm(FlaskForm):
     """Only carries the CSRF token: logout is a POST."""
 
 
-class UserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    display_name = StringField("Display name", validators=[Length(max=120)])
-    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role])
-    password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
-    )
-
-
 ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
 
 

@@ -21,7 +21,7 @@ from wtforms.widgets import HiddenInput
 
 from factcheck.claims.queries import SORTS
 from factcheck.claims.services import MAX_CLAIMANT
-from factcheck.claims.workflow import MAX_REASON_LENGTH
+from factcheck.claims.workflow import MAX_REASON_LENGTH, label
 from factcheck.models import ClaimantType, ClaimStatus
 from factcheck.validation import MAX_URL_LENGTH
 
@@ -106,9 +106,7 @@ class QueueFilterForm(FlaskForm):
     q = StringField("Search", validators=[Length(max=200)])
     status = SelectField(
         "Status",
-        choices=options(
-            [("", "Any status"), *[(s.value, s.value.replace("_", " ")) for s in ClaimStatus]]
-        ),
+        choices=options([("", "Any status"), *[(s.value, label(s)) for s in ClaimStatus]]),
     )
     assignee = SelectField(
         "Assignee",

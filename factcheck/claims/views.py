@@ -50,7 +50,7 @@ from factcheck.validation import refuse_control_characters
 
 bp = Blueprint("claims", __name__)
 
-STATUS_LABELS = {s: s.value.replace("_", " ") for s in ClaimStatus}
+STATUS_LABELS = {s: workflow.label(s) for s in ClaimStatus}
 
 
 @bp.app_context_processor

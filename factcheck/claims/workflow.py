@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
-from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
+from factcheck.domain import Conflict, PermissionDenied, ValidationError
 from factcheck.models import Claim, ClaimStatus, User, utcnow
 from factcheck.validation import clean_text
 
@@ -46,16 +46,6 @@ MAX_REASON_LENGTH = 500
 
 def label(status: ClaimStatus) -> str:
     return status.value.replace("_", " ")
-
-
-def get_claim(session: DBSession, claim_id: int, *, for_update: bool = False) -> Claim:
-    stmt = sa.select(Claim).where(Claim.id == claim_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    claim = session.scalar(stmt)
-    if claim is None:
-        raise NotFound(f"no claim #{claim_id}")
-    return claim
 
 
 def check_version(claim: Claim, expected_version: int | None) -> None:

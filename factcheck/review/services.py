@@ -9,7 +9,7 @@ from typing import Any
 
 from factcheck.audit.log import Changes, add_and_record, change_and_record, record
 from factcheck.claims import policy
-from factcheck.claims.workflow import check_version, move, require_edit
+from factcheck.claims.workflow import check_version, label, move, require_edit
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
 from factcheck.models import (
@@ -279,9 +279,8 @@ def _awaiting_proposal(claim: Claim) -> Verdict:
     """The proposal an editor decides on; a conflict when there is none (any more)."""
     verdict = policy.current_proposal(claim)
     if claim.status is not ClaimStatus.AWAITING_APPROVAL or verdict is None:
-        state = claim.status.value.replace("_", " ")
         raise Conflict(
-            f"claim #{claim.id} is not awaiting approval (it is {state} now); "
+            f"claim #{claim.id} is not awaiting approval (it is {label(claim.status)} now); "
             "reload it to see its current state"
         )
     return verdict
