@@ -284,6 +284,7 @@ def _scale_page(
         "admin/scale.html",
         scale=scale,
         usage=ratings.usage_by_value(db.session, scale),
+        published_uses=ratings.published_uses(db.session, scale),
         scale_form=scale_form
         or ScaleForm(
             formdata=None, name=scale.name, language=scale.language, is_default=scale.is_default
@@ -298,6 +299,7 @@ def _value_page(value: RatingValue, *, form: ValueForm | None = None) -> str:
         scale=value.scale,
         value=value,
         usage=ratings.value_usage(db.session, value),
+        published_uses=ratings.published_uses(db.session, value.scale).get(value.id, []),
         form=form
         or ValueForm(
             formdata=None, label=value.label, value=str(value.value), definition=value.definition

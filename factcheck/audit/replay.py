@@ -1,4 +1,4 @@
-"""Rebuilding a claim from its audit events, to show the trail tells the whole story.
+"""Rebuilding claims and verdicts from their audit events, to show the trail tells the whole story.
 
 The ``claim.create`` event holds a snapshot of every field in ``CLAIM_FIELDS``; every later event
 on the claim holds ``changes`` ``{field: {before, after}}``. Folding them in seq order must give
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from factcheck.audit.log import to_jsonable
 from factcheck.audit.store import DbSession
 from factcheck.claims.services import CLAIM_FIELDS
-from factcheck.models import AuditEvent, Claim
+from factcheck.models import AuditEvent, Claim, Verdict
 
 # Fields a replay does not check. Empty: services record even the optimistic-lock ``version``.
 NOT_REPLAYED: frozenset[str] = frozenset()
@@ -74,6 +74,27 @@ def claim_differences(session: DbSession, claim: Claim) -> dict[str, tuple[Any, 
         if name in NOT_REPLAYED:
             continue
         actual = to_jsonable(getattr(claim, name))
+        if state.get(name) != actual:
+            diffs[name] = (state.get(name), actual)
+    return diffs
+
+
+def replay_verdict(session: DbSession, verdict_id: int) -> Replay:
+    return fold(entity_bodies(session, "verdict", verdict_id))
+
+
+def verdict_differences(session: DbSession, verdict: Verdict) -> dict[str, tuple[Any, Any]]:
+    """``{field: (replayed, actual)}`` where the trail and the verdict's row disagree.
+
+    Every change of a verdict's state (drafted, proposed, sent back, approved, superseded by a
+    correction, discarded) is an event, so an empty result means the trail rebuilds it exactly.
+    """
+    from factcheck.review.services import VERDICT_FIELDS
+
+    state = replay_verdict(session, verdict.id).state or {}
+    diffs = {}
+    for name in VERDICT_FIELDS:
+        actual = to_jsonable(getattr(verdict, name))
         if state.get(name) != actual:
             diffs[name] = (state.get(name), actual)
     return diffs

@@ -48,16 +48,42 @@ def can_propose(user: User, claim: Claim) -> bool:
     return claim.status is ClaimStatus.IN_REVIEW and is_assignee(user, claim)
 
 
+def is_second_person(user: User, verdict: Verdict) -> bool:
+    """The two-person rule: neither the proposer nor the last writer of ``verdict`` approves it."""
+    return user.id not in (verdict.proposed_by_id, verdict.last_edited_by_id)
+
+
 def can_decide(user: User, claim: Claim) -> bool:
-    """Approve or send back a proposed verdict: an editor who did not propose it."""
+    """Approve a proposed verdict: an editor who neither proposed it nor last wrote it."""
     if not is_editor(user) or claim.status is not ClaimStatus.AWAITING_APPROVAL:
         return False
     proposed = current_proposal(claim)
-    return proposed is not None and proposed.proposed_by_id != user.id
+    return proposed is not None and is_second_person(user, proposed)
+
+
+def can_send_back(user: User, claim: Claim) -> bool:
+    """Request changes to a proposed verdict: any editor."""
+    return is_editor(user) and claim.status is ClaimStatus.AWAITING_APPROVAL
 
 
 def can_correct(user: User, claim: Claim) -> bool:
-    return is_editor(user) and claim.status is ClaimStatus.PUBLISHED
+    """Draft a correction: an editor, on a published claim with no correction pending."""
+    return (
+        is_editor(user)
+        and claim.status is ClaimStatus.PUBLISHED
+        and open_correction(claim) is None
+    )
+
+
+def can_decide_correction(user: User, claim: Claim) -> bool:
+    """Approve a drafted correction: an editor who neither drafted nor wrote it."""
+    correction = open_correction(claim)
+    return (
+        is_editor(user)
+        and claim.status is ClaimStatus.PUBLISHED
+        and correction is not None
+        and is_second_person(user, correction)
+    )
 
 
 def can_comment(user: User, claim: Claim) -> bool:
@@ -65,6 +91,24 @@ def can_comment(user: User, claim: Claim) -> bool:
 
 
 def current_proposal(claim: Claim) -> Verdict | None:
-    """The verdict awaiting approval, if any."""
+    """The reviewer's verdict awaiting approval, if any (not a correction)."""
+    return next(
+        (
+            v
+            for v in reversed(claim.verdicts)
+            if v.state is VerdictState.PROPOSED and v.corrects_id is None
+        ),
+        None,
+    )
 
-    return next((v for v in reversed(claim.verdicts) if v.state is VerdictState.PROPOSED), None)
+
+def open_correction(claim: Claim) -> Verdict | None:
+    """The correction of the published verdict awaiting a second editor, if any."""
+    return next(
+        (
+            v
+            for v in reversed(claim.verdicts)
+            if v.state is VerdictState.PROPOSED and v.corrects_id is not None
+        ),
+        None,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from factcheck.models import Claim
+from factcheck.models import SNAPSHOT_FIELDS, Claim, Verdict, VerdictState
+from factcheck.review.proposal import digest
 
 
 def claim_json(claim: Claim) -> dict[str, Any]:
@@ -49,16 +50,30 @@ def claim_detail_json(claim: Claim) -> dict[str, Any]:
             {
                 "id": v.id,
                 "state": v.state.value,
-                "rating": v.rating.label if v.rating else None,
+                "rating": v.snapshot_label or (v.rating.label if v.rating else None),
                 "rating_id": v.rating_value_id,
                 "summary": v.summary,
                 "explanation": v.explanation,
                 "review_comment": v.review_comment,
                 "correction_note": v.correction_note,
+                "corrects_id": v.corrects_id,
                 "version": v.version,
+                **_published_rating(v),
+                **({"digest": digest(claim, v)} if v.state is VerdictState.DRAFT else {}),
             }
             for v in claim.verdicts
         ],
+    }
+
+
+def _published_rating(verdict: Verdict) -> dict[str, Any]:
+    """The rating as published (the snapshot taken at approval), for approved verdicts."""
+    if verdict.snapshot_label is None:
+        return {}
+    return {
+        "published_rating": {
+            name.removeprefix("snapshot_"): getattr(verdict, name) for name in SNAPSHOT_FIELDS
+        }
     }
 
 

@@ -256,6 +256,7 @@ def desk(
 ) -> ResponseReturnValue:
     """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
     from factcheck.review import forms as review_forms
+    from factcheck.review import proposal as proposals
     from factcheck.review.services import corrections, draft_verdict
 
     me = user()
@@ -263,6 +264,7 @@ def desk(
     rating_choices = options((v.id, v.label) for v in scale)
     draft = draft_verdict(claim)
     proposal = policy.current_proposal(claim)
+    correction = policy.open_correction(claim)
     shown_verdict = claim.published_verdict or proposal or draft
 
     forms: dict[str, Any] = {
@@ -282,7 +284,15 @@ def desk(
             explanation=draft.explanation if draft else "",
             version=draft.version if draft else 0,
         ),
+        "propose_form": review_forms.ProposeForm(
+            formdata=None,
+            version=draft.version if draft else 0,
+            digest=proposals.digest(claim, draft) if draft else "",
+        ),
         "approve_form": review_forms.ApproveForm(formdata=None, version=claim.version),
+        "correction_decision_form": review_forms.CorrectionDecisionForm(
+            formdata=None, version=correction.version if correction else 0
+        ),
         "changes_form": review_forms.RequestChangesForm(formdata=None),
         "correction_form": review_forms.CorrectionForm(
             formdata=None,
@@ -322,6 +332,7 @@ def desk(
         scale=scale,
         draft=draft,
         proposal=proposal,
+        correction=correction,
         shown_verdict=shown_verdict,
         earlier_verdicts=[v for v in claim.verdicts if v.state is VerdictState.SUPERSEDED],
         corrections=corrections(claim),

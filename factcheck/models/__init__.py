@@ -6,7 +6,15 @@ from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.rating import RatingScale, RatingValue
-from factcheck.models.review import Note, Source, Stance, Verdict, VerdictState
+from factcheck.models.review import (
+    PUBLISHED_STATES,
+    SNAPSHOT_FIELDS,
+    Note,
+    Source,
+    Stance,
+    Verdict,
+    VerdictState,
+)
 from factcheck.models.user import Role, User, UserSession
 
 __all__ = [
@@ -20,6 +28,8 @@ __all__ = [
     "ClaimantType",
     "Note",
     "OrganisationSettings",
+    "PUBLISHED_STATES",
+    "SNAPSHOT_FIELDS",
     "RatingScale",
     "RatingValue",
     "Role",

@@ -28,6 +28,21 @@ class VerdictState(enum.StrEnum):
     PROPOSED = "proposed"  # awaiting an editor's approval
     APPROVED = "approved"  # the published verdict
     SUPERSEDED = "superseded"  # an approved verdict replaced by a correction; kept on record
+    DISCARDED = "discarded"  # a correction draft an editor dropped before it was approved
+
+
+# A proposal awaiting approval is a PROPOSED verdict: the reviewer's (``corrects_id`` NULL) or an
+# editor's correction of the published verdict (``corrects_id`` set, the claim stays published).
+PUBLISHED_STATES = (VerdictState.APPROVED, VerdictState.SUPERSEDED)
+SNAPSHOT_FIELDS = (
+    "snapshot_label",
+    "snapshot_value",
+    "snapshot_best",
+    "snapshot_worst",
+    "snapshot_definition",
+    "snapshot_scale",
+    "snapshot_language",
+)
 
 
 class Source(Base):
@@ -81,12 +96,31 @@ class Verdict(Base):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Who last changed the rating or text: they may not approve it (the two-person rule).
+    last_edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # What was proposed: the draft's version and a digest of the claim wording, sources, verdict
+    # and rating as they stood (``review.proposal``). Approval refuses when they moved since.
+    proposed_version: Mapped[int | None]
+    proposed_digest: Mapped[str | None] = mapped_column(sa.String(200))
+    # The rating as published, copied at approval: public pages, the feed and exports read these,
+    # so nothing done to the rating scales later changes a published fact-check.
+    snapshot_label: Mapped[str | None] = mapped_column(sa.String(80))
+    snapshot_value: Mapped[int | None]
+    snapshot_best: Mapped[int | None]
+    snapshot_worst: Mapped[int | None]
+    snapshot_definition: Mapped[str | None] = mapped_column(sa.Text)
+    snapshot_scale: Mapped[str | None] = mapped_column(sa.String(120))
+    snapshot_language: Mapped[str | None] = mapped_column(sa.String(8))
+    # True only for corrections one editor published alone before migration 0009 made
+    # corrections follow the two-person rule; no service ever sets it.
+    approved_alone: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     claim: Mapped[Claim] = relationship(back_populates="verdicts", foreign_keys=[claim_id])
     rating: Mapped[RatingValue | None] = relationship()
     proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
     corrects: Mapped[Verdict | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
@@ -103,8 +137,24 @@ class Verdict(Base):
             name="approved_has_approver",
         ),
         sa.CheckConstraint(
-            "approved_by_id IS NULL OR approved_by_id <> proposed_by_id OR corrects_id IS NOT NULL",
+            "approved_by_id IS NULL OR approved_by_id <> proposed_by_id "
+            "OR (approved_alone AND corrects_id IS NOT NULL)",
             name="two_person_rule",
+        ),
+        sa.CheckConstraint(
+            "approved_by_id IS NULL OR last_edited_by_id IS NULL "
+            "OR approved_by_id <> last_edited_by_id",
+            name="approver_did_not_write",
+        ),
+        sa.CheckConstraint(
+            "state NOT IN ('approved', 'superseded') OR (snapshot_label IS NOT NULL "
+            "AND snapshot_value IS NOT NULL AND snapshot_best IS NOT NULL "
+            "AND snapshot_worst IS NOT NULL AND snapshot_definition IS NOT NULL "
+            "AND snapshot_scale IS NOT NULL AND snapshot_language IS NOT NULL)",
+            name="published_has_snapshot",
+        ),
+        sa.CheckConstraint(
+            "state <> 'discarded' OR corrects_id IS NOT NULL", name="only_corrections_discarded"
         ),
         sa.CheckConstraint(
             "corrects_id IS NULL OR (correction_note IS NOT NULL AND length(correction_note) > 0)",

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from factcheck.audit.log import record
 from factcheck.database import DBSession
-from factcheck.models import Claim, ClaimStatus, RatingValue, Verdict
+from factcheck.models import Claim, ClaimStatus, Verdict
 from factcheck.organisation.services import EffectiveSettings, effective_settings
 from factcheck.publishing.jsonld.build import (
     FeedFormat,
@@ -74,19 +74,12 @@ def public_path(slug: str) -> str:
 
 # --- reading published claims ------------------------------------------------------------------
 
-_scale_bounds = (
-    sa.select(
-        RatingValue.scale_id.label("scale_id"),
-        sa.func.min(RatingValue.value).label("worst"),
-        sa.func.max(RatingValue.value).label("best"),
-    )
-    .group_by(RatingValue.scale_id)
-    .subquery("scale_bounds")
-)
-
-
 def published_select() -> sa.Select[Any]:
-    """Every column a ClaimReview needs, one row per published claim, newest first."""
+    """Every column a ClaimReview needs, one row per published claim, newest first.
+
+    The rating comes from the published verdict's snapshot, taken when it was approved: what an
+    admin later does to the rating scales never changes a published fact-check.
+    """
     return (
         sa.select(
             Claim.id,
@@ -103,15 +96,14 @@ def published_select() -> sa.Select[Any]:
             Verdict.summary,
             Verdict.approved_at,
             Verdict.corrects_id,
-            RatingValue.label.label("rating_label"),
-            RatingValue.value.label("rating_value"),
-            RatingValue.definition.label("rating_definition"),
-            _scale_bounds.c.best,
-            _scale_bounds.c.worst,
+            # The rating as approved (the verdict's snapshot), never the scale as it is now.
+            Verdict.snapshot_label.label("rating_label"),
+            Verdict.snapshot_value.label("rating_value"),
+            Verdict.snapshot_definition.label("rating_definition"),
+            Verdict.snapshot_best.label("best"),
+            Verdict.snapshot_worst.label("worst"),
         )
         .join(Verdict, Verdict.id == Claim.published_verdict_id)
-        .join(RatingValue, RatingValue.id == Verdict.rating_value_id)
-        .join(_scale_bounds, _scale_bounds.c.scale_id == RatingValue.scale_id)
         .where(Claim.status == ClaimStatus.PUBLISHED, Claim.slug.is_not(None))
         .order_by(Claim.published_at.desc(), Claim.id.desc())
     )

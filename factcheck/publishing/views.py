@@ -22,6 +22,7 @@ from werkzeug.http import is_resource_modified
 
 from factcheck.auth import public
 from factcheck.extensions import db
+from factcheck.models import Verdict
 from factcheck.organisation.services import effective_settings
 from factcheck.publishing import services
 from factcheck.publishing.jsonld.build import iter_feed, script_tag
@@ -82,12 +83,25 @@ def fact_check(slug: str) -> ResponseReturnValue:
         "publishing/fact_check.html",
         claim=claim,
         verdict=verdict,
-        rating=verdict.rating if verdict else None,
+        rating=rating_as_published(verdict) if verdict else None,
         corrections=list(reversed(corrections(claim))),
         jsonld=jsonld,
         org=org,
         canonical_url=org.absolute_url(services.public_path(claim.slug or slug)),
     )
+
+
+def rating_as_published(verdict: Verdict) -> dict[str, Any]:
+    """The rating a published verdict shows: its snapshot from approval, never the scale now."""
+    return {
+        "label": verdict.snapshot_label,
+        "value": verdict.snapshot_value,
+        "best": verdict.snapshot_best,
+        "worst": verdict.snapshot_worst,
+        "definition": verdict.snapshot_definition,
+        "scale": verdict.snapshot_scale,
+        "language": verdict.snapshot_language,
+    }
 
 
 @bp.get("/claimreview.json")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from factcheck.audit.log import change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
-from factcheck.models import RatingScale, RatingValue, User, Verdict, VerdictState
+from factcheck.models import Claim, RatingScale, RatingValue, User, Verdict, VerdictState
 from factcheck.validation import clean_text
 
 
@@ -288,6 +288,45 @@ def usage_by_value(session: DBSession, scale: RatingScale) -> dict[int, ValueUsa
     return usage
 
 
+@dataclass(frozen=True)
+class PublishedUse:
+    """A fact-check on the public record rated with a value, and the label it was published with."""
+
+    claim_id: int
+    slug: str | None
+    claim_reviewed: str
+    published_label: str | None
+    current: bool  # the verdict the public page shows now (else one a correction superseded)
+
+
+def published_uses(session: DBSession, scale: RatingScale) -> dict[int, list[PublishedUse]]:
+    """``{value id: [PublishedUse, ...]}``: which published fact-checks rate with each value.
+
+    Published verdicts keep the rating as approved (their snapshot), so editing the scale never
+    changes them; this shows an admin which fact-checks a value stands for on the record.
+    """
+    rows = session.execute(
+        sa.select(
+            Verdict.rating_value_id,
+            Claim.id,
+            Claim.slug,
+            Claim.claim_reviewed,
+            Verdict.snapshot_label,
+            Claim.published_verdict_id == Verdict.id,
+        )
+        .join(Claim, Claim.id == Verdict.claim_id)
+        .join(RatingValue, RatingValue.id == Verdict.rating_value_id)
+        .where(RatingValue.scale_id == scale.id, Verdict.state.in_(PUBLISHED_VERDICT_STATES))
+        .order_by(Claim.published_at.desc(), Claim.id.desc(), Verdict.id)
+    ).all()
+    uses: dict[int, list[PublishedUse]] = {v.id: [] for v in scale.values}
+    for value_id, claim_id, slug, wording, label, current in rows:
+        uses.setdefault(value_id, []).append(
+            PublishedUse(claim_id, slug, wording, label, bool(current))
+        )
+    return uses
+
+
 def _locked_values(session: DBSession, scale: RatingScale) -> list[RatingValue]:
     """Lock ``scale`` for the rest of the transaction and return its values, freshly read, in order.
 
@@ -431,8 +470,9 @@ def edit_value(
 ) -> None:
     """Change a value's label, number or definition.
 
-    The label and number of a value that published verdicts use are locked: changing them would
-    silently change published fact-checks, which change only through a correction.
+    The label and number of a value that published verdicts use are locked. Published
+    fact-checks would not change (they keep the snapshot taken at approval), but the desk and
+    the scale would then call the same rating by another name than the public record.
     """
     new_label = clean_label(label)
     number = parse_rating_value(value)

@@ -68,6 +68,16 @@ class VerdictForm(VersionedForm):
     )
 
 
+class ProposeForm(VersionedForm):
+    """Propose the draft as the page showed it: its ``version`` and the proposal ``digest``."""
+
+    digest = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=200)])
+
+
+class CorrectionDecisionForm(VersionedForm):
+    """Approve or discard the drafted correction as it stood at ``version`` (the correction's)."""
+
+
 class ApproveForm(FlaskForm):
     """Approve the proposal as it stood at ``version`` of the claim."""
 

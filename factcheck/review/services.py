@@ -13,6 +13,7 @@ from factcheck.claims.workflow import check_version, label, move, require_edit
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
 from factcheck.models import (
+    SNAPSHOT_FIELDS,
     Claim,
     ClaimStatus,
     Note,
@@ -24,6 +25,7 @@ from factcheck.models import (
     VerdictState,
     utcnow,
 )
+from factcheck.review import proposal
 from factcheck.validation import clean_text, clean_url
 
 SOURCE_FIELDS = (
@@ -141,6 +143,31 @@ def remove_source(session: DBSession, source: Source, *, actor: User) -> None:
 
 # --- verdicts ------------------------------------------------------------------------------
 
+# Every field of a verdict the audit trail follows: its creation records all of them, each later
+# change records what moved, so replaying the trail rebuilds every verdict's state
+# (``audit.replay.verdict_differences``).
+VERDICT_FIELDS = (
+    "claim_id",
+    "state",
+    "rating_value_id",
+    "summary",
+    "explanation",
+    "proposed_by_id",
+    "proposed_at",
+    "proposed_version",
+    "proposed_digest",
+    "approved_by_id",
+    "approved_at",
+    "review_comment",
+    "corrects_id",
+    "correction_note",
+    "created_by_id",
+    "last_edited_by_id",
+    *SNAPSHOT_FIELDS,
+    "approved_alone",
+    "version",
+)
+
 
 def draft_verdict(claim: Claim) -> Verdict | None:
     return next((v for v in reversed(claim.verdicts) if v.state is VerdictState.DRAFT), None)
@@ -164,6 +191,19 @@ def rating_in_wording(claim_reviewed: str, rating: RatingValue) -> bool:
     return re.search(rf"\b{re.escape(norm(rating.label))}\b", norm(claim_reviewed)) is not None
 
 
+def _add_verdict(session: DBSession, verdict: Verdict, *, actor: User, action: str) -> None:
+    """Add a new verdict and record its creation with every field the trail follows."""
+    add_and_record(
+        session,
+        verdict,
+        VERDICT_FIELDS,
+        actor=actor,
+        action=action,
+        entity_type="verdict",
+        data={"claim_id": verdict.claim_id},
+    )
+
+
 def save_verdict(
     session: DBSession,
     claim: Claim,
@@ -174,7 +214,7 @@ def save_verdict(
     explanation: str | None,
     expected_version: int | None = None,
 ) -> Verdict:
-    """Create or update the draft verdict of an in-review claim."""
+    """Create or update the draft verdict of an in-review claim; the actor is its last editor."""
     require_edit(actor, claim)
     if claim.status is not ClaimStatus.IN_REVIEW:
         raise Conflict(f"claim #{claim.id} is not in review; its verdict cannot be edited")
@@ -189,26 +229,25 @@ def save_verdict(
     }
     verdict = draft_verdict(claim)
     if verdict is None:
-        verdict = Verdict(claim=claim, created_by_id=actor.id, state=VerdictState.DRAFT)
-        session.add(verdict)
-        for name, value in values.items():
-            setattr(verdict, name, value)
-        session.flush()
-        record(
-            session,
-            actor=actor,
-            action="verdict.draft",
-            entity_type="verdict",
-            entity_id=verdict.id,
-            changes={k: (None, v) for k, v in values.items()},
-            data={"claim_id": claim.id},
+        verdict = Verdict(
+            claim_id=claim.id,
+            created_by_id=actor.id,
+            state=VerdictState.DRAFT,
+            last_edited_by_id=actor.id,
+            approved_alone=False,
+            **values,
         )
+        _add_verdict(session, verdict, actor=actor, action="verdict.draft")
+        session.refresh(claim, ["verdicts"])
         return verdict
     if expected_version is not None and expected_version != verdict.version:
         raise Conflict(
             f"the verdict was changed by someone else since you opened it "
-            f"(your copy: version {expected_version}; now: version {verdict.version})"
+            f"(your copy: version {expected_version}; now: version {verdict.version})",
+            field="verdict",
         )
+    if any(getattr(verdict, k) != v for k, v in values.items()):
+        values["last_edited_by_id"] = actor.id
     _change_verdict(session, verdict, values, actor=actor, action="verdict.edit")
     return verdict
 
@@ -216,7 +255,7 @@ def save_verdict(
 def _change_verdict(
     session: DBSession, verdict: Verdict, values: dict[str, Any], *, actor: User, action: str
 ) -> Changes:
-    """Set ``values`` on ``verdict`` and record what changed, if anything did."""
+    """Set ``values`` on ``verdict`` and record what changed (with its version step), if any."""
     return change_and_record(
         session,
         verdict,
@@ -225,14 +264,40 @@ def _change_verdict(
         action=action,
         entity_type="verdict",
         data={"claim_id": verdict.claim_id},
+        versioned=True,
     )
 
 
-def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
-    """The assigned reviewer asks for approval: needs a source, a rating and a summary."""
+def _person(session: DBSession, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.display_name if user is not None else "someone"
+
+
+def propose(
+    session: DBSession,
+    claim: Claim,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    expected_digest: str | None = None,
+) -> Verdict:
+    """The assigned reviewer asks for approval: needs a source, a rating and a summary.
+
+    ``expected_version`` is the draft's version the reviewer's page showed, ``expected_digest``
+    the proposal digest it showed (``review.proposal``): when someone changed the draft, the
+    claim or its sources since, the proposal is refused (409) rather than made blind. Both are
+    recorded, so approval is bound to exactly what was proposed.
+    """
     if not policy.can_propose(actor, claim):
         raise PermissionDenied("only the assigned reviewer can propose a verdict for this claim")
     verdict = draft_verdict(claim)
+    if verdict is not None and expected_version is not None and expected_version != verdict.version:
+        raise Conflict(
+            f"the verdict was changed since you opened the page (your copy: version "
+            f"{expected_version}; now: version {verdict.version}, last edited by "
+            f"{_person(session, verdict.last_edited_by_id)}): reload, check it and propose again",
+            field="verdict",
+        )
     missing = []
     if not claim.sources:
         missing.append("at least one source")
@@ -245,6 +310,14 @@ def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
             "before asking for approval, add " + ", ".join(missing), field="verdict"
         )
     assert verdict is not None and verdict.rating is not None
+    if expected_digest is not None:
+        moved = proposal.changed(expected_digest, claim, verdict)
+        if moved:
+            raise Conflict(
+                f"{proposal.describe(moved)} changed since you opened the page: "
+                "reload, check and propose again",
+                field=moved[0],
+            )
     if rating_in_wording(claim.claim_reviewed, verdict.rating):
         raise ValidationError(
             f"the claimReviewed wording contains the rating “{verdict.rating.label}”; "
@@ -259,6 +332,8 @@ def propose(session: DBSession, claim: Claim, *, actor: User) -> Verdict:
             "state": VerdictState.PROPOSED,
             "proposed_by_id": actor.id,
             "proposed_at": now,
+            "proposed_version": verdict.version,
+            "proposed_digest": proposal.digest(claim, verdict),
             "review_comment": None,
         },
         actor=actor,
@@ -286,26 +361,53 @@ def _awaiting_proposal(claim: Claim) -> Verdict:
     return verdict
 
 
+def _check_second_person(verdict: Verdict, actor: User, what: str) -> None:
+    """The two-person rule: whoever proposed or last wrote ``verdict`` may not approve it."""
+    if verdict.proposed_by_id == actor.id:
+        raise PermissionDenied(
+            f"two-person rule: you proposed this {what}, so another editor must approve it"
+        )
+    if verdict.last_edited_by_id == actor.id:
+        raise PermissionDenied(
+            f"two-person rule: you wrote this {what}'s current rating or text, "
+            "so another editor must approve it"
+        )
+
+
+def _check_as_proposed(claim: Claim, verdict: Verdict, what: str) -> None:
+    """Refuse (409) when anything proposed moved since: approval is bound to the proposal."""
+    moved = proposal.changed(verdict.proposed_digest, claim, verdict)
+    if moved:
+        raise Conflict(
+            f"{proposal.describe(moved)} changed since the {what} was proposed, so it is not "
+            "what was proposed: send it back to be checked and proposed again",
+            field=moved[0],
+        )
+
+
+def _approved_values(verdict: Verdict, actor: User) -> dict[str, Any]:
+    """The fields approval sets: who, when, and the snapshot of the rating as published."""
+    assert verdict.rating is not None
+    return {
+        "state": VerdictState.APPROVED,
+        "approved_by_id": actor.id,
+        "approved_at": utcnow(),
+        **proposal.rating_snapshot(verdict.rating),
+    }
+
+
 def approve(
     session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
 ) -> Verdict:
-    """A second editor approves the proposed verdict; the claim is published."""
+    """A second editor approves the proposed verdict, exactly as proposed; the claim is published."""
     if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can approve a verdict awaiting approval")
     check_version(claim, expected_version)
     verdict = _awaiting_proposal(claim)
-    if verdict.proposed_by_id == actor.id:
-        raise PermissionDenied(
-            "two-person rule: you proposed this verdict, so another editor must approve it"
-        )
-    now = utcnow()
-    _change_verdict(
-        session,
-        verdict,
-        {"state": VerdictState.APPROVED, "approved_by_id": actor.id, "approved_at": now},
-        actor=actor,
-        action="verdict.approve",
-    )
+    _check_second_person(verdict, actor, "verdict")
+    _check_as_proposed(claim, verdict, "verdict")
+    values = _approved_values(verdict, actor)
+    _change_verdict(session, verdict, values, actor=actor, action="verdict.approve")
     move(
         session,
         claim,
@@ -314,7 +416,7 @@ def approve(
         action="claim.publish",
         values={
             "published_verdict_id": verdict.id,
-            "published_at": now,
+            "published_at": values["approved_at"],
             "slug": claim.slug or make_slug(session, claim),
         },
     )
@@ -335,6 +437,8 @@ def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: Us
             "review_comment": text,
             "proposed_at": None,
             "proposed_by_id": None,
+            "proposed_version": None,
+            "proposed_digest": None,
         },
         actor=actor,
         action="verdict.send_back",
@@ -350,21 +454,38 @@ def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: Us
     return verdict
 
 
-def correct(
+# --- corrections ---------------------------------------------------------------------------
+
+
+def open_correction(claim: Claim) -> Verdict | None:
+    """The correction drafted for the published verdict and awaiting a second editor, if any."""
+    return policy.open_correction(claim)
+
+
+def draft_correction(
     session: DBSession,
     claim: Claim,
     *,
     actor: User,
-    rating_value_id: int,
-    summary: str,
+    rating_value_id: int | None,
+    summary: str | None,
     explanation: str | None,
-    note: str,
+    note: str | None,
 ) -> Verdict:
-    """An editor corrects a published verdict; the earlier one stays on record, superseded."""
-    if not policy.can_correct(actor, claim):
+    """An editor drafts a correction of the published verdict; until another editor approves it,
+    the published fact-check does not change."""
+    if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can correct a published fact-check")
     old = claim.published_verdict
-    assert old is not None
+    if claim.status is not ClaimStatus.PUBLISHED or old is None:
+        raise Conflict(f"claim #{claim.id} is {label(claim.status)}; only a published one is corrected")
+    pending = open_correction(claim)
+    if pending is not None:
+        raise Conflict(
+            f"a correction drafted by {_person(session, pending.proposed_by_id)} is already "
+            "awaiting approval: approve or discard it first",
+            field="correction",
+        )
     rating = _rating(session, rating_value_id)
     if rating is None:
         raise ValidationError("choose a rating for the correction", field="rating")
@@ -374,9 +495,7 @@ def correct(
             "would publish the verdict as the claim",
             field="rating",
         )
-    text = clean_text(
-        note, "correction note", max_length=MAX_COMMENT, required=True, multiline=True
-    )
+    text = clean_text(note, "note", max_length=MAX_COMMENT, required=True, multiline=True)
     new_summary = clean_text(
         summary, "summary", max_length=MAX_SUMMARY, required=True, multiline=True
     )
@@ -392,58 +511,114 @@ def correct(
             "the correction changes nothing: change the rating, summary or explanation",
             field="summary",
         )
-    now = utcnow()
     verdict = Verdict(
-        claim=claim,
+        claim_id=claim.id,
         rating_value_id=rating.id,
         summary=new_summary,
         explanation=new_explanation,
-        state=VerdictState.APPROVED,
+        state=VerdictState.PROPOSED,
         proposed_by_id=actor.id,
-        proposed_at=now,
-        approved_by_id=actor.id,
-        approved_at=now,
+        proposed_at=utcnow(),
+        proposed_version=1,
         corrects_id=old.id,
         correction_note=text,
         created_by_id=actor.id,
+        last_edited_by_id=actor.id,
+        approved_alone=False,
     )
-    session.add(verdict)
-    old.state = VerdictState.SUPERSEDED
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="verdict.correct",
-        entity_type="verdict",
-        entity_id=verdict.id,
-        changes={
-            "rating_value_id": (old.rating_value_id, rating.id),
-            "summary": (old.summary, new_summary),
-            "explanation": (old.explanation, new_explanation),
-        },
-        data={"claim_id": claim.id, "corrects": old.id, "correction_note": text},
-    )
-    claim.published_verdict = verdict
-    session.flush()
-    session.refresh(claim)
-    record(
-        session,
-        actor=actor,
-        action="claim.correct",
-        entity_type="claim",
-        entity_id=claim.id,
-        changes={
-            "published_verdict_id": (old.id, verdict.id),
-            "version": (claim.version - 1, claim.version),
-        },
-        data={"correction_note": text},
-    )
+    verdict.rating = rating
+    verdict.proposed_digest = proposal.digest(claim, verdict)
+    _add_verdict(session, verdict, actor=actor, action="verdict.correction_draft")
+    session.refresh(claim, ["verdicts"])
     return verdict
 
 
+def _pending_correction(claim: Claim, expected_version: int | None) -> Verdict:
+    correction = open_correction(claim)
+    if claim.status is not ClaimStatus.PUBLISHED or correction is None:
+        raise Conflict(
+            f"claim #{claim.id} has no correction awaiting approval; reload it to see its "
+            "current state",
+            field="correction",
+        )
+    if expected_version is not None and expected_version != correction.version:
+        raise Conflict(
+            f"the correction was changed since you opened it (your copy: version "
+            f"{expected_version}; now: version {correction.version})",
+            field="correction",
+        )
+    return correction
+
+
+def approve_correction(
+    session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
+) -> Verdict:
+    """A second editor approves the drafted correction: it becomes the published verdict, the
+    earlier one is superseded (kept on record and on the page), and ``dateModified`` moves."""
+    if not policy.is_editor(actor):
+        raise PermissionDenied("only an editor can approve a correction")
+    correction = _pending_correction(claim, expected_version)
+    _check_second_person(correction, actor, "correction")
+    old = claim.published_verdict
+    if old is None or correction.corrects_id != old.id:
+        raise Conflict(
+            "the published verdict changed since this correction was drafted: discard it and "
+            "draft it again",
+            field="correction",
+        )
+    _check_as_proposed(claim, correction, "correction")
+    _change_verdict(
+        session,
+        correction,
+        _approved_values(correction, actor),
+        actor=actor,
+        action="verdict.approve_correction",
+    )
+    _change_verdict(
+        session,
+        old,
+        {"state": VerdictState.SUPERSEDED},
+        actor=actor,
+        action="verdict.supersede",
+    )
+    change_and_record(
+        session,
+        claim,
+        {"published_verdict_id": correction.id},
+        actor=actor,
+        action="claim.correct",
+        entity_type="claim",
+        data={"correction_note": correction.correction_note},
+        versioned=True,
+    )
+    session.expire(claim, ["published_verdict"])  # loaded above, before its key moved
+    return correction
+
+
+def discard_correction(
+    session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
+) -> Verdict:
+    """An editor drops a correction draft; it stays on record as discarded, nothing is published."""
+    if not policy.is_editor(actor):
+        raise PermissionDenied("only an editor can discard a correction")
+    correction = _pending_correction(claim, expected_version)
+    _change_verdict(
+        session,
+        correction,
+        {"state": VerdictState.DISCARDED},
+        actor=actor,
+        action="verdict.discard",
+    )
+    return correction
+
+
 def corrections(claim: Claim) -> list[Verdict]:
-    """The corrections of a published claim, oldest first."""
-    return [v for v in claim.verdicts if v.corrects_id is not None]
+    """The published corrections of a claim (approved, or superseded by a later one), oldest first."""
+    return [
+        v
+        for v in claim.verdicts
+        if v.corrects_id is not None and v.state in (VerdictState.APPROVED, VerdictState.SUPERSEDED)
+    ]
 
 
 SLUG_BASE_LENGTH = 160  # + "-" + the claim id stays within the 200 characters of claims.slug

@@ -17,14 +17,17 @@ from factcheck.claims.views import (
     source_prefix,
     user,
 )
+from factcheck.claims import policy
 from factcheck.domain import Conflict
 from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.review import services
 from factcheck.review.forms import (
     ApproveForm,
+    CorrectionDecisionForm,
     CorrectionForm,
     NoteForm,
+    ProposeForm,
     RequestChangesForm,
     SourceEditForm,
     SourceForm,
@@ -138,10 +141,19 @@ class _VerdictView:
 
 @bp.post("/claims/<int:claim_id>/propose")
 def propose(claim_id: int) -> ResponseReturnValue:
+    form = ProposeForm()
     return perform(
         claim_id,
-        lambda c: services.propose(db.session, c, actor=user()),
+        lambda c: services.propose(
+            db.session,
+            c,
+            actor=user(),
+            expected_version=form.version.data,
+            expected_digest=form.digest.data or None,
+        ),
         done="Verdict proposed: an editor will review it.",
+        form=form,
+        allowed=(policy.can_propose, "only the assigned reviewer can propose a verdict for this claim"),
         anchor="#verdict",
     )
 
@@ -178,7 +190,7 @@ def correct(claim_id: int) -> ResponseReturnValue:
     form = CorrectionForm()
     return perform(
         claim_id,
-        lambda c: services.correct(
+        lambda c: services.draft_correction(
             db.session,
             c,
             actor=user(),
@@ -187,10 +199,40 @@ def correct(claim_id: int) -> ResponseReturnValue:
             explanation=form.explanation.data,
             note=form.note.data,
         ),
-        done="Correction published.",
+        done="Correction drafted: another editor must approve it before it is published.",
         form=form,
         form_key="correction_form",
         allowed=editors_only("only an editor can correct a published fact-check"),
+        anchor="#verdict",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/correction/approve")
+def approve_correction(claim_id: int) -> ResponseReturnValue:
+    form = CorrectionDecisionForm()
+    return perform(
+        claim_id,
+        lambda c: services.approve_correction(
+            db.session, c, actor=user(), expected_version=form.version.data
+        ),
+        done="Correction approved and published.",
+        form=form,
+        allowed=editors_only("only an editor can approve a correction"),
+        anchor="#verdict",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/correction/discard")
+def discard_correction(claim_id: int) -> ResponseReturnValue:
+    form = CorrectionDecisionForm()
+    return perform(
+        claim_id,
+        lambda c: services.discard_correction(
+            db.session, c, actor=user(), expected_version=form.version.data
+        ),
+        done="Correction discarded; the published fact-check is unchanged.",
+        form=form,
+        allowed=editors_only("only an editor can discard a correction"),
         anchor="#verdict",
     )
 

@@ -45,26 +45,79 @@ def test_claim_constraints(ctx, fields, constraint):
     db.session.rollback()
 
 
-def test_two_person_rule_is_a_database_constraint(ctx, users):
+SNAPSHOT = {
+    "snapshot_label": "Faux",
+    "snapshot_value": 1,
+    "snapshot_best": 5,
+    "snapshot_worst": 1,
+    "snapshot_definition": "",
+    "snapshot_scale": "Échelle",
+    "snapshot_language": "fr",
+}
+
+
+@pytest.mark.parametrize(
+    ("who", "fields", "constraint"),
+    [
+        # approved by its proposer: never, a correction included
+        ({"proposed": "editor", "approved": "editor"}, SNAPSHOT, "two_person_rule"),
+        ({"proposed": "editor", "approved": "editor"}, {**SNAPSHOT, "corrects": True}, "two_person"),
+        # approved by whoever last wrote its rating or text
+        (
+            {"proposed": "reviewer", "approved": "editor", "edited": "editor"},
+            SNAPSHOT,
+            "approver_did_not_write",
+        ),
+        # published without the snapshot of its rating
+        ({"proposed": "reviewer", "approved": "editor"}, {}, "published_has_snapshot"),
+        (
+            {"proposed": "reviewer", "approved": "editor"},
+            {**SNAPSHOT, "snapshot_best": None},
+            "published_has_snapshot",
+        ),
+    ],
+)
+def test_verdict_rules_are_database_constraints(ctx, users, who, fields, constraint):
     scale = ensure_default_scales(db.session, actor=None)[0]
     claim = _claim(_article())
     db.session.flush()
     now = datetime.now(UTC)
-    editor = users["editor"].id
+    ids = {k: users[v].id for k, v in who.items()}
+    fields = dict(fields)
+    corrected = None
+    if fields.pop("corrects", False):
+        corrected = Verdict(
+            claim=claim,
+            rating_value_id=scale.values[0].id,
+            summary="S",
+            state=VerdictState.SUPERSEDED,
+            proposed_by_id=users["reviewer"].id,
+            proposed_at=now,
+            approved_by_id=users["editor2"].id,
+            approved_at=now,
+            created_by_id=users["reviewer"].id,
+            **SNAPSHOT,
+        )
+        db.session.add(corrected)
+        db.session.flush()
     db.session.add(
         Verdict(
             claim=claim,
             rating_value_id=scale.values[0].id,
             summary="S",
             state=VerdictState.APPROVED,
-            proposed_by_id=editor,
+            proposed_by_id=ids["proposed"],
             proposed_at=now,
-            approved_by_id=editor,
+            approved_by_id=ids["approved"],
             approved_at=now,
-            created_by_id=editor,
+            created_by_id=ids["proposed"],
+            last_edited_by_id=ids.get("edited"),
+            corrects=corrected,
+            correction_note="Erratum." if corrected else None,
+            **fields,
         )
     )
-    with pytest.raises(sa.exc.IntegrityError, match="two_person_rule"):
+    with pytest.raises(sa.exc.IntegrityError, match=constraint):
         db.session.flush()
     db.session.rollback()
 

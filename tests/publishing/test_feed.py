@@ -167,7 +167,8 @@ def test_a_review_that_cannot_be_built_is_left_out_not_half_written(client, user
 
     kept = publish(users, "Le rapport de juin montre que 23 des 32 membres dépensent assez.")
     broken = publish(users)
-    # An admin's one-value scale: bestRating could not exceed worstRating.
+    # A verdict approved on an admin's one-value scale: bestRating could not exceed worstRating.
+    # (Published rows read the rating snapshot taken at approval, so that is what is broken.)
     scale = RatingScale(name="Une seule valeur", language="fr")
     scale.values.append(RatingValue(label="Vérifié", value=1, definition="", position=0))
     db.session.add(scale)
@@ -176,7 +177,14 @@ def test_a_review_that_cannot_be_built_is_left_out_not_half_written(client, user
     db.session.execute(
         db.update(Verdict)
         .where(Verdict.id == claim.published_verdict_id)
-        .values(rating_value_id=scale.values[0].id)
+        .values(
+            rating_value_id=scale.values[0].id,
+            snapshot_label="Vérifié",
+            snapshot_value=1,
+            snapshot_best=1,
+            snapshot_worst=1,
+            snapshot_scale=scale.name,
+        )
     )
     db.session.commit()
 

@@ -60,11 +60,14 @@ def correct(
     summary: str = "Chiffre arrondi.",
     note: str = "Le chiffre exact est 11 000.",
 ) -> Any:
-    """Correct the published verdict of ``slug``; return the new verdict (committed)."""
+    """Correct the published verdict of ``slug``: one editor drafts, a second approves (committed).
+
+    Returns the new verdict.
+    """
     from factcheck.review import services as review
 
     claim = db.session.scalar(db.select(Claim).where(Claim.slug == slug))
-    verdict = review.correct(
+    verdict = review.draft_correction(
         db.session,
         claim,
         actor=db.session.get(User, users["editor"].id),
@@ -73,6 +76,7 @@ def correct(
         explanation="Nouvelle explication.",
         note=note,
     )
+    review.approve_correction(db.session, claim, actor=db.session.get(User, users["editor2"].id))
     db.session.commit()
     return verdict
 

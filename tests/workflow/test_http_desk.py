@@ -129,7 +129,17 @@ REFUSALS = [
         422,
         "before the date published",
     ),
-    ("reviewer", "in_review", "propose", {}, 422, "at least one source"),
+    ("reviewer", "in_review", "propose", {"version": "0"}, 422, "at least one source"),
+    ("reviewer", "sourced", "propose", {}, 422, "the form has no version"),
+    ("reviewer", "sourced", "propose", {"version": "999"}, 409, "the verdict was changed since"),
+    (
+        "reviewer",
+        "sourced",
+        "propose",
+        {"version": "DRAFT", "digest": "claim:0;sources:0;verdict:0;rating:0"},
+        409,
+        "changed since you opened the page",
+    ),
     ("reviewer", "in_review", "verdict", {"rating": "999999", "version": "0"}, 422, "no rating"),
     ("reviewer", "in_review", "verdict", {"rating": "x", "version": "0"}, 422, "Rating"),
     ("reviewer2", "sourced", "propose", {}, 403, "only the assigned reviewer"),
@@ -198,6 +208,8 @@ def test_refusals_answer_the_right_status_and_change_nothing(
         data["assignee"] = str(_user_id(users, data["assignee"]))
     if data.get("version") == "VERSION":
         data["version"] = str(before["claim"][1])
+    if data.get("version") == "DRAFT":
+        data["version"] = str(before["verdicts"][-1][2])
     if data.get("rating") == "RATING":
         with app.app_context():
             data["rating"] = str(default_rating("Faux").id)
@@ -308,7 +320,9 @@ def test_a_script_reviews_a_claim_with_json_alone(app, users):
     assert send("verdict", verdict).status_code == 200
     stale = send("verdict", {**verdict, "summary": "Autre."})  # made from version 0 again
     assert stale.status_code == 409 and stale.get_json()["error"] == "conflict"
-    proposed = send("propose", {})
+    assert send("propose", {}).status_code == 422  # the form must say which draft it proposes
+    (draft,) = client.get(f"/claims/{claim_id}", headers=JSON).get_json()["claim"]["verdicts"]
+    proposed = send("propose", {"version": draft["version"], "digest": draft["digest"]})
     assert proposed.status_code == 200 and proposed.get_json()["status"] == "awaiting_approval"
     desk = client.get(f"/claims/{claim_id}", headers=JSON).get_json()["claim"]
     (source,) = desk["sources"]
@@ -336,8 +350,8 @@ def test_buttons_appear_only_to_those_who_may_use_them(app, users):
     assert "Approve and publish" not in reviewer.get(f"/claims/{proposed}").get_data(as_text=True)
     assert "Approve and publish" in editor.get(f"/claims/{proposed}").get_data(as_text=True)
     published = make_state(app, users, "published")
-    assert "Publish a correction" in editor.get(f"/claims/{published}").get_data(as_text=True)
-    assert "Publish a correction" not in reviewer.get(f"/claims/{published}").get_data(as_text=True)
+    assert "Draft a correction" in editor.get(f"/claims/{published}").get_data(as_text=True)
+    assert "Draft a correction" not in reviewer.get(f"/claims/{published}").get_data(as_text=True)
 
 
 def test_the_whole_path_over_http(app, users):
@@ -357,7 +371,7 @@ def test_the_whole_path_over_http(app, users):
         {"rating": rating, "summary": "Confirmé.", "explanation": "Deux sources.", "version": 0},
     )
     assert response.status_code == 302, _flash(response)
-    assert post(reviewer, claim_id, "propose", {}).status_code == 302
+    assert post(reviewer, claim_id, "propose", propose_form(reviewer, claim_id)).status_code == 302
     assert post(reviewer, claim_id, "approve", {}).status_code == 403
     response = post(as_user(app, users, "editor2"), claim_id, "approve", {})
     assert response.status_code == 302
@@ -424,6 +438,16 @@ def test_assign_reassign_and_hand_back(app, users):
         before["claim"][1] + 1,
         None,
     )
+
+
+def propose_form(client: FlaskClient, claim_id: int) -> dict[str, str]:
+    """The propose form's hidden fields as the desk shows them now: the draft's version and digest."""
+    html = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    form = html.split(f'action="/claims/{claim_id}/propose"')[1].split("</form>")[0]
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form)
+    digest = re.search(r'name="digest" type="hidden" value="([^"]+)"', form)
+    assert version and digest, form[:500]
+    return {"version": version.group(1), "digest": digest.group(1)}
 
 
 def _version_in(html: str, form_action: str) -> str:
@@ -522,8 +546,9 @@ def test_sources_can_be_edited_and_removed(app, users):
 
 
 def test_corrections_are_listed_with_earlier_versions(app, users):
+    """A correction is drafted by one editor and published only when a second one approves it."""
     claim_id = make_state(app, users, "published")
-    editor = as_user(app, users, "editor")
+    editor, editor2 = as_user(app, users, "editor"), as_user(app, users, "editor2")
     with app.app_context():
         rating = default_rating("Plutôt vrai").id
     response = post(
@@ -539,9 +564,17 @@ def test_corrections_are_listed_with_earlier_versions(app, users):
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Correction awaiting approval" in html and "Le chiffre a été précisé." in html
+    assert "you drafted this correction" in html.lower()
+    assert "Approve and publish the correction" not in html
+    html = editor2.get(f"/claims/{claim_id}").get_data(as_text=True)
+    version = _version_in(html, f"/claims/{claim_id}/correction/approve")
+    response = post(editor2, claim_id, "correction/approve", {"version": version})
+    assert response.status_code == 302, _flash(response)
+    html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
     assert "Corrections" in html and "Le chiffre a été précisé." in html
     assert "Earlier versions" in html and "Le Pentagone l&#39;a bien estimé." in html
-    assert "Plutôt vrai" in html
+    assert "Plutôt vrai" in html and "Correction awaiting approval" not in html
 
 
 def test_notes_thread(app, users):

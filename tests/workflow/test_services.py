@@ -138,6 +138,105 @@ def test_two_person_rule(people):
     assert claim.status is ClaimStatus.PUBLISHED
 
 
+def _sourced(people, label="Faux"):
+    """A claim in review by the reviewer, with a source and a draft verdict rated ``label``."""
+    claim = make_claim()
+    workflow.accept(db.session, claim, actor=people["editor"])
+    workflow.take(db.session, claim, actor=people["reviewer"])
+    review.add_source(db.session, claim, SOURCE, actor=people["reviewer"])
+    review.save_verdict(
+        db.session,
+        claim,
+        actor=people["reviewer"],
+        rating_value_id=default_rating(label).id,
+        summary="Selon le rapport.",
+        explanation="",
+    )
+    return claim
+
+
+def test_an_editor_who_wrote_the_verdict_cannot_approve_it(people):
+    claim = _sourced(people)
+    verdict = review.draft_verdict(claim)
+    review.save_verdict(
+        db.session,
+        claim,
+        actor=people["editor"],
+        rating_value_id=default_rating("Vrai").id,
+        summary="Selon le rapport.",
+        explanation="",
+        expected_version=verdict.version,
+    )
+    assert verdict.last_edited_by_id == people["editor"].id
+    review.propose(db.session, claim, actor=people["reviewer"], expected_version=verdict.version)
+    with pytest.raises(PermissionDenied, match="you wrote this verdict's current rating or text"):
+        review.approve(db.session, claim, actor=people["editor"])
+    review.approve(db.session, claim, actor=people["editor2"])
+    assert claim.status is ClaimStatus.PUBLISHED
+
+
+def test_propose_from_a_stale_copy_is_refused(people):
+    claim = _sourced(people)
+    verdict = review.draft_verdict(claim)
+    seen_version, seen_digest = verdict.version, review.proposal.digest(claim, verdict)
+    review.add_source(
+        db.session, claim, {**SOURCE, "url": "https://example.org/b"}, actor=people["editor"]
+    )
+    with pytest.raises(Conflict, match="the sources changed since you opened the page") as info:
+        review.propose(
+            db.session,
+            claim,
+            actor=people["reviewer"],
+            expected_version=seen_version,
+            expected_digest=seen_digest,
+        )
+    assert info.value.field == "sources" and claim.status is ClaimStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("change", "part"),
+    [
+        ("relabel", "rating"),
+        ("definition", "rating"),
+        ("new best", "rating"),
+        ("source", "sources"),
+        ("wording", "claim"),
+        ("summary", "verdict"),
+    ],
+)
+def test_approval_refuses_anything_changed_since_the_proposal(people, change, part):
+    """Whatever moves after proposing (even outside the services), approval names it: 409."""
+    from factcheck.models import RatingValue
+    from factcheck.ratings import services as ratings
+
+    claim = _sourced(people)
+    verdict = review.propose(db.session, claim, actor=people["reviewer"])
+    rating = verdict.rating
+    if change == "relabel":  # no published verdict uses it yet, so the admin may
+        ratings.edit_value(
+            db.session, rating, label="Archi faux", value=1, definition="", actor=people["admin"]
+        )
+    elif change == "definition":
+        rating.definition = "Autre définition."
+    elif change == "new best":
+        ratings.add_value(
+            db.session, rating.scale, label="Très vrai", value=9, definition="", actor=people["admin"]
+        )
+    elif change == "source":
+        claim.sources[0].title = "Another title"
+    elif change == "wording":
+        claim.claim_reviewed = "Une autre formulation"
+    else:
+        verdict.summary = "Autre résumé."
+    db.session.flush()
+    db.session.expire_all()
+    with pytest.raises(Conflict, match="changed since the verdict was proposed") as info:
+        review.approve(db.session, claim, actor=people["editor2"])
+    assert info.value.field == part
+    assert claim.status is ClaimStatus.AWAITING_APPROVAL
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RatingValue)) >= 10
+
+
 def test_send_back_then_propose_again(people):
     claim = make_claim()
     reviewer = people["reviewer"]
@@ -186,31 +285,87 @@ def test_wording_must_not_contain_the_rating(people):
         review.propose(db.session, claim, actor=people["reviewer"])
 
 
+CORRECTION = {
+    "summary": "Chiffre arrondi.",
+    "explanation": "",
+    "note": "Le chiffre exact est 11 000.",
+}
+
+
+def _draft(claim, actor, label="Plutôt vrai", **values):
+    return review.draft_correction(
+        db.session,
+        claim,
+        actor=actor,
+        rating_value_id=default_rating(label).id,
+        **{**CORRECTION, **values},
+    )
+
+
 def test_correction_keeps_the_earlier_verdict(people):
     claim = published_claim(people)
     first = claim.published_verdict
     with pytest.raises(PermissionDenied):
-        review.correct(
-            db.session,
-            claim,
-            actor=people["reviewer"],
-            rating_value_id=1,
-            summary="x",
-            explanation="",
-            note="n",
-        )
-    new = review.correct(
-        db.session,
-        claim,
-        actor=people["editor"],
-        rating_value_id=default_rating("Plutôt vrai").id,
-        summary="Chiffre arrondi.",
-        explanation="",
-        note="Le chiffre exact est 11 000.",
-    )
+        _draft(claim, people["reviewer"])
+    new = _draft(claim, people["editor"])
+    # Drafted: nothing published changes until a second editor approves.
+    assert claim.published_verdict is first and first.state is VerdictState.APPROVED
+    assert new.state is VerdictState.PROPOSED and new.corrects is first
+    review.approve_correction(db.session, claim, actor=people["editor2"])
     assert claim.published_verdict is new and new.corrects is first
-    assert first.state is VerdictState.SUPERSEDED
+    assert first.state is VerdictState.SUPERSEDED and new.state is VerdictState.APPROVED
     assert claim.status is ClaimStatus.PUBLISHED
+    assert (new.snapshot_label, new.snapshot_value) == ("Plutôt vrai", 4)
+    assert (first.snapshot_label, first.snapshot_value) == ("Vrai", 5)
+    assert _events()[-4:] == [
+        "verdict.correction_draft",
+        "verdict.approve_correction",
+        "verdict.supersede",
+        "claim.correct",
+    ]
+
+
+def test_correction_needs_a_second_editor(people):
+    claim = published_claim(people)
+    first = claim.published_verdict
+    correction = _draft(claim, people["editor"])
+    before = _events()
+    with pytest.raises(PermissionDenied, match="two-person rule: you proposed this correction"):
+        review.approve_correction(db.session, claim, actor=people["editor"])
+    with pytest.raises(PermissionDenied, match="only an editor"):
+        review.approve_correction(db.session, claim, actor=people["reviewer"])
+    with pytest.raises(Conflict, match="already awaiting approval") as info:
+        _draft(claim, people["editor2"], label="Faux")
+    assert info.value.field == "correction"
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        review.approve_correction(
+            db.session, claim, actor=people["editor2"], expected_version=correction.version + 1
+        )
+    assert _events() == before and claim.published_verdict is first
+    # The database holds the rule too, whatever a service might do.
+    with pytest.raises(sa.exc.IntegrityError, match="two_person_rule"), db.session.begin_nested():
+        correction.state = VerdictState.APPROVED
+        correction.last_edited_by_id = None  # leave only the proposer approving it
+        correction.approved_by_id = people["editor"].id
+        correction.approved_at = correction.proposed_at
+        for name, value in review.proposal.rating_snapshot(correction.rating).items():
+            setattr(correction, name, value)
+        db.session.flush()
+
+
+def test_a_discarded_correction_stays_on_record_and_publishes_nothing(people):
+    claim = published_claim(people)
+    first = claim.published_verdict
+    correction = _draft(claim, people["editor"])
+    review.discard_correction(db.session, claim, actor=people["editor"])
+    assert correction.state is VerdictState.DISCARDED
+    assert claim.published_verdict is first and first.state is VerdictState.APPROVED
+    with pytest.raises(Conflict, match="no correction awaiting approval"):
+        review.approve_correction(db.session, claim, actor=people["editor2"])
+    assert review.corrections(claim) == []
+    again = _draft(claim, people["editor"], label="Faux")  # a new draft may follow
+    review.approve_correction(db.session, claim, actor=people["editor2"])
+    assert claim.published_verdict is again
 
 
 def test_stale_edit_is_refused(people):
@@ -274,12 +429,4 @@ def test_correction_cannot_put_the_rating_in_the_wording(people):
     claim = published_claim(people)
     claim.claim_reviewed = "Un chiffre plutôt vrai"
     with pytest.raises(ValidationError, match="contains the rating"):
-        review.correct(
-            db.session,
-            claim,
-            actor=people["editor"],
-            rating_value_id=default_rating("Plutôt vrai").id,
-            summary="Chiffre arrondi.",
-            explanation="",
-            note="Précision.",
-        )
+        _draft(claim, people["editor"], note="Précision.")
