@@ -459,3 +459,80 @@ def test_a_scale_keeps_at_least_two_values(app, admin_client, scales):
     _refused_and_unchanged(
         app, admin_client, page, {}, f"{page}/delete", "a scale needs at least 2 values", fr
     )
+
+
+def _published_output(app) -> tuple[bytes, bytes, str]:
+    """The public record, byte for byte: the page's JSON-LD, the feed, and the page's verdict."""
+    import re
+
+    from factcheck.models import Claim
+
+    with in_db(app) as session:
+        slug = session.scalar(sa.select(Claim.slug).where(Claim.slug.is_not(None)))
+    reader = app.test_client()  # anonymous, like the public
+    page = reader.get(f"/fact-checks/{slug}").get_data()
+    (script,) = re.findall(rb'<script type="application/ld\+json">.*?</script>', page, re.S)
+    verdict = re.search(rb'<section class="fc-verdict.*?</section>', page, re.S)
+    assert verdict is not None
+    feed = reader.get("/claimreview.json")
+    assert feed.status_code == 200
+    return script, feed.get_data(), verdict.group(0).decode()
+
+
+def test_scale_edits_leave_published_fact_checks_byte_for_byte(app, admin_client, users, scales):
+    """Add a value, delete an unused one, renumber, redefine, reorder, rename: nothing published
+    moves (it used to: “Vrai 5/5” became worst 2, then best 10, then best 20)."""
+    import json
+
+    _publish(app, users)  # "Vrai", 5 of 1..5
+    fr = scales["fr"]
+    before = _published_output(app)
+    rating = json.loads(before[0].split(b">", 1)[1].rsplit(b"<", 1)[0])["reviewRating"]
+    assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (5, 1, 5)
+    assert rating["alternateName"] == "Vrai"
+
+    def value_page(label: str) -> str:
+        return f"/admin/scales/{fr}/values/{_value_id(app, fr, label)}"
+
+    edits = [
+        (f"/admin/scales/{fr}/values", {"label": "Archi vrai", "value": "10"}, None),
+        (value_page("Faux"), {}, value_page("Faux") + "/delete"),
+        (value_page("Plutôt faux"), {"label": "Plutôt faux", "value": "20"}, None),
+        (value_page("Vrai"), {"label": "Vrai", "value": "5", "definition": "Autre sens."}, None),
+        (value_page("Vrai"), {"direction": "up"}, value_page("Vrai") + "/move"),
+        (f"/admin/scales/{fr}", {"name": "Échelle maison", "language": "fr", "is_default": "y"}, None),
+    ]
+    for page, data, action in edits:
+        response = submit(admin_client, page, data, action=action)
+        assert response.status_code == 302, (page, text(response)[:300])
+        assert _published_output(app) == before, (page, data)
+    scale = _scale(app, fr)
+    assert scale["name"] == "Échelle maison"
+    assert ("Plutôt faux", 20) in [(label, value) for label, value, *_ in scale["values"]]
+    assert "Faux" not in _labels(app, fr)
+
+
+def test_the_scale_page_shows_which_published_fact_checks_use_each_value(
+    app, admin_client, users, scales
+):
+    from factcheck.models import Claim
+
+    _publish(app, users)
+    with in_db(app) as session:
+        claim = session.scalars(sa.select(Claim)).one()
+        slug, wording = claim.slug, claim.claim_reviewed
+    fr = scales["fr"]
+    page = admin_client.get(f"/admin/scales/{fr}").get_data(as_text=True)
+    row = page.split(f'id="value-{_value_id(app, fr, "Vrai")}"')[1].split("</tr>")[0]
+    assert f'href="/fact-checks/{slug}"' in row and "published as “Vrai”" in text_of(row)
+    assert wording in text_of(row)
+    other = page.split(f'id="value-{_value_id(app, fr, "Faux")}"')[1].split("</tr>")[0]
+    assert "/fact-checks/" not in other
+    value = text(admin_client.get(f"/admin/scales/{fr}/values/{_value_id(app, fr, 'Vrai')}"))
+    assert "published as “Vrai”" in value and wording in value
+
+
+def text_of(fragment: str) -> str:
+    import html
+
+    return html.unescape(fragment)

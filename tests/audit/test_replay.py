@@ -71,3 +71,71 @@ def test_an_edit_behind_the_apps_back_is_found(app, seeded):
         diffs = claim_differences(db.session, claim)
         assert set(diffs) == {"claimant_name", "priority"}
         assert diffs["priority"] == (2, 3)
+
+
+def test_replay_rebuilds_every_verdict_state_through_send_back_and_corrections(app, users):
+    """Drafted, proposed, sent back, proposed again, approved, corrected (superseded), a
+    correction discarded: each verdict's row is exactly what its trail folds to."""
+    from factcheck.audit.replay import replay_verdict, verdict_differences
+    from factcheck.models import Verdict, VerdictState
+    from factcheck.review import services as review
+    from tests.factories import default_rating, make_claim, people_of, walk_claim
+
+    with app.app_context():
+        people = people_of(users)
+        claim = walk_claim(people, make_claim(actor=people["reviewer"]), "proposed")
+        review.request_changes(db.session, claim, "Cite the report.", actor=people["editor"])
+        review.propose(db.session, claim, actor=people["reviewer"])
+        review.approve(db.session, claim, actor=people["editor2"])
+
+        def draft(label: str, note: str) -> Verdict:
+            return review.draft_correction(
+                db.session,
+                claim,
+                actor=people["editor"],
+                rating_value_id=default_rating(label).id,
+                summary=f"Corrigé : {label}.",
+                explanation="",
+                note=note,
+            )
+
+        dropped = draft("Faux", "Erreur de saisie.")
+        review.discard_correction(db.session, claim, actor=people["editor2"])
+        correction = draft("Plutôt vrai", "Le chiffre exact est 11 000.")
+        review.approve_correction(db.session, claim, actor=people["editor2"])
+        db.session.commit()
+        first = claim.verdicts[0]
+        states = {
+            v.id: replay_verdict(db.session, v.id).state["state"]  # type: ignore[index]
+            for v in (first, dropped, correction)
+        }
+        assert states == {
+            first.id: VerdictState.SUPERSEDED.value,
+            dropped.id: VerdictState.DISCARDED.value,
+            correction.id: VerdictState.APPROVED.value,
+        }
+        for verdict in (first, dropped, correction):
+            replay = replay_verdict(db.session, verdict.id)
+            assert replay.problems == [], replay.problems
+            assert verdict_differences(db.session, verdict) == {}, verdict.id
+        assert replay_verdict(db.session, first.id).state["snapshot_label"] == "Vrai"
+        assert claim_differences(db.session, claim) == {}
+
+
+def test_a_verdict_changed_behind_the_apps_back_is_found(app, users):
+    from factcheck.audit.replay import verdict_differences
+
+    with app.app_context():
+        claim = published_claim(users)
+        db.session.commit()
+        verdict_id = claim.published_verdict_id
+    with triggers_lifted(app) as conn:
+        conn.execute(
+            sa.text("UPDATE verdicts SET snapshot_label = 'Faux' WHERE id = :id"),
+            {"id": verdict_id},
+        )
+    with app.app_context():
+        from factcheck.models import Verdict
+
+        diffs = verdict_differences(db.session, db.session.get(Verdict, verdict_id))
+        assert diffs == {"snapshot_label": ("Vrai", "Faux")}

@@ -158,3 +158,121 @@ def test_0007_adds_the_one_row_organisation_table_and_drops_it_again(empty_db):
         downgrade(revision="0006")
         assert "organisation_settings" not in _tables(db.engine)
         db.engine.dispose()
+
+
+def test_0009_snapshots_published_verdicts_and_marks_one_editor_corrections(empty_db):
+    """A database at 0008 with a published claim, corrected once by one editor alone and holding
+    a draft: the published verdicts get their rating as shown until now; the lone correction is
+    marked ``approved_alone``; later scale edits no longer reach them; down again keeps the rows."""
+    from factcheck.models import Role
+    from factcheck.ratings.services import ensure_default_scales
+    from tests.factories import make_claim, make_user
+
+    app = make_app(empty_db)
+    with app.app_context():
+        upgrade(revision="0008")
+        editor = make_user("editor@example.org", Role.EDITOR)
+        reviewer = make_user("reviewer@example.org", Role.REVIEWER)
+        claim = make_claim(actor=reviewer)
+        scale = ensure_default_scales(db.session, actor=None)[0]
+        rating = {v.label: v.id for v in scale.values}
+        db.session.commit()
+        ids = {"claim": claim.id, "editor": editor.id, "reviewer": reviewer.id}
+        scale_name = scale.name
+        db.session.remove()
+        verdicts = sa.table(
+            "verdicts",
+            *(
+                sa.column(c, sa.Integer)
+                for c in (
+                    "id",
+                    "claim_id",
+                    "rating_value_id",
+                    "proposed_by_id",
+                    "approved_by_id",
+                    "corrects_id",
+                    "created_by_id",
+                )
+            ),
+            *(sa.column(c, sa.String) for c in ("summary", "explanation", "state")),
+            sa.column("correction_note", sa.String),
+            *(
+                sa.column(c, sa.DateTime(timezone=True))
+                for c in ("proposed_at", "approved_at", "created_at")
+            ),
+        )
+        now = datetime.now(UTC)
+        base = {"claim_id": ids["claim"], "explanation": "", "created_at": now}
+        rows = [
+            # the first verdict: reviewer proposed, editor approved, later superseded
+            {
+                **base,
+                "id": 1,
+                "rating_value_id": rating["Vrai"],
+                "summary": "Oui.",
+                "state": "superseded",
+                "proposed_by_id": ids["reviewer"],
+                "proposed_at": now,
+                "approved_by_id": ids["editor"],
+                "approved_at": now,
+                "created_by_id": ids["reviewer"],
+                "corrects_id": None,
+                "correction_note": None,
+            },
+            # its correction, made and approved by the one editor (allowed before 0009)
+            {
+                **base,
+                "id": 2,
+                "rating_value_id": rating["Plutôt vrai"],
+                "summary": "Presque.",
+                "state": "approved",
+                "proposed_by_id": ids["editor"],
+                "proposed_at": now,
+                "approved_by_id": ids["editor"],
+                "approved_at": now,
+                "created_by_id": ids["editor"],
+                "corrects_id": 1,
+                "correction_note": "Précision.",
+            },
+        ]
+        with db.engine.begin() as conn:
+            conn.execute(verdicts.insert(), rows)
+            conn.execute(
+                sa.text(
+                    "UPDATE claims SET status = 'published', published_verdict_id = 2, "
+                    "published_at = :now, slug = 'le-claim', assignee_id = :r WHERE id = :id"
+                ),
+                {"now": now, "r": ids["reviewer"], "id": ids["claim"]},
+            )
+        upgrade(revision="0009")
+        columns = (
+            "id, snapshot_label, snapshot_value, snapshot_best, snapshot_worst, "
+            "snapshot_definition, snapshot_scale, snapshot_language, approved_alone"
+        )
+        with db.engine.connect() as conn:
+            got = {r[0]: tuple(r[1:]) for r in conn.execute(sa.text(f"SELECT {columns} FROM verdicts"))}
+        assert got[1][:4] == ("Vrai", 5, 5, 1) and got[2][:4] == ("Plutôt vrai", 4, 5, 1)
+        assert got[1][4].startswith("L'affirmation est exacte") and got[1][5:7] == (scale_name, "fr")
+        assert [bool(got[1][7]), bool(got[2][7])] == [False, True]
+        # The rules hold from now on: no new verdict approved by its proposer...
+        with pytest.raises(sa.exc.IntegrityError, match="two_person_rule"), db.engine.begin() as c:
+            c.execute(sa.text("UPDATE verdicts SET approved_alone = false WHERE id = 2"))
+        # ...nor published without its snapshot.
+        with pytest.raises(sa.exc.IntegrityError, match="published_has_snapshot"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("UPDATE verdicts SET snapshot_best = NULL WHERE id = 1"))
+        # A scale edit after the backfill no longer reaches a published verdict.
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE rating_values SET value = 20 WHERE id = :id"),
+                {"id": rating["Plutôt faux"]},
+            )
+            best = conn.execute(sa.text("SELECT snapshot_best FROM verdicts WHERE id = 2")).scalar()
+        assert best == 5
+        downgrade(revision="0008")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM verdicts")).scalar() == 2
+            names = {c["name"] for c in sa.inspect(conn).get_columns("verdicts")}
+        assert "snapshot_label" not in names and "approved_alone" not in names
+        upgrade(revision="0009")
+        db.engine.dispose()

@@ -39,7 +39,8 @@ SOURCE = {
     "stance": "supports",
     "archive_url": "",
 }
-STATES = ("new", "queued", "in_review", "proposed", "published", "dismissed")
+# "correcting": published, with a correction drafted by editor2 awaiting a second editor.
+STATES = ("new", "queued", "in_review", "proposed", "published", "correcting", "dismissed")
 _N = itertools.count()
 
 # Bookkeeping a read may write, and so left out of "a GET changes nothing":
@@ -69,6 +70,7 @@ class World:
 
 def _claim_in(state: str, people: dict[str, User]) -> Claim:
     from factcheck.claims import workflow
+    from factcheck.review import services as review
     from tests.factories import make_article, make_claim, walk_claim
 
     editor, reviewer = people["editor"], people["reviewer"]
@@ -81,12 +83,24 @@ def _claim_in(state: str, people: dict[str, User]) -> Claim:
     if state == "dismissed":
         workflow.dismiss(db.session, claim, "opinion", actor=editor)
         return claim
-    target = "sourced" if state == "in_review" else state
+    target = {"in_review": "sourced", "correcting": "published"}.get(state, state)
     sources = [
         {**SOURCE, "url": url, "date_published": None, "date_accessed": None}
         for url in ("https://www.defense.gov/a", "https://www.nato.int/b")
     ]
     walk_claim(people, claim, target, sources=sources)
+    if state == "correcting":
+        from tests.factories import default_rating
+
+        review.draft_correction(
+            db.session,
+            claim,
+            actor=people["editor2"],
+            rating_value_id=default_rating("Plutôt vrai").id,
+            summary="Chiffre précisé.",
+            explanation="",
+            note="Erratum.",
+        )
     return claim
 
 
@@ -162,6 +176,8 @@ CLAIM_STATE_OF = {
     "review.approve": "proposed",
     "review.request_changes": "proposed",
     "review.correct": "published",
+    "review.approve_correction": "correcting",
+    "review.discard_correction": "correcting",
 }
 
 
@@ -235,6 +251,9 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
             "version": str(draft.version if draft else 0),
         },
         "review.approve": {"version": version},
+        "review.propose": {"version": str(draft.version if draft else 0)},
+        "review.approve_correction": {"version": "1"},
+        "review.discard_correction": {"version": "1"},
         "review.request_changes": {"comment": "More sources."},
         "review.correct": {"rating": str(rating), "summary": "Corrigé.", "note": "Erratum."},
         "review.add_note": {"body": "A note."},

@@ -56,6 +56,8 @@ EDITOR_ONLY = {
     "review.approve",
     "review.request_changes",
     "review.correct",
+    "review.approve_correction",
+    "review.discard_correction",
 }
 ASSIGNEE_OR_EDITOR = {
     "claims.edit",

@@ -635,3 +635,77 @@ def test_claim_fields_are_saved(app, users):
         claim = db.session.get(Claim, claim_id)
         assert claim.claim_date == date(2024, 11, 4)
         assert claim.priority == 2 and claim.claimant_type.value == "Organization"
+
+
+def test_a_stale_propose_is_409_and_nothing_is_published(app, users):
+    """The reviewer rates “Faux”; an editor turns the draft into “Vrai”; the reviewer proposes
+    from the stale page; the same editor approves. Nothing may be published."""
+    claim_id = make_state(app, users, "in_review")
+    reviewer, editor = as_user(app, users, "reviewer"), as_user(app, users, "editor")
+    with app.app_context():
+        faux, vrai = default_rating("Faux").id, default_rating("Vrai").id
+    post(reviewer, claim_id, "sources", SOURCE)
+    text = {"summary": "Le rapport dit le contraire.", "explanation": ""}
+    response = post(reviewer, claim_id, "verdict", {**text, "rating": faux, "version": 0})
+    assert response.status_code == 302, _flash(response)
+    stale_page = propose_form(reviewer, claim_id)  # the reviewer's page, Faux
+
+    editor_page = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
+    version = _version_in(editor_page, f"/claims/{claim_id}/verdict")
+    response = post(editor, claim_id, "verdict", {**text, "rating": vrai, "version": version})
+    assert response.status_code == 302, _flash(response)
+
+    before = snapshot(app, claim_id)
+    response = post(reviewer, claim_id, "propose", stale_page)
+    assert response.status_code == 409
+    assert "the verdict was changed since you opened the page" in _flash(response)
+    assert "last edited by Eddie Editor" in _flash(response)
+    response = post(reviewer, claim_id, "propose", stale_page, headers=JSON)
+    assert response.status_code == 409 and response.get_json()["field"] == "verdict"
+    assert snapshot(app, claim_id) == before
+
+    response = post(editor, claim_id, "approve", {"version": str(before["claim"][1])})
+    assert response.status_code == 409
+    assert "not awaiting approval (it is in review now)" in _flash(response)
+    assert snapshot(app, claim_id) == before
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        assert claim.status is ClaimStatus.IN_REVIEW and claim.published_verdict_id is None
+        assert all(v.state.value in ("draft", "proposed") for v in claim.verdicts)
+    assert app.test_client().get("/claimreview.json").get_json()["dataFeedElement"] == []
+
+    # Proposing again from a fresh page works; the editor who wrote “Vrai” still cannot approve.
+    response = post(reviewer, claim_id, "propose", propose_form(reviewer, claim_id))
+    assert response.status_code == 302, _flash(response)
+    html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Approve and publish" not in html and "You wrote this verdict" in html
+    version = str(snapshot(app, claim_id)["claim"][1])
+    response = post(editor, claim_id, "approve", {"version": version})
+    assert response.status_code == 403
+    assert "two-person rule: you wrote this verdict" in _flash(response)
+    assert snapshot(app, claim_id)["claim"][0] is ClaimStatus.AWAITING_APPROVAL
+    response = post(as_user(app, users, "editor2"), claim_id, "approve", {"version": version})
+    assert response.status_code == 302
+    assert snapshot(app, claim_id)["claim"][0] is ClaimStatus.PUBLISHED
+
+
+def test_an_edit_after_proposing_makes_approval_409_naming_it(app, users):
+    """A rating relabelled by an admin after the proposal: the proposal is no longer what it was."""
+    claim_id = make_state(app, users, "proposed")
+    admin = as_user(app, users, "admin")
+    with app.app_context():
+        rating = default_rating("Vrai")
+        scale_id, value_id = rating.scale_id, rating.id
+    response = submit(
+        admin,
+        f"/admin/scales/{scale_id}/values/{value_id}",
+        {"label": "Exact", "value": "5", "definition": "Tout est exact."},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    editor2 = as_user(app, users, "editor2")
+    before = snapshot(app, claim_id)
+    response = post(editor2, claim_id, "approve", {"version": before["claim"][1]})
+    assert response.status_code == 409
+    assert "the rating on its scale" in _flash(response)
+    assert "send it back to be checked and proposed again" in _flash(response)
+    assert snapshot(app, claim_id) == before
