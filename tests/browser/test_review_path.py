@@ -133,6 +133,35 @@ def test_editor_accepts_reviewer_proposes_second_editor_approves(live_app, brows
     with app.app_context():
         db.session.expire_all()
         assert db.session.get(Claim, claim_id).status is ClaimStatus.PUBLISHED
+        slug = db.session.get(Claim, claim_id).slug
+
+    # A correction: the first editor drafts it; the public page does not change until the
+    # second editor approves it, and then it shows the new rating and the earlier one.
+    editor.goto(f"/claims/{claim_id}")
+    editor.locator("details.correction > summary").click()
+    correction = editor.locator(f'form[action$="/claims/{claim_id}/correct"]')
+    correction.get_by_text("Vrai", exact=True).click()
+    correction.get_by_label("Summary (public)").fill(
+        "Le Pentagone a confirmé le chiffre de 10 000 soldats le 12 novembre 2024."
+    )
+    correction.get_by_label("Public correction note").fill(
+        "Le Pentagone a confirmé son estimation : la note passe de Plutôt vrai à Vrai."
+    )
+    correction.get_by_role("button", name="Draft the correction").click()
+    assert "another editor must approve it" in editor.locator(".flashes").inner_text()
+    assert editor.get_by_role("button", name="Approve and publish the correction").count() == 0
+    assert "two-person rule" in editor.locator("#correction-draft").inner_text()
+    public = editor.context.new_page()
+    public.goto(f"/fact-checks/{slug}")
+    assert public.locator(".fc-verdict .rating-label").inner_text() == "Plutôt vrai"
+    editor2.goto(f"/claims/{claim_id}")
+    editor2.screenshot(path=str(SCREENSHOTS / "claim-desk-correction-draft.png"), full_page=True)
+    editor2.get_by_role("button", name="Approve and publish the correction").click()
+    assert "Correction approved and published." in editor2.locator(".flashes").inner_text()
+    public.goto(f"/fact-checks/{slug}")
+    assert public.locator(".fc-verdict .rating-label").inner_text() == "Vrai"
+    assert public.locator(".earlier-rating").inner_text() == "Plutôt vrai"
+    assert "la note passe de Plutôt vrai à Vrai" in public.locator(".fc-corrections").inner_text()
     for page in (editor, reviewer, editor2):
         page.context.close()
 

@@ -227,6 +227,38 @@ def test_corrected_page_shows_the_correction_and_date_modified(client, users, ct
     assert f'datetime="{verdict.approved_at.isoformat(timespec="seconds")}"' in page
 
 
+def test_a_drafted_correction_changes_nothing_public_until_a_second_editor_approves(
+    client, users, ctx
+):
+    from factcheck.review import services as review
+
+    slug = publish(users)
+    page_before = client.get(f"/fact-checks/{slug}").get_data()
+    feed_before = client.get("/claimreview.json")
+    claim = db.session.scalar(db.select(Claim).where(Claim.slug == slug))
+    review.draft_correction(
+        db.session,
+        claim,
+        actor=db.session.get(User, users["editor"].id),
+        rating_value_id=default_rating("Faux").id,
+        summary="Tout faux.",
+        explanation="",
+        note="Nous nous sommes trompés.",
+    )
+    db.session.commit()
+    assert client.get(f"/fact-checks/{slug}").get_data() == page_before
+    feed = client.get("/claimreview.json")
+    assert feed.get_data() == feed_before.get_data()
+    assert feed.headers["ETag"] == feed_before.headers["ETag"]
+    assert "dateModified" not in jsonld_of(page_before.decode())
+    review.approve_correction(db.session, claim, actor=db.session.get(User, users["editor2"].id))
+    db.session.commit()
+    review_after = jsonld_of(client.get(f"/fact-checks/{slug}").get_data(as_text=True))
+    assert review_after["reviewRating"]["alternateName"] == "Faux"
+    assert "dateModified" in review_after
+    assert client.get("/claimreview.json").headers["ETag"] != feed_before.headers["ETag"]
+
+
 def test_policy_links_appear_only_when_configured(app, client, users, ctx):
     slug = publish(users)
     page = client.get(f"/fact-checks/{slug}").get_data(as_text=True)
