@@ -86,6 +86,7 @@ def seed_published(url: str, count: int) -> Any:
     from factcheck.extensions import db
     from factcheck.models import Claim, RatingScale, RatingValue, Role, Verdict
     from factcheck.ratings.services import ensure_default_scales
+    from factcheck.review.proposal import rating_snapshot
 
     app = create_app(
         {
@@ -113,11 +114,13 @@ def seed_published(url: str, count: int) -> Any:
             for name in ("proposer", "approver")
         )
         ratings = db.session.scalars(
-            sa.select(RatingValue.id)
+            sa.select(RatingValue)
             .join(RatingScale)
             .where(RatingScale.language == "fr")
             .order_by(RatingValue.value)
         ).all()
+        # What approval would have copied into each verdict (published rows read the snapshot).
+        snapshots = [rating_snapshot(r) for r in ratings]
         for start in range(0, count, 10_000):
             batch = range(start + 1, min(count, start + 10_000) + 1)
             db.session.execute(
@@ -144,7 +147,8 @@ def seed_published(url: str, count: int) -> Any:
                     {
                         "id": n,
                         "claim_id": n,
-                        "rating_value_id": ratings[n % len(ratings)],
+                        "rating_value_id": ratings[n % len(ratings)].id,
+                        **snapshots[n % len(ratings)],
                         "summary": "Le rapport publié en juin par l'OTAN le confirme.",
                         "state": "approved",
                         "proposed_by_id": proposer.id,

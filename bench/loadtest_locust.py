@@ -144,7 +144,14 @@ class Reviewer(Newsroom):
             },
         )
         if saved is not None:
-            self.post_json(f"{path}/propose", "POST /claims/<id>/propose")
+            # Propose the draft as this desk shows it: its version and the proposal digest.
+            desk = self.client.get(path, headers=JSON, name="GET /claims/<id> (json)").json()
+            draft = next(v for v in desk["claim"]["verdicts"] if v["state"] == "draft")
+            self.post_json(
+                f"{path}/propose",
+                "POST /claims/<id>/propose",
+                {"version": draft["version"], "digest": draft["digest"]},
+            )
 
 
 class Editor(Newsroom):

@@ -69,9 +69,7 @@ def can_send_back(user: User, claim: Claim) -> bool:
 def can_correct(user: User, claim: Claim) -> bool:
     """Draft a correction: an editor, on a published claim with no correction pending."""
     return (
-        is_editor(user)
-        and claim.status is ClaimStatus.PUBLISHED
-        and open_correction(claim) is None
+        is_editor(user) and claim.status is ClaimStatus.PUBLISHED and open_correction(claim) is None
     )
 
 

@@ -19,6 +19,8 @@ from factcheck.models.user import Role, User, UserSession
 
 __all__ = [
     "GENESIS_HASH",
+    "PUBLISHED_STATES",
+    "SNAPSHOT_FIELDS",
     "Article",
     "AuditChainHead",
     "AuditEvent",
@@ -28,8 +30,6 @@ __all__ = [
     "ClaimantType",
     "Note",
     "OrganisationSettings",
-    "PUBLISHED_STATES",
-    "SNAPSHOT_FIELDS",
     "RatingScale",
     "RatingValue",
     "Role",

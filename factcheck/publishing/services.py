@@ -74,6 +74,7 @@ def public_path(slug: str) -> str:
 
 # --- reading published claims ------------------------------------------------------------------
 
+
 def published_select() -> sa.Select[Any]:
     """Every column a ClaimReview needs, one row per published claim, newest first.
 

@@ -399,7 +399,11 @@ def _approved_values(verdict: Verdict, actor: User) -> dict[str, Any]:
 def approve(
     session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
 ) -> Verdict:
-    """A second editor approves the proposed verdict, exactly as proposed; the claim is published."""
+    """A second editor approves the proposed verdict, exactly as proposed: the claim is published.
+
+    Keep this the one function that publishes a proposal, so a check that must run before
+    anything is published (say, the ClaimReview validator) is one call inserted here.
+    """
     if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can approve a verdict awaiting approval")
     check_version(claim, expected_version)
@@ -472,13 +476,17 @@ def draft_correction(
     explanation: str | None,
     note: str | None,
 ) -> Verdict:
-    """An editor drafts a correction of the published verdict; until another editor approves it,
-    the published fact-check does not change."""
+    """An editor drafts a correction of the published verdict, awaiting a second editor.
+
+    Until another editor approves it (:func:`approve_correction`), nothing published changes.
+    """
     if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can correct a published fact-check")
     old = claim.published_verdict
     if claim.status is not ClaimStatus.PUBLISHED or old is None:
-        raise Conflict(f"claim #{claim.id} is {label(claim.status)}; only a published one is corrected")
+        raise Conflict(
+            f"claim #{claim.id} is {label(claim.status)}; only a published one is corrected"
+        )
     pending = open_correction(claim)
     if pending is not None:
         raise Conflict(
@@ -553,8 +561,11 @@ def _pending_correction(claim: Claim, expected_version: int | None) -> Verdict:
 def approve_correction(
     session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
 ) -> Verdict:
-    """A second editor approves the drafted correction: it becomes the published verdict, the
-    earlier one is superseded (kept on record and on the page), and ``dateModified`` moves."""
+    """A second editor approves the drafted correction: it becomes the published verdict.
+
+    The earlier verdict is superseded (kept on record and on the page) and ``dateModified``
+    moves. Like :func:`approve`, the one function that publishes a correction.
+    """
     if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can approve a correction")
     correction = _pending_correction(claim, expected_version)
@@ -598,7 +609,7 @@ def approve_correction(
 def discard_correction(
     session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
 ) -> Verdict:
-    """An editor drops a correction draft; it stays on record as discarded, nothing is published."""
+    """An editor drops a correction draft: kept on record as discarded; nothing is published."""
     if not policy.is_editor(actor):
         raise PermissionDenied("only an editor can discard a correction")
     correction = _pending_correction(claim, expected_version)
@@ -613,7 +624,7 @@ def discard_correction(
 
 
 def corrections(claim: Claim) -> list[Verdict]:
-    """The published corrections of a claim (approved, or superseded by a later one), oldest first."""
+    """The published corrections of a claim (approved, or superseded since), oldest first."""
     return [
         v
         for v in claim.verdicts

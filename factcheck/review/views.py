@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
+from factcheck.claims import policy
 from factcheck.claims.views import (
     WORKS_ON,
     compare,
@@ -17,7 +18,6 @@ from factcheck.claims.views import (
     source_prefix,
     user,
 )
-from factcheck.claims import policy
 from factcheck.domain import Conflict
 from factcheck.extensions import db
 from factcheck.models import Claim
@@ -153,7 +153,10 @@ def propose(claim_id: int) -> ResponseReturnValue:
         ),
         done="Verdict proposed: an editor will review it.",
         form=form,
-        allowed=(policy.can_propose, "only the assigned reviewer can propose a verdict for this claim"),
+        allowed=(
+            policy.can_propose,
+            "only the assigned reviewer can propose a verdict for this claim",
+        ),
         anchor="#verdict",
     )
 

@@ -500,7 +500,11 @@ def test_scale_edits_leave_published_fact_checks_byte_for_byte(app, admin_client
         (value_page("Plutôt faux"), {"label": "Plutôt faux", "value": "20"}, None),
         (value_page("Vrai"), {"label": "Vrai", "value": "5", "definition": "Autre sens."}, None),
         (value_page("Vrai"), {"direction": "up"}, value_page("Vrai") + "/move"),
-        (f"/admin/scales/{fr}", {"name": "Échelle maison", "language": "fr", "is_default": "y"}, None),
+        (
+            f"/admin/scales/{fr}",
+            {"name": "Échelle maison", "language": "fr", "is_default": "y"},
+            None,
+        ),
     ]
     for page, data, action in edits:
         response = submit(admin_client, page, data, action=action)

@@ -250,17 +250,24 @@ def test_0009_snapshots_published_verdicts_and_marks_one_editor_corrections(empt
             "snapshot_definition, snapshot_scale, snapshot_language, approved_alone"
         )
         with db.engine.connect() as conn:
-            got = {r[0]: tuple(r[1:]) for r in conn.execute(sa.text(f"SELECT {columns} FROM verdicts"))}
+            got = {
+                r[0]: tuple(r[1:]) for r in conn.execute(sa.text(f"SELECT {columns} FROM verdicts"))
+            }
         assert got[1][:4] == ("Vrai", 5, 5, 1) and got[2][:4] == ("Plutôt vrai", 4, 5, 1)
-        assert got[1][4].startswith("L'affirmation est exacte") and got[1][5:7] == (scale_name, "fr")
+        assert got[1][4].startswith("L'affirmation est exacte") and got[1][5:7] == (
+            scale_name,
+            "fr",
+        )
         assert [bool(got[1][7]), bool(got[2][7])] == [False, True]
         # The rules hold from now on: no new verdict approved by its proposer...
         with pytest.raises(sa.exc.IntegrityError, match="two_person_rule"), db.engine.begin() as c:
             c.execute(sa.text("UPDATE verdicts SET approved_alone = false WHERE id = 2"))
         # ...nor published without its snapshot.
-        with pytest.raises(sa.exc.IntegrityError, match="published_has_snapshot"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("UPDATE verdicts SET snapshot_best = NULL WHERE id = 1"))
+        with (
+            pytest.raises(sa.exc.IntegrityError, match="published_has_snapshot"),
+            db.engine.begin() as conn,
+        ):
+            conn.execute(sa.text("UPDATE verdicts SET snapshot_best = NULL WHERE id = 1"))
         # A scale edit after the backfill no longer reaches a published verdict.
         with db.engine.begin() as conn:
             conn.execute(

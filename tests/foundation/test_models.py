@@ -61,7 +61,11 @@ SNAPSHOT = {
     [
         # approved by its proposer: never, a correction included
         ({"proposed": "editor", "approved": "editor"}, SNAPSHOT, "two_person_rule"),
-        ({"proposed": "editor", "approved": "editor"}, {**SNAPSHOT, "corrects": True}, "two_person"),
+        (
+            {"proposed": "editor", "approved": "editor"},
+            {**SNAPSHOT, "corrects": True},
+            "two_person",
+        ),
         # approved by whoever last wrote its rating or text
         (
             {"proposed": "reviewer", "approved": "editor", "edited": "editor"},

@@ -441,7 +441,7 @@ def test_assign_reassign_and_hand_back(app, users):
 
 
 def propose_form(client: FlaskClient, claim_id: int) -> dict[str, str]:
-    """The propose form's hidden fields as the desk shows them now: the draft's version and digest."""
+    """The propose form's hidden fields as the desk shows them: the draft's version and digest."""
     html = client.get(f"/claims/{claim_id}").get_data(as_text=True)
     form = html.split(f'action="/claims/{claim_id}/propose"')[1].split("</form>")[0]
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form)

@@ -220,7 +220,12 @@ def test_approval_refuses_anything_changed_since_the_proposal(people, change, pa
         rating.definition = "Autre définition."
     elif change == "new best":
         ratings.add_value(
-            db.session, rating.scale, label="Très vrai", value=9, definition="", actor=people["admin"]
+            db.session,
+            rating.scale,
+            label="Très vrai",
+            value=9,
+            definition="",
+            actor=people["admin"],
         )
     elif change == "source":
         claim.sources[0].title = "Another title"
