@@ -376,6 +376,12 @@ def _check_second_person(verdict: Verdict, actor: User, what: str) -> None:
 
 def _check_as_proposed(claim: Claim, verdict: Verdict, what: str) -> None:
     """Refuse (409) when anything proposed moved since: approval is bound to the proposal."""
+    if verdict.proposed_digest is None:  # proposed before migration 0009 recorded proposals
+        raise Conflict(
+            f"this {what} was proposed before approvals were bound to what was proposed, so "
+            "there is no record to approve it against: send it back to be proposed again",
+            field="verdict",
+        )
     moved = proposal.changed(verdict.proposed_digest, claim, verdict)
     if moved:
         raise Conflict(

@@ -569,6 +569,13 @@ def test_corrections_are_listed_with_earlier_versions(app, users):
     assert "Approve and publish the correction" not in html
     html = editor2.get(f"/claims/{claim_id}").get_data(as_text=True)
     version = _version_in(html, f"/claims/{claim_id}/correction/approve")
+    before = snapshot(app, claim_id)
+    response = post(editor, claim_id, "correction/approve", {"version": version})
+    assert response.status_code == 403
+    assert "two-person rule: you proposed this correction" in _flash(response)
+    response = post(editor2, claim_id, "correction/approve", {}, headers=JSON)
+    assert response.status_code == 422 and response.get_json()["field"] == "version"
+    assert snapshot(app, claim_id) == before
     response = post(editor2, claim_id, "correction/approve", {"version": version})
     assert response.status_code == 302, _flash(response)
     html = editor.get(f"/claims/{claim_id}").get_data(as_text=True)

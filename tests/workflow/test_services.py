@@ -435,3 +435,16 @@ def test_correction_cannot_put_the_rating_in_the_wording(people):
     claim.claim_reviewed = "Un chiffre plutôt vrai"
     with pytest.raises(ValidationError, match="contains the rating"):
         _draft(claim, people["editor"], note="Précision.")
+
+
+def test_a_proposal_made_before_proposals_were_recorded_is_sent_back_not_approved(people):
+    claim = _sourced(people)
+    verdict = review.propose(db.session, claim, actor=people["reviewer"])
+    verdict.proposed_digest = None  # as a proposal still open when migration 0009 ran
+    with pytest.raises(Conflict, match="no record to approve it against") as info:
+        review.approve(db.session, claim, actor=people["editor2"])
+    assert info.value.field == "verdict" and claim.status is ClaimStatus.AWAITING_APPROVAL
+    review.request_changes(db.session, claim, "Propose it again.", actor=people["editor2"])
+    review.propose(db.session, claim, actor=people["reviewer"])
+    review.approve(db.session, claim, actor=people["editor2"])
+    assert claim.status is ClaimStatus.PUBLISHED
