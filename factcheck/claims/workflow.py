@@ -10,9 +10,15 @@
 | in_review         | awaiting_approval | the assignee proposes a verdict            |
 | awaiting_approval | in_review         | editor requests changes, with a comment    |
 | awaiting_approval | published         | an editor who did not propose the verdict  |
+|                   |                   | nor last write it, approving it exactly as |
+|                   |                   | proposed (its version and digest)          |
+| published         | published         | an editor drafts a correction; a different |
+|                   |                   | editor approves it (the claim stays        |
+|                   |                   | published; its verdict is superseded)      |
 
-Moves of the review stage (propose, approve, request changes, correct) live in
-``factcheck.review.services``; they use :func:`move` from here.
+Moves of the review stage (propose, approve, request changes, corrections) live in
+``factcheck.review.services``; they use :func:`move` from here. A published verdict is locked:
+it keeps the snapshot of its rating taken at approval and changes only by a correction.
 """
 
 from __future__ import annotations
