@@ -24,6 +24,8 @@ from factcheck.models import (
     VerdictState,
     utcnow,
 )
+from factcheck.publishing.gate import check_publishable
+from factcheck.publishing.jsonld import validate as jsonld_rules
 from factcheck.validation import clean_text, clean_url
 
 SOURCE_FIELDS = (
@@ -156,12 +158,11 @@ def _rating(session: DBSession, rating_value_id: int | None) -> RatingValue | No
 
 
 def rating_in_wording(claim_reviewed: str, rating: RatingValue) -> bool:
-    """True when the claimReviewed wording contains the rating label (it must not)."""
+    """True when the claimReviewed wording contains the rating label (it must not).
 
-    def norm(text: str) -> str:
-        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-    return re.search(rf"\b{re.escape(norm(rating.label))}\b", norm(claim_reviewed)) is not None
+    The validator's rule, not a copy of it: the desk can never accept what it refuses.
+    """
+    return jsonld_rules.rating_in_wording(rating.label, claim_reviewed)
 
 
 def save_verdict(
@@ -298,6 +299,15 @@ def approve(
         raise PermissionDenied(
             "two-person rule: you proposed this verdict, so another editor must approve it"
         )
+    assert verdict.rating is not None  # a proposal always has one (propose checks it)
+    # The publication gate (issue 11, item 4): refuse before anything changes.
+    check_publishable(
+        session,
+        claim,
+        rating=verdict.rating,
+        summary=verdict.summary,
+        slug=claim.slug or make_slug(session, claim),
+    )
     now = utcnow()
     _change_verdict(
         session,
@@ -392,6 +402,8 @@ def correct(
             "the correction changes nothing: change the rating, summary or explanation",
             field="summary",
         )
+    # The publication gate (issue 11, item 4): refuse before anything changes.
+    check_publishable(session, claim, rating=rating, summary=new_summary, correcting=True)
     now = utcnow()
     verdict = Verdict(
         claim=claim,

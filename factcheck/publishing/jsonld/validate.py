@@ -16,6 +16,7 @@ import io
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 
 from factcheck.publishing.jsonld._walk import iter_nodes, local_name, type_names
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 MAX_CLAIM_LENGTH = 75
 SCHEMA_CONTEXTS = frozenset(
@@ -84,6 +85,7 @@ class Vocabulary:
     classes: dict[str, tuple[str, ...]]
     properties: dict[str, tuple[str, ...]]
     superseded: dict[str, str]
+    pending: frozenset[str] = frozenset()
 
     @functools.cached_property
     def _class_keys(self) -> dict[str, str]:
@@ -140,6 +142,7 @@ def load_vocabulary() -> Vocabulary:
         classes={k: tuple(v) for k, v in raw["classes"].items()},
         properties={k: tuple(v) for k, v in raw["properties"].items()},
         superseded=dict(raw["superseded"]),
+        pending=frozenset(raw.get("pending", ())),
     )
 
 
@@ -327,9 +330,35 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _label_in_claim(label: str, claim: str) -> bool:
-    pattern = r"(?<!\w)" + re.escape(label.strip().casefold()) + r"(?!\w)"
-    return re.search(pattern, claim.casefold()) is not None
+# A word is a run of letters and digits; everything else (spaces, any Unicode punctuation, dashes
+# and symbols, the apostrophes ' and ’, "·") separates words.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold_words(text: str) -> list[str]:
+    """The words of ``text`` with case and accents folded: ``"Plutôt—FAUX"`` → plutot, faux."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _WORD.findall(unicodedata.normalize("NFKC", bare))
+
+
+def contains_words(text: str, words: str) -> bool:
+    """Whether ``words`` occur in ``text`` as whole words, in order (see :func:`fold_words`)."""
+    needle, haystack = fold_words(words), fold_words(text)
+    if not needle:
+        return False
+    size = len(needle)
+    return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
+
+
+def rating_in_wording(label: str, wording: str) -> bool:
+    """Whether the claim ``wording`` contains the rating ``label``: the one rule for it.
+
+    The desk's warning, proposing, approving and correcting, and this validator all ask this
+    function, so what the desk lets through is what the validator accepts: ``"It is false—and
+    costly"`` contains ``"False"``; ``"invraisemblable"`` does not contain ``"Vrai"``.
+    """
+    return contains_words(wording, label)
 
 
 def _check_rating(rating: Any, claim: str | None, problems: list[Problem]) -> None:
@@ -353,7 +382,7 @@ def _check_rating(rating: Any, claim: str | None, problems: list[Problem]) -> No
                 "alternateName (the verdict label shown to readers) is required",
             )
         )
-    elif claim and _label_in_claim(label, claim):
+    elif claim and rating_in_wording(label, claim):
         problems.append(
             Problem(
                 "claimReviewed",
