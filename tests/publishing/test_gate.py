@@ -76,7 +76,7 @@ def test_the_desk_warns_with_the_same_rule(app, users):
 
 
 def test_propose_refuses_the_wording_that_used_to_slip_through(people_en):
-    """"false—and" became "falseand" in the desk's check and was published, failing validate."""
+    """ "false—and" became "falseand" in the desk's check and was published, failing validate."""
     claim = make_claim(actor=people_en["reviewer"])
     claim.claim_reviewed = "The Pentagon figure is false—and inflated"
     claim.language = "en"
