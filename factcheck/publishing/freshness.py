@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from factcheck.database import DBSession
 from factcheck.models import Claim, ClaimStatus, RatingValue, Verdict, utcnow
 from factcheck.models.feed import FEED_REVISION_ID, FeedRevision
 
@@ -78,11 +79,10 @@ def _published_uses(session: Session, condition: sa.ColumnElement[bool]) -> bool
 
 def _bounds_move(session: Session, scale_id: int, pending: list[tuple[str, RatingValue]]) -> bool:
     """Whether the flush moves the scale's lowest or highest number."""
-    stored = dict(
-        session.execute(
-            sa.select(RatingValue.id, RatingValue.value).where(RatingValue.scale_id == scale_id)
-        ).all()
+    rows = session.execute(
+        sa.select(RatingValue.id, RatingValue.value).where(RatingValue.scale_id == scale_id)
     )
+    stored: dict[Any, int] = {row_id: number for row_id, number in rows}
     after: dict[Any, int] = dict(stored)
     for kind, value in pending:
         key = value.id if value.id is not None else id(value)
@@ -149,7 +149,7 @@ def bump(session: Session, *, now: datetime | None = None) -> str:
     """Replace the feed's revision token (in the session's transaction); return the new one."""
     token = secrets.token_hex(16)
     values = {"token": token, "changed_at": now or utcnow()}
-    table = FeedRevision.__table__
+    table = sa.Table("feed_revision", FeedRevision.metadata)  # the mapped Table, typed as one
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
@@ -172,6 +172,6 @@ def install() -> None:
         sa.event.listen(Session, "before_flush", _before_flush)
 
 
-def current(session: Session) -> FeedRevision | None:
+def current(session: DBSession) -> FeedRevision | None:
     """The feed's revision, or ``None`` when nothing shaped it since the table was made."""
     return session.get(FeedRevision, FEED_REVISION_ID, populate_existing=True)
