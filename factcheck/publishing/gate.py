@@ -184,7 +184,12 @@ def check_organisation(
             f"these settings would not make valid ClaimReview markup: {exc}",
             field=_builder_field(str(exc), "url"),
         ) from None
-    current: Organisation | None = None
+    try:
+        current: Organisation | None = services.organisation_of(effective_settings(session, config))
+    except ValueError:
+        current = None  # the configuration in force cannot author reviews: this save fixes it
+    if new == current:
+        return 0  # the markup stays byte for byte what it is: nothing to check
     checked = 0
     for row in session.execute(services.published_select()):
         checked += 1
@@ -201,9 +206,11 @@ def check_organisation(
             ) from None
         if not found:
             continue
-        if current is None:
-            current = services.organisation_of(effective_settings(session, config))
-        before = {(p.path, p.message) for p in _errors(_build_or_none(data, current), current)}
+        before = (
+            {(p.path, p.message) for p in _errors(_build_or_none(data, current), current)}
+            if current is not None
+            else set()
+        )
         introduced = [p for p in found if (p.path, p.message) not in before]
         if introduced:
             raise refusal(introduced[0], what=f"with these settings, {row.slug!r}")
