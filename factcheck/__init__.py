@@ -51,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from factcheck import auth, errors, navigation, security
     from factcheck.cli import register_commands
+    from factcheck.publishing import freshness
+
+    freshness.install()  # the feed's ETag moves with every change to the published markup
 
     auth.init_app(app)
     errors.init_app(app)

@@ -4,6 +4,7 @@ from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
+from factcheck.models.feed import FeedRevision
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.rating import RatingScale, RatingValue
 from factcheck.models.review import (
@@ -28,6 +29,7 @@ __all__ = [
     "Claim",
     "ClaimStatus",
     "ClaimantType",
+    "FeedRevision",
     "Note",
     "OrganisationSettings",
     "RatingScale",

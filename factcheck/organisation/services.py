@@ -203,6 +203,11 @@ def save_settings(
     if expected_version is not None and expected_version != current:
         raise _stale(expected_version, current)
     values = clean_settings(submitted)
+    # The publication gate (issue 11, item 4): every published review, rebuilt with these
+    # settings, must stay valid. Imported here: publishing reads the settings from this module.
+    from factcheck.publishing.gate import check_organisation
+
+    check_organisation(session, values, config=config)
     if row is not None:
         return change_and_record(
             session,

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from factcheck.cli import db_command
 from factcheck.database import set_write_intent
+from factcheck.domain import DomainError
 from factcheck.extensions import db
 from factcheck.publishing import services
 from factcheck.publishing.jsonld.importer import (
@@ -143,15 +144,32 @@ def export_claimreview(output: Path, fmt: str, since: datetime | None) -> None:
         click.echo(f"{len(skipped)} published claim(s) left out; see the warnings above", err=True)
 
 
+def fetch_page(url: str) -> str:
+    """The one place ``factcheck validate`` reaches the network: the ingestion fetcher.
+
+    Same address checks (private and loopback hosts refused unless ``FETCH_ALLOW_PRIVATE``),
+    size limit, timeouts and HTML-only rule as ``factcheck ingest URL``. A refusal is an
+    ``OSError`` for the validator, which reports it as unreadable input (exit 2).
+    """
+    from factcheck.articles.reading import fetch_url
+
+    allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
+    try:
+        return fetch_url(url, allow_private=allow).raw
+    except DomainError as exc:
+        raise OSError(exc.message) from None
+
+
 @click.command(
     "validate",
     add_help_option=False,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
 def validate_command(args: tuple[str, ...]) -> None:
-    """Validate ClaimReview JSON-LD offline: FILE [--org-url URL] [--errors-only] (--help)."""
-    raise SystemExit(validate_main(list(args)))
+    """Validate ClaimReview JSON-LD: FILE|URL|- [--org-url URL] [--errors-only] (--help)."""
+    raise SystemExit(validate_main(list(args), fetch=fetch_page))
 
 
 def _describe(item: ImportedReview) -> str:

@@ -23,6 +23,7 @@ from factcheck.audit.log import record
 from factcheck.database import DBSession
 from factcheck.models import Claim, ClaimStatus, Verdict
 from factcheck.organisation.services import EffectiveSettings, effective_settings
+from factcheck.publishing import freshness
 from factcheck.publishing.jsonld.build import (
     FeedFormat,
     Organisation,
@@ -235,10 +236,12 @@ def published_page(session: DBSession, *, page: int, per_page: int) -> Published
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
-    """What identifies one version of the feed: how many reviews, and the latest change."""
+    """What identifies one version of the feed: how many reviews, the latest change, and the
+    revision token that every change to the published markup replaces (``freshness``)."""
 
     count: int
     latest: datetime | None
+    revision: str = ""
 
     @property
     def last_modified(self) -> datetime | None:
@@ -248,7 +251,7 @@ class FeedState:
     def etag(self, *variant: str) -> str:
         """A strong validator: count, latest change (µs), and whatever else shapes the body."""
         stamp = self.latest.isoformat() if self.latest is not None else "-"
-        key = "|".join((str(self.count), stamp, *variant))
+        key = "|".join((str(self.count), stamp, self.revision, *variant))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def http_date(self) -> str | None:
@@ -259,10 +262,12 @@ class FeedState:
 def feed_state(
     session: DBSession, *, since: date | None = None, org_saved_at: datetime | None = None
 ) -> FeedState:
-    """Count the published reviews and find the latest publication or correction.
+    """Count the published reviews and find the latest change to the published markup.
 
+    The latest change is the latest publication or correction, the feed revision's time (any
+    other change to what the reviews show: a scale edit, a published claim changed…), and
     ``org_saved_at`` (when an admin last saved the organisation settings, which author every
-    review and the feed itself) counts as a change too.
+    review and the feed itself).
     """
     query = (
         sa.select(
@@ -275,8 +280,14 @@ def feed_state(
     if since is not None:
         query = query.where(Verdict.approved_at >= start_of_day(since))
     count, published, approved = session.execute(query).one()
-    moments = [_aware(m) for m in (published, approved, org_saved_at) if m is not None]
-    return FeedState(count=int(count), latest=max(moments) if moments else None)
+    revision = freshness.current(session)
+    changed_at = revision.changed_at if revision is not None else None
+    moments = [_aware(m) for m in (published, approved, org_saved_at, changed_at) if m is not None]
+    return FeedState(
+        count=int(count),
+        latest=max(moments) if moments else None,
+        revision=revision.token if revision is not None else "",
+    )
 
 
 def _aware(value: datetime) -> datetime:

@@ -25,6 +25,8 @@ from factcheck.models import (
     VerdictState,
     utcnow,
 )
+from factcheck.publishing.gate import check_publishable
+from factcheck.publishing.jsonld import validate as jsonld_rules
 from factcheck.review import proposal
 from factcheck.validation import clean_text, clean_url
 
@@ -183,12 +185,11 @@ def _rating(session: DBSession, rating_value_id: int | None) -> RatingValue | No
 
 
 def rating_in_wording(claim_reviewed: str, rating: RatingValue) -> bool:
-    """True when the claimReviewed wording contains the rating label (it must not)."""
+    """True when the claimReviewed wording contains the rating label (it must not).
 
-    def norm(text: str) -> str:
-        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-    return re.search(rf"\b{re.escape(norm(rating.label))}\b", norm(claim_reviewed)) is not None
+    The validator's rule, not a copy of it: the desk can never accept what it refuses.
+    """
+    return jsonld_rules.rating_in_wording(rating.label, claim_reviewed)
 
 
 def _add_verdict(session: DBSession, verdict: Verdict, *, actor: User, action: str) -> None:
@@ -416,6 +417,15 @@ def approve(
     verdict = _awaiting_proposal(claim)
     _check_second_person(verdict, actor, "verdict")
     _check_as_proposed(claim, verdict, "verdict")
+    assert verdict.rating is not None  # a proposal always has one (propose checks it)
+    # The publication gate (issue 11, item 4): refuse before anything changes.
+    check_publishable(
+        session,
+        claim,
+        rating=verdict.rating,
+        summary=verdict.summary,
+        slug=claim.slug or make_slug(session, claim),
+    )
     values = _approved_values(verdict, actor)
     _change_verdict(session, verdict, values, actor=actor, action="verdict.approve")
     move(
@@ -525,6 +535,8 @@ def draft_correction(
             "the correction changes nothing: change the rating, summary or explanation",
             field="summary",
         )
+    # The publication gate (issue 11, item 4): refused here already, and again at approval.
+    check_publishable(session, claim, rating=rating, summary=new_summary, correcting=True)
     verdict = Verdict(
         claim_id=claim.id,
         rating_value_id=rating.id,
@@ -584,6 +596,11 @@ def approve_correction(
             field="correction",
         )
     _check_as_proposed(claim, correction, "correction")
+    assert correction.rating is not None  # a drafted correction always has one
+    # The publication gate (issue 11, item 4): refuse before anything changes.
+    check_publishable(
+        session, claim, rating=correction.rating, summary=correction.summary, correcting=True
+    )
     _change_verdict(
         session,
         correction,

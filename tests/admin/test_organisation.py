@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from factcheck.extensions import db
-from factcheck.models import Claim, OrganisationSettings
+from factcheck.models import Claim, FeedRevision, OrganisationSettings
 from factcheck.publishing.jsonld.validate import errors, validate_claim_review, validate_document
 from tests.admin.conftest import audit_actions, in_db, text
 from tests.helpers import csrf_token, login, submit
@@ -104,6 +104,9 @@ def test_a_settings_change_is_a_new_version_of_the_feed(app, admin_client, users
         claim = db.session.scalar(sa.select(Claim).where(Claim.slug == slug))
         claim.published_at -= timedelta(hours=1)
         claim.published_verdict.approved_at -= timedelta(hours=1)
+        db.session.flush()  # that edit is a change to the feed too: its revision is now …
+        revision = db.session.get(FeedRevision, 1)
+        revision.changed_at -= timedelta(hours=1)  # … moved back with it
         db.session.commit()
     public = app.test_client()
     first = public.get(FEED, buffered=True)

@@ -276,7 +276,8 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str | None, str, str, 
     ("no-language", setter("inLanguage", ...), None, "inLanguage", "warning", "recommended"),
     ("bad-language", setter("inLanguage", "French!"), None, "inLanguage", "error", "BCP 47"),
     ("no-context", setter("@context", ...), None, "@context", "error", "missing"),
-    ("odd-context", setter("@context", "https://example.org"), None, "@context", "warning", ""),
+    # Issue 11: a @context that is not schema.org is an error (its terms mean nothing).
+    ("odd-context", setter("@context", "https://example.org"), None, "@context", "error", ""),
     ("wrong-type", setter("@type", "Review"), None, "@type", "error", "must be ClaimReview"),
     (
         "lowercase-type",
@@ -521,7 +522,9 @@ def test_cli_accepts_a_valid_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     path.write_text(json.dumps(VALID), encoding="utf-8")
     code, out = run_cli(capsys, str(path), "--org-url", ORG_URL)
     assert code == 0
-    assert out.strip().endswith("1 ClaimReview(s), 0 error(s), 0 warning(s)")
+    # Claim and appearance are pending in schema.org 30.0: notes, which fail nothing.
+    assert out.strip().endswith("1 ClaimReview(s), 0 error(s), 0 warning(s), 2 note(s)")
+    assert "itemReviewed.@type: note: 'Claim' is pending in schema.org 30.0" in out
 
 
 def test_cli_reports_errors_with_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -545,7 +548,7 @@ def test_cli_reads_a_streamed_feed_and_a_graph(
     code, out = run_cli(capsys, str(feed))
     assert (code, out.splitlines()[-1].split(": ", 1)[1]) == (
         0,
-        "2 ClaimReview(s), 0 error(s), 0 warning(s)",
+        "2 ClaimReview(s), 0 error(s), 0 warning(s), 4 note(s)",
     )
     body = {k: v for k, v in VALID.items() if k != "@context"}
     graph = tmp_path / "graph.jsonld"

@@ -5,8 +5,10 @@ Run from the repository root (the source defaults to ``../shared/data/schemaorg-
     .venv/bin/python -m factcheck.publishing.jsonld.make_vocab [--source FILE] [--output FILE]
 
 The output keeps, for every class, its direct superclasses and, for every property, the classes
-in its ``domainIncludes`` and the property that supersedes it (if any). Nothing else is needed:
-the fact-check rules themselves are written in code.
+in its ``domainIncludes`` and the property that supersedes it (if any), and the names of the
+terms that are still *pending* in the release (``isPartOf`` https://pending.schema.org), which
+``factcheck validate`` reports as notes. Nothing else is needed: the fact-check rules themselves
+are written in code.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_SOURCE = (
     REPO_ROOT.parent / "shared" / "data" / "schemaorg-30.0" / "schemaorg-current-https.jsonld"
 )
+PENDING_AREA = "https://pending.schema.org"
 DEFAULT_OUTPUT = Path(__file__).resolve().with_name("schemaorg-30.0-vocab.json")
 COMMENT = (
     "Class and property names of the schema.org vocabulary, release 30.0, reduced to what the "
     "ClaimReview validator needs: classes -> direct superclasses; properties -> domainIncludes; "
-    "superseded -> replacement property. Derived from schemaorg-current-https.jsonld in "
+    "superseded -> replacement property; pending -> terms of the pending area. Derived from "
+    "schemaorg-current-https.jsonld in "
     "github.com/schemaorg/schemaorg data/releases/30.0/ (Apache License 2.0). Regenerate with "
     "python -m factcheck.publishing.jsonld.make_vocab."
 )
@@ -44,6 +48,13 @@ def _ids(value: Any) -> list[str]:
     return sorted(set(names))
 
 
+def _areas(node: dict[str, Any]) -> set[str]:
+    """The schema.org areas (``https://pending.schema.org``…) a term is part of."""
+    value = node.get("schema:isPartOf", [])
+    items = value if isinstance(value, list) else [value]
+    return {item.get("@id", "") for item in items if isinstance(item, dict)}
+
+
 def _types(node: dict[str, Any]) -> set[str]:
     value = node.get("@type", [])
     return set(value if isinstance(value, list) else [value])
@@ -54,6 +65,7 @@ def extract(source: dict[str, Any]) -> dict[str, Any]:
     classes: dict[str, list[str]] = {}
     properties: dict[str, list[str]] = {}
     superseded: dict[str, str] = {}
+    pending: set[str] = set()
     for node in source["@graph"]:
         node_id = node.get("@id", "")
         if not node_id.startswith("schema:"):
@@ -69,12 +81,15 @@ def extract(source: dict[str, Any]) -> dict[str, Any]:
         replacement = _ids(node.get("schema:supersededBy", []))
         if replacement and "rdf:Property" in types:
             superseded[name] = replacement[0]
+        if PENDING_AREA in _areas(node):
+            pending.add(name)
     return {
         "_comment": COMMENT,
         "version": VERSION,
         "classes": dict(sorted(classes.items())),
         "properties": dict(sorted(properties.items())),
         "superseded": dict(sorted(superseded.items())),
+        "pending": sorted(pending),
     }
 
 
@@ -84,7 +99,7 @@ def dumps(vocab: dict[str, Any]) -> str:
     lines.append(f'"_comment": {json.dumps(vocab["_comment"])},')
     lines.append(f'"version": {json.dumps(vocab["version"])},')
     sections = ("classes", "properties", "superseded")
-    for number, section in enumerate(sections):
+    for section in sections:
         entries = vocab[section]
         lines.append(f'"{section}": {{')
         rows = [
@@ -92,7 +107,11 @@ def dumps(vocab: dict[str, Any]) -> str:
             for key, value in entries.items()
         ]
         lines.append(",\n".join(rows))
-        lines.append("}," if number < len(sections) - 1 else "}")
+        lines.append("},")
+    # One name per line too: a term leaving the pending area is a one-line diff.
+    lines.append('"pending": [')
+    lines.append(",\n".join(json.dumps(name) for name in vocab["pending"]))
+    lines.append("]")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

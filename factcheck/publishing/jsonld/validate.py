@@ -16,16 +16,18 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from html.parser import HTMLParser
 from importlib import resources
 from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 from factcheck.publishing.jsonld._walk import iter_nodes, local_name, type_names
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 MAX_CLAIM_LENGTH = 75
 SCHEMA_CONTEXTS = frozenset(
@@ -58,6 +60,9 @@ _DATE = r"\d{4}-\d{2}-\d{2}"
 _TIME = r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
 _OFFSET = r"Z|[+-]\d{2}(?::?\d{2})?"
 ISO_8601 = re.compile(rf"^(?P<date>{_DATE})(?:T(?P<time>{_TIME})(?P<offset>{_OFFSET})?)?$")
+CONTEXT_NOT_SCHEMA = (
+    '@context is not schema.org (write "https://schema.org"): these terms mean nothing here'
+)
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
@@ -84,6 +89,7 @@ class Vocabulary:
     classes: dict[str, tuple[str, ...]]
     properties: dict[str, tuple[str, ...]]
     superseded: dict[str, str]
+    pending: frozenset[str] = frozenset()
 
     @functools.cached_property
     def _class_keys(self) -> dict[str, str]:
@@ -140,6 +146,7 @@ def load_vocabulary() -> Vocabulary:
         classes={k: tuple(v) for k, v in raw["classes"].items()},
         properties={k: tuple(v) for k, v in raw["properties"].items()},
         superseded=dict(raw["superseded"]),
+        pending=frozenset(raw.get("pending", ())),
     )
 
 
@@ -217,6 +224,41 @@ def _check_terms(obj: Any, path: str, vocab: Vocabulary, problems: list[Problem]
                     )
                 )
         _check_terms(value, where, vocab, problems)
+
+
+def pending_notes(obj: Any, path: str = "", *, vocab: Vocabulary | None = None) -> list[Problem]:
+    """A note for every type and property in ``obj`` that is pending in schema.org 30.0.
+
+    Pending terms (``Claim``, ``appearance``, ``ratingExplanation``…) are part of the release
+    and read by fact-check consumers, but schema.org may still change them: worth knowing, not
+    a fault.
+    """
+    notes: list[Problem] = []
+    _pending(obj, path, vocab or load_vocabulary(), notes)
+    return notes
+
+
+def _pending(obj: Any, path: str, vocab: Vocabulary, notes: list[Problem]) -> None:
+    if isinstance(obj, list):
+        for index, item in enumerate(obj):
+            _pending(item, _join(path, index), vocab, notes)
+        return
+    if not isinstance(obj, dict):
+        return
+    for name in type_names(obj):
+        if name in vocab.pending:
+            notes.append(Problem(_join(path, "@type"), _pending_message(name, vocab), "note"))
+    for key, value in obj.items():
+        if not isinstance(key, str) or key.startswith("@"):
+            continue
+        name, where = local_name(key), _join(path, key)
+        if name in vocab.pending:
+            notes.append(Problem(where, _pending_message(name, vocab), "note"))
+        _pending(value, where, vocab, notes)
+
+
+def _pending_message(name: str, vocab: Vocabulary) -> str:
+    return f"{name!r} is pending in schema.org {vocab.version}: it may still change"
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -327,9 +369,35 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _label_in_claim(label: str, claim: str) -> bool:
-    pattern = r"(?<!\w)" + re.escape(label.strip().casefold()) + r"(?!\w)"
-    return re.search(pattern, claim.casefold()) is not None
+# A word is a run of letters and digits; everything else (spaces, any Unicode punctuation, dashes
+# and symbols, the apostrophes ' and ’, "·") separates words.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold_words(text: str) -> list[str]:
+    """The words of ``text`` with case and accents folded: ``"Plutôt—FAUX"`` → plutot, faux."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _WORD.findall(unicodedata.normalize("NFKC", bare))
+
+
+def contains_words(text: str, words: str) -> bool:
+    """Whether ``words`` occur in ``text`` as whole words, in order (see :func:`fold_words`)."""
+    needle, haystack = fold_words(words), fold_words(text)
+    if not needle:
+        return False
+    size = len(needle)
+    return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
+
+
+def rating_in_wording(label: str, wording: str) -> bool:
+    """Whether the claim ``wording`` contains the rating ``label``: the one rule for it.
+
+    The desk's warning, proposing, approving and correcting, and this validator all ask this
+    function, so what the desk lets through is what the validator accepts: ``"It is false—and
+    costly"`` contains ``"False"``; ``"invraisemblable"`` does not contain ``"Vrai"``.
+    """
+    return contains_words(wording, label)
 
 
 def _check_rating(rating: Any, claim: str | None, problems: list[Problem]) -> None:
@@ -353,7 +421,7 @@ def _check_rating(rating: Any, claim: str | None, problems: list[Problem]) -> No
                 "alternateName (the verdict label shown to readers) is required",
             )
         )
-    elif claim and _label_in_claim(label, claim):
+    elif claim and rating_in_wording(label, claim):
         problems.append(
             Problem(
                 "claimReviewed",
@@ -510,9 +578,7 @@ def validate_claim_review(
     problems: list[Problem] = []
     if "@context" in obj:
         if not _context_ok(obj["@context"]):
-            problems.append(
-                Problem("@context", '@context should be "https://schema.org"', "warning")
-            )
+            problems.append(Problem("@context", CONTEXT_NOT_SCHEMA))
     elif not context_inherited:
         problems.append(
             Problem("@context", "@context is missing: without it this is not schema.org JSON-LD")
@@ -581,15 +647,27 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 # --- command line ------------------------------------------------------------------------------
 
 
-def validate_document(data: Any, *, org_url: str | None = None) -> list[tuple[str, Problem]]:
+def validate_document(
+    data: Any, *, org_url: str | None = None, require_claim_review: bool = True
+) -> list[tuple[str, Problem]]:
     """Validate every ClaimReview found in a parsed file; other nodes get the vocabulary check.
 
-    Returns ``(item path, problem)`` pairs; the item path is ``""`` for a single object.
+    Returns ``(item path, problem)`` pairs; the item path is ``""`` for a single object. A
+    ``@context`` that is not schema.org is an error, and so is a document without a ClaimReview
+    (unless ``require_claim_review`` is off: one script of a page that has another). Terms
+    pending in schema.org come as notes.
     """
     found: list[tuple[str, Problem]] = []
+    for where, container in _containers(data):
+        # A ClaimReview's own @context is validate_claim_review's to report.
+        bad = "@context" in container and not _context_ok(container["@context"])
+        if bad and "ClaimReview" not in type_names(container):
+            found.append((where, Problem("@context", CONTEXT_NOT_SCHEMA)))
+    reviews = 0
     for item in iter_nodes(data):
         node = item.node
         if isinstance(node, dict) and "ClaimReview" in type_names(node):
+            reviews += 1
             problems = validate_claim_review(
                 node, org_url=org_url, context_inherited=item.has_context
             )
@@ -605,8 +683,143 @@ def validate_document(data: Any, *, org_url: str | None = None) -> list[tuple[st
                 )
         else:
             problems = [Problem("", f"expected a JSON object, got {type(node).__name__}")]
+        problems.extend(pending_notes(node))
         found.extend((item.path, problem) for problem in problems)
+    if require_claim_review and not reviews:
+        found.append(
+            ("", Problem("@type", "no ClaimReview here: nothing a fact-check reader can use"))
+        )
     return found
+
+
+def _containers(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The top-level objects of a document (the object, or each element of an array)."""
+    if isinstance(data, dict):
+        yield "", data
+    elif isinstance(data, list):
+        for index, element in enumerate(data):
+            if isinstance(element, dict):
+                yield f"[{index}]", element
+
+
+def count_claim_reviews(data: Any) -> int:
+    return sum(
+        1
+        for item in iter_nodes(data)
+        if isinstance(item.node, dict) and "ClaimReview" in type_names(item.node)
+    )
+
+
+# --- HTML pages --------------------------------------------------------------------------------
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"})
+
+
+class _PageReader(HTMLParser):
+    """The ``application/ld+json`` scripts of a page, and the text a reader sees."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._hidden: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self._hidden.append(tag)
+        if tag == "script":
+            kind = (dict(attrs).get("type") or "").split(";")[0].strip().lower()
+            self._script = [] if kind == "application/ld+json" else None
+        elif tag in ("br", "p", "div", "li", "td", "th", "h1", "h2", "h3", "dd", "dt"):
+            self.text.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+        if tag in _HIDDEN and tag in self._hidden:
+            while self._hidden and self._hidden.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+        elif not self._hidden:
+            self.text.append(data)
+
+
+def looks_like_html(text: str, name: str = "") -> bool:
+    """An HTML page by its name, or by its first character (JSON never starts with ``<``)."""
+    return name.lower().endswith(HTML_SUFFIXES) or text.lstrip("\ufeff \t\r\n").startswith("<")
+
+
+@dataclass(frozen=True)
+class PageResult:
+    problems: list[tuple[str, Problem]]
+    reviews: int
+
+
+def validate_page(markup: str, *, org_url: str | None = None) -> PageResult:
+    """Validate a web page: exactly one ClaimReview, and the page shows its claim and rating.
+
+    Every ``<script type="application/ld+json">`` is read; problems are named by script
+    (``script[1]``…) then by path, as in a file.
+    """
+    reader = _PageReader()
+    reader.feed(markup)
+    reader.close()
+    visible = " ".join(reader.text)
+    found: list[tuple[str, Problem]] = []
+    reviews: list[tuple[str, dict[str, Any]]] = []
+    for number, block in enumerate(reader.scripts, start=1):
+        where = f"script[{number}]"
+        try:
+            data = json.loads(block)
+        except json.JSONDecodeError as exc:
+            found.append((where, Problem("", f"not JSON: {exc.msg} (line {exc.lineno})")))
+            continue
+        for path, problem in validate_document(data, org_url=org_url, require_claim_review=False):
+            found.append((".".join(p for p in (where, path) if p), problem))
+        for item in iter_nodes(data):
+            if isinstance(item.node, dict) and "ClaimReview" in type_names(item.node):
+                reviews.append((".".join(p for p in (where, item.path) if p), item.node))
+    if not reviews:
+        found.append(
+            ("", Problem("@type", "the page has no ClaimReview (exactly one per page is required)"))
+        )
+    elif len(reviews) > 1:
+        found.append(
+            (
+                reviews[1][0],
+                Problem(
+                    "@type",
+                    f"the page has {len(reviews)} ClaimReviews; exactly one per page is allowed "
+                    "(one page per fact-check)",
+                ),
+            )
+        )
+    else:
+        where, review = reviews[0]
+        claim = _text(review.get("claimReviewed"))
+        if claim and not contains_words(visible, claim):
+            found.append(
+                (where, Problem("claimReviewed", f"the page does not show the claim {claim!r}"))
+            )
+        rating = _first_dict(review.get("reviewRating"))
+        label = _text(rating.get("alternateName")) if rating else None
+        if label and not contains_words(visible, label):
+            found.append(
+                (
+                    where,
+                    Problem(
+                        "reviewRating.alternateName",
+                        f"the page does not show the rating {label!r}",
+                    ),
+                )
+            )
+    return PageResult(found, len(reviews))
 
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -643,61 +856,113 @@ class _Unreadable:
     reason: str
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Validate a JSON or JSON Lines file; print problems; exit 1 on errors, 2 if unreadable."""
+JSON_SUFFIXES = (".json", ".jsonld", *JSON_LINES_SUFFIXES)
+Fetch = Callable[[str], str]
+
+
+class _Report:
+    """Prints problems as ``SOURCE: WHERE: SEVERITY: MESSAGE`` and counts them."""
+
+    def __init__(self, source: str, *, errors_only: bool) -> None:
+        self.source, self.errors_only = source, errors_only
+        self.counts = {"error": 0, "warning": 0, "note": 0}
+        self.reviews = 0
+
+    def add(self, *where_parts: str, problem: Problem) -> None:
+        self.counts[problem.severity] += 1
+        if self.errors_only and problem.severity != "error":
+            return
+        where = ".".join(part for part in (*where_parts, problem.path) if part) or "(root)"
+        print(f"{self.source}: {where}: {problem.severity}: {problem.message}")
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{self.source}: {self.reviews} ClaimReview(s), {c['error']} error(s), "
+            f"{c['warning']} warning(s), {c['note']} note(s)"
+        )
+
+
+def main(argv: Sequence[str] | None = None, *, fetch: Fetch | None = None) -> int:
+    """Validate a JSON, JSON Lines or HTML file, standard input or a URL; print the problems.
+
+    Exit 1 on errors, 2 if the input cannot be read. ``fetch`` reads a URL (the ``factcheck``
+    command passes the ingestion fetcher, with its address checks); without it URLs are refused.
+    """
     parser = argparse.ArgumentParser(
         prog="factcheck validate",
         description=(
-            "Validate ClaimReview JSON-LD: an object, an array, a DataFeed or @graph; or JSON "
-            "Lines, one document per line, as `export claimreview --format jsonl` writes."
+            "Validate ClaimReview JSON-LD: an object, an array, a DataFeed or @graph; JSON "
+            "Lines, one document per line, as `export claimreview --format jsonl` writes; or a "
+            "web page (a file or a URL), which must hold exactly one ClaimReview and show its "
+            "claim and rating."
         ),
     )
-    parser.add_argument("file", help="JSON, JSON-LD or JSON Lines file, or - for standard input")
+    parser.add_argument(
+        "source", help="a JSON, JSON-LD, JSON Lines or HTML file, an http(s) URL, or - for stdin"
+    )
     parser.add_argument("--org-url", help="the organisation's site: review URLs must be on it")
-    parser.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    parser.add_argument("--errors-only", action="store_true", help="print errors only")
     parser.add_argument(
         "--jsonl",
         action="store_true",
         help="read one JSON document per line (the default for .jsonl and .ndjson files)",
     )
-    args = parser.parse_args(argv)
-    json_lines = args.jsonl or args.file.lower().endswith(JSON_LINES_SUFFIXES)
-    reviews = count_errors = count_warnings = 0
-    try:
-        with contextlib.ExitStack() as stack:
-            stream = (
-                sys.stdin
-                if args.file == "-"
-                else stack.enter_context(open(args.file, encoding="utf-8"))
-            )
-            for line, data in _documents(stream, json_lines):
-                if isinstance(data, _Unreadable):
-                    count_errors += 1
-                    print(f"{args.file}: {line}: error: not JSON: {data.reason}")
-                    continue
-                for item_path, problem in validate_document(data, org_url=args.org_url):
-                    if problem.severity == "error":
-                        count_errors += 1
-                    else:
-                        count_warnings += 1
-                        if args.errors_only:
-                            continue
-                    parts = (line, item_path, problem.path)
-                    where = ".".join(part for part in parts if part) or "(root)"
-                    print(f"{args.file}: {where}: {problem.severity}: {problem.message}")
-                reviews += sum(
-                    1
-                    for item in iter_nodes(data)
-                    if isinstance(item.node, dict) and "ClaimReview" in type_names(item.node)
-                )
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"{args.file}: cannot read JSON: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"{args.file}: {reviews} ClaimReview(s), "
-        f"{count_errors} error(s), {count_warnings} warning(s)"
+    parser.add_argument(
+        "--html", action="store_true", help="read a web page (the default for .html files)"
     )
-    return 1 if count_errors else 0
+    args = parser.parse_args(argv)
+    source: str = args.source
+    report = _Report(source, errors_only=args.errors_only)
+    is_url = source.lower().startswith(("http://", "https://"))
+    json_lines = args.jsonl or source.lower().endswith(JSON_LINES_SUFFIXES)
+    try:
+        if is_url:
+            if fetch is None:
+                raise OSError("reading a URL needs the factcheck command (its checked fetcher)")
+            _check_text(report, fetch(source), args, sniff=True)
+        elif json_lines:
+            with contextlib.ExitStack() as stack:
+                stream = sys.stdin if source == "-" else stack.enter_context(_open(source))
+                _check_documents(report, stream, json_lines=True, org_url=args.org_url)
+        else:
+            with contextlib.ExitStack() as stack:
+                stream = sys.stdin if source == "-" else stack.enter_context(_open(source))
+                text = stream.read()
+            sniff = not source.lower().endswith(JSON_SUFFIXES)
+            _check_text(report, text, args, sniff=sniff)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"{source}: cannot read JSON: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 1 if report.counts["error"] else 0
+
+
+def _open(path: str) -> IO[str]:
+    return open(path, encoding="utf-8")
+
+
+def _check_text(report: _Report, text: str, args: argparse.Namespace, *, sniff: bool) -> None:
+    """Check ``text`` as a page (``--html``, an .html name, or ``<`` first when ``sniff``)."""
+    if args.html or looks_like_html(text if sniff else "", args.source):
+        result = validate_page(text, org_url=args.org_url)
+        report.reviews += result.reviews
+        for where, problem in result.problems:
+            report.add(where, problem=problem)
+        return
+    _check_documents(report, io.StringIO(text), json_lines=False, org_url=args.org_url)
+
+
+def _check_documents(
+    report: _Report, stream: IO[str], *, json_lines: bool, org_url: str | None
+) -> None:
+    for line, data in _documents(stream, json_lines):
+        if isinstance(data, _Unreadable):
+            report.add(line, problem=Problem("", f"not JSON: {data.reason}"))
+            continue
+        for item_path, problem in validate_document(data, org_url=org_url):
+            report.add(line, item_path, problem=problem)
+        report.reviews += count_claim_reviews(data)
 
 
 if __name__ == "__main__":
