@@ -8,7 +8,7 @@ the same transaction as any such change; the ETag and Last-Modified are built on
 created here: until the first change the feed keeps its former validators.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
