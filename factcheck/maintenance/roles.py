@@ -69,8 +69,8 @@ def grant_app_role(conn: sa.Connection, role: str, schema: str) -> None:
         conn.exec_driver_sql(statement)
 
 
-def ensure_app_role(conn: sa.Connection, role: str) -> AppRole:
-    """Create the login role ``role`` if missing, then grant it the app's privileges."""
+def check_app_role(conn: sa.Connection, role: str) -> None:
+    """Refuse, before anything changes, a role the app must not sign in as."""
     check_role_name(role)
     me, schema = conn.exec_driver_sql("SELECT current_user, current_schema()").one()
     if schema is None:
@@ -84,15 +84,7 @@ def ensure_app_role(conn: sa.Connection, role: str) -> AppRole:
         sa.text("SELECT rolsuper, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = :r"),
         {"r": role},
     ).first()
-    password = None
-    if existing is None:
-        password = secrets.token_urlsafe(24)
-        # CREATE ROLE takes no bind parameters; the password is URL-safe base64, quoted.
-        conn.exec_driver_sql(
-            f"CREATE ROLE {quote(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-            f"NOBYPASSRLS PASSWORD '{password}'"
-        )
-    elif any(existing):
+    if existing is not None and any(existing):
         raise RoleError(
             f"--app-role {role}: the role exists and is a superuser or may create roles or "
             "bypass row security; the app must not sign in with such powers"
@@ -109,8 +101,24 @@ def ensure_app_role(conn: sa.Connection, role: str) -> AppRole:
             f"--app-role {role}: the role owns tables in schema {schema}; the app must not be "
             "the owner (it could ALTER them and disable the audit triggers)"
         )
+
+
+def ensure_app_role(conn: sa.Connection, role: str) -> AppRole:
+    """Create the login role ``role`` if missing, then grant it the app's privileges."""
+    check_app_role(conn, role)
+    schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+    assert schema is not None
+    exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+    password = None
+    if exists is None:
+        password = secrets.token_urlsafe(24)
+        # CREATE ROLE takes no bind parameters; the password is URL-safe base64, quoted.
+        conn.exec_driver_sql(
+            f"CREATE ROLE {quote(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+            f"NOBYPASSRLS PASSWORD '{password}'"
+        )
     grant_app_role(conn, role, schema)
-    return AppRole(name=role, created=existing is None, password=password)
+    return AppRole(name=role, created=exists is None, password=password)
 
 
 def grantees(conn: sa.Connection, schema: str) -> list[str]:
