@@ -651,6 +651,6 @@ def _archive_schema(pg_restore: str, backup_file: Path, env: Mapping[str, str]) 
         if found:
             schemas.add(found.group(1))
     if len(schemas) != 1:
-        found = ", ".join(sorted(schemas)) or "none"
-        raise Refused(backup_file, "not a factcheck database", f"tables in schemas: {found}")
+        listed = ", ".join(sorted(schemas)) or "none"
+        raise Refused(backup_file, "not a factcheck database", f"tables in schemas: {listed}")
     return schemas.pop()

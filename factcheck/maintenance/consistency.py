@@ -71,8 +71,9 @@ def trail_differences(session: DbSession, *, limit: int = 20) -> list[str]:
             _superseded_by_trail(bodies, replays)
         columns = _columns(model)
         seen: set[str] = set()
-        for row in session.scalars(sa.select(model).order_by(model.id)):  # type: ignore[attr-defined]
-            key = str(row.id)
+        primary_key = sa.inspect(model).primary_key[0]
+        for row in session.scalars(sa.select(model).order_by(primary_key)):
+            key = str(getattr(row, primary_key.name))
             seen.add(key)
             replay = replays.get(key)
             if replay is None or replay.state is None:

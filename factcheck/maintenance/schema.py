@@ -65,7 +65,9 @@ _TABLE_CONSTRAINT = re.compile(r"^(CONSTRAINT|PRIMARY KEY|FOREIGN KEY|UNIQUE|CHE
 
 def _split_top_level(body: str) -> list[str]:
     """Split on commas outside parentheses and quotes."""
-    parts, depth, quote_char, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote_char = 0, ""
     for char in body:
         if quote_char:
             if char == quote_char:

@@ -297,3 +297,32 @@ def test_a_foreign_database_is_refused(desk, tmp_path):
             db.engine.dispose()
         _pg_restore_raw(desk.url, saved)
     _refused(desk, foreign, "not a factcheck database", "alembic_version")
+
+
+def test_a_backup_at_an_older_revision_is_checked_there_then_upgraded(tmp_path):
+    """The schema is compared with what the migrations made at the backup's own revision."""
+    from factcheck.maintenance.schema import known_revisions
+
+    source = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    with make_app(source).app_context():
+        revisions, head = known_revisions()
+    older = revisions[-2]
+    dbutil.upgrade(source, older)
+    make_users(make_app(source))
+    old = tmp_path / "old.backup"
+    app = make_app(source)
+    with app.app_context():
+        ops.backup(db.engine, old)
+        db.engine.dispose()
+    live = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    target = make_app(live)
+    result = target.test_cli_runner().invoke(args=["restore", str(old), "--yes"])
+    with target.app_context():
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert f"revision: {head} (upgraded from {older})" in result.output
+    engine = sa.create_engine(live)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+        assert conn.exec_driver_sql("SELECT count(*) FROM users").scalar() == 5
+    engine.dispose()
