@@ -542,6 +542,18 @@ class Restore:
         if live is None:
             raise BackupError("the configured database has no current schema to restore into")
         self._live_schema = live
+        with self.engine.connect() as conn:
+            parked_before = conn.execute(
+                sa.text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^fc_parked_'")
+            ).scalars()
+            left = sorted(parked_before)
+        if left:
+            # Only a restore killed while pg_restore ran leaves one: it holds the live data.
+            raise BackupError(
+                f"schema {left[0]} holds the database an interrupted restore set aside: put it "
+                f"back first (DROP SCHEMA {quote(live)} CASCADE; ALTER SCHEMA {left[0]} RENAME "
+                f"TO {quote(live)}); nothing was changed"
+            )
         dumped = _archive_schema(pg_restore, self.backup_file, env)
         if dumped != live:
             raise Refused(

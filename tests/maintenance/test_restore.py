@@ -326,3 +326,22 @@ def test_a_backup_at_an_older_revision_is_checked_there_then_upgraded(tmp_path):
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
         assert conn.exec_driver_sql("SELECT count(*) FROM users").scalar() == 5
     engine.dispose()
+
+
+def test_an_interrupted_restore_is_pointed_out(desk):
+    """A restore killed during pg_restore leaves the live data parked: say where, touch nothing."""
+    if desk.backend != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite restores never move the live file aside")
+    engine = sa.create_engine(dbutil.sqlalchemy_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql('CREATE SCHEMA "fc_parked_h11dtest"')
+    try:
+        before = _state(desk.url)
+        result = desk.restore(desk.good)
+        assert result.exit_code == 1
+        assert "fc_parked_h11dtest holds the database an interrupted restore" in result.output
+        assert _state(desk.url) == before
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql('DROP SCHEMA "fc_parked_h11dtest"')
+        engine.dispose()
