@@ -7,9 +7,14 @@
   REPEATABLE READ transaction in which the row counts of the manifest are taken too.
 
 Every backup has a manifest beside it (``FILE.manifest.json``): row counts per table, the audit
-chain head and the schema revision, all of the same snapshot. A restore replaces the configured
-database (never a non-empty one unless forced), then verifies the audit chain and compares the
-counts with the manifest.
+chain head and the schema revision, all of the same snapshot.
+
+A restore (:class:`Restore`) never works on the live database until the backup has proved
+itself: it is restored into a copy (a temporary file, or a schema of its own), which must be a
+factcheck database at a known revision whose schema objects are exactly those the migrations
+create (:mod:`.schema`), whose audit chain verifies and whose claims and verdicts are what their
+audit events replay to (:mod:`.consistency`), with the manifest's counts. Only then is the copy
+swapped in, atomically; any refusal names the rule and leaves the live database as it was.
 """
 
 from __future__ import annotations
