@@ -144,6 +144,9 @@ def backup_sqlite(db_path: Path, output: Path) -> Snapshot:
     """Copy a live SQLite database to ``output`` with the online backup API."""
     if not db_path.is_file():
         raise BackupError(f"no database at {db_path}: run `factcheck init` first")
+    current = sqlite_snapshot(db_path)
+    if current is None or current.revision is None:
+        raise BackupError(f"{db_path} holds no factcheck database: run `factcheck init` first")
     temp = _temp_beside(output)
     create_private_file(temp)  # a backup holds password hashes: 0600 like the database
     source = sqlite3.connect(db_path)

@@ -159,7 +159,8 @@ _PG_CATALOG = {
         WHERE c.relnamespace = :ns AND NOT t.tgisinternal""",
     "function": """
         SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-               '', pg_get_functiondef(p.oid)
+               '', CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid)
+                        ELSE p.prokind::text END
         FROM pg_proc p WHERE p.pronamespace = :ns""",
     "rule": """
         SELECT 'rule', r.rulename, c.relname, pg_get_ruledef(r.oid)
