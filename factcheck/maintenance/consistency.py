@@ -9,6 +9,7 @@ start recording is checked from then on without a change here.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -100,5 +101,5 @@ def trail_differences(session: DbSession, *, limit: int = 20) -> list[str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = repr(value.value if isinstance(value, enum.Enum) else value)
     return text if len(text) <= 60 else text[:57] + "…"
