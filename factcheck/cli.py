@@ -64,13 +64,61 @@ def _safe_url() -> str:
 
 
 @click.command("init")
+@click.option(
+    "--app-role",
+    "app_role",
+    default=None,
+    metavar="NAME",
+    help="PostgreSQL: also create (or re-grant) the login role NAME the app should use: it may "
+    "read and write the data but not alter tables or their triggers.",
+)
 @db_command
-def init_command() -> None:
+def init_command(app_role: str | None) -> None:
     """Create or upgrade the database schema to the latest migration."""
     from flask_migrate import upgrade
 
+    from factcheck.maintenance import roles
+
+    engine = db.engine
+    if app_role is not None:
+        if engine.dialect.name != "postgresql":
+            raise click.ClickException(
+                f"--app-role {app_role}: roles exist on PostgreSQL only; the configured "
+                f"database is {engine.dialect.name} (its file is created 0600 instead); nothing "
+                "was changed"
+            )
+        try:
+            roles.check_role_name(app_role)
+            with engine.connect() as conn:
+                roles.check_app_role(conn, app_role)
+        except roles.RoleError as exc:
+            raise click.ClickException(f"{exc}; nothing was changed") from None
     upgrade()
     click.echo(f"database at head: {_safe_url()}")
+    if app_role is None:
+        return
+    try:
+        with engine.begin() as conn:
+            made = roles.ensure_app_role(conn, app_role)
+    except roles.RoleError as exc:
+        raise click.ClickException(str(exc)) from None
+    except sa.exc.ProgrammingError as exc:
+        raise click.ClickException(
+            f"--app-role {app_role}: {str(exc.orig).strip()}; the role was not made (a role "
+            "needs CREATEROLE to create another: create it as a superuser with CREATE ROLE "
+            f"{app_role} LOGIN PASSWORD '…', then run init --app-role {app_role} again)"
+        ) from None
+    if made.created:
+        assert made.password is not None
+        url = engine.url.set(drivername="postgresql", username=made.name, password=made.password)
+        click.echo(f"app role {made.name} created; its password is shown once, here:")
+        click.echo(f"  DATABASE_URL={url.render_as_string(hide_password=False)}")
+    else:
+        click.echo(f"app role {made.name} exists; its password was not changed")
+    click.echo(
+        f"granted {made.name}: read and write the data, append to the audit trail; "
+        "it cannot alter tables, disable triggers or change audit events"
+    )
 
 
 @click.command("seed")

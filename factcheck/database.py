@@ -9,8 +9,10 @@ PostgreSQL needs none of this: row locks serialise what must be serialised.
 from __future__ import annotations
 
 import contextvars
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
@@ -35,11 +37,43 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+PRIVATE_FILE_MODE = 0o600
+
+
+def create_private_file(path: Path) -> bool:
+    """Create ``path`` empty with mode 0600 unless it exists; True when it was created.
+
+    SQLite would create a database file 0644 (less the umask), and its ``-wal`` and ``-shm``
+    files take the main file's mode: made 0600 first, none of them is readable by other users.
+    An empty file is a valid empty SQLite database.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    os.chmod(path, PRIVATE_FILE_MODE)  # whatever the umask said
+    return True
+
+
+def sqlite_file(engine: sa.Engine) -> Path | None:
+    """The file behind a SQLite engine, or None (memory, or not SQLite)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    if str(database).startswith("file:"):
+        return None  # a URI filename: its owner chose how to open it
+    return Path(str(database))
+
+
 def configure_engine(engine: sa.Engine) -> None:
     """Install the per-dialect connection settings on ``engine`` (idempotent)."""
     if engine.dialect.name != "sqlite" or getattr(engine, "_factcheck_configured", False):
         return
     engine._factcheck_configured = True  # type: ignore[attr-defined]
+    path = sqlite_file(engine)
+    if path is not None and path.parent.is_dir():
+        create_private_file(path)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

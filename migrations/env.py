@@ -57,6 +57,14 @@ def run_migrations_online():
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("include_object", include_object)
 
+    # A caller may hand over its own connection (factcheck.maintenance.schema migrates a scratch
+    # database with it, to learn what the migrations create); otherwise the app's engine.
+    given = config.attributes.get("connection")
+    if given is not None:
+        context.configure(connection=given, target_metadata=target_db.metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     connectable = target_db.engine
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)

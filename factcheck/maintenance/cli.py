@@ -45,14 +45,16 @@ def backup_command(output: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 @with_appcontext
 def restore_command(backup_file: Path, yes: bool, force: bool) -> None:
-    """Replace the configured database with BACKUP_FILE, then verify the audit chain.
+    """Check BACKUP_FILE in a copy, then swap it in for the configured database.
 
-    Stop the app servers first. A database that holds data is replaced only with --force.
+    The copy must be a factcheck database at a known revision whose schema is exactly what the
+    migrations create, whose audit chain verifies and whose claims and verdicts agree with the
+    trail; any failure leaves the current database as it was. Stop the app servers first. A
+    database that holds data is replaced only with --force.
     """
     engine = db.engine
     try:
-        # SQLite: what the file itself holds; PostgreSQL: the manifest written with the dump.
-        expected = ops.check_backup(engine, backup_file) or ops.read_manifest(backup_file)
+        ops.check_kind(engine, backup_file)
         current = ops.current_snapshot(engine)
     except ops.BackupError as exc:
         raise click.ClickException(str(exc)) from None
@@ -66,25 +68,34 @@ def restore_command(backup_file: Path, yes: bool, force: bool) -> None:
                 "pass --force to overwrite it"
             )
         click.echo(f"{_where()} holds data that will be replaced: {current.summary()}")
-    if expected is not None:
-        click.echo(f"the backup holds: {expected.summary()}")
-    if not yes:
-        click.confirm(f"Restore {backup_file} into {_where()}?", abort=True)
     db.session.remove()
     try:
-        ops.restore(engine, backup_file)
+        with ops.Restore(engine, backup_file) as restore:
+            checked = restore.checked
+            assert checked is not None
+            click.echo(f"checked {backup_file} in a copy (the current database is untouched):")
+            for line in checked.lines():
+                click.echo(f"  {line}")
+            click.echo(f"the backup holds: {checked.snapshot.summary()}")
+            if not yes:
+                click.confirm(f"Restore {backup_file} into {_where()}?", abort=True)
+            restore.swap()
     except ops.BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except sa.exc.OperationalError as exc:
+        raise click.ClickException(
+            f"database unreachable ({_where()}): {exc.orig}; the current database was not changed"
+        ) from None
     click.echo(f"restored {backup_file} into {_where()}")
-    result = ops.verify(db.session, expected)
-    db.session.remove()
-    for line in result.lines():
-        click.echo(line)
-    if expected is None:
-        click.echo("no manifest beside the backup: row counts were not compared")
-    if not result.ok:
-        raise click.ClickException("the restored database did not verify (see above)")
-    click.echo("verified: the audit chain is intact and every count matches the backup")
+    if checked.upgraded_from:
+        click.echo(
+            f"the backup was at revision {checked.upgraded_from}; it is now at {checked.revision}"
+        )
+    click.echo(
+        "verified: the audit chain is intact and every count matches the backup"
+        if checked.manifest_compared
+        else "verified: the audit chain is intact (no manifest: row counts were not compared)"
+    )
 
 
 commands: list[click.Command] = [backup_command, restore_command]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 import threading
 import time
 from pathlib import Path
@@ -123,6 +124,7 @@ def test_backup_during_writes_restores_intact(source, tmp_path):
     assert writer.error is None, writer.error
     assert result.exit_code == 0, result.output
     assert "written to" in result.output
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600  # it holds password hashes
     manifest = json.loads(ops.manifest_path(output).read_text())
     assert manifest["counts"]["notes"] >= started_at
     assert manifest["counts"]["notes"] < writer.done, "writes went on after the snapshot"
@@ -195,3 +197,13 @@ def test_backup_to_a_folder_is_refused(source, tmp_path):
     _dispose(app)
     assert result.exit_code != 0
     assert Path(tmp_path).is_dir()
+
+
+def test_backup_of_an_uninitialised_database_is_refused(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'never-initialised.sqlite3'}")
+    output = tmp_path / "empty.backup"
+    result = app.test_cli_runner().invoke(args=["backup", "-o", str(output)])
+    _dispose(app)
+    assert result.exit_code == 1
+    assert "holds no factcheck database: run `factcheck init` first" in result.output
+    assert not output.exists() and not list(tmp_path.glob(".*.partial"))
