@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "factcheck.publishing.views",
     "factcheck.audit.views",
     "factcheck.admin.views",
+    "factcheck.outlets.views",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")

@@ -43,6 +43,11 @@ class Defaults:
     REQUIRE_ADMIN_2FA = False  # admins must enrol in two-factor sign-in before anything else
     TWO_FACTOR_PENDING_SECONDS = 300  # time allowed between the password and the code
     TOTP_KEY: str | None = None  # Fernet key for TOTP secrets at rest; default: instance/totp_key
+    SNAPSHOT_DIR: str | None = None  # where source snapshots (WARC files) go; instance/snapshots
+    SNAPSHOT_MAX_BYTES = 5 * 1024 * 1024  # one page larger than this is not captured
+    SNAPSHOT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # the folder holds at most this much
+    OUTLET_MAX_ARTICLES_PER_POLL = 20  # new links read from one poll of one outlet
+    OUTLET_MAX_BACKOFF = 24 * 3600  # seconds: the longest wait after repeated failures
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:

@@ -5,6 +5,7 @@ from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
 from factcheck.models.organisation import OrganisationSettings
+from factcheck.models.outlet import Outlet, OutletKind, SnapshotStatus, SourceSnapshot
 from factcheck.models.rating import RatingScale, RatingValue
 from factcheck.models.review import Note, Source, Stance, Verdict, VerdictState
 from factcheck.models.user import Role, User, UserSession
@@ -20,10 +21,14 @@ __all__ = [
     "ClaimantType",
     "Note",
     "OrganisationSettings",
+    "Outlet",
+    "OutletKind",
     "RatingScale",
     "RatingValue",
     "Role",
+    "SnapshotStatus",
     "Source",
+    "SourceSnapshot",
     "Stance",
     "User",
     "UserSession",

@@ -20,6 +20,7 @@ from factcheck.claims.views import (
 from factcheck.domain import Conflict
 from factcheck.extensions import db
 from factcheck.models import Claim
+from factcheck.outlets import dispatch
 from factcheck.review import services
 from factcheck.review.forms import (
     ApproveForm,
@@ -40,7 +41,7 @@ VERDICT_FIELDS = (("rating", "rating"), ("summary", "summary"), ("explanation", 
 @bp.post("/claims/<int:claim_id>/sources")
 def add_source(claim_id: int) -> ResponseReturnValue:
     form = SourceForm()
-    return perform(
+    response = perform(
         claim_id,
         lambda c: services.add_source(db.session, c, form.values(), actor=user()),
         done="Source added.",
@@ -49,6 +50,8 @@ def add_source(claim_id: int) -> ResponseReturnValue:
         allowed=WORKS_ON,
         anchor="#sources",
     )
+    dispatch.capture_soon()  # the worker captures the page (nothing is fetched in the request)
+    return response
 
 
 @bp.post("/claims/<int:claim_id>/sources/<int:source_id>/edit")
@@ -65,7 +68,7 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
         source = next((s for s in claim.sources if s.id == source_id), None)
         return compare(form, source, SOURCE_FIELDS) if source else None
 
-    return perform(
+    response = perform(
         claim_id,
         change,
         done="Source saved.",
@@ -75,6 +78,8 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
         anchor=f"#source-{source_id}",
         conflict=conflict,
     )
+    dispatch.capture_soon()  # a changed address is captured again
+    return response
 
 
 @bp.post("/claims/<int:claim_id>/sources/<int:source_id>/remove")
