@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
+from factcheck.claims.forms import options
 from factcheck.outlets.services import (
     DEFAULT_INTERVAL_MINUTES,
     MAX_INTERVAL_MINUTES,
@@ -13,13 +14,13 @@ from factcheck.outlets.services import (
 )
 from factcheck.validation import MAX_URL_LENGTH
 
-KIND_CHOICES = [
+KIND_CHOICES = options([
     ("site", "A web site (its feed or sitemap is found)"),
     ("rss", "An RSS feed"),
     ("atom", "An Atom feed"),
     ("sitemap", "A sitemap"),
-]
-LANGUAGE_CHOICES = [("auto", "Detect per article"), ("fr", "French"), ("en", "English")]
+])
+LANGUAGE_CHOICES = options([("auto", "Detect per article"), ("fr", "French"), ("en", "English")])
 
 
 class OutletForm(FlaskForm):

@@ -118,6 +118,7 @@ def warc_bytes(answer: Fetched) -> bytes:
             answer.url,
             "response",
             payload=io.BytesIO(answer.body),
+            length=len(answer.body),  # known: no spooled temporary copy is made
             http_headers=http_headers,
             warc_headers_dict={
                 "WARC-Date": answer.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
