@@ -23,6 +23,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     routes: dict[str, Any]
     seen: list[dict[str, str]]
+    url: str
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -86,7 +87,7 @@ def serve(host: str, routes: dict[str, Any]) -> Iterator[_Server]:
     server = _Server((host, 0), _Handler)
     server.routes = routes
     server.seen = []
-    server.url = f"http://{host}:{server.server_address[1]}"  # type: ignore[attr-defined]
+    server.url = f"http://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
