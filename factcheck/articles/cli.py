@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 
 from factcheck.articles.parsing import ParsedArticle, decode_text, parse_article
 from factcheck.articles.reading import fetch_url, read_document, read_local
@@ -17,8 +16,7 @@ from factcheck.extensions import db
 def read_source(source: str, language: str | None) -> tuple[ParsedArticle, str | None]:
     """Read an article from a path, an http(s) URL, or ``-`` for standard input."""
     if source.startswith(("http://", "https://")):
-        allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
-        return fetch_url(source, allow_private=allow, language=language), source
+        return fetch_url(source, language=language), source
     data = read_local(source)
     if source == "-":
         return parse_article(decode_text(data, name="standard input"), language=language), None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -73,8 +73,7 @@ def _read_submission(form: AddArticleForm) -> tuple[ParsedArticle, str | None]:
         return parse_article(form.text.data or "", language=language), None
     if given[1]:
         url = (form.url.data or "").strip()
-        allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
-        return fetch_url(url, allow_private=allow, language=language), url
+        return fetch_url(url, language=language), url
     data = upload.read()
     return read_document(data, upload.filename, language=language), None
 
