@@ -373,6 +373,8 @@ def _get(
         response_headers = {k.lower(): v for k, v in response.headers.items()}
         if status in _REDIRECTS:
             return status, response_headers, b""
+        if status == 304 and _conditional(extra_headers):
+            return status, response_headers, b""  # Not Modified: the caller's copy is current
         if status == 429 or status >= 500:
             raise FetchServerError(f"{address} answered HTTP {status}; try again later")
         if status != 200:
@@ -389,6 +391,12 @@ def _get(
         if response is not None:
             response.release_conn()
         pool.close()
+
+
+def _conditional(headers: Mapping[str, str]) -> bool:
+    """The request carried validators, so 304 Not Modified is an answer, not a refusal."""
+    names = {k.lower() for k in headers}
+    return bool(names & {"if-none-match", "if-modified-since"})
 
 
 def _read_capped(response: Any, address: str, policy: FetchPolicy, deadline: _Deadline) -> bytes:

@@ -16,20 +16,17 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
-from factcheck.articles.reading import HTML_TYPES, MAX_DOCUMENT_BYTES, parse_html
+from factcheck.articles.reading import MAX_DOCUMENT_BYTES, parse_html
 from factcheck.articles.services import ingest_article
 from factcheck.database import write_intent
 from factcheck.domain import DomainError, ValidationError
 from factcheck.extensions import db
 from factcheck.models import Article, Outlet, OutletKind
 from factcheck.outlets import feeds, services
-from factcheck.outlets.fetch import FetchError, fetch
+from factcheck.outlets.fetch import FEED_TYPES, HTML_TYPES, Fetched, FetchError, fetch
 
-FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
-    "text/html;q=0.5, */*;q=0.1"
-)
-HTML_ACCEPT = "text/html,application/xhtml+xml"
+# A feed or sitemap, or a page that is one by mistake (sniffed, then refused by name).
+FEED_ACCEPT = (*FEED_TYPES, "application/rdf+xml", "text/plain", *HTML_TYPES)
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_NESTED_SITEMAPS = 5
 MAX_DISCOVERY_CANDIDATES = 3
@@ -158,9 +155,7 @@ def _finish(target: _Target, outcome: services.PollOutcome) -> None:
             raise
 
 
-def _read_listing(
-    target: _Target,
-) -> tuple[feeds.Listing | None, object | None, str | None]:
+def _read_listing(target: _Target) -> tuple[feeds.Listing | None, Fetched, str | None]:
     """Fetch the outlet's feed or sitemap (discovering it for a site): ``(listing, answer,
     discovered feed url)``; ``listing`` is ``None`` when the outlet answered 304."""
     discovered = None
@@ -195,7 +190,7 @@ def _nested(listing: feeds.Listing) -> feeds.Listing:
 
 def _discover(site_url: str) -> str:
     """The feed a site announces, else a sitemap from robots.txt or the usual places."""
-    page = fetch(site_url, accept=HTML_ACCEPT + ", */*;q=0.1", max_bytes=MAX_FEED_BYTES)
+    page = fetch(site_url, accept=FEED_ACCEPT, max_bytes=MAX_FEED_BYTES)
     kind = feeds.sniff(page.body, page.content_type)
     if kind in (OutletKind.RSS, OutletKind.ATOM, OutletKind.SITEMAP):
         return page.url  # the address given was a feed or sitemap after all
@@ -205,7 +200,7 @@ def _discover(site_url: str) -> str:
     try:
         robots = fetch(
             feeds.site_root(page.url) + "/robots.txt",
-            accept="text/plain",
+            accept=("text/plain",),
             max_bytes=64 * 1024,
         ).text()
     except FetchError:
@@ -245,11 +240,7 @@ def _ingest_entry(entry: feeds.Entry, target: _Target) -> str | None:
     """Fetch and store one article: ``None`` when stored, ``""`` when already on the desk, else
     the reason it was skipped (nothing of it is stored)."""
     try:
-        page = fetch(entry.url, accept=HTML_ACCEPT, max_bytes=MAX_DOCUMENT_BYTES)
-        if page.content_type not in HTML_TYPES:
-            raise ValidationError(
-                f"not a web page (Content-Type: {page.content_type or 'none'})", field="url"
-            )
+        page = fetch(entry.url, accept=HTML_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
         parsed = parse_html(page.text(), url=page.url, language=target.language or entry.language)
     except DomainError as exc:
         return f"{entry.url}: {exc.message}"

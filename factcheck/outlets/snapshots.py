@@ -33,7 +33,7 @@ from factcheck.extensions import db
 from factcheck.models import SnapshotStatus, Source, SourceSnapshot, utcnow
 from factcheck.outlets.fetch import Fetched, fetch
 
-SNAPSHOT_ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8"
+SNAPSHOT_ACCEPT: tuple[str, ...] = ()  # any type: a cited PDF or image is kept as it came
 MAX_TEXT = 200_000  # characters of extracted text kept beside the WARC file
 _HOP_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
 

@@ -1,5 +1,5 @@
 """A real HTTP server on 127.0.0.1 serving feeds, sitemaps and pages, and an app allowed to
-reach it (``FETCH_ALLOW_PRIVATE``) with its snapshots in a temporary folder."""
+reach that one address (``FETCH_ALLOW_HOSTS``) with its snapshots in a temporary folder."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def snapshot_dir(tmp_path: Path) -> Path:
 def app(backend: str, snapshot_dir: Path) -> Iterator[Flask]:
     application = make_app(
         backend,
-        FETCH_ALLOW_PRIVATE=True,
+        FETCH_ALLOW_HOSTS=("127.0.0.1",),  # the test server; every other private host refused
         SNAPSHOT_DIR=str(snapshot_dir),
         OUTLET_MAX_ARTICLES_PER_POLL=5,
     )

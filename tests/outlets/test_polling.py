@@ -225,7 +225,12 @@ def test_unreachable_outlet_fails_without_touching_others(site):
         (
             "/x/huge",
             {"body": b"<html></html>", "headers": {"Content-Length": str(50 * 1024 * 1024)}},
-            "too large",
+            "larger than",
+        ),
+        (
+            "/x/private",
+            {"body": b"", "status": 302, "headers": {"Location": "http://127.0.0.2:9/secret"}},
+            "private or local address",
         ),
         ("/x/missing", None, "HTTP 404"),
         ("/x/empty", {"body": "<html><body><nav>menu</nav></body></html>"}, "no article text"),
@@ -250,10 +255,18 @@ def test_an_unreadable_article_is_skipped_whole_with_its_reason(site, path, rout
 def test_a_huge_or_non_feed_answer_fails_the_poll(site):
     site.set("/feed.xml", b"x", headers={"Content-Length": str(64 * 1024 * 1024)})
     big = follow(site.url("/feed.xml"))
-    assert "too large" in (poll_outlet(big).error or "")
+    assert "larger than" in (poll_outlet(big).error or "")
     site.set("/data.json", b'{"a": 1}', content_type="application/json")
     other = follow(site.url("/data.json"))
     assert "not an RSS or Atom feed" in (poll_outlet(other).error or "")
+
+
+def test_a_feed_redirecting_to_a_private_address_fails_and_says_why(site):
+    feed = site.set("/feed.xml", b"", status=302, headers={"Location": "http://10.0.0.1/feed"})
+    oid = follow(feed)
+    report = poll_outlet(oid)
+    assert report.status == "failed" and "private or local address" in (report.error or "")
+    assert "private or local address" in (outlet(oid).last_error or "")
 
 
 def test_only_due_unpaused_outlets_are_polled(site):

@@ -146,7 +146,7 @@ def test_one_page_and_the_whole_folder_are_bounded(app, users, site, snapshot_di
     _, big = cite(app, users, site.set("/big", "x" * 5000, content_type="text/plain"))
     with app.app_context():
         capture_snapshot(big)
-    assert "too large" in (load(app, big).error or "")
+    assert "larger than" in (load(app, big).error or "")
 
     app.config["SNAPSHOT_MAX_BYTES"] = 1024 * 1024
     _, first = cite(app, users, site.set("/one", PAGE))
