@@ -105,6 +105,7 @@ def build_world(
         claims = {state: _claim_in(state, people) for state in states}
         db.session.flush()
         reviewed = claims.get("in_review")
+        outlet = _outlet(people["admin"])
         if base is not None:
             db.session.commit()
             return World(
@@ -116,6 +117,7 @@ def build_world(
                 scale=base.scale,
                 value=base.value,
                 slug=str(claims["published"].slug) if "published" in claims else base.slug,
+                extra={**base.extra, "outlet": outlet},
             )
         scale = db.session.scalar(
             sa.select(RatingScale).where(RatingScale.language == "fr", RatingScale.is_default)
@@ -139,11 +141,51 @@ def build_world(
             scale=scale.id,
             value=spare.id,
             slug=str(claims["published"].slug),
+            extra={"outlet": outlet, "snapshot": _captured_snapshot(reviewed.sources[0].id)},
         )
 
 
+def _outlet(admin: User) -> int:
+    """A followed outlet (a fresh one per world, so each allowed action has its own)."""
+    from factcheck.outlets.services import add_outlet
+
+    outlet = add_outlet(
+        db.session,
+        {"url": f"https://news.example.org/feed-{next(_N)}.xml", "kind": "rss"},
+        actor=admin,
+    )
+    return outlet.id
+
+
+def _captured_snapshot(source_id: int) -> int:
+    """The source's pending snapshot, captured from a made-up answer (no network)."""
+    from factcheck.models import SourceSnapshot, utcnow
+    from factcheck.outlets.fetch import Fetched
+    from factcheck.outlets.snapshots import _keep, warc_bytes
+
+    snap = db.session.scalars(
+        sa.select(SourceSnapshot).where(SourceSnapshot.source_id == source_id)
+    ).first()
+    assert snap is not None
+    answer = Fetched(
+        url=snap.url,
+        status=200,
+        headers=[("content-type", "text/html; charset=utf-8")],
+        body=b"<html><body><p>About 10,000 North Korean soldiers are in Kursk.</p></body></html>",
+        content_type="text/html",
+        charset="utf-8",
+        fetched_at=utcnow(),
+    )
+    assert _keep(snap, answer, warc_bytes(answer)) is None
+    db.session.commit()
+    return snap.id
+
+
 @pytest.fixture
-def world(app: Flask, users: dict[str, Any]) -> World:
+def world(
+    app: Flask, users: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> World:
+    app.config["SNAPSHOT_DIR"] = str(tmp_path_factory.mktemp("snapshots"))
     return build_world(app, users)
 
 
@@ -188,6 +230,8 @@ def url_for_rule(app: Flask, w: World, rule: Rule) -> str:
         "value_id": w.value,
         "slug": w.slug,
         "filename": "factcheck.css",
+        "outlet_id": w.extra.get("outlet"),
+        "snapshot_id": w.extra.get("snapshot"),
     }
     with app.test_request_context():
         from flask import url_for
@@ -238,6 +282,12 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
         "review.request_changes": {"comment": "More sources."},
         "review.correct": {"rating": str(rating), "summary": "Corrigé.", "note": "Erratum."},
         "review.add_note": {"body": "A note."},
+        "outlets.add": {
+            "url": f"https://news.example.org/added-{next(_N)}.xml",
+            "kind": "rss",
+            "language": "fr",
+            "interval_minutes": "60",
+        },
         "admin.create_user": {
             "email": "new@example.org",
             "display_name": "New",

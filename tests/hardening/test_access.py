@@ -56,6 +56,12 @@ EDITOR_ONLY = {
     "review.approve",
     "review.request_changes",
     "review.correct",
+    # Following outlets: editors and admins change them; everyone reads them.
+    "outlets.add",
+    "outlets.pause",
+    "outlets.resume",
+    "outlets.poll",
+    "outlets.remove",
 }
 ASSIGNEE_OR_EDITOR = {
     "claims.edit",
@@ -109,6 +115,10 @@ def test_every_endpoint_is_in_the_matrix_or_public(app):
         "claims.take_next",
         "claims.take",
         "review.add_note",
+        "outlets.index",
+        "outlets.show",
+        "outlets.snapshot",
+        "outlets.snapshot_warc",
         "auth.logout",
         "auth.password",
         "auth.two_factor",
