@@ -184,9 +184,7 @@ def poll_command(refs: tuple[str, ...], due_only: bool) -> None:
 
 @click.command("run")
 @click.option("--once", is_flag=True, help="Do what is due now, then stop.")
-@click.option(
-    "--sleep", "pause", default=30.0, show_default=True, help="Seconds between rounds."
-)
+@click.option("--sleep", "pause", default=30.0, show_default=True, help="Seconds between rounds.")
 @with_appcontext
 def run_command(once: bool, pause: float) -> None:
     """The scheduler: poll the outlets that are due and capture pending source snapshots."""

@@ -14,12 +14,14 @@ from factcheck.outlets.services import (
 )
 from factcheck.validation import MAX_URL_LENGTH
 
-KIND_CHOICES = options([
-    ("site", "A web site (its feed or sitemap is found)"),
-    ("rss", "An RSS feed"),
-    ("atom", "An Atom feed"),
-    ("sitemap", "A sitemap"),
-])
+KIND_CHOICES = options(
+    [
+        ("site", "A web site (its feed or sitemap is found)"),
+        ("rss", "An RSS feed"),
+        ("atom", "An Atom feed"),
+        ("sitemap", "A sitemap"),
+    ]
+)
 LANGUAGE_CHOICES = options([("auto", "Detect per article"), ("fr", "French"), ("en", "English")])
 
 

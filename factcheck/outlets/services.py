@@ -45,9 +45,7 @@ def clean_outlet_values(values: dict[str, Any]) -> dict[str, Any]:
     try:
         kind = OutletKind(str(values.get("kind") or OutletKind.SITE.value))
     except ValueError:
-        raise ValidationError(
-            "kind must be rss, atom, sitemap or site", field="kind"
-        ) from None
+        raise ValidationError("kind must be rss, atom, sitemap or site", field="kind") from None
     language = str(values.get("language") or "auto")
     if language not in LANGUAGES:
         raise ValidationError("language must be auto, fr or en", field="language")
@@ -55,7 +53,9 @@ def clean_outlet_values(values: dict[str, Any]) -> dict[str, Any]:
     try:
         minutes = int(str(raw_interval).strip())
     except ValueError:
-        raise ValidationError("interval must be a whole number of minutes", field="interval_minutes") from None
+        raise ValidationError(
+            "interval must be a whole number of minutes", field="interval_minutes"
+        ) from None
     if not MIN_INTERVAL_MINUTES <= minutes <= MAX_INTERVAL_MINUTES:
         raise ValidationError(
             f"interval must be between {MIN_INTERVAL_MINUTES} and {MAX_INTERVAL_MINUTES} minutes",

@@ -30,7 +30,7 @@ from factcheck.audit.log import record
 from factcheck.database import DBSession, write_intent
 from factcheck.domain import DomainError, NotFound
 from factcheck.extensions import db
-from factcheck.models import SnapshotStatus, Source, SourceSnapshot, utcnow
+from factcheck.models import SnapshotStatus, Source, SourceSnapshot
 from factcheck.outlets.fetch import Fetched, fetch
 
 SNAPSHOT_ACCEPT: tuple[str, ...] = ()  # any type: a cited PDF or image is kept as it came
@@ -78,9 +78,12 @@ def capture_pending() -> list[SourceSnapshot]:
 
 def stored_bytes(session: DBSession) -> int:
     """Bytes the snapshot folder holds (files are shared by identical captures)."""
-    sizes = sa.select(SourceSnapshot.sha256, sa.func.max(SourceSnapshot.size).label("size")).where(
-        SourceSnapshot.status == SnapshotStatus.CAPTURED
-    ).group_by(SourceSnapshot.sha256).subquery()
+    sizes = (
+        sa.select(SourceSnapshot.sha256, sa.func.max(SourceSnapshot.size).label("size"))
+        .where(SourceSnapshot.status == SnapshotStatus.CAPTURED)
+        .group_by(SourceSnapshot.sha256)
+        .subquery()
+    )
     return int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(sizes.c.size), 0))) or 0)
 
 

@@ -31,8 +31,14 @@ def upgrade():
         sa.Column(
             "kind",
             sa.Enum(
-                "rss", "atom", "sitemap", "site",
-                name="kind", native_enum=False, create_constraint=True, length=24,
+                "rss",
+                "atom",
+                "sitemap",
+                "site",
+                name="kind",
+                native_enum=False,
+                create_constraint=True,
+                length=24,
             ),
             nullable=False,
         ),
@@ -80,8 +86,13 @@ def upgrade():
         sa.Column(
             "status",
             sa.Enum(
-                "pending", "captured", "failed",
-                name="status", native_enum=False, create_constraint=True, length=24,
+                "pending",
+                "captured",
+                "failed",
+                name="status",
+                native_enum=False,
+                create_constraint=True,
+                length=24,
             ),
             nullable=False,
         ),

@@ -182,9 +182,7 @@ def _captured_snapshot(source_id: int) -> int:
 
 
 @pytest.fixture
-def world(
-    app: Flask, users: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> World:
+def world(app: Flask, users: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> World:
     app.config["SNAPSHOT_DIR"] = str(tmp_path_factory.mktemp("snapshots"))
     return build_world(app, users)
 

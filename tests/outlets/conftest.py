@@ -54,7 +54,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             site.hits.append((self.path, dict(self.headers.items())))
             route = site.routes.get(self.path)
             if route is None:
@@ -140,7 +140,7 @@ def rss(site: Site, paths: list[str], *, language: str = "fr") -> str:
 
 def atom(site: Site, paths: list[str]) -> str:
     entries = "".join(
-        f"<entry><title>Article {p}</title><link href=\"{site.url(p)}\"/>"
+        f'<entry><title>Article {p}</title><link href="{site.url(p)}"/>'
         f"<id>{site.url(p)}</id><updated>2026-11-30T10:00:00Z</updated></entry>"
         for p in paths
     )

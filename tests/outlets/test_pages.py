@@ -40,7 +40,13 @@ def test_editor_adds_pauses_resumes_and_removes_an_outlet_each_audited(app, clie
     added = submit(
         client,
         "/outlets",
-        {"url": feed, "kind": "rss", "name": "Le Journal", "language": "fr", "interval_minutes": "15"},
+        {
+            "url": feed,
+            "kind": "rss",
+            "name": "Le Journal",
+            "language": "fr",
+            "interval_minutes": "15",
+        },
     )
     assert added.status_code == 302
     outlet = only_outlet(app)
@@ -99,8 +105,9 @@ def test_bad_input_is_refused_naming_the_field(app, client, users, site):
         answer = client.post("/outlets", data={"csrf_token": token, **data}, headers=JSON)
         assert answer.status_code == 422 and answer.get_json()["field"] == field, data
     page = submit(client, "/outlets", {"url": "ftp://example.org/feed"})
-    assert page.status_code == 422 and "url must be an http:// or https:// address" in page.get_data(
-        as_text=True
+    assert (
+        page.status_code == 422
+        and "url must be an http:// or https:// address" in page.get_data(as_text=True)
     )
     submit(client, "/outlets", {"url": site.url("/f"), "interval_minutes": "60"})
     again = client.post("/outlets", data={"csrf_token": token, "url": site.url("/f")}, headers=JSON)

@@ -152,7 +152,11 @@ def test_a_site_is_followed_through_the_feed_it_announces(site):
 def test_a_site_without_a_feed_falls_back_to_its_sitemap(site):
     serve_articles(site, "/e/1")
     site.set("/", "<html><head><title>J</title></head><body><p>Accueil</p></body></html>")
-    site.set("/robots.txt", f"User-agent: *\nSitemap: {site.url('/map.xml')}\n", content_type="text/plain")
+    site.set(
+        "/robots.txt",
+        f"User-agent: *\nSitemap: {site.url('/map.xml')}\n",
+        content_type="text/plain",
+    )
     site.set("/map.xml", sitemap(site, ["/e/1"]), content_type="application/xml")
     oid = follow(site.url("/"), kind="site")
     assert poll_outlet(oid).new_articles == 1

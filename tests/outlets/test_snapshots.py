@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -101,7 +101,7 @@ def test_the_desk_shows_captured_time_and_links_the_stored_copy(app, users, site
     snap = load(app, sid)
     desk = client.get(f"/claims/{claim_id}").get_data(as_text=True)
 
-    assert f"captured <time datetime=\"{snap.fetched_at.isoformat()}\">" in desk
+    assert f'captured <time datetime="{snap.fetched_at.isoformat()}">' in desk
     assert f'href="/snapshots/{sid}"' in desk and snap.sha256[:12] in desk
     page = client.get(f"/snapshots/{sid}").get_data(as_text=True)
     assert snap.sha256 in page and "23 des 32 membres" in page
@@ -136,9 +136,12 @@ def test_an_unreachable_page_fails_with_its_reason_on_the_desk(app, users, site,
     login(client, users["reviewer"].email)
     assert "capture failed:" in client.get(f"/claims/{claim_id}").get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(
-            sa.select(sa.func.count()).where(AuditEvent.action == "snapshot.fail")
-        ) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(AuditEvent.action == "snapshot.fail")
+            )
+            == 1
+        )
 
 
 def test_one_page_and_the_whole_folder_are_bounded(app, users, site, snapshot_dir):
@@ -161,9 +164,10 @@ def test_one_page_and_the_whole_folder_are_bounded(app, users, site, snapshot_di
     refused = load(app, second)
     assert refused.status is SnapshotStatus.FAILED and "storage is full" in (refused.error or "")
     files = [p for p in Path(snapshot_dir).rglob("*.warc.gz")]
-    assert len(files) == 1 and sum(p.stat().st_size for p in files) <= app.config[
-        "SNAPSHOT_MAX_TOTAL_BYTES"
-    ]
+    assert (
+        len(files) == 1
+        and sum(p.stat().st_size for p in files) <= app.config["SNAPSHOT_MAX_TOTAL_BYTES"]
+    )
     assert (snapshot_dir / str(kept.path)).exists()  # kept evidence is never evicted
 
 
