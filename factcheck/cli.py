@@ -156,6 +156,7 @@ COMMAND_MODULES = (
     "factcheck.extraction.cli",
     "factcheck.publishing.cli",
     "factcheck.maintenance.cli",
+    "factcheck.jobs.cli",
 )
 
 
