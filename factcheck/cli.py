@@ -157,6 +157,7 @@ COMMAND_MODULES = (
     "factcheck.publishing.cli",
     "factcheck.maintenance.cli",
     "factcheck.outlets.cli",
+    "factcheck.jobs.cli",
 )
 
 

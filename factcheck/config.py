@@ -46,6 +46,7 @@ class Defaults:
     )
     JOBS_NAME = "factcheck"  # the queue's name (a key prefix on Redis)
     JOBS_IMMEDIATE = False  # run jobs in the request that enqueues them (tests, one-off scripts)
+    JOBS_LEASE_SECONDS = 300  # a job running longer is presumed dead and re-queued (the reaper)
     LOGIN_MAX_FAILURES = 5  # failed sign-in steps per account, and per address, ...
     LOGIN_FAILURE_WINDOW = 60  # ... within this many seconds, before attempts are refused (429)
     REQUIRE_ADMIN_2FA = False  # admins must enrol in two-factor sign-in before anything else
@@ -137,6 +138,9 @@ def _parse_typed_settings(config: Any) -> None:
         raise ConfigError(f"FETCH_ALLOW_HOSTS: {exc}") from None
     config["FETCH_DEADLINE"] = float(
         _positive_number("FETCH_DEADLINE", config["FETCH_DEADLINE"], float)
+    )
+    config["JOBS_LEASE_SECONDS"] = float(
+        _positive_number("JOBS_LEASE_SECONDS", config["JOBS_LEASE_SECONDS"], float)
     )
     config["FETCH_MAX_BYTES"] = int(
         _positive_number("FETCH_MAX_BYTES", config["FETCH_MAX_BYTES"], int)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 
@@ -31,8 +35,57 @@ class IngestResult:
     claims: list[Claim] = field(default_factory=list)
 
 
+TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "xtor")
+
+
 def find_by_hash(session: DBSession, content_hash: str) -> Article | None:
     return session.scalar(sa.select(Article).where(Article.content_hash == content_hash))
+
+
+def find_by_url(session: DBSession, url: str) -> Article | None:
+    """The article stored from ``url`` (canonical form), if any."""
+    return session.scalar(
+        sa.select(Article).where(Article.url == canonical_url(url)).order_by(Article.id).limit(1)
+    )
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per page: lower-case scheme and host, no default port, credentials,
+    fragment or tracking parameters (``utm_*``, ``fbclid``…), ``/`` for an empty path."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    except ValueError:
+        pass
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port and port != {"http": 80, "https": 443}.get(scheme):
+        host = f"{host}:{port}"
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith(TRACKING_PARAMS)
+        ]
+    )
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def url_key(url: str) -> str:
+    """The idempotency key of ingesting ``url``: its canonical form, hashed to a fixed length."""
+    return "url:" + hashlib.sha256(canonical_url(url).encode()).hexdigest()
+
+
+def extract_candidates(parsed: ParsedArticle) -> list[Any]:
+    """The check-worthy sentences of ``parsed``: slow (spaCy), so call it outside transactions."""
+    from factcheck.extraction import extract  # spaCy loads once per process, on first use
+
+    return list(extract(parsed.body, parsed.language))
 
 
 def ingest_article(
@@ -43,16 +96,18 @@ def ingest_article(
     url: str | None = None,
     publisher: str | None = None,
     extract_claims: bool = True,
+    candidates: list[Any] | None = None,
 ) -> IngestResult:
-    """Store ``parsed`` and its check-worthy claims; the same body a second time is a no-op."""
+    """Store ``parsed`` and its check-worthy claims; the same body a second time is a no-op.
+
+    Pass ``candidates`` from :func:`extract_candidates`, computed before the write transaction
+    opened; without them (and with ``extract_claims``) extraction runs here, inside it.
+    """
     existing = find_by_hash(session, parsed.content_hash)
     if existing is not None:
         return IngestResult(article=existing, created=False)
-    candidates = []
-    if extract_claims:
-        from factcheck.extraction import extract  # spaCy loads once per process, on first use
-
-        candidates = extract(parsed.body, parsed.language)
+    if candidates is None:
+        candidates = extract_candidates(parsed) if extract_claims else []
     article = Article(
         title=parsed.title,
         headline=parsed.headline,

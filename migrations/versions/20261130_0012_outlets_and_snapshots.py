@@ -10,7 +10,7 @@ the WARC file written to the snapshot folder, when it was fetched, its path and 
 page's main text. Removing a source removes its snapshot rows (the files stay until pruned).
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-30
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
