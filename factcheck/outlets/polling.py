@@ -17,7 +17,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from factcheck.articles.reading import MAX_DOCUMENT_BYTES, parse_html
-from factcheck.articles.services import ingest_article
+from factcheck.articles.services import (
+    canonical_url,
+    extract_candidates,
+    find_by_hash,
+    ingest_article,
+)
 from factcheck.database import write_intent
 from factcheck.domain import DomainError, ValidationError
 from factcheck.extensions import db
@@ -225,7 +230,7 @@ def _usable(url: str) -> bool:
 
 def _unknown(entries: list[feeds.Entry]) -> list[feeds.Entry]:
     """The entries whose address no stored article has (a feed listing them again adds nothing)."""
-    urls = [e.url for e in entries]
+    urls = list({canonical_url(e.url) for e in entries})
     known: set[str] = set()
     for start in range(0, len(urls), 200):
         chunk = urls[start : start + 200]
@@ -233,7 +238,7 @@ def _unknown(entries: list[feeds.Entry]) -> list[feeds.Entry]:
             u for u in db.session.scalars(sa.select(Article.url).where(Article.url.in_(chunk))) if u
         )
     db.session.rollback()  # a read only: no transaction stays open across the fetches
-    return [e for e in entries if e.url not in known]
+    return [e for e in entries if canonical_url(e.url) not in known]
 
 
 def _ingest_entry(entry: feeds.Entry, target: _Target) -> str | None:
@@ -244,16 +249,25 @@ def _ingest_entry(entry: feeds.Entry, target: _Target) -> str | None:
         parsed = parse_html(page.text(), url=page.url, language=target.language or entry.language)
     except DomainError as exc:
         return f"{entry.url}: {exc.message}"
+    if find_by_hash(db.session, parsed.content_hash) is not None:
+        db.session.rollback()
+        return ""  # the same text from another address: already on the desk
+    db.session.rollback()
+    candidates = extract_candidates(parsed)  # slow (spaCy): before the write transaction
     with write_intent():
         try:
             result = ingest_article(
                 db.session,
                 parsed,
                 actor=None,
-                url=entry.url,
+                url=canonical_url(entry.url),
                 publisher=target.name,
+                candidates=candidates,
             )
             db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()  # another worker stored the same text a moment ago
+            return ""
         except DomainError as exc:
             db.session.rollback()
             return f"{entry.url}: {exc.message}"

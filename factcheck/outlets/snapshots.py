@@ -87,8 +87,12 @@ def stored_bytes(session: DBSession) -> int:
     return int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(sizes.c.size), 0))) or 0)
 
 
-def capture_snapshot(snapshot_id: int) -> SourceSnapshot | None:
-    """Fetch and store one pending snapshot; a failure is stored with its reason. Commits."""
+def capture_snapshot(snapshot_id: int, *, retry_temporary: bool = False) -> SourceSnapshot | None:
+    """Fetch and store one pending snapshot; a failure is stored with its reason. Commits.
+
+    With ``retry_temporary``, a temporary failure (unreachable, deadline, 5xx) is raised instead,
+    the snapshot staying pending, so that the job running it tries again later.
+    """
     with write_intent():
         snapshot = db.session.get(SourceSnapshot, snapshot_id)
         if snapshot is None or snapshot.status is not SnapshotStatus.PENDING:
@@ -101,6 +105,8 @@ def capture_snapshot(snapshot_id: int) -> SourceSnapshot | None:
         answer = fetch(url, accept=SNAPSHOT_ACCEPT, max_bytes=limit)
         warc = warc_bytes(answer)
     except DomainError as exc:
+        if retry_temporary and getattr(exc, "temporary", False):
+            raise
         return _store(snapshot_id, error=exc.message)
     return _store(snapshot_id, answer=answer, warc=warc)
 

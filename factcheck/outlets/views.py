@@ -1,8 +1,8 @@
 """The outlets the desk follows (``/outlets``) and the stored copies of cited sources.
 
 Everyone signed in sees the outlets and their state; editors and admins add, pause, resume,
-poll and remove them. Polling and captures run in a worker; "poll now" only makes the outlet
-due at once.
+poll and remove them. Polling and captures run as background jobs (``outlets/jobs.py``);
+"poll now" only makes the outlet due, and the scheduler hands it to a worker within a minute.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from factcheck.domain import DomainError, PermissionDenied, ValidationError
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 from factcheck.models import Outlet, SourceSnapshot, User
-from factcheck.outlets import dispatch, services, snapshots
+from factcheck.outlets import services, snapshots
 from factcheck.outlets.forms import ActionForm, OutletForm
 
 bp = Blueprint("outlets", __name__)
@@ -90,10 +90,9 @@ def add() -> ResponseReturnValue:
             field.errors = [*list(field.errors), exc.message]
         flash(exc.message, "error")
         return _index(form, status_of(exc))
-    dispatch.poll_soon(outlet.id)
     if wants_json():
         return jsonify(outlet=outlet_json(outlet)), 201
-    flash(f"Now following {outlet.url}; its first poll is queued.", "success")
+    flash(f"Now following {outlet.url}; a worker polls it within a minute.", "success")
     return redirect(url_for("outlets.show", outlet_id=outlet.id))
 
 
@@ -155,23 +154,20 @@ def pause(outlet_id: int) -> ResponseReturnValue:
 
 @bp.post("/outlets/<int:outlet_id>/resume")
 def resume(outlet_id: int) -> ResponseReturnValue:
-    def change(outlet: Outlet) -> None:
-        services.set_paused(db.session, outlet, False, actor=_me())
-
-    response = _act(outlet_id, change, "Resumed: it is polled again, starting now.")
-    dispatch.poll_soon(outlet_id)
-    return response
+    return _act(
+        outlet_id,
+        lambda o: services.set_paused(db.session, o, False, actor=_me()),
+        "Resumed: a worker polls it again within a minute.",
+    )
 
 
 @bp.post("/outlets/<int:outlet_id>/poll")
 def poll(outlet_id: int) -> ResponseReturnValue:
-    response = _act(
+    return _act(
         outlet_id,
         lambda o: services.poll_now(db.session, o, actor=_me()),
-        "A poll is queued; this page shows its result once a worker has run it.",
+        "Due now: a worker polls it within a minute; this page then shows the result.",
     )
-    dispatch.poll_soon(outlet_id)
-    return response
 
 
 @bp.post("/outlets/<int:outlet_id>/remove")

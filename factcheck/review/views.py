@@ -20,7 +20,6 @@ from factcheck.claims.views import (
 from factcheck.domain import Conflict
 from factcheck.extensions import db
 from factcheck.models import Claim
-from factcheck.outlets import dispatch
 from factcheck.review import services
 from factcheck.review.forms import (
     ApproveForm,
@@ -41,7 +40,7 @@ VERDICT_FIELDS = (("rating", "rating"), ("summary", "summary"), ("explanation", 
 @bp.post("/claims/<int:claim_id>/sources")
 def add_source(claim_id: int) -> ResponseReturnValue:
     form = SourceForm()
-    response = perform(
+    return perform(
         claim_id,
         lambda c: services.add_source(db.session, c, form.values(), actor=user()),
         done="Source added.",
@@ -50,8 +49,6 @@ def add_source(claim_id: int) -> ResponseReturnValue:
         allowed=WORKS_ON,
         anchor="#sources",
     )
-    dispatch.capture_soon()  # the worker captures the page (nothing is fetched in the request)
-    return response
 
 
 @bp.post("/claims/<int:claim_id>/sources/<int:source_id>/edit")
@@ -68,7 +65,7 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
         source = next((s for s in claim.sources if s.id == source_id), None)
         return compare(form, source, SOURCE_FIELDS) if source else None
 
-    response = perform(
+    return perform(
         claim_id,
         change,
         done="Source saved.",
@@ -78,8 +75,6 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
         anchor=f"#source-{source_id}",
         conflict=conflict,
     )
-    dispatch.capture_soon()  # a changed address is captured again
-    return response
 
 
 @bp.post("/claims/<int:claim_id>/sources/<int:source_id>/remove")
