@@ -20,6 +20,7 @@ from factcheck.auth import wants_json
 from factcheck.domain import DomainError, PermissionDenied, ValidationError
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
+from factcheck.jobs import job_json, jobs_for
 from factcheck.models import Outlet, SourceSnapshot, User
 from factcheck.outlets import services, snapshots
 from factcheck.outlets.forms import ActionForm, OutletForm
@@ -108,11 +109,17 @@ def show(outlet_id: int) -> ResponseReturnValue:
     outlet = db.session.get(Outlet, outlet_id)
     if outlet is None:
         return error_response(404, f"no outlet #{outlet_id}")
+    recent = jobs_for(db.session, "outlet", outlet.id, limit=5)
     if wants_json():
-        return jsonify(outlet=outlet_json(outlet), csrf_token=generate_csrf())
+        return jsonify(
+            outlet=outlet_json(outlet),
+            jobs=[job_json(j) for j in recent],
+            csrf_token=generate_csrf(),
+        )
     return render_template(
         "outlets/show.html",
         outlet=outlet,
+        jobs=recent,
         action_form=ActionForm(formdata=None),
         can_manage=services.can_manage(_me()),
         timeline=history_for("outlet", outlet.id),

@@ -69,3 +69,20 @@ def test_a_capture_that_cannot_reach_the_page_is_retried_then_failed(app, users)
         snapshot = db.session.get(SourceSnapshot, snapshot_id)
         assert snapshot is not None and snapshot.status is SnapshotStatus.FAILED
         assert "could not reach" in (snapshot.error or "")
+
+
+def test_the_outlet_page_lists_its_recent_poll_jobs(app, users, site, client):
+    from tests.helpers import login
+
+    feed = site.set("/feed.xml", rss(site, []), content_type="application/rss+xml")
+    with app.app_context():
+        outlet_id = services.add_outlet(db.session, {"url": feed, "kind": "rss"}, actor=None).id
+        db.session.commit()
+        [job] = queue_due_work()
+        job_id = job.id
+    login(client, users["reviewer"].email)
+    page = client.get(f"/outlets/{outlet_id}").get_data(as_text=True)
+    assert "Recent polls by the workers" in page and f"#{job_id}" in page
+    assert "ok, 0 new articles" in page
+    data = client.get(f"/outlets/{outlet_id}", headers={"Accept": "application/json"}).get_json()
+    assert [(j["id"], j["state"]) for j in data["jobs"]] == [(job_id, "done")]
