@@ -3,7 +3,9 @@ reach that one address (``FETCH_ALLOW_HOSTS``) with its snapshots in a temporary
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +26,7 @@ class Route:
     status: int = 200
     etag: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait after the headers, before the body
 
 
 class Site:
@@ -76,7 +79,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if "Content-Length" not in route.headers:
                 self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
-            self.wfile.write(route.body)
+            if route.delay:
+                self.wfile.flush()
+                time.sleep(route.delay)
+            with contextlib.suppress(OSError):  # the client gave up (deadline)
+                self.wfile.write(route.body)
 
     return Handler
 

@@ -265,6 +265,15 @@ def test_a_huge_or_non_feed_answer_fails_the_poll(site):
     assert "not an RSS or Atom feed" in (poll_outlet(other).error or "")
 
 
+def test_a_slow_feed_is_cut_off_at_the_fetch_deadline(app, site):
+    app.config["FETCH_DEADLINE"] = 0.5
+    feed = site.set("/feed.xml", rss(site, []), content_type="application/rss+xml", delay=3.0)
+    oid = follow(feed)
+    report = poll_outlet(oid)
+    assert report.status == "failed" and "longer than 0.5 s" in (report.error or "")
+    assert outlet(oid).failures == 1
+
+
 def test_a_feed_redirecting_to_a_private_address_fails_and_says_why(site):
     feed = site.set("/feed.xml", b"", status=302, headers={"Location": "http://10.0.0.1/feed"})
     oid = follow(feed)
