@@ -147,28 +147,42 @@ def test_web_page_served_locally_is_read(backend, site, users):
 
 
 def _read_local_pages(app, site, users):
+    """A web page is fetched by a job: the POST answers 303 to the job's page at once; the job
+    (run immediately in tests) leads to the article, or shows why it failed."""
     from tests.helpers import login
 
     client = app.test_client()
     login(client, users["editor"].email)
     response = _post_new(client, url=f"{site}/article.html")
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert "/articles/jobs/" in response.headers["Location"]
+    done = client.get(response.headers["Location"])
+    assert done.status_code == 302 and "/articles/" in done.headers["Location"]
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Article added from the web page." in page and "Fetched by" in page
     with app.app_context():
         article = db.session.scalar(sa.select(Article))
         assert article.url == f"{site}/article.html"
         assert article.title == "Message de Rutte à Trump"
         assert article.body.startswith("Le secrétaire général de l’OTAN")
         assert "Accueil" not in article.body and "vingt + dix" not in article.body
-    for path, message in (
-        ("/report.pdf", "is not a web page"),
-        ("/missing.html", "HTTP 404"),
-        ("/empty.html", "no article text"),
+    again = _post_new(client, url=f"{site}/article.html#comments")
+    assert again.status_code == 302, "the same canonical URL is the article already stored"
+    for path, message, state in (
+        ("/report.pdf", "is not a web page", "failed"),
+        ("/missing.html", "HTTP 404", "failed"),
+        ("/empty.html", "no article text", "failed"),
     ):
         response = _post_new(client, url=site + path)
-        assert response.status_code == 422
-        assert message in response.get_data(as_text=True)
+        assert response.status_code == 303
+        shown = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert message in shown and f'id="job-state">{state}<' in shown, shown
     response = _post_new(client, url="http://127.0.0.1:9/closed")
-    assert "could not reach" in response.get_data(as_text=True)
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "could not reach" in shown and 'id="job-state">queued<' in shown
+    assert "attempt 1 of 4" in shown
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 1
 
 
 def test_ingest_command(app, runner, tmp_path):
