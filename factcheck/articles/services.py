@@ -14,6 +14,7 @@ from factcheck.articles.parsing import ParsedArticle
 from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
 from factcheck.database import DBSession
+from factcheck.domain import ValidationError
 from factcheck.models import Article, Claim, Job, User
 
 ARTICLE_FIELDS = (
@@ -83,9 +84,12 @@ def url_key(url: str) -> str:
 
 def extract_candidates(parsed: ParsedArticle) -> list[Any]:
     """The check-worthy sentences of ``parsed``: slow (spaCy), so call it outside transactions."""
-    from factcheck.extraction import extract  # spaCy loads once per process, on first use
+    from factcheck.extraction import ExtractionError, extract  # spaCy loads on first use
 
-    return list(extract(parsed.body, parsed.language))
+    try:
+        return list(extract(parsed.body, parsed.language))
+    except ExtractionError as exc:
+        raise ValidationError(str(exc), field="text") from None
 
 
 def ingest_article(
