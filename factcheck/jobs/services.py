@@ -101,6 +101,11 @@ def dispatch(job: Job | int) -> None:
     if row is None:
         raise ValueError(f"no job #{job_id}")
     kind = row.kind
+    session = db.session()
+    if not (session.new or session.dirty or session.deleted):
+        # End the (read) transaction: on SQLite the caller's next write would have to upgrade
+        # it, and that fails at once if a worker wrote in between.
+        session.commit()
     if queue.immediate:
         # The job runs now on its own session: end ours first (nothing may be pending: dispatch
         # follows the commit), so that no lock is held and we read its outcome afterwards.
