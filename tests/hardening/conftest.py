@@ -65,6 +65,7 @@ class World:
     value: int  # a value of it no verdict uses (deletable)
     slug: str  # the published claim's public slug
     extra: dict[str, Any] = field(default_factory=dict)
+    job: int = 0  # a failed URL-ingestion job (its page)
 
 
 def _claim_in(state: str, people: dict[str, User]) -> Claim:
@@ -108,6 +109,7 @@ def build_world(
         if base is not None:
             db.session.commit()
             return World(
+                job=base.job,
                 users=base.users,
                 article=claims["new"].article_id if "new" in claims else base.article,
                 claims={**base.claims, **{k: c.id for k, c in claims.items()}},
@@ -129,8 +131,10 @@ def build_world(
             definition="Ni vrai ni faux.",
             actor=people["admin"],
         )
+        job = _failed_job(people["editor"])
         db.session.commit()
         return World(
+            job=job,
             users={k: u.id for k, u in people.items()},
             article=claims["new"].article_id,
             claims={k: c.id for k, c in claims.items()},
@@ -140,6 +144,25 @@ def build_world(
             value=spare.id,
             slug=str(claims["published"].slug),
         )
+
+
+def _failed_job(editor: User) -> int:
+    from factcheck.models import Job, JobState, utcnow
+
+    job = Job(
+        kind="articles.ingest_url",
+        key="url:hardening",
+        state=JobState.FAILED,
+        payload={"url": "https://example.org/gone"},
+        attempts=1,
+        max_attempts=4,
+        error="https://example.org/gone answered HTTP 404",
+        created_by_id=editor.id,
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job.id
 
 
 @pytest.fixture
@@ -188,6 +211,7 @@ def url_for_rule(app: Flask, w: World, rule: Rule) -> str:
         "value_id": w.value,
         "slug": w.slug,
         "filename": "factcheck.css",
+        "job_id": w.job,
     }
     with app.test_request_context():
         from flask import url_for
