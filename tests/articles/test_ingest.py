@@ -262,3 +262,58 @@ def test_ingest_queue_reports_failed_jobs(app, runner, tmp_path):
     assert result.exit_code == 1
     assert f"{bad}: refused: no article text was found in the page" in result.output
     assert f"{good}: article #" in result.output and "stored: NATO" in result.output
+
+
+def test_ingest_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    """On a terminal (a pseudo-terminal here) tqdm draws a bar; piped output has none."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.dbutil import upgrade
+
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    upgrade(url)
+    files = []
+    for n in range(2):
+        path = tmp_path / f"a{n}.txt"
+        path.write_text(SEED.replace("Rutte", f"Rutte {n}"), encoding="utf-8")
+        files.append(str(path))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "k" * 40,
+        "PYTHONPATH": str(REPO),
+        "FACTCHECK_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    command = [sys.executable, "-c", "from factcheck.cli import main; main()", "ingest", *files]
+    primary, secondary = pty.openpty()
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen(command, env=env, stdout=secondary, stderr=secondary, cwd=REPO)
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(primary)
+    assert proc.wait(60) == 0, output
+    text = output.decode("utf-8", "replace")
+    assert "2/2" in text and "item/s" in text, text
+    assert "2 items: 0 stored, 2 already known, 0 refused" not in text
+    assert "2 items: 2 stored, 0 already known, 0 refused" in text
+    piped = subprocess.run(
+        [*command[:-2], files[0]], env=env, capture_output=True, timeout=60, cwd=REPO, check=False
+    )
+    assert piped.returncode == 0
+    assert "item/s" not in piped.stdout.decode() + piped.stderr.decode()
+    assert "already known" in piped.stdout.decode()
