@@ -306,3 +306,16 @@ def test_https_sends_the_name_as_sni_to_the_checked_address(tmp_path, monkeypatc
     thread.join(5)
     listener.close()
     assert names == ["cms.test"]
+
+
+@pytest.mark.parametrize("name", ["REQUIRE_ADMIN_2FA", "SESSION_COOKIE_SECURE", "JOBS_IMMEDIATE"])
+def test_other_booleans_are_strict_too(monkeypatch, name):
+    from factcheck import create_app
+    from factcheck.config import ConfigError
+
+    monkeypatch.setenv(f"FACTCHECK_{name}", "no")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config[name] is False
+    monkeypatch.setenv(f"FACTCHECK_{name}", "nope")
+    with pytest.raises(ConfigError, match=f"{name} must be true or false"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
