@@ -141,3 +141,25 @@ def test_plain_jobs_retry_temporary_errors_with_backoff_only(app, ctx):
     time.sleep(0.05)
     queue.run_due()
     assert CALLS == ["b"], "a permanent error is not retried"
+
+
+def test_a_queued_job_behind_a_backlog_is_not_queued_twice(backend, tmp_path, monkeypatch):
+    """On a real queue (SQLite storage), a job still waiting behind others is left alone; once
+    the queue is empty, a job still queued past the lease was lost and is queued again."""
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path))
+    app = make_app(backend, JOBS_IMMEDIATE=False)
+    try:
+        with app.app_context():
+            queue = current_queue()
+            with write_intent():
+                job, _ = submit(db.session, INGEST_TEXT, payload={"text": SEED}, actor=None)
+                db.session.commit()
+            dispatch(job)
+            assert queue.huey.pending_count() == 1
+            assert reap(lease=0) == []
+            queue.flush()  # the message is lost
+            assert reap(lease=0) == [job.id]
+            assert queue.huey.pending_count() == 1
+            queue.flush()
+    finally:
+        wipe(app)
