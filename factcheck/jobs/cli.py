@@ -48,6 +48,9 @@ def worker_command(workers: int, periodic: bool) -> None:
         max_delay=1.0,
         check_worker_health=True,
     )
+    # SIGTERM (systemd, docker, make run) stops like Ctrl-C: the jobs in hand finish first, so
+    # none is left "running" for the reaper. A second Ctrl-C stops at once.
+    consumer._handle_stop_signal = consumer._handle_interrupt_signal_gevent
     consumer.run()
 
 
