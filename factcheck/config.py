@@ -101,7 +101,7 @@ def _env_value(value: str) -> Any:
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-BOOLEAN_SETTINGS = ("FETCH_ALLOW_PRIVATE", "JOBS_IMMEDIATE")
+BOOLEAN_SETTINGS = ("FETCH_ALLOW_PRIVATE", "JOBS_IMMEDIATE", "REQUIRE_ADMIN_2FA")
 
 
 def parse_bool(name: str, value: Any) -> bool:
@@ -132,6 +132,10 @@ def _parse_typed_settings(config: Any) -> None:
 
     for name in BOOLEAN_SETTINGS:
         config[name] = parse_bool(name, config.get(name, False))
+    if config.get("SESSION_COOKIE_SECURE") is not None:  # None: decided below from debug/testing
+        config["SESSION_COOKIE_SECURE"] = parse_bool(
+            "SESSION_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"]
+        )
     try:
         config["FETCH_ALLOW_HOSTS"] = parse_allow_hosts(config.get("FETCH_ALLOW_HOSTS"))
     except ValueError as exc:

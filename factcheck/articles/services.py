@@ -14,7 +14,8 @@ from factcheck.articles.parsing import ParsedArticle
 from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
 from factcheck.database import DBSession
-from factcheck.models import Article, Claim, User
+from factcheck.domain import ValidationError
+from factcheck.models import Article, Claim, Job, User
 
 ARTICLE_FIELDS = (
     "title",
@@ -83,9 +84,12 @@ def url_key(url: str) -> str:
 
 def extract_candidates(parsed: ParsedArticle) -> list[Any]:
     """The check-worthy sentences of ``parsed``: slow (spaCy), so call it outside transactions."""
-    from factcheck.extraction import extract  # spaCy loads once per process, on first use
+    from factcheck.extraction import ExtractionError, extract  # spaCy loads on first use
 
-    return list(extract(parsed.body, parsed.language))
+    try:
+        return list(extract(parsed.body, parsed.language))
+    except ExtractionError as exc:
+        raise ValidationError(str(exc), field="text") from None
 
 
 def ingest_article(
@@ -142,3 +146,45 @@ def list_articles(session: DBSession) -> list[tuple[Article, int]]:
         .order_by(Article.created_at.desc(), Article.id.desc())
     )
     return [(a, n) for a, n in rows]
+
+
+@dataclass
+class UrlRequest:
+    """What asking for a web page gave: its article if already on the desk, else its job."""
+
+    article: Article | None = None
+    job: Job | None = None
+    dispatch: bool = False
+
+
+def request_url_ingest(
+    session: DBSession,
+    url: str,
+    *,
+    actor: User | None,
+    language: str | None = None,
+    publisher: str | None = None,
+) -> UrlRequest:
+    """The article already stored from ``url``, or the (idempotent) job that will fetch it.
+
+    Check the address with ``factcheck.fetching.check_url`` before the transaction opens
+    (it resolves the host name); the job fetches it, off the request path.
+    """
+    from factcheck.articles.jobs import INGEST_URL
+    from factcheck.jobs import submit
+
+    known = find_by_url(session, url)
+    if known is not None:
+        return UrlRequest(article=known)
+    payload = {"url": url, "language": language, "publisher": publisher}
+    job, new = submit(session, INGEST_URL, key=url_key(url), payload=payload, actor=actor)
+    return UrlRequest(job=job, dispatch=new)
+
+
+def ingestion_jobs(session: DBSession, article: Article) -> list[Job]:
+    """The jobs that made (or found) ``article``, newest first: shown on its page."""
+    return list(
+        session.scalars(
+            sa.select(Job).where(Job.article_id == article.id).order_by(Job.id.desc()).limit(5)
+        )
+    )

@@ -33,7 +33,12 @@ def worker_command(workers: int, periodic: bool) -> None:
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is on: jobs run where they are queued")
     click.echo(f"worker: queue {huey.name!r} on {_safe(where)}, {workers} thread(s)")
+    # Load the extraction model now, not in the first job (which would then take seconds more).
+    from factcheck.extraction import extract
+
+    extract("Le Pentagone estime que 10 000 soldats ont été envoyés.", "fr")
     db.session.remove()  # the consumer's threads open their own sessions
+    click.echo("worker: ready", err=False)
     consumer = huey.create_consumer(
         workers=workers,
         worker_type="thread",
@@ -43,6 +48,9 @@ def worker_command(workers: int, periodic: bool) -> None:
         max_delay=1.0,
         check_worker_health=True,
     )
+    # SIGTERM (systemd, docker, make run) stops like Ctrl-C: the jobs in hand finish first, so
+    # none is left "running" for the reaper. A second Ctrl-C stops at once.
+    consumer._handle_stop_signal = consumer._handle_interrupt_signal_gevent
     consumer.run()
 
 

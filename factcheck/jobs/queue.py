@@ -48,13 +48,11 @@ class JobQueue:
         return bool(self.huey.immediate)
 
     def enqueue(self, name: str, *args: Any, **kwargs: Any) -> None:
-        if name not in self.huey_tasks():
+        """Queue job ``name`` (in immediate mode: run it now, in this thread)."""
+        self.huey  # noqa: B018 (makes the Huey instance and binds the tasks on first use)
+        if name not in self.tasks:
             raise KeyError(f"no job named {name!r} is declared")
         self.tasks[name](*args, **kwargs)
-
-    def huey_tasks(self) -> dict[str, Any]:
-        self.huey  # noqa: B018 (binds the tasks on first use)
-        return self.tasks
 
     def run_due(self) -> int:
         """Run scheduled work that is due (retries after their backoff), in this process."""
@@ -150,9 +148,8 @@ def _run_plain(
             task.retries -= 1  # RetryTask adds one back: a retry is spent
             raise RetryTask(str(exc), delay=delay) from exc
         log.exception("%s failed", spec.name)
-        task_retries = 0
         if task is not None:
-            task.retries = task_retries  # a permanent error is not retried by Huey either
+            task.retries = 0  # a permanent error is not retried by Huey either
         raise
     finally:
         db.session.remove()

@@ -101,6 +101,11 @@ def dispatch(job: Job | int) -> None:
     if row is None:
         raise ValueError(f"no job #{job_id}")
     kind = row.kind
+    session = db.session()
+    if not (session.new or session.dirty or session.deleted):
+        # End the (read) transaction: on SQLite the caller's next write would have to upgrade
+        # it, and that fails at once if a worker wrote in between.
+        session.commit()
     if queue.immediate:
         # The job runs now on its own session: end ours first (nothing may be pending: dispatch
         # follows the commit), so that no lock is held and we read its outcome afterwards.
@@ -225,16 +230,22 @@ def reap(*, lease: float | None = None, now: datetime | None = None) -> list[int
     now = now or utcnow()
     cutoff = now - timedelta(seconds=lease)
     requeued: list[int] = []
+    lost = sa.and_(
+        Job.state == JobState.QUEUED,
+        sa.func.coalesce(Job.next_attempt_at, Job.updated_at) <= cutoff,
+    )
+    # A job queued long ago is lost only if the queue is empty: behind a long backlog it is
+    # merely waiting, and queueing it again each minute would only grow the backlog.
+    from factcheck.jobs.queue import current_queue
+
+    queue_empty = current_queue().huey.pending_count() == 0
     with write_intent():
         stale = db.session.scalars(
             sa.select(Job)
             .where(
                 sa.or_(
                     sa.and_(Job.state == JobState.RUNNING, Job.started_at <= cutoff),
-                    sa.and_(
-                        Job.state == JobState.QUEUED,
-                        sa.func.coalesce(Job.next_attempt_at, Job.updated_at) <= cutoff,
-                    ),
+                    lost if queue_empty else sa.false(),
                 )
             )
             .order_by(Job.id)

@@ -233,3 +233,89 @@ def test_bad_fetch_settings_stop_start_up(monkeypatch, name, value, message):
     monkeypatch.setenv(f"FACTCHECK_{name}", value)
     with pytest.raises(ConfigError, match=message):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def _self_signed(tmp_path, name):
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_https_sends_the_name_as_sni_to_the_checked_address(tmp_path, monkeypatch):
+    """TLS goes to the pinned address with SNI (and certificate check) on the name: an
+    untrusted certificate is refused like any unreachable site."""
+    import ssl
+    import threading
+
+    cert_file, key_file = _self_signed(tmp_path, "cms.test")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    names: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    listener = socket.socket()
+    listener.bind(("127.0.0.2", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+
+    def accept_once() -> None:
+        conn, _ = listener.accept()
+        try:
+            context.wrap_socket(conn, server_side=True).close()
+        except (ssl.SSLError, OSError):
+            conn.close()
+
+    thread = threading.Thread(target=accept_once, daemon=True)
+    thread.start()
+    real = socket.getaddrinfo
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, p, *a, **k: real("127.0.0.2" if host == "cms.test" else host, p, *a, **k),
+    )
+    url = f"https://cms.test:{port}/a"
+    with pytest.raises(FetchUnreachable, match="could not reach"):
+        fetch(url, policy=FetchPolicy(allow_hosts=("cms.test",), deadline=3.0))
+    thread.join(5)
+    listener.close()
+    assert names == ["cms.test"]
+
+
+@pytest.mark.parametrize("name", ["REQUIRE_ADMIN_2FA", "SESSION_COOKIE_SECURE", "JOBS_IMMEDIATE"])
+def test_other_booleans_are_strict_too(monkeypatch, name):
+    from factcheck import create_app
+    from factcheck.config import ConfigError
+
+    monkeypatch.setenv(f"FACTCHECK_{name}", "no")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config[name] is False
+    monkeypatch.setenv(f"FACTCHECK_{name}", "nope")
+    with pytest.raises(ConfigError, match=f"{name} must be true or false"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -65,6 +65,7 @@ class World:
     value: int  # a value of it no verdict uses (deletable)
     slug: str  # the published claim's public slug
     extra: dict[str, Any] = field(default_factory=dict)
+    job: int = 0  # a failed URL-ingestion job (its page)
 
 
 def _claim_in(state: str, people: dict[str, User]) -> Claim:
@@ -109,6 +110,7 @@ def build_world(
         if base is not None:
             db.session.commit()
             return World(
+                job=base.job,
                 users=base.users,
                 article=claims["new"].article_id if "new" in claims else base.article,
                 claims={**base.claims, **{k: c.id for k, c in claims.items()}},
@@ -131,8 +133,10 @@ def build_world(
             definition="Ni vrai ni faux.",
             actor=people["admin"],
         )
+        job = _failed_job(people["editor"])
         db.session.commit()
         return World(
+            job=job,
             users={k: u.id for k, u in people.items()},
             article=claims["new"].article_id,
             claims={k: c.id for k, c in claims.items()},
@@ -179,6 +183,25 @@ def _captured_snapshot(source_id: int) -> int:
     assert _keep(snap, answer, warc_bytes(answer)) is None
     db.session.commit()
     return snap.id
+
+
+def _failed_job(editor: User) -> int:
+    from factcheck.models import Job, JobState, utcnow
+
+    job = Job(
+        kind="articles.ingest_url",
+        key="url:hardening",
+        state=JobState.FAILED,
+        payload={"url": "https://example.org/gone"},
+        attempts=1,
+        max_attempts=4,
+        error="https://example.org/gone answered HTTP 404",
+        created_by_id=editor.id,
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job.id
 
 
 @pytest.fixture
@@ -230,6 +253,7 @@ def url_for_rule(app: Flask, w: World, rule: Rule) -> str:
         "filename": "factcheck.css",
         "outlet_id": w.extra.get("outlet"),
         "snapshot_id": w.extra.get("snapshot"),
+        "job_id": w.job,
     }
     with app.test_request_context():
         from flask import url_for

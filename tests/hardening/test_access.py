@@ -108,6 +108,7 @@ def test_every_endpoint_is_in_the_matrix_or_public(app):
         "articles.index",
         "articles.new",
         "articles.show",
+        "articles.ingest_job",
         "articles.add_claim",
         "claims.desk_script",
         "claims.show",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from factcheck.articles.jobs import INGEST_TEXT, INGEST_URL
 from factcheck.database import write_intent
 from factcheck.extensions import db
-from factcheck.jobs import current_queue, dispatch, reap, submit
+from factcheck.jobs import TemporaryError, current_queue, dispatch, job, reap, submit
 from factcheck.models import Article, Job, JobState
 from tests.articles.test_ingest import PAGE, SEED
 from tests.conftest import make_app
@@ -109,3 +109,57 @@ def test_canonical_urls(url, canonical):
     from factcheck.articles.services import canonical_url
 
     assert canonical_url(url) == canonical
+
+
+CALLS: list[str] = []
+
+
+@job("tests.flaky", retries=2, backoff=0.01)
+def _flaky(word: str) -> None:
+    CALLS.append(word)
+    raise TemporaryError("the feed server is down")
+
+
+@job("tests.broken", retries=2, backoff=0.01)
+def _broken(word: str) -> None:
+    CALLS.append(word)
+    raise ValueError("a bug")
+
+
+def test_plain_jobs_retry_temporary_errors_with_backoff_only(app, ctx):
+    import time
+
+    CALLS.clear()
+    _flaky.enqueue(word="a")
+    queue = current_queue()
+    for _ in range(5):
+        time.sleep(0.05)
+        queue.run_due()
+    assert CALLS == ["a", "a", "a"], "one attempt and two retries"
+    CALLS.clear()
+    _broken.enqueue(word="b")
+    time.sleep(0.05)
+    queue.run_due()
+    assert CALLS == ["b"], "a permanent error is not retried"
+
+
+def test_a_queued_job_behind_a_backlog_is_not_queued_twice(backend, tmp_path, monkeypatch):
+    """On a real queue (SQLite storage), a job still waiting behind others is left alone; once
+    the queue is empty, a job still queued past the lease was lost and is queued again."""
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path))
+    app = make_app(backend, JOBS_IMMEDIATE=False)
+    try:
+        with app.app_context():
+            queue = current_queue()
+            with write_intent():
+                job, _ = submit(db.session, INGEST_TEXT, payload={"text": SEED}, actor=None)
+                db.session.commit()
+            dispatch(job)
+            assert queue.huey.pending_count() == 1
+            assert reap(lease=0) == []
+            queue.flush()  # the message is lost
+            assert reap(lease=0) == [job.id]
+            assert queue.huey.pending_count() == 1
+            queue.flush()
+    finally:
+        wipe(app)

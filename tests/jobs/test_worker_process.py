@@ -202,3 +202,32 @@ def test_a_worker_killed_mid_job_leaves_no_partial_article(tmp_path, monkeypatch
     finally:
         _stop(worker)
         app.extensions["factcheck.jobs"].flush()
+
+
+def test_sigterm_lets_the_job_in_hand_finish(tmp_path, monkeypatch):
+    settings = _settings(tmp_path)
+    app = _app(settings, monkeypatch)
+
+    def slow(handler):
+        time.sleep(2.0)  # the worker is stopped while it waits for this page
+        return page(_page(7))
+
+    worker = _start_worker(settings)
+    try:
+        with app.app_context(), serve("127.0.0.2", {"/slow.html": slow}) as site:
+            log = Path(settings["FACTCHECK_INSTANCE_PATH"]).parent / "worker.log"
+            ends = time.monotonic() + 60
+            while "worker: ready" not in log.read_text() and time.monotonic() < ends:
+                time.sleep(0.2)
+            [job_id] = _queue([f"{site.url}/slow.html"])
+            while not site.seen and time.monotonic() < ends:
+                time.sleep(0.05)
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(30) == 0
+            db.session.rollback()
+            job = db.session.get(Job, job_id)
+            assert job.state == JobState.DONE, (job.state, job.error, log.read_text()[-2000:])
+            assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 1
+    finally:
+        _stop(worker)
+        app.extensions["factcheck.jobs"].flush()
