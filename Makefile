@@ -29,11 +29,14 @@ instance/secret_key:
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 	@echo "generated instance/secret_key"
 
-run: install instance/secret_key ## Migrate the SQLite database, load seeds and demo users, serve on :5000
+run: install instance/secret_key ## Migrate the SQLite database, load seeds and demo users, serve on :5000 with a job worker
 	$(BIN)/factcheck init
 	$(BIN)/factcheck seed --demo-users
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	FACTCHECK_SESSION_COOKIE_SECURE=false FACTCHECK_ORG_URL=http://$(HOST):$(PORT)/ \
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background job worker (Ctrl-C stops both)"
+	@export FACTCHECK_SESSION_COOKIE_SECURE=false FACTCHECK_ORG_URL=http://$(HOST):$(PORT)/; \
+	  $(BIN)/factcheck worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 0' INT TERM; \
 	  $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'factcheck:create_app()'
 
 chromium: ## Install Debian's Chromium for the browser tests when it is missing
@@ -54,7 +57,7 @@ format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmarks: print figures and ratios (not part of make test)
+bench: install ## Benchmarks: print figures and ratios (not part of make test; bench_ingest needs Redis)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with Locust; DURATION=60 s each

@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "factcheck.publishing.views",
     "factcheck.audit.views",
     "factcheck.admin.views",
+    "factcheck.outlets.views",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -54,11 +55,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from factcheck.publishing import freshness
 
     freshness.install()  # the feed's ETag moves with every change to the published markup
+    from factcheck.jobs import queue as job_queue
 
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     navigation.init_app(app)
+    job_queue.init_app(app)
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
     register_commands(app)

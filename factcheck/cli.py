@@ -204,6 +204,8 @@ COMMAND_MODULES = (
     "factcheck.extraction.cli",
     "factcheck.publishing.cli",
     "factcheck.maintenance.cli",
+    "factcheck.outlets.cli",
+    "factcheck.jobs.cli",
 )
 
 

@@ -11,6 +11,7 @@ from factcheck.models import Role
 NAV: list[tuple[str, str, Role]] = [
     ("articles.index", "Articles", Role.REVIEWER),
     ("claims.queue", "Queue", Role.REVIEWER),
+    ("outlets.index", "Outlets", Role.REVIEWER),
     ("audit.index", "Audit", Role.EDITOR),
     ("admin.users", "Users", Role.ADMIN),
     ("admin.scales", "Rating scales", Role.ADMIN),

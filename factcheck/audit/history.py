@@ -59,6 +59,14 @@ ACTION_WORDS = {
     "logout": "signed out",
     "audit.export": "exported the audit trail",
     "export.claimreview": "exported the ClaimReview feed",
+    "outlet.add": "started following the outlet",
+    "outlet.pause": "paused the outlet",
+    "outlet.resume": "resumed the outlet",
+    "outlet.poll_now": "asked for a poll now",
+    "outlet.poll": "polled the outlet",
+    "outlet.remove": "stopped following the outlet",
+    "snapshot.capture": "captured the source's page",
+    "snapshot.fail": "could not capture the source's page",
 }
 _MAX_VALUE = 160
 

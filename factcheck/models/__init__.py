@@ -5,7 +5,9 @@ from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
 from factcheck.models.feed import FeedRevision
+from factcheck.models.job import Job, JobState
 from factcheck.models.organisation import OrganisationSettings
+from factcheck.models.outlet import Outlet, OutletKind, SnapshotStatus, SourceSnapshot
 from factcheck.models.rating import RatingScale, RatingValue
 from factcheck.models.review import (
     PUBLISHED_STATES,
@@ -30,12 +32,18 @@ __all__ = [
     "ClaimStatus",
     "ClaimantType",
     "FeedRevision",
+    "Job",
+    "JobState",
     "Note",
     "OrganisationSettings",
+    "Outlet",
+    "OutletKind",
     "RatingScale",
     "RatingValue",
     "Role",
+    "SnapshotStatus",
     "Source",
+    "SourceSnapshot",
     "Stance",
     "User",
     "UserSession",

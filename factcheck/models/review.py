@@ -13,6 +13,7 @@ from factcheck.models.base import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
     from factcheck.models.claim import Claim
+    from factcheck.models.outlet import SourceSnapshot
     from factcheck.models.rating import RatingValue
     from factcheck.models.user import User
 
@@ -64,6 +65,12 @@ class Source(Base):
 
     claim: Mapped[Claim] = relationship(back_populates="sources")
     added_by: Mapped[User] = relationship()
+    snapshots: Mapped[list[SourceSnapshot]] = relationship(
+        back_populates="source",
+        order_by="SourceSnapshot.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

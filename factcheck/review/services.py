@@ -25,6 +25,7 @@ from factcheck.models import (
     VerdictState,
     utcnow,
 )
+from factcheck.outlets.snapshots import request_snapshot
 from factcheck.publishing.gate import check_publishable
 from factcheck.publishing.jsonld import validate as jsonld_rules
 from factcheck.review import proposal
@@ -94,6 +95,8 @@ def add_source(session: DBSession, claim: Claim, values: dict[str, Any], *, acto
         entity_type="source",
         data={"claim_id": claim.id},
     )
+    # The page is captured by a worker, outside this request (factcheck.outlets.snapshots).
+    request_snapshot(session, source)
     return source
 
 
@@ -115,7 +118,7 @@ def edit_source(
     require_edit(actor, source.claim)
     if expected_version is not None and expected_version != source.version:
         raise Conflict(f"source #{source.id} was changed by someone else since you opened it")
-    return change_and_record(
+    changes = change_and_record(
         session,
         source,
         clean_source_values(values),
@@ -124,6 +127,9 @@ def edit_source(
         entity_type="source",
         data={"claim_id": source.claim_id},
     )
+    if "url" in changes:
+        request_snapshot(session, source)  # the new address is captured as it is now
+    return changes
 
 
 def remove_source(session: DBSession, source: Source, *, actor: User) -> None:

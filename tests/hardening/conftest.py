@@ -66,6 +66,7 @@ class World:
     value: int  # a value of it no verdict uses (deletable)
     slug: str  # the published claim's public slug
     extra: dict[str, Any] = field(default_factory=dict)
+    job: int = 0  # a failed URL-ingestion job (its page)
 
 
 def _claim_in(state: str, people: dict[str, User]) -> Claim:
@@ -119,9 +120,11 @@ def build_world(
         claims = {state: _claim_in(state, people) for state in states}
         db.session.flush()
         reviewed = claims.get("in_review")
+        outlet = _outlet(people["admin"])
         if base is not None:
             db.session.commit()
             return World(
+                job=base.job,
                 users=base.users,
                 article=claims["new"].article_id if "new" in claims else base.article,
                 claims={**base.claims, **{k: c.id for k, c in claims.items()}},
@@ -130,6 +133,7 @@ def build_world(
                 scale=base.scale,
                 value=base.value,
                 slug=str(claims["published"].slug) if "published" in claims else base.slug,
+                extra={**base.extra, "outlet": outlet},
             )
         scale = db.session.scalar(
             sa.select(RatingScale).where(RatingScale.language == "fr", RatingScale.is_default)
@@ -143,8 +147,10 @@ def build_world(
             definition="Ni vrai ni faux.",
             actor=people["admin"],
         )
+        job = _failed_job(people["editor"])
         db.session.commit()
         return World(
+            job=job,
             users={k: u.id for k, u in people.items()},
             article=claims["new"].article_id,
             claims={k: c.id for k, c in claims.items()},
@@ -153,11 +159,68 @@ def build_world(
             scale=scale.id,
             value=spare.id,
             slug=str(claims["published"].slug),
+            extra={"outlet": outlet, "snapshot": _captured_snapshot(reviewed.sources[0].id)},
         )
 
 
+def _outlet(admin: User) -> int:
+    """A followed outlet (a fresh one per world, so each allowed action has its own)."""
+    from factcheck.outlets.services import add_outlet
+
+    outlet = add_outlet(
+        db.session,
+        {"url": f"https://news.example.org/feed-{next(_N)}.xml", "kind": "rss"},
+        actor=admin,
+    )
+    return outlet.id
+
+
+def _captured_snapshot(source_id: int) -> int:
+    """The source's pending snapshot, captured from a made-up answer (no network)."""
+    from factcheck.models import SourceSnapshot, utcnow
+    from factcheck.outlets.fetch import Fetched
+    from factcheck.outlets.snapshots import _keep, warc_bytes
+
+    snap = db.session.scalars(
+        sa.select(SourceSnapshot).where(SourceSnapshot.source_id == source_id)
+    ).first()
+    assert snap is not None
+    answer = Fetched(
+        url=snap.url,
+        status=200,
+        headers=[("content-type", "text/html; charset=utf-8")],
+        body=b"<html><body><p>About 10,000 North Korean soldiers are in Kursk.</p></body></html>",
+        content_type="text/html",
+        charset="utf-8",
+        fetched_at=utcnow(),
+    )
+    assert _keep(snap, answer, warc_bytes(answer)) is None
+    db.session.commit()
+    return snap.id
+
+
+def _failed_job(editor: User) -> int:
+    from factcheck.models import Job, JobState, utcnow
+
+    job = Job(
+        kind="articles.ingest_url",
+        key="url:hardening",
+        state=JobState.FAILED,
+        payload={"url": "https://example.org/gone"},
+        attempts=1,
+        max_attempts=4,
+        error="https://example.org/gone answered HTTP 404",
+        created_by_id=editor.id,
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job.id
+
+
 @pytest.fixture
-def world(app: Flask, users: dict[str, Any]) -> World:
+def world(app: Flask, users: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> World:
+    app.config["SNAPSHOT_DIR"] = str(tmp_path_factory.mktemp("snapshots"))
     return build_world(app, users)
 
 
@@ -204,6 +267,9 @@ def url_for_rule(app: Flask, w: World, rule: Rule) -> str:
         "value_id": w.value,
         "slug": w.slug,
         "filename": "factcheck.css",
+        "outlet_id": w.extra.get("outlet"),
+        "snapshot_id": w.extra.get("snapshot"),
+        "job_id": w.job,
     }
     with app.test_request_context():
         from flask import url_for
@@ -257,6 +323,12 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
         "review.request_changes": {"comment": "More sources."},
         "review.correct": {"rating": str(rating), "summary": "Corrigé.", "note": "Erratum."},
         "review.add_note": {"body": "A note."},
+        "outlets.add": {
+            "url": f"https://news.example.org/added-{next(_N)}.xml",
+            "kind": "rss",
+            "language": "fr",
+            "interval_minutes": "60",
+        },
         "admin.create_user": {
             "email": "new@example.org",
             "display_name": "New",

@@ -58,6 +58,12 @@ EDITOR_ONLY = {
     "review.correct",
     "review.approve_correction",
     "review.discard_correction",
+    # Following outlets: editors and admins change them; everyone reads them.
+    "outlets.add",
+    "outlets.pause",
+    "outlets.resume",
+    "outlets.poll",
+    "outlets.remove",
 }
 ASSIGNEE_OR_EDITOR = {
     "claims.edit",
@@ -104,6 +110,7 @@ def test_every_endpoint_is_in_the_matrix_or_public(app):
         "articles.index",
         "articles.new",
         "articles.show",
+        "articles.ingest_job",
         "articles.add_claim",
         "claims.desk_script",
         "claims.show",
@@ -111,6 +118,10 @@ def test_every_endpoint_is_in_the_matrix_or_public(app):
         "claims.take_next",
         "claims.take",
         "review.add_note",
+        "outlets.index",
+        "outlets.show",
+        "outlets.snapshot",
+        "outlets.snapshot_warc",
         "auth.logout",
         "auth.password",
         "auth.two_factor",

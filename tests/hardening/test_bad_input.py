@@ -514,3 +514,28 @@ def test_query_string_filters(app, users, world: World, url):
             read(response.get_data(as_text=True))
         api = client.get(target, headers=JSON)
         assert api.status_code < 500, (target, name)
+
+
+def test_outlet_fields(app, users, world: World):
+    """An outlet's name and address: refused naming the field, or shown escaped on its pages."""
+    editor = Poster(app, signed_in(app, users["editor"].email))
+    reviewer = signed_in(app, users["reviewer"].email)
+    for i, (name, value) in enumerate(VALUES):
+
+        def base(i: int = i) -> dict[str, Any]:
+            return {"url": f"https://news.example.org/{i}.xml", "kind": "rss"}
+
+        if editor.each("/outlets".__str__, base, ["name"], value):
+            page = _page(reviewer, "/outlets")
+            assert shows(page, value.strip()[:200]), name
+        if editor.urls(
+            "/outlets".__str__, lambda i=i: {"kind": "rss", "name": f"n{i}"}, ["url"], value
+        ):
+            read(_page(reviewer, "/outlets"))
+    with app.app_context():
+        from factcheck.models import Outlet
+
+        ids = list(db.session.scalars(sa.select(Outlet.id)))
+        db.session.remove()
+    for outlet_id in ids:
+        read(_page(reviewer, f"/outlets/{outlet_id}"))

@@ -160,6 +160,12 @@ FORMS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
             "version",
         ),
     ),
+    "outlet-add": (
+        "editor",
+        "outlets.add",
+        "/outlets",
+        ("url", "kind", "name", "language", "interval_minutes"),
+    ),
     "login": ("anonymous", "auth.login", "/login", ("email", "password", "next")),
     "password": (
         "reviewer",

@@ -1,0 +1,1 @@
+"""Following outlets (feeds, sitemaps, sites) and snapshotting the sources reviewers cite."""
