@@ -4,6 +4,7 @@ from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
+from factcheck.models.memory import ClaimMatch, ImportedFactCheck, MatchDecision
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.rating import RatingScale, RatingValue
 from factcheck.models.review import Note, Source, Stance, Verdict, VerdictState
@@ -16,8 +17,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimMatch",
     "ClaimStatus",
     "ClaimantType",
+    "ImportedFactCheck",
+    "MatchDecision",
     "Note",
     "OrganisationSettings",
     "RatingScale",
