@@ -61,12 +61,15 @@ loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with 
 	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
-eval: install ## Fit the check-worthiness model on CheckThat! 2024 train; print P/R/F1 of Yes on dev and dev-test
+eval: install ## Check-worthiness P/R/F1 (CheckThat! 2024) and fact-check matching MAP@5/MRR/R@5 (CheckThat! 2020 dev)
 	@test -d $(SHARED)/data/ct24-checkworthy-en || { echo "make eval needs $(SHARED)/data/ct24-checkworthy-en"; exit 1; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  $(BIN)/python -m factcheck.extraction.train --data $(SHARED)/data/ct24-checkworthy-en -o "$$tmp/checkworthy.json" && \
 	  echo "== committed weights (factcheck/extraction/model/checkworthy.json):" && \
 	  $(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
+	@test -d $(SHARED)/data/claim-retrieval-en || { echo "make eval needs $(SHARED)/data/claim-retrieval-en"; exit 1; }
+	@echo "== fact-check matching, CheckThat! 2020 Task 2 dev (weights chosen by CV on train):" && \
+	  $(BIN)/python -m factcheck.memory.evaluate --data $(SHARED)/data/claim-retrieval-en
 
 clean: ## Remove caches and test artifacts (keeps .venv and instance/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -155,6 +155,7 @@ COMMAND_MODULES = (
     "factcheck.articles.cli",
     "factcheck.extraction.cli",
     "factcheck.publishing.cli",
+    "factcheck.memory.cli",
     "factcheck.maintenance.cli",
 )
 
@@ -188,3 +189,7 @@ def main() -> None:
         help="factcheck: the newsroom fact-check desk.",
     )
     cli.main(prog_name="factcheck")
+
+
+if __name__ == "__main__":
+    main()
