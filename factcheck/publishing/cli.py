@@ -192,6 +192,11 @@ def import_claimreview(source: str, dry_run: bool) -> None:
     except ClaimReviewImportError as exc:
         raise click.ClickException(f"{source}: {exc}; nothing was stored") from None
     outcomes = import_reviews(db.session, results, source=source, actor=None, dry_run=dry_run)
+    if not dry_run and any(o.action in ("created", "updated") for o in outcomes):
+        from factcheck.memory.desk import refresh_open_claims
+
+        matched = refresh_open_claims(db.session)
+        click.echo(f"claims on the desk with an earlier fact-check: {matched}")
     counts: dict[str, int] = {"created": 0, "updated": 0, "unchanged": 0, "refused": 0}
     verbs = {
         "created": "would import" if dry_run else "imported",

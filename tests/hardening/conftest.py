@@ -152,6 +152,7 @@ def world(app: Flask, users: dict[str, Any]) -> World:
 CLAIM_STATE_OF = {
     "claims.accept": "new",
     "claims.dismiss": "new",
+    "memory.duplicate_match": "new",
     "articles.accept": "new",
     "articles.dismiss": "new",
     "articles.add_claim": "new",
@@ -238,6 +239,9 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
         "review.request_changes": {"comment": "More sources."},
         "review.correct": {"rating": str(rating), "summary": "Corrigé.", "note": "Erratum."},
         "review.add_note": {"body": "A note."},
+        # Our published claim says the same as the others: it is their "already checked" match.
+        "memory.link_match": {"kind": "ours", "target_id": str(w.claims["published"])},
+        "memory.duplicate_match": {"kind": "ours", "target_id": str(w.claims["published"])},
         "admin.create_user": {
             "email": "new@example.org",
             "display_name": "New",

@@ -56,8 +56,10 @@ EDITOR_ONLY = {
     "review.approve",
     "review.request_changes",
     "review.correct",
+    "memory.duplicate_match",
 }
 ASSIGNEE_OR_EDITOR = {
+    "memory.link_match",
     "claims.edit",
     "review.add_source",
     "review.edit_source",

@@ -1,0 +1,165 @@
+"""Pages of the fact-check memory: the desk's match buttons and the admin import page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf
+
+from factcheck.admin.views import bp as admin_bp
+from factcheck.auth import wants_json
+from factcheck.claims import policy
+from factcheck.claims.views import editors_only, perform, user
+from factcheck.domain import DomainError, ValidationError
+from factcheck.errors import error_response, status_of
+from factcheck.extensions import db
+from factcheck.memory import desk as memory_desk
+from factcheck.memory import services
+from factcheck.memory.fetching import fetch_document
+from factcheck.memory.forms import ImportForm, MatchForm, SearchForm
+from factcheck.publishing.jsonld.importer import ClaimReviewImportError, parse_claim_reviews
+from factcheck.publishing.services import organisation
+
+bp = Blueprint("memory", __name__)
+admin = Blueprint("fact_checks", __name__, url_prefix="/fact-checks")
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _org() -> Any:
+    return organisation(db.session, current_app.config)
+
+
+@bp.post("/claims/<int:claim_id>/matches/link")
+def link_match(claim_id: int) -> ResponseReturnValue:
+    """Add an earlier fact-check that matched the claim to its sources."""
+    form = MatchForm()
+    return perform(
+        claim_id,
+        lambda c: memory_desk.link_as_source(
+            db.session,
+            c,
+            _org(),
+            kind=str(form.kind.data),
+            target_id=int(form.target_id.data or 0),
+            actor=user(),
+        ),
+        done="Added the earlier fact-check to the sources.",
+        form=form,
+        anchor="#sources",
+        allowed=(policy.can_edit, "only the assigned reviewer or an editor can add sources"),
+    )
+
+
+@bp.post("/claims/<int:claim_id>/matches/duplicate")
+def duplicate_match(claim_id: int) -> ResponseReturnValue:
+    """Dismiss a new claim as a duplicate of an earlier fact-check."""
+    form = MatchForm()
+    return perform(
+        claim_id,
+        lambda c: memory_desk.dismiss_as_duplicate(
+            db.session,
+            c,
+            _org(),
+            kind=str(form.kind.data),
+            target_id=int(form.target_id.data or 0),
+            actor=user(),
+        ),
+        done="Dismissed as already checked.",
+        form=form,
+        allowed=editors_only("only editors can dismiss a candidate claim"),
+    )
+
+
+# --- admin: imported fact-checks -----------------------------------------------------------
+
+
+def _page(
+    form: ImportForm | None = None, outcomes: list[Any] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    search = SearchForm(request.args)
+    query = (search.q.data or "").strip()[:200]
+    rows = services.search_fact_checks(db.session, query)
+    if wants_json() and outcomes is None:
+        return jsonify(
+            fact_checks=[services.claim_review_of(r) | {"id": r.id} for r in rows],
+            total=services.count_fact_checks(db.session),
+            csrf_token=generate_csrf(),
+        ), status
+    return render_template(
+        "memory/fact_checks.html",
+        rows=rows,
+        total=services.count_fact_checks(db.session),
+        search=search,
+        query=query,
+        form=form or ImportForm(formdata=None),
+        outcomes=outcomes,
+    ), status
+
+
+@admin.get("")
+def index() -> ResponseReturnValue:
+    """Imported fact-checks, newest first, with search; and the import form."""
+    return _page()
+
+
+def _read(form: ImportForm) -> tuple[bytes, str]:
+    upload = form.file.data
+    url = (form.url.data or "").strip()
+    if upload and getattr(upload, "filename", ""):
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"the file is larger than {MAX_UPLOAD_BYTES:,} bytes", field="file"
+            )
+        return data, f"upload:{upload.filename}"
+    if url:
+        return fetch_document(url, allow_private=current_app.config["FETCH_ALLOW_PRIVATE"]), url
+    raise ValidationError("choose a file or give a URL", field="file")
+
+
+@admin.post("/import")
+def import_file() -> ResponseReturnValue:
+    """Import a file or a feed URL; every item is reported; refusals keep the others."""
+    form = ImportForm()
+    dry_run = form.dry_run.data == "1"
+    try:
+        if not form.validate():
+            name, errors = next((n, e) for n, e in form.errors.items() if e)
+            raise ValidationError(f"{name}: {'; '.join(errors)}", field=name)
+        data, source = _read(form)
+        try:
+            results = parse_claim_reviews(data)
+        except ClaimReviewImportError as exc:
+            raise ValidationError(f"{exc}; nothing was stored", field="file") from None
+        outcomes = services.import_reviews(
+            db.session, results, source=source, actor=user(), dry_run=dry_run
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        if wants_json():
+            return error_response(status_of(exc), exc.message, exc.field)
+        flash(exc.message, "error")
+        return _page(form, status=status_of(exc))
+    if not dry_run and any(o.action in ("created", "updated") for o in outcomes):
+        memory_desk.refresh_open_claims(db.session, _org())
+    db.session.commit()
+    refused = sum(o.action == "refused" for o in outcomes)
+    if wants_json():
+        return jsonify(
+            outcomes=[
+                {"index": o.index, "action": o.action, "message": o.message, "id": o.fact_check_id}
+                for o in outcomes
+            ]
+        ), (422 if refused else 200)
+    stored = sum(o.action in ("created", "updated") for o in outcomes)
+    flash(
+        f"{stored} stored, {refused} refused" + (" (dry run: nothing stored)" if dry_run else ""),
+        "error" if refused else "success",
+    )
+    return _page(ImportForm(formdata=None), outcomes, 422 if refused else 200)
+
+
+admin_bp.register_blueprint(admin)
