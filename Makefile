@@ -29,9 +29,9 @@ instance/secret_key:
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 	@echo "generated instance/secret_key"
 
-run: install instance/secret_key ## Migrate the SQLite database, load seeds and demo users, serve on :5000
+run: install instance/secret_key ## Migrate the SQLite database, load seeds, demo users and the worked example, serve on :5000
 	$(BIN)/factcheck init
-	$(BIN)/factcheck seed --demo-users
+	$(BIN)/factcheck seed --demo-users --worked-example
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	FACTCHECK_SESSION_COOKIE_SECURE=false FACTCHECK_ORG_URL=http://$(HOST):$(PORT)/ \
 	  $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'factcheck:create_app()'

@@ -5,6 +5,8 @@ organisations' fact-checks in ``imported_fact_checks`` (every field we model, pl
 JSON), one row per review: the same ``review_url`` or the same publisher + claim + day
 (``identity_key``) updates the row. ``claim_matches`` holds, per claim, the ranked earlier
 fact-checks (ours or imported) that look like it, and what the desk decided about them.
+``claims.is_example`` marks the worked example that ``factcheck seed --worked-example``
+publishes (its public page says it is an example).
 
 Revision ID: 0015
 Revises: 0008
@@ -137,10 +139,17 @@ def upgrade():
     )
     op.create_index("ix_claim_matches_claim_id", "claim_matches", ["claim_id"])
     op.create_index("ix_claim_matches_fact_check_id", "claim_matches", ["fact_check_id"])
+    # Plain ALTER TABLE on both databases: batch mode would rebuild ``claims`` on SQLite and
+    # lose its full-text triggers (migrations 0003 and 0008).
+    op.add_column(
+        "claims", sa.Column("is_example", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade():
-    # Imported fact-checks and matches go with their tables; claims and reviews are untouched.
+    # Imported fact-checks and matches go with their tables; a worked example stays published
+    # but is no longer marked as one.
+    op.drop_column("claims", "is_example")  # SQLite >= 3.35 drops a column in place
     op.drop_index("ix_claim_matches_fact_check_id", table_name="claim_matches")
     op.drop_index("ix_claim_matches_claim_id", table_name="claim_matches")
     op.drop_table("claim_matches")
