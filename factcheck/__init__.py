@@ -52,11 +52,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from factcheck import auth, errors, navigation, security
     from factcheck.cli import register_commands
+    from factcheck.jobs import queue as job_queue
 
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     navigation.init_app(app)
+    job_queue.init_app(app)
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
     register_commands(app)

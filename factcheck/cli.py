@@ -165,6 +165,7 @@ COMMAND_MODULES = (
     "factcheck.publishing.cli",
     "factcheck.memory.cli",
     "factcheck.maintenance.cli",
+    "factcheck.jobs.cli",
 )
 
 

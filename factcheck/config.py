@@ -37,7 +37,16 @@ class Defaults:
     CORRECTIONS_POLICY_URL: str | None = None
     SEEDS_DIR: str | None = None  # defaults to seeds/ in the project
     PAGE_SIZE = 50
-    FETCH_ALLOW_PRIVATE = False  # let URL ingestion reach loopback and private addresses
+    FETCH_ALLOW_PRIVATE = False  # let every fetch reach loopback and private addresses (dev only)
+    FETCH_ALLOW_HOSTS: tuple[str, ...] = ()  # private hosts/addresses a deployment may fetch
+    FETCH_DEADLINE = 20.0  # seconds for a whole fetch: resolve, connect, redirects, body
+    FETCH_MAX_BYTES = 2 * 1024 * 1024  # largest document a fetch reads
+    JOBS_URL: str | None = (
+        None  # redis://host:port/db for several workers; else SQLite in instance/
+    )
+    JOBS_NAME = "factcheck"  # the queue's name (a key prefix on Redis)
+    JOBS_IMMEDIATE = False  # run jobs in the request that enqueues them (tests, one-off scripts)
+    JOBS_LEASE_SECONDS = 300  # a job running longer is presumed dead and re-queued (the reaper)
     LOGIN_MAX_FAILURES = 5  # failed sign-in steps per account, and per address, ...
     LOGIN_FAILURE_WINDOW = 60  # ... within this many seconds, before attempts are refused (429)
     REQUIRE_ADMIN_2FA = False  # admins must enrol in two-factor sign-in before anything else
@@ -67,6 +76,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if uri.startswith("postgresql://") or uri.startswith("postgres://"):
         # psycopg 3 is the driver we ship; accept the common spelling of the URL.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    _parse_typed_settings(app.config)
     if not app.debug and not app.testing:
         check_secret_key(app.config.get("SECRET_KEY"))
     if app.config["SESSION_COOKIE_SECURE"] is None:
@@ -82,6 +92,58 @@ def _env_value(value: str) -> Any:
     if value.isdigit():
         return int(value)
     return value
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+BOOLEAN_SETTINGS = ("FETCH_ALLOW_PRIVATE", "JOBS_IMMEDIATE")
+
+
+def parse_bool(name: str, value: Any) -> bool:
+    """``true/false``, ``yes/no``, ``on/off``, ``1/0`` (any case); anything else is refused."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false (yes/no, on/off, 1/0), not {value!r}")
+
+
+def _positive_number(name: str, value: Any, kind: type[float] | type[int]) -> float | int:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a positive number, not {value!r}") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
+def _parse_typed_settings(config: Any) -> None:
+    """Settings read as strings (environment, instance/config.py) become typed, or start fails."""
+    from factcheck.fetching import parse_allow_hosts
+
+    for name in BOOLEAN_SETTINGS:
+        config[name] = parse_bool(name, config.get(name, False))
+    try:
+        config["FETCH_ALLOW_HOSTS"] = parse_allow_hosts(config.get("FETCH_ALLOW_HOSTS"))
+    except ValueError as exc:
+        raise ConfigError(f"FETCH_ALLOW_HOSTS: {exc}") from None
+    config["FETCH_DEADLINE"] = float(
+        _positive_number("FETCH_DEADLINE", config["FETCH_DEADLINE"], float)
+    )
+    config["JOBS_LEASE_SECONDS"] = float(
+        _positive_number("JOBS_LEASE_SECONDS", config["JOBS_LEASE_SECONDS"], float)
+    )
+    config["FETCH_MAX_BYTES"] = int(
+        _positive_number("FETCH_MAX_BYTES", config["FETCH_MAX_BYTES"], int)
+    )
+    jobs_url = (config.get("JOBS_URL") or "").strip() or None
+    if jobs_url and not jobs_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"JOBS_URL must be a redis:// URL, not {jobs_url!r}")
+    config["JOBS_URL"] = jobs_url
 
 
 def check_secret_key(secret: str | None) -> None:

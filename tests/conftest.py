@@ -119,6 +119,8 @@ def make_app(url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": True,
         "ORG_URL": "https://factcheck.example.org/",
+        # Jobs run where they are queued, in memory: no queue file, no worker to wait for.
+        "JOBS_IMMEDIATE": True,
     }
     config.update(overrides)
     application = create_app(config)

@@ -6,29 +6,23 @@ other furniture; Markdown is rendered by markdown-it and read back as blocks of 
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import sys
 from dataclasses import replace
 from pathlib import Path, PurePath
-from urllib.parse import urlsplit
 
 import trafilatura
-import urllib3
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
 from factcheck.articles.parsing import ParsedArticle, decode_text, parse_article, parse_parts
 from factcheck.domain import ValidationError
-from factcheck.validation import clean_url
+from factcheck.fetching import HTML_TYPES, FetchPolicy, fetch
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # uploads, files and fetched pages
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-FETCH_TIMEOUT = urllib3.Timeout(connect=5.0, read=15.0)
 MIN_PAGE_WORDS = 5  # fewer words than this is a menu or an error page, not an article
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre")
 
@@ -123,67 +117,19 @@ def parse_html(
 
 
 def fetch_url(
-    url: str, *, allow_private: bool = False, language: str | None = None
+    url: str,
+    *,
+    policy: FetchPolicy | None = None,
+    allow_private: bool | None = None,
+    language: str | None = None,
 ) -> ParsedArticle:
-    """Download a web page (HTML only, size-limited, with timeouts) and read its article."""
-    address = clean_url(url, "url", required=True)
-    host = urlsplit(address).hostname or ""
-    if not allow_private:
-        _refuse_private_host(host)
-    http = urllib3.PoolManager(timeout=FETCH_TIMEOUT, retries=urllib3.Retry(total=2, redirect=5))
-    try:
-        response = http.request(
-            "GET",
-            address,
-            preload_content=False,
-            headers={
-                "User-Agent": "factcheck/0.1 (+newsroom fact-check desk)",
-                "Accept": "text/html,application/xhtml+xml",
-            },
-        )
-    except urllib3.exceptions.HTTPError as exc:
-        raise ValidationError(f"could not reach {address}: {_reason(exc)}", field="url") from None
-    try:
-        if response.status != 200:
-            raise ValidationError(f"{address} answered HTTP {response.status}", field="url")
-        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type not in HTML_TYPES:
-            raise ValidationError(
-                f"{address} is not a web page (Content-Type: {content_type or 'none'})",
-                field="url",
-            )
-        data = response.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise ValidationError(
-                f"{address} is larger than {MAX_DOCUMENT_BYTES:,} bytes", field="url"
-            )
-        charset = (
-            response.headers.get_content_charset()
-            if hasattr(response.headers, "get_content_charset")
-            else None
-        )
-        markup = data.decode(charset or "utf-8", errors="replace")
-    finally:
-        response.release_conn()
-    return parse_html(markup, url=address, language=language)
+    """Download a web page through the safe fetcher (HTML only) and read its article.
 
-
-def _reason(exc: Exception) -> str:
-    reason = getattr(exc, "reason", None)
-    return str(reason or exc).split(": ", 1)[-1]
-
-
-def _refuse_private_host(host: str) -> None:
-    """Refuse hosts that resolve to loopback, private or link-local addresses (SSRF guard)."""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        raise ValidationError(f"cannot resolve host {host!r}", field="url") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            raise ValidationError(
-                f"{host} is a private or local address; fetching it is not allowed "
-                "(set FACTCHECK_FETCH_ALLOW_PRIVATE=true to allow it)",
-                field="url",
-            )
+    ``policy`` defaults to the app's ``FETCH_*`` settings; ``allow_private`` overrides its flag.
+    Call it outside any write transaction: it may take up to the fetch deadline.
+    """
+    if policy is None:
+        overrides = {} if allow_private is None else {"allow_private": allow_private}
+        policy = FetchPolicy.current(**overrides)
+    page = fetch(url, policy=policy, accept=HTML_TYPES)
+    return parse_html(page.text(), url=page.url, language=language)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from factcheck.articles.display import paragraph_segments
 from factcheck.articles.forms import ActionForm, AddArticleForm, DismissForm, ManualClaimForm
 from factcheck.articles.parsing import ParsedArticle, parse_article
-from factcheck.articles.reading import fetch_url, read_document
-from factcheck.articles.services import ingest_article, list_articles
+from factcheck.articles.reading import read_document
+from factcheck.articles.services import (
+    extract_candidates,
+    ingest_article,
+    ingestion_jobs,
+    list_articles,
+    request_url_ingest,
+)
 from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
@@ -21,35 +27,58 @@ from factcheck.claims.services import add_manual_claim
 from factcheck.domain import DomainError
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
-from factcheck.models import Article, Claim
+from factcheck.fetching import check_url
+from factcheck.jobs import dispatch, job_json, recent_jobs
+from factcheck.models import Article, Claim, Job, JobState
 
 bp = Blueprint("articles", __name__)
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    return render_template("articles/index.html", rows=list_articles(db.session))
+    return render_template(
+        "articles/index.html",
+        rows=list_articles(db.session),
+        jobs=recent_jobs(db.session, limit=10, unfinished_only=True),
+    )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
     form = AddArticleForm()
     if not form.validate_on_submit():
+        if form.errors and wants_json():
+            return _form_invalid(form)
         return render_template("articles/new.html", form=form), 422 if form.errors else 200
+    language = None if form.language.data == "auto" else form.language.data
+    publisher = (form.publisher.data or "").strip() or None
     try:
-        parsed, url = _read_submission(form)
+        kind = _submission_kind(form)
+        # Nothing slow runs in a transaction: end the one signing-in opened (a writer's, on
+        # SQLite) before resolving host names, parsing or extracting; the writes come after.
+        db.session.commit()
+        if kind == "url":
+            return _request_url(form, language, publisher)
+        parsed = _read_text_or_file(form, kind, language)
+        candidates = extract_candidates(parsed)
         result = ingest_article(
             db.session,
             parsed,
             actor=current_user,
-            url=url,
-            publisher=(form.publisher.data or "").strip() or None,
+            publisher=publisher,
+            candidates=candidates,
         )
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
+        if wants_json():
+            return error_response(status_of(exc), exc.message, exc.field)
         _field_error(form, exc)
         return render_template("articles/new.html", form=form), 422
+    if wants_json():
+        return jsonify(article=_article_json(result.article), created=result.created), (
+            201 if result.created else 200
+        )
     if result.created:
         flash(f"Article added; {len(result.claims)} check-worthy claims found.", "success")
     else:
@@ -57,26 +86,81 @@ def new() -> ResponseReturnValue:
     return redirect(url_for("articles.show", article_id=result.article.id))
 
 
-def _read_submission(form: AddArticleForm) -> tuple[ParsedArticle, str | None]:
-    language = None if form.language.data == "auto" else form.language.data
+def _submission_kind(form: AddArticleForm) -> str:
     upload = form.file.data
-    given = [
-        bool((form.text.data or "").strip()),
-        bool((form.url.data or "").strip()),
-        bool(upload and upload.filename),
-    ]
-    if sum(given) != 1:
+    given = {
+        "text": bool((form.text.data or "").strip()),
+        "url": bool((form.url.data or "").strip()),
+        "file": bool(upload and upload.filename),
+    }
+    if sum(given.values()) != 1:
         raise DomainError(
             "give exactly one of: pasted text, a web address, or a file", field="text"
         )
-    if given[0]:
-        return parse_article(form.text.data or "", language=language), None
-    if given[1]:
-        url = (form.url.data or "").strip()
-        allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
-        return fetch_url(url, allow_private=allow, language=language), url
-    data = upload.read()
-    return read_document(data, upload.filename, language=language), None
+    return next(kind for kind, present in given.items() if present)
+
+
+def _read_text_or_file(form: AddArticleForm, kind: str, language: str | None) -> ParsedArticle:
+    if kind == "text":
+        return parse_article(form.text.data or "", language=language)
+    upload = form.file.data
+    return read_document(upload.read(), upload.filename, language=language)
+
+
+def _request_url(
+    form: AddArticleForm, language: str | None, publisher: str | None
+) -> ResponseReturnValue:
+    """A web page is fetched by a job: answer at once with the job (or the known article)."""
+    url, *_ = check_url((form.url.data or "").strip())  # refuses private addresses now
+    request_ = request_url_ingest(
+        db.session, url, actor=current_user, language=language, publisher=publisher
+    )
+    db.session.commit()
+    if request_.article is not None:
+        if wants_json():
+            return jsonify(article=_article_json(request_.article), created=False)
+        flash("This page is already on the desk; nothing was added.", "info")
+        return redirect(url_for("articles.show", article_id=request_.article.id))
+    queued = request_.job
+    assert queued is not None
+    job_id = queued.id
+    if request_.dispatch:
+        dispatch(queued)
+    if wants_json():
+        return jsonify(job=job_json(db.session.get(Job, job_id) or queued)), 202
+    return redirect(url_for("articles.ingest_job", job_id=job_id), code=303)
+
+
+@bp.get("/articles/jobs/<int:job_id>")
+def ingest_job(job_id: int) -> ResponseReturnValue:
+    """Where a fetched article stands: queued, running, done (→ the article) or failed, why."""
+    found = db.session.get(Job, job_id) or abort(404)
+    if wants_json():
+        return jsonify(job=job_json(found))
+    if found.state == JobState.DONE and found.article_id is not None:
+        outcome = (found.payload or {}).get("outcome")
+        if outcome == "already known":
+            flash("This page is already on the desk; nothing was added.", "info")
+        else:
+            flash("Article added from the web page.", "success")
+        return redirect(url_for("articles.show", article_id=found.article_id))
+    return render_template("articles/job.html", job=found)
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "language": article.language,
+        "claims": len(article.claims),
+    }
+
+
+def _form_invalid(form: Any) -> ResponseReturnValue:
+    field = next(iter(form.errors), None)
+    message = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+    return error_response(422, message, field)
 
 
 def _field_error(form: Any, exc: DomainError) -> None:
@@ -110,6 +194,7 @@ def _render_article(article: Article, status: int = 200, **forms: Any) -> Respon
         action_form=ActionForm(),
         can_triage=lambda claim: policy.can_triage(current_user, claim),
         timeline=history_for("article", article.id),
+        jobs=ingestion_jobs(db.session, article),
     ), status
 
 

@@ -116,7 +116,7 @@ def _read(form: ImportForm) -> tuple[bytes, str]:
             )
         return data, f"upload:{upload.filename}"
     if url:
-        return fetch_document(url, allow_private=current_app.config["FETCH_ALLOW_PRIVATE"]), url
+        return fetch_document(url), url
     raise ValidationError("choose a file or give a URL", field="file")
 
 

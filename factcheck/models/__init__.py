@@ -4,6 +4,7 @@ from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
+from factcheck.models.job import Job, JobState
 from factcheck.models.memory import ClaimMatch, ImportedFactCheck, MatchDecision
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.rating import RatingScale, RatingValue
@@ -21,6 +22,8 @@ __all__ = [
     "ClaimStatus",
     "ClaimantType",
     "ImportedFactCheck",
+    "Job",
+    "JobState",
     "MatchDecision",
     "Note",
     "OrganisationSettings",

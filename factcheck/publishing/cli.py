@@ -160,7 +160,7 @@ def _read_input(source: str) -> bytes:
     if source == "-":
         data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
     elif source.startswith(("http://", "https://")):
-        return fetch_document(source, allow_private=current_app.config["FETCH_ALLOW_PRIVATE"])
+        return fetch_document(source)
     else:
         try:
             with open(source, "rb") as fp:

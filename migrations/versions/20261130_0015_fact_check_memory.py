@@ -9,7 +9,7 @@ fact-checks (ours or imported) that look like it, and what the desk decided abou
 publishes (its public page says it is an example).
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0011 (0008 on its own branch; re-chained after merging h12a)
 Create Date: 2026-11-30
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -147,28 +147,42 @@ def test_web_page_served_locally_is_read(backend, site, users):
 
 
 def _read_local_pages(app, site, users):
+    """A web page is fetched by a job: the POST answers 303 to the job's page at once; the job
+    (run immediately in tests) leads to the article, or shows why it failed."""
     from tests.helpers import login
 
     client = app.test_client()
     login(client, users["editor"].email)
     response = _post_new(client, url=f"{site}/article.html")
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert "/articles/jobs/" in response.headers["Location"]
+    done = client.get(response.headers["Location"])
+    assert done.status_code == 302 and "/articles/" in done.headers["Location"]
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Article added from the web page." in page and "Fetched by" in page
     with app.app_context():
         article = db.session.scalar(sa.select(Article))
         assert article.url == f"{site}/article.html"
         assert article.title == "Message de Rutte à Trump"
         assert article.body.startswith("Le secrétaire général de l’OTAN")
         assert "Accueil" not in article.body and "vingt + dix" not in article.body
-    for path, message in (
-        ("/report.pdf", "is not a web page"),
-        ("/missing.html", "HTTP 404"),
-        ("/empty.html", "no article text"),
+    again = _post_new(client, url=f"{site}/article.html#comments")
+    assert again.status_code == 302, "the same canonical URL is the article already stored"
+    for path, message, state in (
+        ("/report.pdf", "is not a web page", "failed"),
+        ("/missing.html", "HTTP 404", "failed"),
+        ("/empty.html", "no article text", "failed"),
     ):
         response = _post_new(client, url=site + path)
-        assert response.status_code == 422
-        assert message in response.get_data(as_text=True)
+        assert response.status_code == 303
+        shown = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert message in shown and f'id="job-state">{state}<' in shown, shown
     response = _post_new(client, url="http://127.0.0.1:9/closed")
-    assert "could not reach" in response.get_data(as_text=True)
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "could not reach" in shown and 'id="job-state">queued<' in shown
+    assert "attempt 1 of 4" in shown
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 1
 
 
 def test_ingest_command(app, runner, tmp_path):
@@ -187,3 +201,64 @@ def test_ingest_command(app, runner, tmp_path):
         assert result.exit_code == 1 and message in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 1
+
+
+def test_ingest_many_files_a_folder_and_urls(backend, tmp_path):
+    """Bulk ingestion: per-item report (stored / already known / refused and why), a summary,
+    exit 1 when any item was refused, and nothing half-stored for the refused ones."""
+    from tests.fetching.servers import page, serve
+
+    app = make_app(backend, FETCH_ALLOW_HOSTS="127.0.0.2")
+    try:
+        folder = tmp_path / "inbox"
+        (folder / "sub").mkdir(parents=True)
+        (folder / "a.txt").write_text(SEED, encoding="utf-8")
+        (folder / "sub" / "b.md").write_text(
+            "# Un titre\n\nLe Pentagone estime que 10 000 soldats ont été envoyés.\n",
+            encoding="utf-8",
+        )
+        (folder / "ignored.pdf").write_bytes(b"%PDF")
+        (folder / ".hidden.txt").write_text("secret", encoding="utf-8")
+        empty = tmp_path / "empty.txt"
+        empty.write_text("   ", encoding="utf-8")
+        runner = app.test_cli_runner()
+        with serve("127.0.0.2", {"/p.html": page(PAGE)}) as site:
+            result = runner.invoke(
+                args=[
+                    "ingest",
+                    str(folder),
+                    f"{site.url}/p.html",
+                    str(empty),
+                    str(folder / "a.txt"),
+                    "http://127.0.0.1:9/private",
+                ]
+            )
+            lines = result.output.splitlines()
+            assert result.exit_code == 1, result.output
+            assert lines[0].startswith(f"{folder / 'a.txt'}: article #") and "stored" in lines[0]
+            assert "stored: Un titre" in lines[1]
+            assert "stored: Message de Rutte à Trump" in lines[2]
+            assert lines[3] == f"{empty}: refused: article is empty"
+            assert "already known: article #1" in lines[4]
+            assert "refused:" in lines[5] and "private or local address" in lines[5]
+            assert lines[6] == "6 items: 3 stored, 1 already known, 2 refused"
+            # The same again, through the job queue (run at once in tests): all already known.
+            again = runner.invoke(args=["ingest", "--queue", str(folder), f"{site.url}/p.html"])
+            assert again.exit_code == 0, again.output
+            assert again.output.count(": already known: article #") == 3
+            assert "3 items: 0 stored, 3 already known, 0 refused" in again.output
+        with app.app_context():
+            assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 3
+    finally:
+        wipe(app)
+
+
+def test_ingest_queue_reports_failed_jobs(app, runner, tmp_path):
+    bad = tmp_path / "bad.html"
+    bad.write_text("<html><body><nav>menu</nav></body></html>", encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text(SEED, encoding="utf-8")
+    result = runner.invoke(args=["ingest", "--queue", str(bad), str(good)])
+    assert result.exit_code == 1
+    assert f"{bad}: refused: no article text was found in the page" in result.output
+    assert f"{good}: article #" in result.output and "stored: NATO" in result.output
