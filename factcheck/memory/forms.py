@@ -31,3 +31,11 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Search", validators=[Length(max=200)])
+
+
+class FeedForm(FlaskForm):
+    url = StringField("Feed URL", validators=[DataRequired(), Length(max=2000)])
+
+
+class FeedActionForm(FlaskForm):
+    feed_id = IntegerField("Feed", validators=[DataRequired(), NumberRange(min=1)])

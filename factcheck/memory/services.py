@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from factcheck.articles.parsing import detect_language
 from factcheck.audit.log import add_and_record, change_and_record
 from factcheck.database import DBSession
-from factcheck.models import ImportedFactCheck, User
+from factcheck.models import FollowedFeed, ImportedFactCheck, User
 from factcheck.publishing.jsonld.build import SCHEMA_CONTEXT, iso_date
 from factcheck.publishing.jsonld.importer import ImportedReview, ImportProblem, refusal
 
@@ -326,3 +326,59 @@ def search_fact_checks(
 
 def count_fact_checks(session: DBSession) -> int:
     return int(session.scalar(sa.select(sa.func.count(ImportedFactCheck.id))) or 0)
+
+
+def summary(outcomes: list[ImportOutcome]) -> str:
+    """``2 imported, 0 updated, 1 unchanged, 1 refused`` (and the first refusal's reason)."""
+    counts = {a: sum(o.action == a for o in outcomes) for a in ("created", "updated", "unchanged")}
+    refused = [o for o in outcomes if o.action == "refused"]
+    text = (
+        f"{counts['created']} imported, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged, {len(refused)} refused"
+    )
+    if refused:
+        text += f" (first: [{refused[0].index}] {refused[0].message})"
+    return text
+
+
+def follow_feed(session: DBSession, url: str, *, actor: User | None) -> FollowedFeed:
+    """Follow a feed of fact-checks: the worker imports it every hour."""
+    from factcheck.validation import clean_url
+
+    address = clean_url(url, "url", required=True)
+    existing = session.scalar(sa.select(FollowedFeed).where(FollowedFeed.url == address))
+    if existing is not None:
+        change_and_record(
+            session,
+            existing,
+            {"active": True},
+            actor=actor,
+            action="feed.follow",
+            entity_type="followed_feed",
+        )
+        return existing
+    feed = FollowedFeed(url=address, created_by_id=actor.id if actor else None)
+    add_and_record(
+        session,
+        feed,
+        ("url", "active"),
+        actor=actor,
+        action="feed.follow",
+        entity_type="followed_feed",
+    )
+    return feed
+
+
+def unfollow_feed(session: DBSession, feed: FollowedFeed, *, actor: User | None) -> None:
+    change_and_record(
+        session,
+        feed,
+        {"active": False},
+        actor=actor,
+        action="feed.unfollow",
+        entity_type="followed_feed",
+    )
+
+
+def followed_feeds(session: DBSession) -> list[FollowedFeed]:
+    return list(session.scalars(sa.select(FollowedFeed).order_by(FollowedFeed.url)))

@@ -5,7 +5,7 @@ from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
 from factcheck.models.job import Job, JobState
-from factcheck.models.memory import ClaimMatch, ImportedFactCheck, MatchDecision
+from factcheck.models.memory import ClaimMatch, FollowedFeed, ImportedFactCheck, MatchDecision
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.rating import RatingScale, RatingValue
 from factcheck.models.review import Note, Source, Stance, Verdict, VerdictState
@@ -21,6 +21,7 @@ __all__ = [
     "ClaimMatch",
     "ClaimStatus",
     "ClaimantType",
+    "FollowedFeed",
     "ImportedFactCheck",
     "Job",
     "JobState",

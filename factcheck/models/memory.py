@@ -115,3 +115,19 @@ class ClaimMatch(Base):
         ),
         sa.CheckConstraint("rank >= 1", name="rank_positive"),
     )
+
+
+class FollowedFeed(Base):
+    """A feed (or page) of fact-checks that the worker imports on a schedule."""
+
+    __tablename__ = "followed_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(sa.String(2000), unique=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    last_polled_at: Mapped[datetime | None]
+    last_outcome: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("length(url) > 0", name="url_not_empty"),)

@@ -4,7 +4,8 @@
 organisations' fact-checks in ``imported_fact_checks`` (every field we model, plus the original
 JSON), one row per review: the same ``review_url`` or the same publisher + claim + day
 (``identity_key``) updates the row. ``claim_matches`` holds, per claim, the ranked earlier
-fact-checks (ours or imported) that look like it, and what the desk decided about them.
+fact-checks (ours or imported) that look like it, and what the desk decided about them;
+``followed_feeds`` the feeds the background worker imports on a schedule.
 ``claims.is_example`` marks the worked example that ``factcheck seed --worked-example``
 publishes (its public page says it is an example).
 
@@ -139,6 +140,22 @@ def upgrade():
     )
     op.create_index("ix_claim_matches_claim_id", "claim_matches", ["claim_id"])
     op.create_index("ix_claim_matches_fact_check_id", "claim_matches", ["fact_check_id"])
+    op.create_table(
+        "followed_feeds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("last_polled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_outcome", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("length(url) > 0", name=op.f("ck_followed_feeds_url_not_empty")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_followed_feeds_created_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_followed_feeds")),
+        sa.UniqueConstraint("url", name=op.f("uq_followed_feeds_url")),
+    )
     # Plain ALTER TABLE on both databases: batch mode would rebuild ``claims`` on SQLite and
     # lose its full-text triggers (migrations 0003 and 0008).
     op.add_column(
@@ -150,6 +167,7 @@ def downgrade():
     # Imported fact-checks and matches go with their tables; a worked example stays published
     # but is no longer marked as one.
     op.drop_column("claims", "is_example")  # SQLite >= 3.35 drops a column in place
+    op.drop_table("followed_feeds")
     op.drop_index("ix_claim_matches_fact_check_id", table_name="claim_matches")
     op.drop_index("ix_claim_matches_claim_id", table_name="claim_matches")
     op.drop_table("claim_matches")
