@@ -80,9 +80,7 @@ def create_demo_users(session: DBSession) -> list[tuple[str, str, Role]]:
 # --- the worked example ------------------------------------------------------------------------
 
 EXAMPLE_PASSAGE = "23 des 32 membres de l’OTAN atteignent désormais l’objectif"
-EXAMPLE_WORDING = (
-    "23 des 32 membres de l'OTAN consacrent au moins 2 % de leur PIB à la défense (rapport de juin)"
-)
+EXAMPLE_WORDING = "23 des 32 membres de l'OTAN atteignent l'objectif de 2 % du PIB"
 # Real, public sources only; never invent one. (Reuters' report, as republished by Devdiscourse,
 # and the Sweden Herald's table of NATO's 2024 estimates.)
 EXAMPLE_SOURCES: tuple[dict[str, Any], ...] = (

@@ -61,6 +61,7 @@ def test_worked_example_is_published_once_through_the_real_services(app, client,
     assert [i["item"][0]["url"] for i in items] == [review["url"]]
     checked = runner.invoke(args=["validate", str(feed), "--org-url", ORG_URL])
     assert checked.exit_code == 0, checked.output
+    assert "0 error(s)" in checked.output and "keep it within 75" not in checked.output
 
 
 def test_worked_example_needs_the_demo_users(runner):
