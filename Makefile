@@ -29,9 +29,9 @@ instance/secret_key:
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 	@echo "generated instance/secret_key"
 
-run: install instance/secret_key ## Migrate the SQLite database, load seeds and demo users, serve on :5000 with a job worker
+run: install instance/secret_key ## Migrate the SQLite database, load seeds, demo users and the worked example, serve on :5000 with a job worker
 	$(BIN)/factcheck init
-	$(BIN)/factcheck seed --demo-users
+	$(BIN)/factcheck seed --demo-users --worked-example
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background job worker (Ctrl-C stops both)"
 	@export FACTCHECK_SESSION_COOKIE_SECURE=false FACTCHECK_ORG_URL=http://$(HOST):$(PORT)/; \
 	  $(BIN)/factcheck worker & worker=$$!; \
@@ -64,12 +64,15 @@ loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with 
 	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
-eval: install ## Fit the check-worthiness model on CheckThat! 2024 train; print P/R/F1 of Yes on dev and dev-test
+eval: install ## Check-worthiness P/R/F1 (CheckThat! 2024) and fact-check matching MAP@5/MRR/R@5 (CheckThat! 2020 dev)
 	@test -d $(SHARED)/data/ct24-checkworthy-en || { echo "make eval needs $(SHARED)/data/ct24-checkworthy-en"; exit 1; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  $(BIN)/python -m factcheck.extraction.train --data $(SHARED)/data/ct24-checkworthy-en -o "$$tmp/checkworthy.json" && \
 	  echo "== committed weights (factcheck/extraction/model/checkworthy.json):" && \
 	  $(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
+	@test -d $(SHARED)/data/claim-retrieval-en || { echo "make eval needs $(SHARED)/data/claim-retrieval-en"; exit 1; }
+	@echo "== fact-check matching, CheckThat! 2020 Task 2 dev (weights chosen by CV on train):" && \
+	  $(BIN)/python -m factcheck.memory.evaluate --data $(SHARED)/data/claim-retrieval-en
 
 clean: ## Remove caches and test artifacts (keeps .venv and instance/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts

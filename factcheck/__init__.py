@@ -23,6 +23,7 @@ BLUEPRINT_MODULES = (
     "factcheck.review.views",
     "factcheck.publishing.views",
     "factcheck.audit.views",
+    "factcheck.memory.views",  # before admin: it nests the fact-check admin pages in it
     "factcheck.admin.views",
     "factcheck.outlets.views",
 )

@@ -130,10 +130,16 @@ def init_command(app_role: str | None) -> None:
     help="Folder of seed articles (default: seeds/).",
 )
 @click.option("--demo-users", is_flag=True, help="Also create the demo admin, editor and reviewer.")
+@click.option(
+    "--worked-example",
+    is_flag=True,
+    help="Also publish the worked example (M2 of the seed article), reviewed by the demo "
+    "reviewer and approved by the demo editor; once.",
+)
 @db_command
-def seed_command(seeds_dir: Path | None, demo_users: bool) -> None:
+def seed_command(seeds_dir: Path | None, demo_users: bool, worked_example: bool) -> None:
     """Load the seed articles and their claims, the default rating scales, and demo users."""
-    from factcheck.seeding import default_seeds_dir, load_seeds
+    from factcheck.seeding import default_seeds_dir, load_seeds, publish_worked_example
 
     folder = seeds_dir or Path(current_app.config["SEEDS_DIR"] or default_seeds_dir())
     report = load_seeds(db.session, folder, demo_users=demo_users)
@@ -150,6 +156,8 @@ def seed_command(seeds_dir: Path | None, demo_users: bool) -> None:
         for email, password, role in report.demo_credentials:
             click.echo(f"  {role.value:<9} {email:<32} {password}")
         click.echo("")
+    if worked_example:
+        click.echo(publish_worked_example(db.session, folder).message)
 
 
 users_cli = AppGroup("users", help="Manage newsroom users.")
@@ -203,6 +211,7 @@ COMMAND_MODULES = (
     "factcheck.articles.cli",
     "factcheck.extraction.cli",
     "factcheck.publishing.cli",
+    "factcheck.memory.cli",
     "factcheck.maintenance.cli",
     "factcheck.outlets.cli",
     "factcheck.jobs.cli",
@@ -238,3 +247,7 @@ def main() -> None:
         help="factcheck: the newsroom fact-check desk.",
     )
     cli.main(prog_name="factcheck")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("admin.users", "Users", Role.ADMIN),
     ("admin.scales", "Rating scales", Role.ADMIN),
     ("admin.organisation", "Organisation", Role.ADMIN),
+    ("admin.fact_checks.index", "Imported fact-checks", Role.ADMIN),
 ]
 
 

@@ -134,6 +134,9 @@ def ingest_article(
         data={"body_chars": len(article.body)},
     )
     claims = add_extracted_claims(session, article, candidates, actor=actor)
+    from factcheck.memory.desk import store_claims_matches  # "already checked", per claim
+
+    store_claims_matches(session, claims)
     return IngestResult(article=article, created=True, claims=claims)
 
 

@@ -126,4 +126,9 @@ class QueueFilterForm(FlaskForm):
         choices=options((k, label) for k, (label, _) in SORTS.items()),
         default="priority",
     )
+    match = SelectField(
+        "Already checked",
+        choices=options([("", "Any claim"), ("yes", "Has a match")]),
+        default="",
+    )
     after = HiddenField()

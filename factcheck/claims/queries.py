@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from factcheck.database import DBSession
-from factcheck.models import Article, Claim, ClaimStatus, User
+from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, User
 
 PAGE_SIZE = 50
 MAX_SEARCH_TERMS = 8
@@ -208,6 +208,7 @@ class QueueFilters:
     min_score: float | None = None
     q: str | None = None
     sort: str = DEFAULT_SORT
+    has_match: bool = False  # an earlier fact-check looks like it ("already checked")
 
 
 @dataclass
@@ -233,6 +234,8 @@ def _conditions(session: DBSession, filters: QueueFilters, user: User) -> list[A
         conds.append(Claim.article_id == filters.article_id)
     if filters.min_score is not None:
         conds.append(Claim.score >= filters.min_score)
+    if filters.has_match:
+        conds.append(sa.exists().where(ClaimMatch.claim_id == Claim.id))
     terms = search_terms(filters.q)
     if terms:
         conds.append(search_condition(session, terms))

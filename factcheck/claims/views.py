@@ -13,7 +13,16 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -339,10 +348,19 @@ def desk(
         wording_warning=wording_warning(claim, shown_verdict, scale),
         wording_length=len(claim.claim_reviewed),
         timeline=history_for("claim", claim.id),
+        already_checked=already_checked(claim),
         source_forms=source_forms,
         conflict=conflict,
         **forms,
     ), status
+
+
+def already_checked(claim: Claim) -> list[Any]:
+    """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing)."""
+    from factcheck.memory.index import find_matches
+    from factcheck.publishing.services import organisation
+
+    return find_matches(db.session, claim, organisation(db.session, current_app.config))
 
 
 @bp.get("/claims/desk.js")
@@ -359,7 +377,11 @@ def show(claim_id: int) -> ResponseReturnValue:
     except NotFound as exc:
         return error_response(404, exc.message)
     if wants_json():
-        return jsonify(claim=claim_detail_json(claim), csrf_token=generate_csrf())
+        return jsonify(
+            claim=claim_detail_json(claim),
+            already_checked=[m.as_json() for m in already_checked(claim)],
+            csrf_token=generate_csrf(),
+        )
     return desk(claim)
 
 
@@ -378,6 +400,7 @@ def _queue_filters(form: QueueFilterForm) -> queries.QueueFilters:
         min_score=float(min_score) if isinstance(min_score, Decimal) else None,
         q=(form.q.data or "").strip() or None,
         sort=form.sort.data or queries.DEFAULT_SORT,
+        has_match=form.match.data == "yes",
     )
 
 

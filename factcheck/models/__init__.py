@@ -6,6 +6,7 @@ from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
 from factcheck.models.feed import FeedRevision
 from factcheck.models.job import Job, JobState
+from factcheck.models.memory import ClaimMatch, FollowedFeed, ImportedFactCheck, MatchDecision
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.outlet import Outlet, OutletKind, SnapshotStatus, SourceSnapshot
 from factcheck.models.rating import RatingScale, RatingValue
@@ -29,11 +30,15 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimMatch",
     "ClaimStatus",
     "ClaimantType",
     "FeedRevision",
+    "FollowedFeed",
+    "ImportedFactCheck",
     "Job",
     "JobState",
+    "MatchDecision",
     "Note",
     "OrganisationSettings",
     "Outlet",

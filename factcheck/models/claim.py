@@ -67,6 +67,8 @@ class Claim(Base):
     )
     slug: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     published_at: Mapped[datetime | None]
+    # A worked example seeded by `factcheck seed --worked-example`; its public page says so.
+    is_example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

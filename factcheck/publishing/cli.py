@@ -2,7 +2,7 @@
 
 ``factcheck export claimreview`` streams every published ClaimReview to a file,
 ``factcheck validate`` checks a ClaimReview file offline, and ``factcheck import claimreview``
-reads other publishers' markup and reports what it would import (it stores nothing yet).
+stores other publishers' fact-checks in the fact-check memory (``factcheck.memory``).
 """
 
 from __future__ import annotations
@@ -25,11 +25,7 @@ from factcheck.database import set_write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
 from factcheck.publishing import services
-from factcheck.publishing.jsonld.importer import (
-    ClaimReviewImportError,
-    ImportedReview,
-    load_claim_reviews,
-)
+from factcheck.publishing.jsonld.importer import ClaimReviewImportError, parse_claim_reviews
 from factcheck.publishing.jsonld.validate import main as validate_main
 
 export_cli = AppGroup("export", help="Export published data.")
@@ -172,55 +168,78 @@ def validate_command(args: tuple[str, ...]) -> None:
     raise SystemExit(validate_main(list(args), fetch=fetch_page))
 
 
-def _describe(item: ImportedReview) -> str:
-    rating = item.rating_label
-    if item.rating_value is not None and item.best_rating is not None:
-        rating += f" ({item.rating_value:g}/{item.best_rating:g})"
-    parts = [f"“{item.claim_reviewed}”", f"rated {rating}"]
-    if item.publisher_name:
-        parts.append(f"by {item.publisher_name}")
-    if item.date_published:
-        parts.append(f"on {item.date_published.isoformat()}")
-    if item.review_url:
-        parts.append(item.review_url)
-    return ", ".join(parts)
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+def _read_input(source: str) -> bytes:
+    """The bytes of FILE, URL (fetched with the ingestion guards) or ``-`` (stdin)."""
+    from factcheck.memory.fetching import fetch_document
+
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    elif source.startswith(("http://", "https://")):
+        return fetch_document(source)
+    else:
+        try:
+            with open(source, "rb") as fp:
+                data = fp.read(MAX_IMPORT_BYTES + 1)
+        except OSError as exc:
+            raise ClaimReviewImportError(f"cannot read {source}: {exc.strerror}") from exc
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ClaimReviewImportError(f"larger than {MAX_IMPORT_BYTES:,} bytes")
+    return data
 
 
 @import_cli.command("claimreview")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=False))
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Report only (the default for now: importing does not store anything yet).",
-)
-def import_claimreview(file: str, dry_run: bool) -> None:
-    """Check and normalise other publishers' ClaimReviews; report what would be imported.
+@click.argument("source", metavar="FILE|URL|-")
+@click.option("--dry-run", is_flag=True, help="Report what would be stored; store nothing.")
+@db_command
+def import_claimreview(source: str, dry_run: bool) -> None:
+    """Store other publishers' ClaimReviews in the fact-check memory.
 
-    This is a dry run whether or not --dry-run is given: nothing is stored in the database.
-    Each item is listed as "would import" (with every repair and oddity as a warning) or as
-    a problem. Exits 1 when any item could not be imported.
+    Reads JSON, JSON-LD, JSON Lines (our own export too), a DataFeed or an HTML page's
+    embedded markup, from a file, a URL or stdin. The same review imported again updates its
+    row. Each item is reported (with every repair as a warning); items without url or
+    publisher, or with a rating off its scale, are refused with their reason. Exits 1 when
+    anything was refused; nothing is stored when the input cannot be read at all.
     """
+    from factcheck.memory.services import import_reviews
+
     try:
-        results = load_claim_reviews(file)
+        results = parse_claim_reviews(_read_input(source))
     except ClaimReviewImportError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
-    good = problems = warnings = 0
-    for item in results:
-        where = f" ({item.path})" if item.path else ""
-        if isinstance(item, ImportedReview):
-            good += 1
-            warnings += len(item.warnings)
-            click.echo(f"[{item.index}] would import{where}: {_describe(item)}")
-            for warning in item.warnings:
-                click.echo(f"    warning: {warning}")
-        else:
-            problems += 1
-            click.echo(f"[{item.index}] problem{where}: {item.message}")
-    click.echo(
-        f"{file}: {good} would be imported, {problems} problem(s), {warnings} warning(s); "
-        "nothing was stored (dry run)"
-    )
-    if problems:
+        raise click.ClickException(f"{source}: {exc}; nothing was stored") from None
+    outcomes = import_reviews(db.session, results, source=source, actor=None, dry_run=dry_run)
+    if not dry_run and any(o.action in ("created", "updated") for o in outcomes):
+        from factcheck.memory.desk import refresh_open_claims
+
+        matched = refresh_open_claims(db.session)
+        click.echo(f"claims on the desk with an earlier fact-check: {matched}")
+    counts: dict[str, int] = {"created": 0, "updated": 0, "unchanged": 0, "refused": 0}
+    verbs = {
+        "created": "would import" if dry_run else "imported",
+        "updated": "would update" if dry_run else "updated",
+        "unchanged": "unchanged",
+        "refused": "refused",
+    }
+    for outcome in outcomes:
+        counts[outcome.action] += 1
+        where = f" ({outcome.path})" if outcome.path else ""
+        target = f" #{outcome.fact_check_id}" if outcome.fact_check_id and not dry_run else ""
+        click.echo(f"[{outcome.index}] {verbs[outcome.action]}{target}{where}: {outcome.message}")
+        for warning in outcome.warnings:
+            click.echo(f"    warning: {warning}")
+    summary = ", ".join(f"{n} {verbs[a]}" for a, n in counts.items())
+    if dry_run:
+        tail = "nothing was stored (dry run)"
+    elif counts["created"] or counts["updated"]:
+        tail = "the others were stored" if counts["refused"] else "all stored"
+    else:
+        tail = "nothing was stored"
+    click.echo(f"{source}: {summary}; {tail}")
+    if counts["refused"]:
+        if not dry_run:
+            db.session.commit()
         raise SystemExit(1)
 
 

@@ -229,6 +229,7 @@ def world(app: Flask, users: dict[str, Any], tmp_path_factory: pytest.TempPathFa
 CLAIM_STATE_OF = {
     "claims.accept": "new",
     "claims.dismiss": "new",
+    "memory.duplicate_match": "new",
     "articles.accept": "new",
     "articles.dismiss": "new",
     "articles.add_claim": "new",
@@ -329,6 +330,9 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
             "language": "fr",
             "interval_minutes": "60",
         },
+        # Our published claim says the same as the others: it is their "already checked" match.
+        "memory.link_match": {"kind": "ours", "target_id": str(w.claims["published"])},
+        "memory.duplicate_match": {"kind": "ours", "target_id": str(w.claims["published"])},
         "admin.create_user": {
             "email": "new@example.org",
             "display_name": "New",

@@ -64,8 +64,10 @@ EDITOR_ONLY = {
     "outlets.resume",
     "outlets.poll",
     "outlets.remove",
+    "memory.duplicate_match",
 }
 ASSIGNEE_OR_EDITOR = {
+    "memory.link_match",
     "claims.edit",
     "review.add_source",
     "review.edit_source",

@@ -208,23 +208,35 @@ def _umask() -> int:
     return mask
 
 
-# --- import (a dry run) --------------------------------------------------------------------------
+# --- import (stored since issue 15; the dry run is --dry-run) ------------------------------------
+# These tests asserted the old behaviour (import was always a dry run and stored nothing); they
+# now check --dry-run for the preview, and tests/memory/ covers what a real import stores.
 
 
-def test_import_reports_what_it_would_import_and_stores_nothing(runner, two_published, tmp_path):
+def _stored() -> int:
+    from factcheck.models import ImportedFactCheck
+
+    db.session.rollback()
+    return db.session.scalar(db.select(db.func.count(ImportedFactCheck.id))) or 0
+
+
+def test_import_dry_run_reports_what_it_would_import_and_stores_nothing(
+    runner, two_published, tmp_path
+):
     target = tmp_path / "feed.json"
     assert runner.invoke(args=["export", "claimreview", "-o", str(target)]).exit_code == 0
     result = runner.invoke(args=["import", "claimreview", str(target), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("would import") == 2
+    assert result.output.count("would import") == 3  # two lines and the summary
     assert "“Le rapport de juin montre que 23 des 32 membres dépensent assez.”" in result.output
-    assert "2 would be imported, 0 problem(s)" in result.output
+    assert "2 would import, 0 would update, 0 unchanged, 0 refused" in result.output
     assert "nothing was stored (dry run)" in result.output
+    assert _stored() == 0
     help_text = runner.invoke(args=["import", "claimreview", "--help"]).output
-    assert "nothing is stored" in help_text
+    assert "--dry-run" in help_text and "store nothing" in help_text
 
 
-def test_import_lists_problems_per_item(runner, tmp_path):
+def test_import_lists_problems_per_item(runner, ctx, tmp_path):
     source = tmp_path / "mixed.json"
     source.write_text(
         json.dumps(
@@ -242,8 +254,11 @@ def test_import_lists_problems_per_item(runner, tmp_path):
     )
     result = runner.invoke(args=["import", "claimreview", str(source)])
     assert result.exit_code == 1
-    assert "[0] would import" in result.output and "    warning: no url" in result.output
-    assert "[1] problem" in result.output and "claimReviewed is missing" in result.output
+    assert "[0] refused ([0]): url is missing" in result.output
+    assert "    warning: no url" in result.output
+    assert "[1] refused ([1]): claimReviewed is missing" in result.output
+    assert "0 imported, 0 updated, 0 unchanged, 2 refused; nothing was stored" in result.output
+    assert _stored() == 0
 
 
 def test_import_refuses_files_that_are_not_json(runner, tmp_path):
@@ -251,9 +266,10 @@ def test_import_refuses_files_that_are_not_json(runner, tmp_path):
     source.write_bytes(b"\xff\xfe not json")
     result = runner.invoke(args=["import", "claimreview", str(source)])
     assert result.exit_code == 1 and "not UTF-8" in result.output
+    assert "nothing was stored" in result.output
 
 
-def test_import_reads_a_real_world_sample(runner, shared_dir):
+def test_import_reads_a_real_world_sample(runner, ctx, shared_dir):
     sample = (
         shared_dir
         / "data"
@@ -261,4 +277,5 @@ def test_import_reads_a_real_world_sample(runner, shared_dir):
         / "google-search-central-factcheck-example.jsonld"
     )
     result = runner.invoke(args=["import", "claimreview", str(sample)])
-    assert "would import" in result.output, result.output
+    assert "[0] imported #" in result.output, result.output
+    assert _stored() == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -58,6 +58,16 @@ class ImportedReview:
     published_at: datetime | None = None
     language: str | None = None
     warnings: tuple[str, ...] = ()
+    # Kept so an export → import → export round trip loses nothing we model.
+    rating_explanation: str | None = None
+    rating_description: str | None = None
+    date_modified: date | None = None
+    modified_at: datetime | None = None
+    headline: str | None = None
+    claimant_same_as: str | None = None
+    appearance_headline: str | None = None
+    appearance_is_first: bool = False
+    original: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +87,13 @@ def _text(value: Any) -> str | None:
         cleaned = " ".join(value.split())
         return cleaned or None
     return None
+
+
+def _verbatim(value: Any) -> str | None:
+    """Text as the publisher wrote it: only the ends are trimmed (inner whitespace is kept)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return _text(value)
 
 
 def _kind(node: dict[str, Any]) -> set[str]:
@@ -216,40 +233,53 @@ def _publisher(
     return name, url, person_name
 
 
-def _claim(
-    item: Any, base: str | None, warnings: list[str]
-) -> tuple[str | None, str | None, date | None, str | None]:
-    """Return (claimant name, claimant type, claim date, appearance url) from ``itemReviewed``."""
+@dataclass(slots=True)
+class _ClaimParts:
+    claimant_name: str | None = None
+    claimant_type: str | None = None
+    claimant_same_as: str | None = None
+    claim_date: date | None = None
+    appearance_url: str | None = None
+    appearance_headline: str | None = None
+    appearance_is_first: bool = False
+
+
+def _claim(item: Any, base: str | None, warnings: list[str]) -> _ClaimParts:
+    """Return the claimant, claim date and appearance from ``itemReviewed``."""
+    parts = _ClaimParts()
     if isinstance(item, list):
         item = next(iter(_nodes(item)), None)
     if not isinstance(item, dict):
         warnings.append("no itemReviewed")
-        return None, None, None, None
+        return parts
     types = type_names(item)
     if "Claim" not in types:
         shown = "/".join(types) or "no @type"
         warnings.append(f"itemReviewed is {shown}, not Claim")
     author = next(iter(_nodes(item.get("author"))), None)
-    claimant_name = _text(author.get("name")) if author else None
-    claimant_type = None
     if author:
+        parts.claimant_name = _text(author.get("name"))
         kinds = _kind(author)
         if "person" in kinds:
-            claimant_type = "Person"
+            parts.claimant_type = "Person"
         elif kinds & _ORG_TYPES:
-            claimant_type = "Organization"
-    claim_day, _ = _parse_datetime(item.get("datePublished"), "claim datePublished", warnings)
-    appearance = None
+            parts.claimant_type = "Organization"
+        parts.claimant_same_as = _url(author.get("sameAs"), "claimant sameAs", None, warnings)
+    parts.claim_date, _ = _parse_datetime(
+        item.get("datePublished"), "claim datePublished", warnings
+    )
     for key in ("appearance", "firstAppearance"):
         for work in _nodes(item.get(key)):
-            appearance = _url(work.get("url"), f"itemReviewed {key} url", base, warnings)
-            if appearance:
+            parts.appearance_url = _url(work.get("url"), f"itemReviewed {key} url", base, warnings)
+            parts.appearance_headline = _verbatim(work.get("headline"))
+            parts.appearance_is_first = key == "firstAppearance"
+            if parts.appearance_url:
                 break
-        if appearance:
+        if parts.appearance_url:
             break
-    if appearance is None and "url" in item:
-        appearance = _url(item.get("url"), "itemReviewed url", base, warnings)
-    return claimant_name, claimant_type, claim_day, appearance
+    if parts.appearance_url is None and "url" in item:
+        parts.appearance_url = _url(item.get("url"), "itemReviewed url", base, warnings)
+    return parts
 
 
 def _language(value: Any) -> str | None:
@@ -268,7 +298,7 @@ def _import_one(
         warnings.append("no @type; taken as ClaimReview from its properties")
     elif "ClaimReview" not in type_names(review):
         warnings.append(f"@type {review.get('@type')!r} is not spelt ClaimReview")
-    claim = _text(review.get("claimReviewed"))
+    claim = _verbatim(review.get("claimReviewed"))
     if claim is None:
         return ImportProblem(index, "claimReviewed is missing or empty", path)
     if isinstance(review.get("claimReviewed"), list):
@@ -300,10 +330,14 @@ def _import_one(
     if review_url is None and "url" not in review:
         warnings.append("no url")
     publisher_name, publisher_url, author_name = _publisher(review, base, warnings)
-    claimant_name, claimant_type, claim_date, appearance = _claim(
-        review.get("itemReviewed"), base, warnings
-    )
+    claim_parts = _claim(review.get("itemReviewed"), base, warnings)
     day, moment = _parse_datetime(review.get("datePublished"), "datePublished", warnings)
+    modified_day, modified_at = _parse_datetime(
+        review.get("dateModified"), "dateModified", warnings
+    )
+    creator = next(iter(_nodes(review.get("creator"))), None)
+    if author_name is None and creator is not None:
+        author_name = _text(creator.get("name"))
     return ImportedReview(
         index=index,
         path=path,
@@ -313,10 +347,10 @@ def _import_one(
         publisher_name=publisher_name,
         publisher_url=publisher_url,
         review_author_name=author_name,
-        claimant_name=claimant_name,
-        claimant_type=claimant_type,
-        claim_date=claim_date,
-        appearance_url=appearance,
+        claimant_name=claim_parts.claimant_name,
+        claimant_type=claim_parts.claimant_type,
+        claim_date=claim_parts.claim_date,
+        appearance_url=claim_parts.appearance_url,
         rating_value=value,
         best_rating=best,
         worst_rating=worst,
@@ -324,10 +358,78 @@ def _import_one(
         published_at=moment,
         language=_language(review.get("inLanguage")),
         warnings=tuple(warnings),
+        rating_explanation=_verbatim(rating.get("ratingExplanation")),
+        rating_description=_verbatim(rating.get("description")),
+        date_modified=modified_day,
+        modified_at=modified_at,
+        headline=_verbatim(review.get("headline")),
+        claimant_same_as=claim_parts.claimant_same_as,
+        appearance_headline=claim_parts.appearance_headline,
+        appearance_is_first=claim_parts.appearance_is_first,
+        original=review,
     )
 
 
-def _load(data: Any) -> Any:
+_HTML_START = re.compile(r"^\s*<")
+
+
+def _html_scripts(markup: str) -> list[Any]:
+    """The parsed ``application/ld+json`` scripts of an HTML page (each must be JSON)."""
+    import lxml.html  # only pages need it
+
+    try:
+        tree = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise ClaimReviewImportError(f"not JSON, and not a readable HTML page: {exc}") from exc
+    blocks = []
+    for number, script in enumerate(
+        tree.xpath('//script[translate(@type, "LDJSON+", "ldjson+")="application/ld+json"]'), 1
+    ):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            blocks.append(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ClaimReviewImportError(
+                f"JSON-LD script {number} of the page is not JSON: {exc.msg} "
+                f"at line {exc.lineno}, column {exc.colno}"
+            ) from exc
+    if not blocks:
+        raise ClaimReviewImportError(
+            'not JSON: an HTML page with no <script type="application/ld+json">'
+        )
+    return blocks
+
+
+def _json_lines(text: str, first_error: json.JSONDecodeError) -> list[Any] | None:
+    """JSON Lines (``export --format jsonl``): one value per non-empty line, else ``None``."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return None
+    values = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            values.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            if number == 1:
+                return None  # not JSON Lines either; report the document's own error
+            raise ClaimReviewImportError(
+                f"not JSON Lines: line {number}: {exc.msg} at column {exc.colno}"
+            ) from exc
+    del first_error
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    data: Any
+    kind: str  # "json", "jsonl" or "html"
+
+
+def _load(data: Any) -> _Loaded:
     if isinstance(data, bytes | bytearray):
         try:
             data = bytes(data).decode("utf-8-sig")
@@ -335,23 +437,32 @@ def _load(data: Any) -> Any:
             raise ClaimReviewImportError(f"not UTF-8 text: {exc}") from exc
     if isinstance(data, str):
         try:
-            return json.loads(data)
+            return _Loaded(json.loads(data), "json")
         except json.JSONDecodeError as exc:
+            if _HTML_START.match(data) and not data.lstrip().startswith(("<!--{", "<{")):
+                return _Loaded(_html_scripts(data), "html")
+            values = _json_lines(data, exc)
+            if values is not None:
+                return _Loaded(values, "jsonl")
             raise ClaimReviewImportError(
                 f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
             ) from exc
-    return data
+    return _Loaded(data, "json")
 
 
 def parse_claim_reviews(data: Any) -> list[ImportedReview | ImportProblem]:
     """Normalise every ClaimReview in ``data`` (JSON text, bytes, or already-parsed JSON).
+
+    Text may be one JSON document, JSON Lines (one ClaimReview per line, as our export writes)
+    or an HTML page, whose ``application/ld+json`` scripts must hold exactly one ClaimReview.
 
     Accepts a single object, an array, ``@graph`` (``@id`` references resolved), a ``DataFeed``
     with or without ``DataFeedItem`` wrappers, and the Meedan fixture wrapper (whose
     ``source_page_url`` resolves relative URLs). Non-ClaimReview nodes inside ``@graph`` are
     skipped; anywhere else they are reported.
     """
-    parsed = _load(data)
+    loaded = _load(data)
+    parsed = loaded.data
     if not isinstance(parsed, dict | list):
         raise ClaimReviewImportError(
             f"expected a JSON object or array, got {type(parsed).__name__}"
@@ -386,6 +497,17 @@ def parse_claim_reviews(data: Any) -> list[ImportedReview | ImportProblem]:
         index += 1
     if any(item.in_graph for item in found) and not graph_reviews:
         results.append(ImportProblem(0, "@graph holds no ClaimReview", "@graph"))
+    if loaded.kind == "html":
+        results = [r for r in results if isinstance(r, ImportedReview)]
+        if len(results) > 1:
+            # One page is one fact-check: two reviews mean we cannot tell which one it is.
+            message = (
+                f"the page holds {len(results)} ClaimReviews; a fact-check page must hold "
+                "exactly one, so none of them is imported"
+            )
+            return [ImportProblem(r.index, message, r.path) for r in results]
+        if not results:
+            return [ImportProblem(0, "the page's JSON-LD holds no ClaimReview", "")]
     return results
 
 
@@ -397,3 +519,21 @@ def load_claim_reviews(path: str) -> list[ImportedReview | ImportProblem]:
     except OSError as exc:
         raise ClaimReviewImportError(f"cannot read {path}: {exc.strerror}") from exc
     return parse_claim_reviews(raw)
+
+
+def refusal(item: ImportedReview) -> str | None:
+    """Why a normalised review cannot be stored in the fact-check memory, or ``None``.
+
+    Parsing tolerates what real pages publish; storing needs the review's address (to link to
+    it and to recognise it when it comes again), the organisation that published it, and a
+    numeric rating that lies on its own scale.
+    """
+    if item.review_url is None:
+        return "url is missing or unusable: a stored fact-check needs the address of its page"
+    if item.publisher_name is None:
+        return "no publisher: neither author nor publisher names the fact-checking organisation"
+    value, best, worst = item.rating_value, item.best_rating, item.worst_rating
+    on_a_scale = value is not None and best is not None and worst is not None and worst < best
+    if on_a_scale and not worst <= value <= best:  # type: ignore[operator]
+        return f"reviewRating: ratingValue {value:g} is outside its scale {worst:g}..{best:g}"
+    return None

@@ -1,0 +1,41 @@
+"""Forms of the fact-check memory: a match decision on the desk, and the admin import."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from factcheck.claims.forms import options
+from factcheck.memory.desk import KINDS
+
+
+class MatchForm(FlaskForm):
+    """Which earlier fact-check the button is about."""
+
+    kind = SelectField("Kind", choices=options((k, k) for k in KINDS), validators=[DataRequired()])
+    target_id = IntegerField("Fact-check", validators=[DataRequired(), NumberRange(min=1)])
+
+
+class ImportForm(FlaskForm):
+    """A ClaimReview file (JSON, JSON Lines, HTML) or the URL of a feed or page."""
+
+    file = FileField("File (JSON, JSON-LD, JSON Lines, DataFeed or an HTML page)")
+    url = StringField("…or a feed or page URL", validators=[Optional(), Length(max=2000)])
+    dry_run = HiddenField(default="")
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Length(max=200)])
+
+
+class FeedForm(FlaskForm):
+    url = StringField("Feed URL", validators=[DataRequired(), Length(max=2000)])
+
+
+class FeedActionForm(FlaskForm):
+    feed_id = IntegerField("Feed", validators=[DataRequired(), NumberRange(min=1)])

@@ -1,0 +1,165 @@
+"""The in-app fact-check memory: our published fact-checks and imported ones, ranked per claim.
+
+One :class:`~factcheck.memory.matching.Matcher` per process, built from the database and
+rebuilt only when its stamp (row counts and latest changes) moves, so matching a claim costs a
+BM25 query and a re-ranking of 30 candidates, not an index build.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from factcheck.database import DBSession
+from factcheck.memory.matching import Match, MatchDoc, Matcher
+from factcheck.models import Claim, ClaimStatus, ImportedFactCheck
+
+DESK_TOP = 5
+# Least share of a claim's information (idf-weighted words) a fact-check must hold to count as a
+# match for the queue's "has a match" filter and the desk panel.
+MATCH_THRESHOLD = 0.3
+IMPORTED, OURS = "i", "c"
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {"stamp": None, "matcher": None}
+
+
+def _stamp(session: DBSession) -> tuple[Any, ...]:
+    imported = session.execute(
+        sa.select(sa.func.count(ImportedFactCheck.id), sa.func.max(ImportedFactCheck.updated_at))
+    ).one()
+    ours = session.execute(
+        sa.select(sa.func.count(Claim.id), sa.func.max(Claim.updated_at)).where(
+            Claim.status == ClaimStatus.PUBLISHED
+        )
+    ).one()
+    return (str(session.get_bind().engine.url), *imported, *ours)
+
+
+def _docs(session: DBSession) -> list[MatchDoc]:
+    docs = [
+        MatchDoc(f"{IMPORTED}{row.id}", " ".join(filter(None, (row.headline, row.claim_reviewed))))
+        for row in session.execute(
+            sa.select(
+                ImportedFactCheck.id, ImportedFactCheck.headline, ImportedFactCheck.claim_reviewed
+            ).order_by(ImportedFactCheck.id)
+        )
+    ]
+    docs += [
+        MatchDoc(f"{OURS}{row.id}", f"{row.claim_reviewed} {row.text}")
+        for row in session.execute(
+            sa.select(Claim.id, Claim.claim_reviewed, Claim.text)
+            .where(Claim.status == ClaimStatus.PUBLISHED)
+            .order_by(Claim.id)
+        )
+    ]
+    return docs
+
+
+def memory_matcher(session: DBSession) -> Matcher:
+    """The process's matcher over the fact-check memory, rebuilt when the memory changed."""
+    stamp = _stamp(session)
+    with _lock:
+        if _cache["stamp"] != stamp or _cache["matcher"] is None:
+            _cache["matcher"] = Matcher(_docs(session))
+            _cache["stamp"] = stamp
+        matcher: Matcher = _cache["matcher"]
+        return matcher
+
+
+def claim_query(claim: Claim) -> str:
+    """What a claim is matched on: its wording, its sentence and its claimant."""
+    return " ".join(filter(None, (claim.claim_reviewed, claim.text, claim.claimant_name)))
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One earlier fact-check shown on the desk, ready for the template and the JSON."""
+
+    kind: str  # "imported" or "ours"
+    target_id: int
+    publisher: str
+    claim_reviewed: str
+    rating: str
+    date: date | None
+    language: str
+    url: str
+    score: float
+    coverage: float
+    reasons: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.target_id,
+            "publisher": self.publisher,
+            "claim_reviewed": self.claim_reviewed,
+            "rating": self.rating,
+            "date": self.date.isoformat() if self.date else None,
+            "language": self.language,
+            "url": self.url,
+            "score": self.score,
+            "coverage": self.coverage,
+            "reasons": list(self.reasons),
+        }
+
+
+def _found(session: DBSession, match: Match, org: Any) -> Found | None:
+    from factcheck.publishing.services import claim_review
+
+    kind, number = match.id[0], int(match.id[1:])
+    if kind == IMPORTED:
+        fc = session.get(ImportedFactCheck, number)
+        if fc is None:
+            return None
+        rating = fc.rating_label
+        if fc.rating_value is not None and fc.best_rating is not None:
+            rating += f" ({fc.rating_value:g}/{fc.best_rating:g})"
+        return Found(
+            "imported",
+            fc.id,
+            fc.publisher_name,
+            fc.claim_reviewed,
+            rating,
+            fc.date_published,
+            fc.language,
+            fc.review_url,
+            match.score,
+            match.coverage,
+            match.reasons,
+        )
+    claim = session.get(Claim, number)
+    if claim is None or claim.status != ClaimStatus.PUBLISHED or not claim.slug:
+        return None
+    review = claim_review(session, claim, org)  # what we published, as the feed says it
+    rating = review["reviewRating"]
+    return Found(
+        "ours",
+        claim.id,
+        org.name,
+        claim.claim_reviewed,
+        f"{rating['alternateName']} ({rating['ratingValue']}/{rating['bestRating']})",
+        claim.published_at.date() if claim.published_at else None,
+        claim.language,
+        review["url"],
+        match.score,
+        match.coverage,
+        match.reasons,
+    )
+
+
+def find_matches(session: DBSession, claim: Claim, org: Any, *, top: int = DESK_TOP) -> list[Found]:
+    """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold."""
+    matcher = memory_matcher(session)
+    found = []
+    for match in matcher.rank(claim_query(claim), top=top + 1):
+        if match.id == f"{OURS}{claim.id}" or match.coverage < MATCH_THRESHOLD:
+            continue
+        item = _found(session, match, org)
+        if item is not None:
+            found.append(item)
+    return found[:top]
