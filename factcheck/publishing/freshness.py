@@ -8,14 +8,15 @@ as a ``before_flush`` listener that looks at what the flush is about to write:
 
 * a claim that is (or was) published, where a column the ClaimReview reads changes, or a
   published claim is inserted or deleted;
-* the published verdict of a published claim, where a column the ClaimReview reads changes;
-* a rating value a published verdict uses (its label, number or definition), or any value added,
-  renumbered or deleted on a scale a published verdict uses, when that moves the scale's best or
-  worst number (``bestRating``/``worstRating``).
+* the published verdict of a published claim, where a column the ClaimReview reads changes
+  (its summary, dates, or the rating snapshot taken at approval).
+
+Rating scales are not watched: a published verdict shows its snapshot, so nothing done to a
+scale changes the published bytes (and so it must not change the ETag either).
 
 Such a flush replaces the one-row ``feed_revision`` token (in the same transaction, so the token
 commits or rolls back with the change). A flush that changes nothing the markup shows (a draft
-verdict, a note, a value's position, a definition no published verdict uses) leaves it: same
+verdict, a note, any edit of a rating scale) leaves it: same
 bytes, same ETag. The organisation settings are not tracked here: the feed's ETag includes
 their values directly (they may come from the configuration, which no flush sees).
 """
@@ -32,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from factcheck.database import DBSession
-from factcheck.models import Claim, ClaimStatus, RatingValue, Verdict, utcnow
+from factcheck.models import SNAPSHOT_FIELDS, Claim, ClaimStatus, Verdict, utcnow
 from factcheck.models.feed import FEED_REVISION_ID, FeedRevision
 
 # Columns the ClaimReview builder reads (publishing.services.published_select).
@@ -51,8 +52,7 @@ CLAIM_OUTPUT = (
     "appearance_url",
     "appearance_headline",
 )
-VERDICT_OUTPUT = ("summary", "rating_value_id", "approved_at", "corrects_id")
-RATING_OUTPUT = ("label", "value", "definition")
+VERDICT_OUTPUT = ("summary", "approved_at", "corrects_id", *SNAPSHOT_FIELDS)
 
 
 def _changed(obj: Any, names: Iterable[str]) -> bool:
@@ -65,42 +65,14 @@ def _was_published(claim: Claim) -> bool:
     return claim.status is ClaimStatus.PUBLISHED or ClaimStatus.PUBLISHED in (history.deleted or ())
 
 
-def _published_uses(session: Session, condition: sa.ColumnElement[bool]) -> bool:
-    """Whether a published claim's verdict has a rating that meets ``condition``."""
+def _is_published_verdict(session: Session, verdict_id: int) -> bool:
+    """Whether the verdict is the published verdict of a published claim."""
     query = sa.select(
         sa.exists()
         .where(Claim.status == ClaimStatus.PUBLISHED)
-        .where(Claim.published_verdict_id == Verdict.id)
-        .where(Verdict.rating_value_id == RatingValue.id)
-        .where(condition)
+        .where(Claim.published_verdict_id == verdict_id)
     )
     return bool(session.scalar(query))
-
-
-def _bounds_move(session: Session, scale_id: int, pending: list[tuple[str, RatingValue]]) -> bool:
-    """Whether the flush moves the scale's lowest or highest number."""
-    rows = session.execute(
-        sa.select(RatingValue.id, RatingValue.value).where(RatingValue.scale_id == scale_id)
-    )
-    stored: dict[Any, int] = {row_id: number for row_id, number in rows}
-    after: dict[Any, int] = dict(stored)
-    for kind, value in pending:
-        key = value.id if value.id is not None else id(value)
-        if kind == "deleted":
-            after.pop(key, None)
-        else:
-            after[key] = value.value
-    if not stored or not after:
-        return bool(stored) != bool(after)
-    before_values, after_values = stored.values(), after.values()
-    return (min(before_values), max(before_values)) != (min(after_values), max(after_values))
-
-
-def _scale_id(value: RatingValue) -> int | None:
-    if value.scale_id is not None:
-        return value.scale_id
-    scale = value.__dict__.get("scale")
-    return scale.id if scale is not None else None
 
 
 def shapes_output(session: Session) -> bool:
@@ -111,14 +83,6 @@ def shapes_output(session: Session) -> bool:
     for obj in session.deleted:
         if isinstance(obj, Claim) and _was_published(obj):
             return True
-    ratings: dict[int, list[tuple[str, RatingValue]]] = {}
-    changes = (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted))
-    for kind, objects in changes:
-        for obj in objects:
-            if isinstance(obj, RatingValue):
-                scale_id = _scale_id(obj)
-                if scale_id is not None:
-                    ratings.setdefault(scale_id, []).append((kind, obj))
     for obj in session.dirty:
         if isinstance(obj, Claim) and _changed(obj, CLAIM_OUTPUT) and _was_published(obj):
             return True
@@ -126,21 +90,8 @@ def shapes_output(session: Session) -> bool:
             isinstance(obj, Verdict)
             and obj.id is not None
             and _changed(obj, VERDICT_OUTPUT)
-            and _published_uses(session, Verdict.id == obj.id)
+            and _is_published_verdict(session, obj.id)
         ):
-            return True
-    for scale_id, pending in ratings.items():
-        if not _published_uses(session, RatingValue.scale_id == scale_id):
-            continue
-        for kind, value in pending:
-            if (
-                kind == "dirty"
-                and value.id is not None
-                and _changed(value, RATING_OUTPUT)
-                and _published_uses(session, RatingValue.id == value.id)
-            ):
-                return True
-        if _bounds_move(session, scale_id, pending):
             return True
     return False
 

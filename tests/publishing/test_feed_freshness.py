@@ -211,10 +211,11 @@ def test_new_bytes_new_etag_same_bytes_same_etag(
         body, etag, modified = new_body, new_etag, new_modified
 
 
-def test_a_scale_edit_is_a_new_version_for_conditional_requests(app, world):
-    """The issue's case: a definition edit changed the bytes and aggregators still got 304."""
+def test_a_scale_edit_keeps_the_published_version_and_a_correction_moves_it(app, world):
+    """The issue's case, now that verdicts keep their snapshot: a definition edit changes no
+    published byte, so conditional requests rightly stay 304; a correction is a new version."""
     client = app.test_client()
-    with app.app_context():  # everything published an hour ago: the edit is a later second
+    with app.app_context():  # everything published an hour ago: the change is a later second
         for claim in _published():
             claim.published_at -= timedelta(hours=1)
             claim.published_verdict.approved_at -= timedelta(hours=1)
@@ -237,9 +238,15 @@ def test_a_scale_edit_is_a_new_version_for_conditional_requests(app, world):
             actor=_user(world, "admin"),
         )
         db.session.commit()
+    after_edit = client.get(FEED, buffered=True)
+    assert after_edit.get_data() == first.get_data()
+    assert client.get(FEED, headers={"If-None-Match": etag}).status_code == 304
+    with app.app_context():
+        op_correct(world, 0)
+        db.session.commit()
     again = client.get(FEED, buffered=True, headers={"If-None-Match": etag})
     assert again.status_code == 200 and again.headers["ETag"] != etag
-    assert b"rien d'important ne manque." in again.get_data()
+    assert again.get_data() != first.get_data()
     assert client.get(FEED, headers={"If-Modified-Since": modified}).status_code == 200
 
 
