@@ -141,17 +141,18 @@ def export_claimreview(output: Path, fmt: str, since: datetime | None) -> None:
 
 
 def fetch_page(url: str) -> str:
-    """The one place ``factcheck validate`` reaches the network: the ingestion fetcher.
+    """The one place ``factcheck validate`` reaches the network: the safe fetcher.
 
-    Same address checks (private and loopback hosts refused unless ``FETCH_ALLOW_PRIVATE``),
-    size limit, timeouts and HTML-only rule as ``factcheck ingest URL``. A refusal is an
-    ``OSError`` for the validator, which reports it as unreadable input (exit 2).
+    Every hop of a redirect is checked, the connection goes to the checked address, with the
+    deadline and byte cap of ingestion (private and loopback hosts refused unless
+    ``FETCH_ALLOW_PRIVATE`` or ``FETCH_ALLOW_HOSTS`` allow them). The page need not be an
+    article: JSON-LD and HTML are both accepted. A refusal is an ``OSError`` for the validator,
+    which reports it as unreadable input (exit 2).
     """
-    from factcheck.articles.reading import fetch_url
+    from factcheck import fetching
 
-    allow = bool(current_app.config["FETCH_ALLOW_PRIVATE"])
     try:
-        return fetch_url(url, allow_private=allow).raw
+        return fetching.fetch(url, accept=(*fetching.HTML_TYPES, *fetching.FEED_TYPES)).text()
     except DomainError as exc:
         raise OSError(exc.message) from None
 

@@ -230,7 +230,7 @@ def test_a_private_address_is_refused_as_ingestion_refuses_it(backend, site):
     runner = make_app(backend, FETCH_ALLOW_PRIVATE=False).test_cli_runner()
     result = validate(runner, f"{site}/fc/1")
     assert result.exit_code == 2
-    assert "private or local address" in result.output and "FETCH_ALLOW_PRIVATE" in result.output
+    assert "private or local address" in result.output and "FETCH_ALLOW_HOSTS" in result.output
 
 
 def test_without_the_command_a_url_is_not_fetched(capsys, site):
