@@ -50,11 +50,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from factcheck import auth, errors, navigation, security
+    from factcheck.audit import refusals
     from factcheck.cli import register_commands
 
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    refusals.init_app(app)
     navigation.init_app(app)
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
