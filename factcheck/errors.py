@@ -95,7 +95,9 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     if status == 413:
         limit_mb = int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
         description = f"What you sent is too large (the limit is {limit_mb} MB)."
-    return error_response(status, description if status != 404 else None)
+    return error_response(
+        status, description if status != 404 else None, getattr(exc, "field", None)
+    )
 
 
 UNAVAILABLE = "The database is unavailable. Nothing was saved; retry shortly."
