@@ -8,13 +8,17 @@ that is valid Unicode. ``csrf_token`` is accepted as one of its fields, as the R
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factcheck.jsonbody import JSONBodyError, loads
 from tests.hardening.conftest import assert_unchanged, snapshot
+from tests.hardening.naughty import NAUGHTY
 from tests.workflow.test_http_desk import JSON, as_user, make_state
 
 HEADERS = {**JSON, "Content-Type": "application/json"}
@@ -189,3 +193,55 @@ def test_query_integers_beyond_64_bits_are_never_a_500(app, users, value):
         f"/fact-checks?after={value}",
     ):
         assert editor.get(url).status_code < 500, url
+
+
+_TEXT = st.text(
+    st.one_of(
+        st.characters(),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates
+        st.sampled_from(sorted(NAUGHTY["rtl-override"] + "\x00\"'<>{}[]")),
+    ),
+    max_size=40,
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    _TEXT,
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
+FUZZ = settings(
+    max_examples=int(os.environ.get("FACTCHECK_FUZZ_EXAMPLES", "8")) * 3,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def test_any_json_body_is_never_a_500(app, users):
+    """Hypothesis: any JSON value as the body of a desk action, and of a form's fields."""
+    claim_id = make_state(app, users, "in_review")
+    reviewer = as_user(app, users, "reviewer")
+    token = desk_token(reviewer, claim_id)
+
+    @FUZZ
+    @given(body=st.one_of(_JSON, st.dictionaries(st.sampled_from(["body", "version", "x"]), _JSON)))
+    def check(body: Any) -> None:
+        before = snapshot(app)
+        raw = json.dumps(body, ensure_ascii=True)  # lone surrogates travel as \\udXXX escapes
+        response = reviewer.post(
+            f"/claims/{claim_id}/notes", data=raw, headers={**HEADERS, "X-CSRFToken": token}
+        )
+        assert response.status_code < 500, (raw[:200], response.get_data(as_text=True)[:300])
+        if response.status_code >= 400:
+            answer = response.get_json()
+            assert answer["message"] and answer["request_id"], answer
+            assert_unchanged(before, snapshot(app), f"JSON body {raw[:60]}")
+
+    check()
