@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 import sqlalchemy as sa
@@ -187,3 +188,23 @@ def test_refusals_do_not_depend_on_the_view_path(app, users):
         "organisation.edit.denied",
     ]
     assert json.loads(new[1].body)["data"]["field"] == "language"
+
+
+def test_the_loadtest_counts_refusals_apart_from_writes(app, users, monkeypatch):
+    """bench/loadtest.py: audit events equal successful writes, refusals reported on their own."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "loadtest.py"
+    spec = importlib.util.spec_from_file_location("factcheck_loadtest", path)
+    assert spec is not None and spec.loader is not None
+    loadtest = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, loadtest)  # its dataclasses look it up there
+    spec.loader.exec_module(loadtest)
+    claim_id = make_state(app, users, "proposed")
+    reviewer = as_user(app, users, "reviewer")
+    seq = head(app)
+    assert post(reviewer, claim_id, "approve", {}).status_code == 403
+    ok, lines = loadtest.audit_check(app, seq, {})
+    assert ok, lines
+    assert any("refusals recorded" in line and "verdict.approve.denied 1" in line for line in lines)
