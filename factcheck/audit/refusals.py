@@ -109,6 +109,15 @@ def _is_desk_action() -> bool:
     return bool(current_user.is_authenticated)
 
 
+def _said(response: Response) -> tuple[str, str | None] | None:
+    """The message and field of a JSON refusal that was answered without noting its rule."""
+    body = response.get_json(silent=True) if response.is_json else None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        field = body.get("field")
+        return body["message"], field if isinstance(field, str) else None
+    return None
+
+
 def record_refusal(response: Response) -> Response:
     """After a 403/409/422 on a desk action: append its ``.denied`` event, alone, and commit."""
     if response.status_code not in RECORDED_STATUSES:
@@ -119,7 +128,9 @@ def record_refusal(response: Response) -> Response:
         from factcheck.errors import MESSAGES
 
         endpoint = str(request.endpoint)
-        message, field = g.get("refusal") or (MESSAGES[response.status_code], None)
+        message, field = (
+            g.get("refusal") or _said(response) or (MESSAGES[response.status_code], None)
+        )
         entity_type, entity_id = target_of(endpoint, request.view_args or {})
         db.session.rollback()  # whatever the request did is not kept: only the refusal is
         record(

@@ -208,3 +208,20 @@ def test_the_loadtest_counts_refusals_apart_from_writes(app, users, monkeypatch)
     ok, lines = loadtest.audit_check(app, seq, {})
     assert ok, lines
     assert any("refusals recorded" in line and "verdict.approve.denied 1" in line for line in lines)
+
+
+def test_a_json_refusal_made_outside_the_views_records_its_message(app, users):
+    """The admin two-factor gate answers 403 itself: its message is the rule recorded."""
+    admin = as_user(app, users, "admin")
+    token = csrf_token(admin, "/")
+    app.config["REQUIRE_ADMIN_2FA"] = True
+    seq = head(app)
+    response = admin.post(
+        "/admin/users", json={"email": "x@example.org", "csrf_token": token}, headers=JSON
+    )
+    assert response.status_code == 403
+    (event,) = events_after(app, seq)
+    body = json.loads(event.body)
+    assert body["action"] == "user.create.denied"
+    assert body["data"]["rule"] == response.get_json()["message"]
+    assert "two-factor" in body["data"]["rule"]
