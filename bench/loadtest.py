@@ -340,7 +340,11 @@ def audit_check(app: Any, seed_seq: int, writes: dict[str, int]) -> tuple[bool, 
         for action in written:
             expected[action] += done
     seen: Counter[str] = Counter()
+    refused: Counter[str] = Counter()
     for action, n in actions.items():
+        if action.endswith(".denied"):  # a refused request (409 races...): not a write
+            refused[action] += n
+            continue
         key = (
             "verdict.draft|verdict.edit" if action in ("verdict.draft", "verdict.edit") else action
         )
@@ -356,6 +360,11 @@ def audit_check(app: Any, seed_seq: int, writes: dict[str, int]) -> tuple[bool, 
     lines.append(
         f"  events during the run: {total_events}; expected from successful writes: {total_writes}"
     )
+    if refused:
+        lines.append(
+            f"  refusals recorded (….denied, not writes): {sum(refused.values())} "
+            + ", ".join(f"{a} {n}" for a, n in sorted(refused.items()))
+        )
     return ok, lines
 
 

@@ -13,6 +13,7 @@ from flask import Flask, g, request
 from factcheck.config import load_config
 from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
+from factcheck.jsonbody import Int64Converter, StrictJSONRequest, read_json_body
 
 # One blueprint per workflow stage, each in ``<package>/views.py`` as ``bp``.
 BLUEPRINT_MODULES = (
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         instance_path=os.environ.get("FACTCHECK_INSTANCE_PATH") or None,
     )
+    app.request_class = StrictJSONRequest  # JSON bodies: objects of form fields, or 400/422
     load_config(app, test_config)
 
     db.init_app(app)
@@ -52,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from factcheck import auth, errors, navigation, security
+    from factcheck.audit import refusals
     from factcheck.cli import register_commands
     from factcheck.publishing import freshness
 
@@ -61,8 +64,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    refusals.init_app(app)
     navigation.init_app(app)
     job_queue.init_app(app)
+    # ``<int:…>`` in every route stops at 2**63 - 1: a larger id is 404, not a database error.
+    app.url_map.converters["int"] = Int64Converter
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
     register_commands(app)
@@ -81,6 +87,7 @@ def _start_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
     g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+    read_json_body(request)  # a bad JSON body is refused, naming why, before anything reads it
 
 
 def _end_request(_exc: BaseException | None) -> None:

@@ -29,8 +29,18 @@ STATUS_OF_DOMAIN_ERROR = {"invalid": 422, "forbidden": 403, "not_found": 404, "c
 
 
 def status_of(exc: DomainError) -> int:
-    """The HTTP status for a service's refusal."""
+    """The HTTP status for a service's refusal (noted for the audit trail's refusal event)."""
+    note_refusal(exc.message, exc.field)
     return STATUS_OF_DOMAIN_ERROR.get(exc.code, 422)
+
+
+def note_refusal(message: str, field: str | None = None) -> None:
+    """Remember the rule that refused this request: its ``.denied`` audit event names it.
+
+    The first rule noted wins (the one the user is shown); see ``factcheck.audit.refusals``.
+    """
+    if "refusal" not in g:
+        g.refusal = (message, field)
 
 
 def error_response(
@@ -39,6 +49,7 @@ def error_response(
     from factcheck.auth import wants_json
 
     message = message or MESSAGES.get(status, "Error")
+    note_refusal(message, field)
     request_id = g.get("request_id")
     if wants_json():
         return jsonify(
@@ -84,7 +95,9 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     if status == 413:
         limit_mb = int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
         description = f"What you sent is too large (the limit is {limit_mb} MB)."
-    return error_response(status, description if status != 404 else None)
+    return error_response(
+        status, description if status != 404 else None, getattr(exc, "field", None)
+    )
 
 
 UNAVAILABLE = "The database is unavailable. Nothing was saved; retry shortly."

@@ -8,6 +8,9 @@ are Secure (that is, the site is served over HTTPS) outside debug.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import Flask, current_app, g, request, session
 from werkzeug.wrappers import Response
 
@@ -60,5 +63,22 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+# Text from outside (an article's body, a value stored before these characters were refused)
+# may hold bidirectional controls. Every ``{{ value }}`` that does is shown between FIRST STRONG
+# ISOLATE and POP DIRECTIONAL ISOLATE: whatever embeddings or overrides it opens end with it
+# (Unicode bidi algorithm, UAX #9), so it cannot reorder the page around it. Markup (already
+# HTML, e.g. the JSON-LD from ``tojson``) is left alone.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate_bidi(value: Any) -> Any:
+    """Jinja's ``finalize``: plain text holding bidi controls comes out isolated."""
+    if type(value) is str and _BIDI.search(value):
+        return FSI + value + PDI
+    return value
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
+    app.jinja_env.finalize = isolate_bidi

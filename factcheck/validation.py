@@ -8,8 +8,26 @@ from urllib.parse import urlsplit
 
 from factcheck.domain import ValidationError
 
+# Whole numbers the databases can hold (BIGINT): larger ones are refused naming the field.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def int64(value: object) -> int:
+    """``int(value)`` within 64 bits (a form's ``coerce``); otherwise ``ValueError``."""
+    number = int(value)  # type: ignore[call-overload]
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ValueError("out of range: whole numbers must fit in 64 bits")
+    return number
+
+
 ALLOWED_URL_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2000
+# Embeddings, overrides and isolates (U+202A–202E, U+2066–2069): in a name or a title they can
+# make the rest of a line read backwards ("evil.example/‮gnp.exe"). Refused in user text.
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+# What RFC 3986 allows in a URI besides letters and digits: unreserved, reserved and "%".
+_URI_PUNCTUATION = frozenset("-._~:/?#[]@!$&'()*+,;=%")
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 @overload
@@ -43,9 +61,21 @@ def clean_text(
     if multiline:
         text = text.replace("\r\n", "\n")
     for ch in text:
-        if unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t"):
+        category = unicodedata.category(ch)
+        if category == "Cc" and not (multiline and ch in "\n\t"):
             raise ValidationError(
                 f"{field} contains a control character (U+{ord(ch):04X})", field=field
+            )
+        if ch in BIDI_CONTROLS:
+            raise ValidationError(
+                f"{field} contains a bidirectional control character (U+{ord(ch):04X}), which "
+                "can reorder the text shown around it; remove it",
+                field=field,
+            )
+        if category == "Cs":
+            raise ValidationError(
+                f"{field} contains an unpaired surrogate (U+{ord(ch):04X}): not valid Unicode",
+                field=field,
             )
     if required and not text:
         raise ValidationError(f"{field} is required", field=field)
@@ -66,14 +96,62 @@ def clean_url(value: str | None, field: str, *, required: Literal[True]) -> str:
 @overload
 def clean_url(value: str | None, field: str, *, required: bool = False) -> str | None: ...
 def clean_url(value: str | None, field: str, *, required: bool = False) -> str | None:
-    """An absolute http(s) URL with its scheme in lower case (as JSON-LD wants), or ``None``."""
+    """An absolute http(s) URL as RFC 3986 spells it, scheme in lower case, or ``None``.
+
+    JSON-LD readers take ``url`` values as IRIs: a space, a quote or ``<``/``>`` in one makes
+    the document invalid RDF, so those are refused naming the field and the character. Letters
+    beyond ASCII (``https://fr.wikipedia.org/wiki/Élysée``) are percent-encoded as UTF-8 in the
+    path and query, and a non-ASCII host name is written in IDNA (``xn--``), as browsers do.
+    """
     text = clean_text(value, field, max_length=MAX_URL_LENGTH, required=required)
     if text is None:
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number in range
+    except ValueError as exc:
+        raise ValidationError(f"{field} is not a valid web address ({exc})", field=field) from None
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_URL_SCHEMES or not parts.netloc:
         raise ValidationError(f"{field} must be an http:// or https:// address", field=field)
     if any(c.isspace() for c in text):
         raise ValidationError(f"{field} must not contain spaces", field=field)
-    return scheme + text[len(scheme) :]
+    url = _uri(scheme + text[len(scheme) :], parts.netloc, field)
+    if len(url) > MAX_URL_LENGTH:
+        raise ValidationError(
+            f"{field} is too long once percent-encoded ({len(url)} characters; at most "
+            f"{MAX_URL_LENGTH})",
+            field=field,
+        )
+    return url
+
+
+def _uri(text: str, netloc: str, field: str) -> str:
+    """``text`` with only the characters RFC 3986 allows; refuse the ASCII ones it does not."""
+    if not netloc.isascii():
+        userinfo, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValidationError(
+                f"{field} has a host name that is not valid", field=field
+            ) from None
+        text = text.replace(netloc, userinfo + at + ascii_host + colon + port, 1)
+    out = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            if not (ch.isalnum() or ch in _URI_PUNCTUATION):
+                raise ValidationError(
+                    f"{field} contains {ch!r}, which a web address cannot hold "
+                    "(percent-encode it, e.g. %20 for a space)",
+                    field=field,
+                )
+            if ch == "%" and not (len(text) > i + 2 and {text[i + 1], text[i + 2]} <= _HEX):
+                raise ValidationError(
+                    f"{field} has a % that is not followed by two hex digits", field=field
+                )
+            out.append(ch)
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+    return "".join(out)

@@ -37,7 +37,7 @@ from factcheck.auth.forms import ActiveForm, NewUserForm, PasswordResetForm, Rol
 from factcheck.auth.services import get_user, set_active
 from factcheck.claims.views import compare, set_version
 from factcheck.domain import Conflict, DomainError, NotFound, ValidationError
-from factcheck.errors import error_response, status_of
+from factcheck.errors import error_response, note_refusal, status_of
 from factcheck.extensions import db
 from factcheck.models import RatingScale, RatingValue, Role, User
 from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
@@ -89,6 +89,7 @@ def _invalid(form: FlaskForm) -> tuple[int, DomainError]:
 
 def _answer(status: int, exc: DomainError, page: Callable[[], str]) -> ResponseReturnValue:
     """A refusal: JSON for scripts, else ``page`` shown again (rendered only then)."""
+    note_refusal(exc.message, exc.field)
     if wants_json():
         return error_response(status, exc.message, exc.field)
     return page(), status

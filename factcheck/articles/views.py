@@ -25,7 +25,7 @@ from factcheck.claims import policy, workflow
 from factcheck.claims.serialize import claim_json
 from factcheck.claims.services import add_manual_claim
 from factcheck.domain import DomainError
-from factcheck.errors import error_response, status_of
+from factcheck.errors import error_response, note_refusal, status_of
 from factcheck.extensions import db
 from factcheck.fetching import check_url
 from factcheck.jobs import dispatch, job_json, recent_jobs
@@ -164,6 +164,7 @@ def _form_invalid(form: Any) -> ResponseReturnValue:
 
 
 def _field_error(form: Any, exc: DomainError) -> None:
+    note_refusal(exc.message, exc.field)
     field = getattr(form, exc.field or "", None) if exc.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*list(field.errors), exc.message]
@@ -262,6 +263,7 @@ def _invalid(article: Article, form: Any) -> ResponseReturnValue:
     """A form whose fields are wrong: 422 with a message naming each field (the CSRF check ran)."""
     field = next(iter(form.errors), None)
     message = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+    note_refusal(message, field)
     if wants_json():
         return error_response(422, message, field)
     flash(message, "error")

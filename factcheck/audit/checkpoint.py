@@ -196,11 +196,12 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     return parse_checkpoint(text, name=str(path))
 
 
-def check_signature(cp: Checkpoint, trusted: Ed25519PublicKey | None) -> Ed25519PublicKey:
-    """Check ``cp``'s signature against the ``trusted`` key (else the key it carries).
+def check_signature(cp: Checkpoint, trusted: Ed25519PublicKey) -> Ed25519PublicKey:
+    """Check ``cp``'s signature against the ``trusted`` key; return that key.
 
-    Returns the key that verified it. A checkpoint signed by another key, or altered after
-    signing, raises :class:`CheckpointError`.
+    The key a checkpoint carries proves nothing on its own (anyone can sign a forged checkpoint
+    with a fresh key), so it is only compared with ``trusted``. A checkpoint signed by another
+    key, or altered after signing, raises :class:`CheckpointError`.
     """
     try:
         embedded = Ed25519PublicKey.from_public_bytes(
@@ -211,16 +212,15 @@ def check_signature(cp: Checkpoint, trusted: Ed25519PublicKey | None) -> Ed25519
         raise CheckpointError(f"checkpoint key or signature is malformed: {exc}") from None
     if fingerprint(embedded) != cp.key_id:
         raise CheckpointError("checkpoint key_id does not match the key it carries: altered")
-    key = trusted or embedded
-    if trusted is not None and fingerprint(trusted) != cp.key_id:
+    if fingerprint(trusted) != cp.key_id:
         raise CheckpointError(
             f"checkpoint was signed with another key ({cp.key_id}); this "
             f"desk's key is {fingerprint(trusted)}"
         )
     try:
-        key.verify(signature, cp.signed_bytes())
+        trusted.verify(signature, cp.signed_bytes())
     except InvalidSignature:
         raise CheckpointError(
             "checkpoint signature is not valid: the file was altered after signing"
         ) from None
-    return key
+    return trusted

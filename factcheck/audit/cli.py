@@ -71,24 +71,30 @@ def _report(result: VerifyResult) -> None:
     raise SystemExit(1)
 
 
-def _trusted_key(public_key_file: Path | None) -> Any:
+NO_TRUSTED_KEY = (
+    "no trusted key to check the checkpoint against: pass --public-key PEM (the key printed by "
+    "`factcheck audit public-key` where the checkpoint was signed), or run where the instance "
+    "key ({path}) is. The key a checkpoint carries proves nothing: anyone can sign with a new one."
+)
+
+
+def _trusted_key(public_key_file: Path | None) -> tuple[Any, str]:
+    """The key checkpoints must be signed with, and where it came from; refused when none."""
     if public_key_file is not None:
-        return load_public_key(public_key_file)
-    if key_path(current_app.instance_path).exists():
-        return load_key(current_app.instance_path).public_key()
-    return None
+        return load_public_key(public_key_file), f"--public-key {public_key_file}"
+    path = key_path(current_app.instance_path)
+    if path.exists():
+        return load_key(current_app.instance_path).public_key(), "the instance key"
+    raise CheckpointError(NO_TRUSTED_KEY.format(path=path))
 
 
 def _check_checkpoint(path: Path, public_key_file: Path | None) -> Checkpoint:
     cp = read_checkpoint(path)
-    trusted = _trusted_key(public_key_file)
+    trusted, source = _trusted_key(public_key_file)
     key = check_signature(cp, trusted)
-    pinned = (
-        "pinned key" if trusted is not None else "the key it carries (pass --public-key to pin it)"
-    )
     click.echo(
         f"checkpoint: {cp.size} events, head {cp.head_hash}, {cp.time}; signature valid "
-        f"({fingerprint(key)}, {pinned})"
+        f"({fingerprint(key)}, trusted: {source})"
     )
     return cp
 

@@ -42,6 +42,15 @@ class EventFilterForm(FlaskForm):
     entity_id = StringField(
         "Entity id", validators=[no_control_characters, Optional(), Length(max=64)]
     )
+    outcome = SelectField(
+        "Outcome",
+        choices=[
+            SelectChoice("", "Any"),
+            SelectChoice("done", "Changes only"),
+            SelectChoice("refused", "Refusals only"),
+        ],
+        validators=[Optional()],
+    )
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
 

@@ -73,6 +73,8 @@ _MAX_VALUE = 160
 
 def action_words(action: str) -> str:
     """``claim.status`` → "changed the status"; unknown actions are spelled out."""
+    if action.endswith(".denied"):
+        return "was refused: " + action_words(action.removesuffix(".denied"))
     if action in ACTION_WORDS:
         return ACTION_WORDS[action]
     entity, _, verb = action.partition(".")
@@ -135,11 +137,18 @@ def entry_from(event: AuditEvent) -> TimelineEntry:
 def history_for(
     entity_type: str, entity_id: Any, *, session: DbSession | None = None
 ) -> list[TimelineEntry]:
-    """Every event on one entity, oldest first, ready for ``audit/_timeline.html``."""
+    """Every change to one entity, oldest first, ready for ``audit/_timeline.html``.
+
+    Refused attempts (``….denied``) changed nothing, so they are listed on ``/audit`` only.
+    """
     session = session if session is not None else db.session
     events = session.scalars(
         sa.select(AuditEvent)
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id))
+        .where(
+            AuditEvent.entity_type == entity_type,
+            AuditEvent.entity_id == str(entity_id),
+            AuditEvent.action.not_like("%.denied"),
+        )
         .order_by(AuditEvent.seq)
     )
     return [entry_from(e) for e in events]

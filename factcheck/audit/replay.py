@@ -53,9 +53,14 @@ def fold(bodies: Iterable[Mapping[str, Any]]) -> Replay:
 
 
 def entity_bodies(session: DbSession, entity_type: str, entity_id: Any) -> list[dict[str, Any]]:
+    """The events that changed one entity (a refused attempt, ``….denied``, changed nothing)."""
     bodies = session.scalars(
         sa.select(AuditEvent.body)
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id))
+        .where(
+            AuditEvent.entity_type == entity_type,
+            AuditEvent.entity_id == str(entity_id),
+            AuditEvent.action.not_like("%.denied"),
+        )
         .order_by(AuditEvent.seq)
     )
     return [json.loads(b) for b in bodies]

@@ -103,8 +103,13 @@ class EventFilter:
     entity_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None  # exclusive
+    outcome: str | None = None  # "refused": refusals only (….denied); "done": changes only
 
     def apply(self, query: Any) -> Any:
+        if self.outcome == "refused":
+            query = query.where(AuditEvent.action.like("%.denied"))
+        elif self.outcome == "done":
+            query = query.where(AuditEvent.action.not_like("%.denied"))
         if self.actor:
             query = query.where(
                 AuditEvent.actor.ilike(f"%{_like_escape(self.actor)}%", escape="\\")

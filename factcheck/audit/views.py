@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,13 +17,15 @@ from factcheck.auth import role_required
 from factcheck.database import set_write_intent
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Role
+from factcheck.validation import INT64_MAX
 
 bp = Blueprint("audit", __name__)
 
 
 def _page_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    number = int(value) if value.isdigit() and len(value) <= 19 else None
+    return number if number is not None and number <= INT64_MAX else None
 
 
 @bp.get("/audit")
@@ -39,6 +42,7 @@ def index() -> ResponseReturnValue:
             action=form.action.data or None,
             entity_type=form.entity_type.data or None,
             entity_id=(form.entity_id.data or "").strip() or None,
+            outcome=form.outcome.data or None,
             since=_day_start(form.since.data),
             until=_day_start(form.until.data, plus_one=True),
         )
@@ -57,7 +61,16 @@ def index() -> ResponseReturnValue:
         filters=filters,
         verify_form=VerifyForm(),
         action_words=action_words,
+        refusal_of=refusal_of,
     ), 400 if not valid else 200
+
+
+def refusal_of(event: AuditEvent) -> dict[str, Any] | None:
+    """What a ``….denied`` event records: the rule that refused, the field, the status."""
+    if not event.action.endswith(".denied"):
+        return None
+    data = json.loads(event.body).get("data") or {}
+    return {k: data.get(k) for k in ("rule", "field", "status")}
 
 
 def _choices(column: Any) -> list[SelectChoice]:

@@ -23,7 +23,7 @@ from factcheck.claims.queries import SORTS
 from factcheck.claims.services import MAX_CLAIMANT
 from factcheck.claims.workflow import MAX_REASON_LENGTH, label
 from factcheck.models import ClaimantType, ClaimStatus
-from factcheck.validation import MAX_URL_LENGTH
+from factcheck.validation import INT64_MAX, INT64_MIN, MAX_URL_LENGTH, int64
 
 
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -34,10 +34,21 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 PRIORITIES = options([(0, "Normal"), (1, "Raised"), (2, "High"), (3, "Urgent")])
 
 
+class Int64Field(IntegerField):
+    """A whole number the database can hold; a larger one is a field error, never a 500."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        number: int | None = getattr(self, "data", None)
+        if number is not None and not INT64_MIN <= number <= INT64_MAX:
+            self.data = None
+            raise ValueError("out of range: whole numbers must fit in 64 bits")
+
+
 class VersionedForm(FlaskForm):
     """A form that carries the version of the thing it was made from (optimistic locking)."""
 
-    version = IntegerField(
+    version = Int64Field(
         widget=HiddenInput(), validators=[InputRequired("the form has no version")]
     )
 
@@ -69,7 +80,7 @@ class ClaimForm(VersionedForm):
         "Appeared at (URL)", validators=[Length(max=MAX_URL_LENGTH)], render_kw={"inputmode": "url"}
     )
     appearance_headline = StringField("Appeared in (headline)", validators=[Length(max=500)])
-    priority = SelectField("Priority", choices=PRIORITIES, coerce=int, default=0)
+    priority = SelectField("Priority", choices=PRIORITIES, coerce=int64, default=0)
 
     def values(self) -> dict[str, object]:
         return {
@@ -90,11 +101,11 @@ class DismissForm(FlaskForm):
         validators=[DataRequired("give a reason"), Length(max=MAX_REASON_LENGTH)],
         render_kw={"placeholder": "not check-worthy, opinion, duplicate of #…"},
     )
-    duplicate_of = IntegerField("Duplicate of claim #", validators=[Optional()])
+    duplicate_of = Int64Field("Duplicate of claim #", validators=[Optional()])
 
 
 class AssignForm(FlaskForm):
-    assignee = SelectField("Assign to", coerce=int, validators=[InputRequired()])
+    assignee = SelectField("Assign to", coerce=int64, validators=[InputRequired()])
 
 
 class QueueFilterForm(FlaskForm):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from factcheck.claims.forms import VersionedForm, options
+from factcheck.claims.forms import Int64Field, VersionedForm, options
 from factcheck.models import Stance
 from factcheck.review.services import MAX_COMMENT, MAX_EXPLANATION, MAX_NOTE, MAX_SUMMARY
-from factcheck.validation import MAX_URL_LENGTH
+from factcheck.validation import MAX_URL_LENGTH, int64
 
 STANCES = options(
     [
@@ -59,7 +59,7 @@ class SourceEditForm(SourceForm, VersionedForm):
 class VerdictForm(VersionedForm):
     """The draft verdict. ``version`` is the verdict's (0 when there is no draft yet)."""
 
-    rating = RadioField("Rating", coerce=int, validate_choice=False)
+    rating = RadioField("Rating", coerce=int64, validate_choice=False)
     summary = TextAreaField(
         "Summary (public)", validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 3}
     )
@@ -81,7 +81,7 @@ class CorrectionDecisionForm(VersionedForm):
 class ApproveForm(FlaskForm):
     """Approve the proposal as it stood at ``version`` of the claim."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = Int64Field(widget=HiddenInput(), validators=[Optional()])
 
 
 class RequestChangesForm(FlaskForm):
@@ -94,7 +94,7 @@ class RequestChangesForm(FlaskForm):
 
 class CorrectionForm(FlaskForm):
     rating = RadioField(
-        "Rating", coerce=int, validate_choice=False, validators=[InputRequired("choose a rating")]
+        "Rating", coerce=int64, validate_choice=False, validators=[InputRequired("choose a rating")]
     )
     summary = TextAreaField(
         "Summary (public)",

@@ -27,9 +27,13 @@ def in_db(app: Flask) -> Iterator[Any]:
             db.session.remove()
 
 
-def audit_actions(app: Flask) -> list[str]:
+def audit_actions(app: Flask, *, with_refusals: bool = False) -> list[str]:
+    """The recorded changes in order; a refusal's ``….denied`` event only ``with_refusals``."""
+    query = sa.select(AuditEvent.action).order_by(AuditEvent.seq)
+    if not with_refusals:
+        query = query.where(AuditEvent.action.not_like("%.denied"))
     with in_db(app) as session:
-        return list(session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)))
+        return list(session.scalars(query))
 
 
 def text(response: TestResponse) -> str:

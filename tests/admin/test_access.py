@@ -47,12 +47,22 @@ def test_reviewers_and_editors_get_403(client, users, scales, role, page):
 @pytest.mark.parametrize("role", ["reviewer", "editor"])
 def test_non_admin_posts_are_refused_and_change_nothing(app, client, users, scales, role):
     login(client, users[role].email)
-    before = audit_actions(app)
+    before = audit_actions(app, with_refusals=True)
     for action, data in POSTS:
         token = csrf_token(client, "/")
         response = client.post(_url(action, users, scales), data={**data, "csrf_token": token})
         assert response.status_code == 403, action
-    assert audit_actions(app) == before
+    # Nothing changed; each refusal is on the record as one ``….denied`` event.
+    assert audit_actions(app, with_refusals=True) == [
+        *before,
+        "user.create.denied",
+        "user.role.denied",
+        "user.active.denied",
+        "user.password.denied",
+        "rating_scale.edit.denied",
+        "rating_value.add.denied",
+        "organisation.edit.denied",
+    ]
 
 
 def test_admin_sees_the_pages_and_the_nav(admin_client, users, scales):

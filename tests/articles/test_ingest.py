@@ -62,9 +62,11 @@ def site() -> Iterator[str]:
 
 
 def _counts():
-    return tuple(
-        db.session.scalar(sa.select(sa.func.count()).select_from(m))
-        for m in (Article, Claim, AuditEvent)
+    """Articles, claims and recorded changes (a refusal's own ``….denied`` event is not one)."""
+    changes = sa.select(sa.func.count()).where(AuditEvent.action.not_like("%.denied"))
+    return (
+        *(db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Article, Claim)),
+        db.session.scalar(changes),
     )
 
 

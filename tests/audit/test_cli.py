@@ -9,7 +9,12 @@ import stat
 import pytest
 import sqlalchemy as sa
 
-from factcheck.audit.checkpoint import KEY_FILENAME, load_or_create_key, make_checkpoint
+from factcheck.audit.checkpoint import (
+    KEY_FILENAME,
+    load_or_create_key,
+    make_checkpoint,
+    public_key_pem,
+)
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
 from tests.audit.chains import triggers_lifted
@@ -119,6 +124,37 @@ def test_a_checkpoint_signed_with_another_key_is_refused(cli, app, tmp_path):
         )
     (tmp_path / "other.json").write_text(other.to_json())
     result = run(cli, "verify", "--checkpoint", str(tmp_path / "other.json"))
+    assert result.exit_code == 1 and "signed with another key" in result.output
+
+
+def test_a_checkpoint_is_only_trusted_against_a_trusted_key(cli, app, tmp_path):
+    """Without --public-key or the instance key, the key a checkpoint carries proves nothing."""
+    with app.app_context():
+        head = events(app)[-1]
+        elsewhere = load_or_create_key(tmp_path / "elsewhere")
+        forged = make_checkpoint(
+            elsewhere, size=head.seq, head_hash=head.hash, log_id=events(app)[0].hash
+        )
+    (tmp_path / "forged.json").write_text(forged.to_json())
+    assert not (tmp_path / "instance" / KEY_FILENAME).exists()
+    result = run(cli, "verify", "--checkpoint", str(tmp_path / "forged.json"))
+    assert result.exit_code == 1, result.output
+    assert "no trusted key" in result.output and "--public-key" in result.output
+    assert "signature valid" not in result.output and "OK:" not in result.output
+    assert "Traceback" not in result.output
+    # With the signer's public key given, the same checkpoint is trusted and says by what.
+    pem = tmp_path / "signer.pem"
+    pem.write_text(public_key_pem(elsewhere.public_key()))
+    result = run(
+        cli, "verify", "--checkpoint", str(tmp_path / "forged.json"), "--public-key", str(pem)
+    )
+    assert result.exit_code == 0, result.output
+    assert f"trusted: --public-key {pem}" in result.output and "OK: 5 events" in result.output
+    # The instance key, once made, is trusted by default, and refuses the other signer.
+    run(cli, "checkpoint", "-o", str(tmp_path / "mine.json"))
+    result = run(cli, "verify", "--checkpoint", str(tmp_path / "mine.json"))
+    assert result.exit_code == 0 and "trusted: the instance key" in result.output
+    result = run(cli, "verify", "--checkpoint", str(tmp_path / "forged.json"))
     assert result.exit_code == 1 and "signed with another key" in result.output
 
 

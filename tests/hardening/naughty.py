@@ -54,6 +54,9 @@ INJECTION = {
 }
 UNICODE = {
     "rtl-override": "\u202eevil.example/\u202dgnp.exe",
+    # Refused in user text (naming the field); in an article's body, shown between FSI and PDI.
+    "bidi-isolates": "\u2067שלום\u2069 and \u2066ltr\u2069 \u2068first strong",
+    "bidi-embedding": "\u202bembedded, never closed",
     "zero-width": "ze\u200bro\u200cwi\u200ddth\ufeff",
     "emoji": "Fact-check ✅❌ 🤥🇫🇷 👩🏽‍🔬",
     "astral": "𝕿𝖍𝖊 𝖋𝖆𝖈𝖙𝖘 𐐷 𠜎",

@@ -77,7 +77,11 @@ def snapshot(app: Flask, claim_id: int) -> dict[str, Any]:
             "sources": [(s.id, s.url, s.title, s.version) for s in claim.sources],
             "verdicts": [(v.id, v.state, v.version, v.summary) for v in claim.verdicts],
             "notes": len(claim.notes),
-            "audit": db.session.scalar(sa.select(sa.func.max(AuditEvent.seq))),
+            # A refusal appends its own ``….denied`` event and nothing else (tests/audit/
+            # test_refusals.py counts those); every other event is a change.
+            "audit": db.session.scalar(
+                sa.select(sa.func.max(AuditEvent.seq)).where(AuditEvent.action.not_like("%.denied"))
+            ),
         }
 
 
@@ -385,12 +389,14 @@ def test_the_whole_path_over_http(app, users):
                 .order_by(AuditEvent.seq)
             )
         )
-    assert actions[-7:] == [
+    # The reviewer's refused approve is on the record as a refusal, between the changes.
+    assert actions[-8:] == [
         "claim.accept",
         "claim.take",
         "verdict.draft",
         "verdict.propose",
         "claim.propose",
+        "verdict.approve.denied",
         "verdict.approve",
         "claim.publish",
     ]
