@@ -21,6 +21,7 @@ from factcheck.models import AuditEvent, Claim, ClaimStatus, OrganisationSetting
 from factcheck.organisation import services as organisation
 from factcheck.publishing import gate
 from factcheck.publishing.jsonld.validate import errors, rating_in_wording, validate_claim_review
+from factcheck.review import proposal
 from factcheck.review import services as review
 from tests.factories import default_rating, make_claim, people_of, walk_claim
 from tests.publishing.test_jsonld_validate import VALID
@@ -106,6 +107,10 @@ def test_approve_is_refused_422_naming_the_field_when_the_markup_would_be_invali
         claim = db.session.get(Claim, claim_id)
         assert claim is not None
         claim.claim_reviewed = "Le Pentagone dit vrai’ : 10 000 soldats"
+        # As if proposed with this wording (an old row): the proposal binding, which would
+        # answer 409 for a wording changed since, passes, and the gate is what refuses.
+        verdict = claim.verdicts[-1]
+        verdict.proposed_digest = proposal.digest(claim, verdict)
         db.session.commit()
     client = as_user(app, users, "editor2")
     before = snapshot(app, claim_id)
@@ -141,7 +146,7 @@ def test_correct_is_refused_naming_the_field_and_changes_nothing(users, ctx):
     db.session.commit()
     verdicts, events = len(claim.verdicts), _audit_count()
     with pytest.raises(ValidationError, match="appearance_url must be an absolute") as refused:
-        review.correct(
+        review.draft_correction(
             db.session,
             claim,
             actor=db.session.get(User, users["editor"].id),
@@ -153,6 +158,36 @@ def test_correct_is_refused_naming_the_field_and_changes_nothing(users, ctx):
     assert refused.value.field == "appearance_url"
     assert "nothing was published or changed" in refused.value.message
     assert len(claim.verdicts) == verdicts and _audit_count() == events
+    assert not db.session.new and not db.session.dirty
+
+
+def test_approving_a_correction_runs_the_gate_too(users, ctx):
+    """A correction drafted while valid, whose claim a legacy write broke since, is refused at
+    approval by the second editor: nothing is published or changed."""
+    slug = publish(users)
+    claim = db.session.scalar(sa.select(Claim).where(Claim.slug == slug))
+    assert claim is not None
+    correction = review.draft_correction(
+        db.session,
+        claim,
+        actor=db.session.get(User, users["editor"].id),
+        rating_value_id=default_rating("Plutôt vrai").id,
+        summary="Chiffre arrondi.",
+        explanation="",
+        note="Précision.",
+    )
+    db.session.commit()
+    claim.appearance_url = "ftp://archive.example.org/speech"
+    # As if drafted with it (the binding, which would answer 409, passes): the gate refuses.
+    correction.proposed_digest = proposal.digest(claim, correction)
+    db.session.commit()
+    published, events = claim.published_verdict_id, _audit_count()
+    with pytest.raises(ValidationError, match="appearance_url must be an absolute") as refused:
+        review.approve_correction(
+            db.session, claim, actor=db.session.get(User, users["editor2"].id)
+        )
+    assert refused.value.field == "appearance_url"
+    assert claim.published_verdict_id == published and _audit_count() == events
     assert not db.session.new and not db.session.dirty
 
 
