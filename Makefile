@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
 
-.PHONY: help install run test lint format bench eval chromium clean loadtest
+.PHONY: help install run test lint format bench eval train chromium clean loadtest
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,12 +61,16 @@ loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with 
 	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
-eval: install ## Fit the check-worthiness model on CheckThat! 2024 train; print P/R/F1 of Yes on dev and dev-test
+eval: install ## Print the held-out figures of the committed weights: French dev + leave-one-article-out, claimants, quantities, English grouped-CV and dev-test
 	@test -d $(SHARED)/data/ct24-checkworthy-en || { echo "make eval needs $(SHARED)/data/ct24-checkworthy-en"; exit 1; }
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(BIN)/python -m factcheck.extraction.train --data $(SHARED)/data/ct24-checkworthy-en -o "$$tmp/checkworthy.json" && \
-	  echo "== committed weights (factcheck/extraction/model/checkworthy.json):" && \
-	  $(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
+	@test -d $(SHARED)/data/fr-checkworthy || { echo "make eval needs $(SHARED)/data/fr-checkworthy"; exit 1; }
+	$(BIN)/python -u -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en \
+	  --fr-data $(SHARED)/data/fr-checkworthy
+
+train: install ## Refit the weights (English: several minutes; KEEP_EN=1 refits French only)
+	$(BIN)/python -u -m factcheck.extraction.train --fr-data $(SHARED)/data/fr-checkworthy \
+	  $(if $(KEEP_EN),--keep-en factcheck/extraction/model/checkworthy.json,--data $(SHARED)/data/ct24-checkworthy-en) \
+	  -o factcheck/extraction/model/checkworthy.json
 
 clean: ## Remove caches and test artifacts (keeps .venv and instance/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts

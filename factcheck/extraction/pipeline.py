@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from factcheck.extraction import claimants as cl
 from factcheck.extraction import features
 from factcheck.extraction.lexicons import CUE_LABELS, LEXICONS
-from factcheck.extraction.model import LinearModel, Models, default_models, sigmoid
+from factcheck.extraction.model import LinearModel, Models, default_models
 from factcheck.extraction.nlp import load
 from factcheck.extraction.quantities import find_quantities
 from factcheck.extraction.segment import split_paragraphs, split_sentences
@@ -35,14 +35,6 @@ _REASON_LABELS = {
     "conditional": "hedge",
     "call_to_action": "call to action",
 }
-
-
-# Hand-set logit adjustments for the cue-only path (news prose, e.g. French), where the debate
-# data cannot teach them: a figure attributed to a named source is the typical checkable news
-# claim; first person in a news article only occurs in quoted speech, which is mostly opinion
-# or commitment. Not learned; checked against the seed article's gold labels.
-SOURCED_FIGURE = 1.5
-QUOTED_FIRST_PERSON = -1.5
 
 
 def _check(language: str) -> None:
@@ -71,7 +63,6 @@ def _reasons(
     hits: dict[str, str],
     quantities: list[Quantity],
     claimant_reason: str | None,
-    news: bool = False,
 ) -> list[str]:
     positive: list[tuple[float, str]] = []
     negative: list[tuple[float, str]] = []
@@ -83,8 +74,6 @@ def _reasons(
             else:
                 positive.append((weight, f"number: {matched}"))
             continue
-        if news and name.startswith("first_person"):
-            weight = QUOTED_FIRST_PERSON
         label = _REASON_LABELS.get(name, CUE_LABELS[name])
         reason = f"{label}: {matched}" if name in _QUOTED_CUES else label
         (positive if weight >= 0 else negative).append((weight, reason))
@@ -95,6 +84,19 @@ def _reasons(
     return reasons
 
 
+def sentence_cues(
+    text: str, language: str, claimant: Claimant | None, quantities: list[Quantity]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The named feature values of one sentence (cues, shape, context) and the cue hits."""
+    hits = LEXICONS[language].find(text)
+    cues = dict(zip(features.CUE_FEATURES, features.cue_values(text, language, hits), strict=True))
+    context = features.context_values(
+        claimant is not None, len(quantities), sum(1 for q in quantities if q.unit)
+    )
+    cues.update(zip(features.CONTEXT_NAMES, context, strict=True))
+    return cues, hits
+
+
 def _candidate(
     text: str,
     start: int,
@@ -103,18 +105,9 @@ def _candidate(
     claimant: Claimant | None,
     claimant_reason: str | None,
 ) -> Candidate:
-    hits = LEXICONS[language].find(text)
-    cues = dict(zip(features.CUE_FEATURES, features.cue_values(text, language, hits), strict=True))
     quantities = find_quantities(text, language)
-    logit = model.logit(text, cues)
-    adjustments: list[str] = []
-    if not model.word_vocab:
-        if claimant is not None and quantities:
-            logit += SOURCED_FIGURE
-            adjustments.append("sourced figure (claimant + number)")
-        if "first_person_singular" in hits or "first_person_plural" in hits:
-            logit += QUOTED_FIRST_PERSON
-    score = sigmoid(logit)
+    cues, hits = sentence_cues(text, language, claimant, quantities)
+    score = model.probability(model.logit(text, cues))
     return Candidate(
         text=text,
         start=start,
@@ -123,8 +116,7 @@ def _candidate(
         checkworthy=score >= model.threshold,
         claimant=claimant,
         quantities=quantities,
-        reasons=adjustments
-        + _reasons(model, hits, quantities, claimant_reason, not model.word_vocab),
+        reasons=_reasons(model, hits, quantities, claimant_reason),
     )
 
 
@@ -134,6 +126,16 @@ def extract(body: str, language: str, *, models: Models | None = None) -> list[C
     if not body or not body.strip():
         raise ExtractionError("body is empty: there is no text to extract claims from")
     model = (models or default_models()).for_language(language)
+    return [
+        _candidate(body[s:e], s, language, model, claimant, reason)
+        for (s, e), (claimant, reason) in analyse(body, language)
+    ]
+
+
+def analyse(
+    body: str, language: str
+) -> list[tuple[tuple[int, int], tuple[Claimant | None, str | None]]]:
+    """Sentence spans of ``body`` with the claimant (and why) of each; no scoring."""
     spans = split_sentences(body)
 
     # Entities per paragraph, re-based onto body offsets, then shared out to sentences.
@@ -159,10 +161,7 @@ def extract(body: str, language: str, *, models: Models | None = None) -> list[C
         for (s, e), mentions in zip(spans, per_sentence, strict=True)
     ]
     found = _share_quote_speakers(body, spans, found)
-    return [
-        _candidate(body[s:e], s, language, model, claimant, reason)
-        for (s, e), (claimant, reason) in zip(spans, found, strict=True)
-    ]
+    return list(zip(spans, found, strict=True))
 
 
 def _share_quote_speakers(
