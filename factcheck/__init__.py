@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("FACTCHECK_INSTANCE_PATH") or None,
     )
     load_config(app, test_config)
+    _check_model()
 
     db.init_app(app)
     with app.app_context():
@@ -62,6 +63,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.teardown_request(_end_request)
     return app
+
+
+def _check_model() -> None:
+    """Stop start-up with one line if the check-worthiness weights are missing or of another
+    format version (rather than failing on the first extraction)."""
+    from factcheck.extraction.model import ModelFileError, default_models
+
+    try:
+        default_models()
+    except ModelFileError as exc:
+        raise SystemExit(f"factcheck: {exc}") from None
 
 
 def _migrations_dir() -> Any:

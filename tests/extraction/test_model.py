@@ -131,3 +131,20 @@ def test_train_reader_repairs_glued_line() -> None:
     by_id = {r.sentence_id: r for r in rows}
     assert by_id["24098"].text == "We've got to invest and grow." and not by_id["24098"].label
     assert by_id["29286"].text == "You can't bring back jobs." and not by_id["29286"].label
+
+
+def test_app_start_up_stops_on_a_missing_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck import create_app
+
+    monkeypatch.setenv("FACTCHECK_MODEL_PATH", str(tmp_path / "gone.json"))
+    default_models.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as info:
+            create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        assert str(info.value).startswith("factcheck: check-worthiness model file")
+        assert "gone.json is missing" in str(info.value)
+    finally:
+        monkeypatch.delenv("FACTCHECK_MODEL_PATH")
+        default_models.cache_clear()
