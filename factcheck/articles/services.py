@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from factcheck.domain import ValidationError
+
 from factcheck.articles.parsing import ParsedArticle
 from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
@@ -50,9 +52,13 @@ def ingest_article(
         return IngestResult(article=existing, created=False)
     candidates = []
     if extract_claims:
-        from factcheck.extraction import extract  # spaCy loads once per process, on first use
+        # spaCy loads once per process, on first use
+        from factcheck.extraction import ExtractionError, extract
 
-        candidates = extract(parsed.body, parsed.language)
+        try:
+            candidates = extract(parsed.body, parsed.language)
+        except ExtractionError as exc:
+            raise ValidationError(str(exc), field="body") from None
     article = Article(
         title=parsed.title,
         headline=parsed.headline,

@@ -108,7 +108,9 @@ def fr_figures(labels: Sequence[str], flagged: Sequence[bool]) -> FrFigures:
 
 def score_article(article: FrArticle, models: Models) -> list[Candidate]:
     """The candidate of each labelled sentence, from ``extract`` over the whole body."""
-    by_text = {c.text: c for c in extract(article.body, "fr", models=models)}
+    by_text = {
+        c.text: c for c in extract(article.body, "fr", models=models, split_compound=False)
+    }
     missing = [s.text for s in article.sentences if s.text not in by_text]
     if missing:
         raise ValueError(f"article {article.article_id}: sentence not found: {missing[0]!r}")
@@ -165,15 +167,27 @@ def _variants(gold: str) -> list[str]:
     return [n for n in names if n]
 
 
+_SMALL = frozenset("de des du la le les d l et of the and for".split())
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in _norm(name).split() if w not in _SMALL)
+
+
 def same_entity(predicted: str, gold: str) -> bool:
     """Whether a predicted claimant names the gold one: equal after normalising, one contained
-    in the other (word-wise), or the same surname."""
+    in the other (word-wise), the same surname, or an acronym of the other's name ("OFCE" for
+    "Observatoire français des conjonctures économiques")."""
     p = _norm(predicted)
     if not p:
         return False
     p_words = p.split()
     for g in _variants(gold):
         g_words = g.split()
+        if len(g_words) == 1 and len(p_words) >= 3 and _acronym(predicted) == g:
+            return True
+        if len(p_words) == 1 and len(g_words) >= 3 and _acronym(g) == p:
+            return True
         if p == g or f" {p} " in f" {g} " or f" {g} " in f" {p} ":
             return True
         if len(p_words) >= 2 and len(g_words) >= 2 and p_words[-1] == g_words[-1]:
@@ -257,7 +271,7 @@ def quantity_pairs(pairs: Sequence[tuple[FrSentence, Candidate]]) -> tuple[int, 
         for expression in sentence.quantities:
             gold.update((round(v, 6), u) for v, u in gold_pairs(expression))
         predicted: Counter[tuple[float, str]] = Counter(
-            (round(q.value, 6), "%" if q.unit == "%" else _unit_key(q.unit))
+            (round(abs(q.value), 6), "%" if q.unit == "%" else _unit_key(q.unit))
             for q in candidate.quantities
             if q.unit != "date"
         )

@@ -8,6 +8,7 @@ NER pipeline on PyPI, so capitalised spans stand in for entities there.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from factcheck.extraction import claimants as cl
@@ -120,16 +121,74 @@ def _candidate(
     )
 
 
-def extract(body: str, language: str, *, models: Models | None = None) -> list[Candidate]:
-    """Score every sentence of ``body`` (cleaned article text), in document order."""
+MAX_BODY_CHARS = 500_000
+MAX_SENTENCE_WORDS = 400
+
+
+def extract(
+    body: str, language: str, *, models: Models | None = None, split_compound: bool = True
+) -> list[Candidate]:
+    """Score every sentence of ``body`` (cleaned article text), in document order. A sentence
+    joining two checkable statements gives one candidate per statement (``split_compound``)."""
     _check(language)
     if not body or not body.strip():
         raise ExtractionError("body is empty: there is no text to extract claims from")
+    if "\x00" in body or sum(1 for ch in body[:4096] if ch in _CONTROL) > 8:
+        raise ExtractionError("body looks binary (control characters): send the article text")
+    if len(body) > MAX_BODY_CHARS:
+        raise ExtractionError(
+            f"body is {len(body)} characters long; the limit is {MAX_BODY_CHARS}"
+        )
     model = (models or default_models()).for_language(language)
-    return [
-        _candidate(body[s:e], s, language, model, claimant, reason)
-        for (s, e), (claimant, reason) in analyse(body, language)
-    ]
+    result = []
+    for (s, e), (claimant, reason) in analyse(body, language):
+        if len(body[s:e].split()) > MAX_SENTENCE_WORDS:
+            raise ExtractionError(
+                f"a sentence at character {s} has more than {MAX_SENTENCE_WORDS} words: "
+                "the text has no usable sentence punctuation"
+            )
+        parts = compound_parts(body, s, e, language) if split_compound else [(s, e)]
+        for p_start, p_end in parts:
+            result.append(
+                _candidate(body[p_start:p_end], p_start, language, model, claimant, reason)
+            )
+    return result
+
+
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v")
+_JOINERS = {
+    "fr": re.compile(r";\s+|,?\s+(?:alors que|tandis que|pendant que)\s+|,\s+et\s+(?=\D)"),
+    "en": re.compile(r";\s+|,?\s+(?:as|while|whereas)\s+(?=\D)|,\s+(?:and|but)\s+(?=\D)"),
+}
+_DIGIT = re.compile(r"\d")
+
+
+def compound_parts(body: str, start: int, end: int, language: str) -> list[tuple[int, int]]:
+    """Split a sentence at a clause joiner ("; ", " as ", " alors que ", ", et ") when both
+    sides hold a figure and at least four words: each side is a checkable statement of its
+    own. Offsets stay exact (``body[s:e]`` is the part, trimmed)."""
+    text = body[start:end]
+    cuts = [0]
+    for match in _JOINERS[language].finditer(text):
+        left, right = text[cuts[-1] : match.start()], text[match.end() :]
+        if (
+            _DIGIT.search(left)
+            and _DIGIT.search(right)
+            and len(left.split()) >= 4
+            and len(right.split()) >= 4
+        ):
+            cuts.append(match.start())
+            cuts.append(match.end())
+    if len(cuts) == 1:
+        return [(start, end)]
+    bounds = [0, *cuts[1:], len(text)]
+    parts = []
+    for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        piece = text[a:b]
+        stripped = piece.rstrip(" ,;")
+        lead = len(piece) - len(piece.lstrip())
+        parts.append((start + a + lead, start + a + len(stripped)))
+    return parts
 
 
 def analyse(
@@ -160,7 +219,7 @@ def analyse(
         cl.find_claimant(body[s:e], mentions, language, people)
         for (s, e), mentions in zip(spans, per_sentence, strict=True)
     ]
-    found = _share_quote_speakers(body, spans, found)
+    found = cl.resolve(_share_quote_speakers(body, spans, found))
     return list(zip(spans, found, strict=True))
 
 
@@ -210,5 +269,7 @@ def score_lines(
             result.append(Candidate(text="", start=0, end=0, score=0.0, checkworthy=False))
             continue
         claimant, reason = cl.find_claimant(text, line_mentions, language, people)
+        if claimant is None:
+            reason = None  # an anaphor with nothing before it to point to
         result.append(_candidate(text, start, language, model, claimant, reason))
     return result
