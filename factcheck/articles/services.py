@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from factcheck.domain import ValidationError
-
 from factcheck.articles.parsing import ParsedArticle
 from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
 from factcheck.database import DBSession
+from factcheck.domain import ValidationError
 from factcheck.models import Article, Claim, User
 
 ARTICLE_FIELDS = (

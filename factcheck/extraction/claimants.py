@@ -75,13 +75,59 @@ _ORG_HEADS = frozenset(
         "centre",
         "center",
         "maison",
-        "water", "group", "groupe", "ltd", "plc", "llc", "authority", "autorité", "autorités",
-        "trust", "service", "services", "company", "compagnie", "société", "board", "union",
-        "society", "institution", "préfecture", "parquet", "mairie", "région", "gouvernement",
-        "government", "assemblée", "délégation", "fédération", "federation", "syndicat",
-        "observatory", "statistics", "santé", "health", "news", "times", "post", "press",
-        "presse", "forces", "pompiers", "gendarmerie", "hôpital", "hospital", "école", "school",
-        "airlines", "motors", "energy", "énergie", "telecom", "media", "médias",
+        "water",
+        "group",
+        "groupe",
+        "ltd",
+        "plc",
+        "llc",
+        "authority",
+        "autorité",
+        "autorités",
+        "trust",
+        "service",
+        "services",
+        "company",
+        "compagnie",
+        "société",
+        "board",
+        "union",
+        "society",
+        "institution",
+        "préfecture",
+        "parquet",
+        "mairie",
+        "région",
+        "gouvernement",
+        "government",
+        "assemblée",
+        "délégation",
+        "fédération",
+        "federation",
+        "syndicat",
+        "observatory",
+        "statistics",
+        "santé",
+        "health",
+        "news",
+        "times",
+        "post",
+        "press",
+        "presse",
+        "forces",
+        "pompiers",
+        "gendarmerie",
+        "hôpital",
+        "hospital",
+        "école",
+        "school",
+        "airlines",
+        "motors",
+        "energy",
+        "énergie",
+        "telecom",
+        "media",
+        "médias",
     ]
 )
 _DETERMINER = re.compile(
@@ -209,11 +255,57 @@ def clean_name(text: str) -> str:
 
 
 _TIME_WORDS = frozenset(
-    "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin "
-    "juillet août septembre octobre novembre décembre monday tuesday wednesday thursday friday "
-    "saturday sunday january february march april may june july august september october "
-    "november december today yesterday tomorrow tonight aujourd'hui hier demain noël christmas "
-    "easter pâques".split()
+    [
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "aujourd'hui",
+        "hier",
+        "demain",
+        "noël",
+        "christmas",
+        "easter",
+        "pâques",
+    ]
 )
 
 
@@ -334,11 +426,50 @@ _LEAD = re.compile(
 # Heads of phrases that name a document rather than its author: "une étude de l'Inserm" gives
 # the Inserm; "ses calculs", "les derniers chiffres" point back to the body named before.
 _DOCUMENTS = frozenset(
-    "rapport rapports étude études enquête enquêtes évaluation évaluations calculs calcul "
-    "chiffres chiffre données résultats bilan bilans estimations estimation décompte comptage "
-    "sondage sondages document documents travaux analyse analyses projections prévisions "
-    "modélisation publication note report reports study studies survey figures data estimates "
-    "analysis findings".split()
+    [
+        "rapport",
+        "rapports",
+        "étude",
+        "études",
+        "enquête",
+        "enquêtes",
+        "évaluation",
+        "évaluations",
+        "calculs",
+        "calcul",
+        "chiffres",
+        "chiffre",
+        "données",
+        "résultats",
+        "bilan",
+        "bilans",
+        "estimations",
+        "estimation",
+        "décompte",
+        "comptage",
+        "sondage",
+        "sondages",
+        "document",
+        "documents",
+        "travaux",
+        "analyse",
+        "analyses",
+        "projections",
+        "prévisions",
+        "modélisation",
+        "publication",
+        "note",
+        "report",
+        "reports",
+        "study",
+        "studies",
+        "survey",
+        "figures",
+        "data",
+        "estimates",
+        "analysis",
+        "findings",
+    ]
 )
 _OF = re.compile(
     r"\s(?:de\s+la\s+|de\s+l['’]\s*|de\s+|du\s+|des\s+|d['’]\s*|of\s+the\s+|of\s+|by\s+)",
@@ -482,7 +613,12 @@ def _capitalised_subject(head: str) -> Claimant | None:
     lead = _LEAD.match(head)
     phrase = head[lead.end() if lead else 0 :].strip()
     words = phrase.split()
-    if not words or len(words) > 5 or not phrase[0].isupper() or any(ch in phrase for ch in ",;«»\""):
+    if (
+        not words
+        or len(words) > 5
+        or not phrase[0].isupper()
+        or any(ch in phrase for ch in ',;«»"')
+    ):
         return None
     if words[0].lower() in _NOT_NAMES or words[0].lower() in ANAPHORS:
         return None
@@ -505,7 +641,7 @@ _SUBJECT_ANAPHOR = {
 
 
 def _anaphoric_subject(sentence: str, lexicon: Any) -> tuple[str, int] | None:
-    """"L'institution abaisse…", "Elle prédit…": a sentence whose subject points back; gives
+    """ "L'institution abaisse…", "Elle prédit…": a sentence whose subject points back; gives
     the reason and where the subject ends (a name there, "La Commission européenne", is no
     anaphor)."""
     match = _SUBJECT_ANAPHOR[lexicon.language].match(sentence.lower())
@@ -534,7 +670,7 @@ def resolve(
             _, word, kind = reason.split(":", 2)
             named = [c for _, c in reversed(history) if word in c.name.lower()]
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
-            chosen = (named or typed or [None])[0]
+            chosen = next(iter(named or typed), None)
             if chosen is not None:
                 history.append((index, chosen))
                 result.append((chosen, f"{word} → {chosen.name}"))

@@ -108,9 +108,7 @@ def fr_figures(labels: Sequence[str], flagged: Sequence[bool]) -> FrFigures:
 
 def score_article(article: FrArticle, models: Models) -> list[Candidate]:
     """The candidate of each labelled sentence, from ``extract`` over the whole body."""
-    by_text = {
-        c.text: c for c in extract(article.body, "fr", models=models, split_compound=False)
-    }
+    by_text = {c.text: c for c in extract(article.body, "fr", models=models, split_compound=False)}
     missing = [s.text for s in article.sentences if s.text not in by_text]
     if missing:
         raise ValueError(f"article {article.article_id}: sentence not found: {missing[0]!r}")
@@ -167,7 +165,9 @@ def _variants(gold: str) -> list[str]:
     return [n for n in names if n]
 
 
-_SMALL = frozenset("de des du la le les d l et of the and for".split())
+_SMALL = frozenset(
+    ["de", "des", "du", "la", "le", "les", "d", "l", "et", "of", "the", "and", "for"]
+)
 
 
 def _acronym(name: str) -> str:
@@ -209,12 +209,44 @@ def claimant_accuracy(pairs: Sequence[tuple[FrSentence, Candidate]]) -> tuple[in
 
 # -- Quantities ------------------------------------------------------------------------------
 
-_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 _SCALE = {"mille": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9}
 _GOLD_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?")
-_SKIP_WORDS = frozenset("de d des du à a au aux en par sur et plus moins l la le les".split())
+_SKIP_WORDS = frozenset(
+    [
+        "de",
+        "d",
+        "des",
+        "du",
+        "à",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "par",
+        "sur",
+        "et",
+        "plus",
+        "moins",
+        "l",
+        "la",
+        "le",
+        "les",
+    ]
+)
 
 
 def _unit_key(unit: str | None) -> str:
@@ -255,7 +287,9 @@ def gold_pairs(expression: str) -> list[tuple[float, str]]:
         unit = "%"
     key = _unit_key(unit) if unit != "%" else "%"
     values = [parse_number(m.group(0), "fr") * scale for m in numbers]
-    if len(values) == 2 and re.search(r"\bsur\b|\bdes\b", text[numbers[0].end() : numbers[1].start()]):
+    if len(values) == 2 and re.search(
+        r"\bsur\b|\bdes\b", text[numbers[0].end() : numbers[1].start()]
+    ):
         values = values[:1]  # "19 voix sur 54": the part is the quantity, the whole is its "of"
     if len(values) == 2 and "à" not in text[numbers[0].end() : numbers[1].start()]:
         values = values[:1]
@@ -288,7 +322,9 @@ def report_french(models: Models, folder: Path, loao: bool = True) -> dict[str, 
     """Print and return the French figures (items 1, 4 and 5)."""
     articles = read_articles(folder)
     dev = [a for a in articles if a.split == "dev"]
-    pairs = [(s, c) for a in dev for s, c in zip(a.sentences, score_article(a, models), strict=True)]
+    pairs = [
+        (s, c) for a in dev for s, c in zip(a.sentences, score_article(a, models), strict=True)
+    ]
     figures = fr_figures([s.label for s, _ in pairs], [c.checkworthy for _, c in pairs])
     print(f"fr dev (8 articles)              {figures}")
     result: dict[str, Any] = {"dev": figures}

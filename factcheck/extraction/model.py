@@ -16,8 +16,9 @@ import hashlib
 import json
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,19 @@ FORMAT_VERSION = 2
 
 class ModelFileError(RuntimeError):
     """The weights file is missing, unreadable or of another format version."""
+
+
+def _dot(grams: list[str], weights: dict[str, tuple[float, float]]) -> float:
+    """Coefficients . L2-normalised sublinear TF-IDF of ``grams`` (what ``features.tfidf``
+    computes, in one pass over the distinct grams)."""
+    numerator = squares = 0.0
+    for gram, count in Counter(grams).items():
+        entry = weights.get(gram)
+        if entry is not None:
+            value = (1.0 + math.log(count)) * entry[0]
+            squares += value * value
+            numerator += value * entry[1]
+    return numerator / math.sqrt(squares) if squares else 0.0
 
 
 @dataclass(frozen=True)
@@ -68,12 +82,18 @@ class LinearModel:
             for name, coef in zip(self.cue_names, self.cue_coef, strict=True)
         )
         if self.word_vocab:
-            vec = features.tfidf(features.word_ngrams(text), self.word_vocab, self.word_idf)
-            total += sum(self.word_coef[col] * value for col, value in vec.items())
+            total += _dot(features.word_ngrams(text), self._word_weights)
         if self.char_vocab:
-            vec = features.tfidf(features.char_ngrams(text), self.char_vocab, self.char_idf)
-            total += sum(self.char_coef[col] * value for col, value in vec.items())
+            total += _dot(features.char_ngrams(text), self._char_weights)
         return total
+
+    @cached_property
+    def _word_weights(self) -> dict[str, tuple[float, float]]:
+        return {g: (self.word_idf[i], self.word_coef[i]) for g, i in self.word_vocab.items()}
+
+    @cached_property
+    def _char_weights(self) -> dict[str, tuple[float, float]]:
+        return {g: (self.char_idf[i], self.char_coef[i]) for g, i in self.char_vocab.items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LinearModel:

@@ -136,9 +136,7 @@ def extract(
     if "\x00" in body or sum(1 for ch in body[:4096] if ch in _CONTROL) > 8:
         raise ExtractionError("body looks binary (control characters): send the article text")
     if len(body) > MAX_BODY_CHARS:
-        raise ExtractionError(
-            f"body is {len(body)} characters long; the limit is {MAX_BODY_CHARS}"
-        )
+        raise ExtractionError(f"body is {len(body)} characters long; the limit is {MAX_BODY_CHARS}")
     model = (models or default_models()).for_language(language)
     result = []
     for (s, e), (claimant, reason) in analyse(body, language):

@@ -76,14 +76,132 @@ _STOP_UNITS = frozenset(
 # Prepositions, adverbs and verbs are never units ("£48 million from", "2023 selon",
 # "710.000 Allemands auraient").
 _NOT_UNITS = frozenset(
-    "selon depuis lors après avant surtout contre entre environ soit dont plus moins sa son ses "
-    "leur leurs ont a est sont été serait seraient aurait auraient était étaient sera seront "
-    "compte résultant liés liées lié liée vers chez sans sous jusqu jusque près fin début mi "
-    "quand comme mais ni non pas ne se s y il elle ils elles on ce cela ça ceci "
-    "from into per over under after before since between about up down were was is are have "
-    "has had will would said says told according against more less than while as when if "
-    "it they he she we you this these those there here so but not no also only just some "
-    "each every all most many such".split()
+    [
+        "selon",
+        "depuis",
+        "lors",
+        "après",
+        "avant",
+        "surtout",
+        "contre",
+        "entre",
+        "environ",
+        "soit",
+        "dont",
+        "plus",
+        "moins",
+        "sa",
+        "son",
+        "ses",
+        "leur",
+        "leurs",
+        "ont",
+        "a",
+        "est",
+        "sont",
+        "été",
+        "serait",
+        "seraient",
+        "aurait",
+        "auraient",
+        "était",
+        "étaient",
+        "sera",
+        "seront",
+        "compte",
+        "résultant",
+        "liés",
+        "liées",
+        "lié",
+        "liée",
+        "vers",
+        "chez",
+        "sans",
+        "sous",
+        "jusqu",
+        "jusque",
+        "près",
+        "fin",
+        "début",
+        "mi",
+        "quand",
+        "comme",
+        "mais",
+        "ni",
+        "non",
+        "pas",
+        "ne",
+        "se",
+        "s",
+        "y",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "ce",
+        "cela",
+        "ça",
+        "ceci",
+        "from",
+        "into",
+        "per",
+        "over",
+        "under",
+        "after",
+        "before",
+        "since",
+        "between",
+        "about",
+        "up",
+        "down",
+        "were",
+        "was",
+        "is",
+        "are",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "told",
+        "according",
+        "against",
+        "more",
+        "less",
+        "than",
+        "while",
+        "as",
+        "when",
+        "if",
+        "it",
+        "they",
+        "he",
+        "she",
+        "we",
+        "you",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "so",
+        "but",
+        "not",
+        "no",
+        "also",
+        "only",
+        "just",
+        "some",
+        "each",
+        "every",
+        "all",
+        "most",
+        "many",
+        "such",
+    ]
 )
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -169,7 +287,11 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
     for match in _PATTERNS[language].finditer(sentence):
         start = match.start()
         sign = 1.0
-        if start > 0 and sentence[start - 1] in "-−" and (start == 1 or sentence[start - 2] in " («\""):
+        if (
+            start > 0
+            and sentence[start - 1] in "-−"
+            and (start == 1 or sentence[start - 2] in ' («"')
+        ):
             sign = -1.0  # "-2,2%": a sign, not an identifier
         elif start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "-/:–"):
             continue  # part of an identifier, a time or a range we do not model
@@ -222,7 +344,12 @@ def _join(
                 and prev.of is None
                 and q.unit is None
             ):
-                result[-1] = (p_start, end, Quantity(sentence[p_start:end], prev.value, prev.unit, q.value), p_scaled)
+                result[-1] = (
+                    p_start,
+                    end,
+                    Quantity(sentence[p_start:end], prev.value, prev.unit, q.value),
+                    p_scaled,
+                )
                 continue
         if i + 1 < len(found) and q.unit is None and q.of is None:
             n_start, _, following, n_scaled = found[i + 1]
@@ -230,9 +357,9 @@ def _join(
                 value = q.value
                 if n_scaled and not scaled:
                     raw = parse_number(sentence[start:end].lstrip("-−"), language)
-                    scale = following.value / parse_number(
-                        _PATTERNS[language].match(following.text)["num"], language  # type: ignore[index]
-                    ) if _PATTERNS[language].match(following.text) else 1.0
+                    head = _PATTERNS[language].match(following.text)
+                    number = parse_number(head["num"], language) if head else 0.0
+                    scale = abs(following.value) / number if number else 1.0
                     value = (-1 if q.value < 0 else 1) * raw * scale
                 q = Quantity(q.text, value, following.unit, None)
         result.append((start, end, q, scaled))
@@ -251,5 +378,12 @@ def _one_in(
         part_value = float(_NUMBER_WORDS.get(part, 0) or (float(part) if part.isdigit() else 0))
         whole_value = float(_NUMBER_WORDS.get(whole, 0) or (float(whole) if whole.isdigit() else 0))
         if part_value and whole_value:
-            extra.append((match.start(), match.end(), Quantity(match.group(0), part_value, None, whole_value), False))
+            extra.append(
+                (
+                    match.start(),
+                    match.end(),
+                    Quantity(match.group(0), part_value, None, whole_value),
+                    False,
+                )
+            )
     return [q for _, _, q, _ in sorted(found + extra, key=lambda item: item[0])]

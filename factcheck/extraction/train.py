@@ -314,9 +314,7 @@ def french_rows(articles: Sequence[Any], desk: Sequence[Row] = ()) -> list[Row]:
             quantities = find_quantities(sentence.text, "fr")
             cues, _ = sentence_cues(sentence.text, "fr", claimant, quantities)
             weight = 2.0 if sentence.label == "must" else 1.0
-            rows.append(
-                Row(article.article_id, sentence.text, cues, sentence.checkworthy, weight)
-            )
+            rows.append(Row(article.article_id, sentence.text, cues, sentence.checkworthy, weight))
     return rows
 
 
@@ -327,8 +325,8 @@ def fit_french(
     quiet: bool = False,
     folds: int | None = None,
 ) -> tuple[dict, dict]:
-    """Choose C by leave-one-group-out (or ``folds`` group folds), calibrate and set the threshold on the held-out
-    predictions, refit on all ``rows``; returns (block, figures)."""
+    """Choose C by leave-one-group-out (or ``folds`` group folds), calibrate and set the
+    threshold on the held-out predictions, refit on all ``rows``; returns (block, figures)."""
     gold = np.array([r.label for r in rows])
     best: tuple[float, float, np.ndarray] | None = None
     for c in c_grid:

@@ -110,7 +110,9 @@ def test_french_dev_figures() -> None:
     dev = [a for a in read_articles(FR_DATA) if a.split == "dev"]
     labels, flagged = [], []
     for article in dev:
-        for sentence, candidate in zip(article.sentences, score_article(article, models)):
+        for sentence, candidate in zip(
+            article.sentences, score_article(article, models), strict=True
+        ):
             labels.append(sentence.label)
             flagged.append(candidate.checkworthy)
     figures = fr_figures(labels, flagged)
