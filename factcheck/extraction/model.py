@@ -165,11 +165,28 @@ def load_models(path: Path) -> Models:
     return Models(by_language=by_language, meta=data.get("meta", {}), version=version_of(text))
 
 
+_in_use: list[Path] = []
+
+
 def model_path() -> Path:
-    """The weights in use: ``FACTCHECK_MODEL_PATH`` if set (a retrained newsroom model), else the
+    """The weights in use: ``FACTCHECK_MODEL_PATH`` if set, else the file given to
+    ``use_model`` (the app gives its instance's newsroom model when there is one), else the
     committed file."""
     override = os.environ.get("FACTCHECK_MODEL_PATH")
-    return Path(override) if override else MODEL_PATH
+    if override:
+        return Path(override)
+    return _in_use[-1] if _in_use else MODEL_PATH
+
+
+def use_model(path: Path | None) -> Models:
+    """Switch this process to the weights at ``path`` (None: the committed file) and return
+    them; raises ``ModelFileError`` (and keeps the current weights) if they do not load."""
+    models = load_models(path or MODEL_PATH)
+    _in_use.clear()
+    if path is not None:
+        _in_use.append(path)
+    default_models.cache_clear()
+    return models
 
 
 @lru_cache(maxsize=1)

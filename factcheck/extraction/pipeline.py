@@ -105,6 +105,7 @@ def _candidate(
     model: LinearModel,
     claimant: Claimant | None,
     claimant_reason: str | None,
+    version: str | None = None,
 ) -> Candidate:
     quantities = find_quantities(text, language)
     cues, hits = sentence_cues(text, language, claimant, quantities)
@@ -118,6 +119,7 @@ def _candidate(
         claimant=claimant,
         quantities=quantities,
         reasons=_reasons(model, hits, quantities, claimant_reason),
+        model_version=version,
     )
 
 
@@ -137,7 +139,8 @@ def extract(
         raise ExtractionError("body looks binary (control characters): send the article text")
     if len(body) > MAX_BODY_CHARS:
         raise ExtractionError(f"body is {len(body)} characters long; the limit is {MAX_BODY_CHARS}")
-    model = (models or default_models()).for_language(language)
+    chosen = models or default_models()
+    model = chosen.for_language(language)
     result = []
     for (s, e), (claimant, reason) in analyse(body, language):
         if len(body[s:e].split()) > MAX_SENTENCE_WORDS:
@@ -148,7 +151,9 @@ def extract(
         parts = compound_parts(body, s, e, language) if split_compound else [(s, e)]
         for p_start, p_end in parts:
             result.append(
-                _candidate(body[p_start:p_end], p_start, language, model, claimant, reason)
+                _candidate(
+                    body[p_start:p_end], p_start, language, model, claimant, reason, chosen.version
+                )
             )
     return result
 

@@ -147,6 +147,7 @@ def test_to_dict_is_json_ready(candidates: list[Candidate]) -> None:
     data = find(candidates, MUST["M1"]).to_dict()
     assert set(data) == {
         "text", "start", "end", "score", "checkworthy", "claimant", "quantities", "reasons",
+        "model_version",
     }  # fmt: skip
     assert data["claimant"] == {"name": "Pentagone", "type": "Organization"}
     assert json.loads(json.dumps(data)) == data
