@@ -228,6 +228,13 @@ _NOT_NAMES = frozenset(
         "dans",
         "eux",
         "lui",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "deux",
+        "trois",
         "m",
         "s",
         "ndlr",
@@ -396,6 +403,28 @@ ANAPHORS: dict[str, ClaimantType | None] = {
     "minister": "Person", "spokesman": "Person", "spokeswoman": "Person", "they": None,
     "company": "Organization", "council": "Organization", "regulator": "Organization",
 }  # fmt: skip
+_GENERIC_ANAPHORS = frozenset(
+    [
+        "institution",
+        "organisation",
+        "organisme",
+        "source",
+        "document",
+        "il",
+        "elle",
+        "he",
+        "she",
+        "it",
+        "they",
+        "ministre",
+        "président",
+        "présidente",
+        "responsable",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+    ]
+)
 _SOURCE_INTRO = {
     "fr": re.compile(
         r"(?<![\w])(?:selon|d['’]après|auprès\s+(?=d)|de\s+source|"
@@ -655,6 +684,13 @@ def _anaphoric_subject(sentence: str, lexicon: Any) -> tuple[str, int] | None:
 def resolve(
     found: list[tuple[Claimant | None, str | None]], window: int = CARRY_WINDOW
 ) -> list[tuple[Claimant | None, str | None]]:
+    """See ``resolve_claimants``; ``window`` 0 resolves anaphors only."""
+    return resolve_claimants(found, window)
+
+
+def resolve_claimants(
+    found: list[tuple[Claimant | None, str | None]], window: int
+) -> list[tuple[Claimant | None, str | None]]:
     """Give each sentence without a claimant of its own the nearest earlier attribution it
     continues: an anaphor ("l'institution", "elle", "selon le ministère") resolves to the last
     claimant of its kind (an organisation whose name holds the noun first); a sentence with no
@@ -670,14 +706,17 @@ def resolve(
             _, word, kind = reason.split(":", 2)
             named = [c for _, c in reversed(history) if word in c.name.lower()]
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
-            chosen = next(iter(named or typed), None)
+            # "l'institution", "elle", "le rapport" take the last claimant of their kind; a
+            # specific noun ("le ministère", "the council") only one whose name holds it.
+            generic = word in _GENERIC_ANAPHORS or word in _DOCUMENTS
+            chosen = next(iter(named or (typed if generic else [])), None)
             if chosen is not None:
                 history.append((index, chosen))
                 result.append((chosen, f"{word} → {chosen.name}"))
                 continue
             result.append((None, None))
             continue
-        if history and index - history[-1][0] <= window:
+        if window and history and index - history[-1][0] <= window:
             last = history[-1][1]
             result.append((last, f"continues the attribution to {last.name}"))
             continue

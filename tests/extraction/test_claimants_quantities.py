@@ -121,3 +121,15 @@ def test_a_refused_body_stores_nothing(app) -> None:
         assert info.value.field == "body" and "more than 400 words" in info.value.message
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count(Article.id))) == 0
+
+
+def test_a_specific_noun_needs_a_matching_name_before_it() -> None:
+    body = (
+        "The Department for Environment, Food and Rural Affairs said fines rose to £48 million. "
+        "The council voted 54–19 to approve the plan. "
+        "One in four homes lost water, a survey found. "
+        "The department said leaks fell by 3 percent."
+    )
+    found = _claimants(body, "en")
+    defra = ("Department for Environment, Food and Rural Affairs", "Organization")
+    assert found == [defra, None, None, defra]
