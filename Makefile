@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
 
-.PHONY: help install run test lint format bench eval chromium clean loadtest
+.PHONY: help install run test lint format bench eval train chromium clean loadtest
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,15 +64,19 @@ loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with 
 	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
-eval: install ## Check-worthiness P/R/F1 (CheckThat! 2024) and fact-check matching MAP@5/MRR/R@5 (CheckThat! 2020 dev)
+eval: install ## Held-out figures: check-worthiness (French dev + leave-one-article-out, claimants, quantities, English grouped-CV and dev-test) and fact-check matching (CheckThat! 2020 dev)
 	@test -d $(SHARED)/data/ct24-checkworthy-en || { echo "make eval needs $(SHARED)/data/ct24-checkworthy-en"; exit 1; }
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(BIN)/python -m factcheck.extraction.train --data $(SHARED)/data/ct24-checkworthy-en -o "$$tmp/checkworthy.json" && \
-	  echo "== committed weights (factcheck/extraction/model/checkworthy.json):" && \
-	  $(BIN)/python -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en
+	@test -d $(SHARED)/data/fr-checkworthy || { echo "make eval needs $(SHARED)/data/fr-checkworthy"; exit 1; }
+	$(BIN)/python -u -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en \
+	  --fr-data $(SHARED)/data/fr-checkworthy
 	@test -d $(SHARED)/data/claim-retrieval-en || { echo "make eval needs $(SHARED)/data/claim-retrieval-en"; exit 1; }
 	@echo "== fact-check matching, CheckThat! 2020 Task 2 dev (weights chosen by CV on train):" && \
 	  $(BIN)/python -m factcheck.memory.evaluate --data $(SHARED)/data/claim-retrieval-en
+
+train: install ## Refit the weights (English: several minutes; KEEP_EN=1 refits French only)
+	$(BIN)/python -u -m factcheck.extraction.train --fr-data $(SHARED)/data/fr-checkworthy \
+	  $(if $(KEEP_EN),--keep-en factcheck/extraction/model/checkworthy.json,--data $(SHARED)/data/ct24-checkworthy-en) \
+	  -o factcheck/extraction/model/checkworthy.json
 
 clean: ## Remove caches and test artifacts (keeps .venv and instance/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts

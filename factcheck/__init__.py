@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.request_class = StrictJSONRequest  # JSON bodies: objects of form fields, or 400/422
     load_config(app, test_config)
+    _check_model(app)
 
     db.init_app(app)
     with app.app_context():
@@ -75,6 +76,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.teardown_request(_end_request)
     return app
+
+
+def _check_model(app: Flask) -> None:
+    """Use the newsroom model of this instance when ``factcheck model retrain`` switched to one,
+    and stop start-up with one line if the weights are missing or of another format version
+    (rather than failing on the first extraction)."""
+    from pathlib import Path
+
+    from factcheck.claims.retrain import NEWSROOM_MODEL
+    from factcheck.extraction.model import ModelFileError, default_models, use_model
+
+    newsroom = Path(app.instance_path) / NEWSROOM_MODEL
+    try:
+        if newsroom.is_file():
+            use_model(newsroom)
+        default_models()
+    except ModelFileError as exc:
+        raise SystemExit(f"factcheck: {exc}") from None
 
 
 def _migrations_dir() -> Any:

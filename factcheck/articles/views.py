@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from factcheck.articles.display import paragraph_segments
+from factcheck.articles.display import ClaimView, paragraph_segments
 from factcheck.articles.forms import ActionForm, AddArticleForm, DismissForm, ManualClaimForm
 from factcheck.articles.parsing import ParsedArticle, parse_article
 from factcheck.articles.reading import read_document
@@ -182,14 +191,13 @@ def _article(article_id: int) -> Article:
 
 
 def _render_article(article: Article, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    view = ClaimView.from_args(request.args)
     return render_template(
         "articles/show.html",
         article=article,
         paragraphs=paragraph_segments(article.body, article.claims),
-        # Claims added by hand have no score: they come after the scored ones, newest first.
-        claims_by_score=sorted(
-            article.claims, key=lambda c: (c.score is not None, c.score or 0.0, c.id), reverse=True
-        ),
+        claim_view=view,
+        claims_by_score=view.apply(article.claims),
         claim_form=forms.get("claim_form") or ManualClaimForm(),
         dismiss_form=DismissForm(),
         action_form=ActionForm(),

@@ -32,6 +32,7 @@ CLAIM_FIELDS = (
     "appearance_headline",
     "language",
     "score",
+    "model_version",
     "reasons",
     "quantities",
     "status",
@@ -110,6 +111,7 @@ def add_extracted_claims(
             claimant_name=cand.claimant.name if cand.claimant else None,
             claimant_type=ClaimantType(cand.claimant.type) if cand.claimant else None,
             score=round(float(cand.score), 4),
+            model_version=cand.model_version,
             reasons=list(cand.reasons),
             quantities=cand.to_dict()["quantities"],
         )

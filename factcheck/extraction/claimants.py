@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from factcheck.extraction.lexicons import LEXICONS
 from factcheck.extraction.types import Claimant, ClaimantType
+
+# A sentence with no attribution of its own continues the last one named this many sentences
+# before (chosen on fr-checkworthy train; see README).
+CARRY_WINDOW = 3
 
 _KNOWN = frozenset(
     {
@@ -70,6 +75,59 @@ _ORG_HEADS = frozenset(
         "centre",
         "center",
         "maison",
+        "water",
+        "group",
+        "groupe",
+        "ltd",
+        "plc",
+        "llc",
+        "authority",
+        "autorité",
+        "autorités",
+        "trust",
+        "service",
+        "services",
+        "company",
+        "compagnie",
+        "société",
+        "board",
+        "union",
+        "society",
+        "institution",
+        "préfecture",
+        "parquet",
+        "mairie",
+        "région",
+        "gouvernement",
+        "government",
+        "assemblée",
+        "délégation",
+        "fédération",
+        "federation",
+        "syndicat",
+        "observatory",
+        "statistics",
+        "santé",
+        "health",
+        "news",
+        "times",
+        "post",
+        "press",
+        "presse",
+        "forces",
+        "pompiers",
+        "gendarmerie",
+        "hôpital",
+        "hospital",
+        "école",
+        "school",
+        "airlines",
+        "motors",
+        "energy",
+        "énergie",
+        "telecom",
+        "media",
+        "médias",
     ]
 )
 _DETERMINER = re.compile(
@@ -83,7 +141,8 @@ _KNOWN_ORG_PATTERN = re.compile(
     + r")(?![\w])"
 )
 _PROPN_EN = re.compile(
-    r"(?<![\w])[A-Z][\w’'.-]*[a-zA-Z](?:\s+(?:(?:de|van|von|der|bin|al|of the|of)\s+)?"
+    r"(?<![\w])[A-Z][\w’'.-]*[a-zA-Z](?:(?:\s+(?:(?:de|van|von|der|bin|al|of the|of|for|"
+    r"and|&)\s+)?|,\s+(?=[A-Z][\w’'.-]*[a-zA-Z],?\s+(?:and|&)\s+[A-Z]))"
     r"[A-Z][\w’'.-]*[a-zA-Z])*"
 )
 _NOT_NAMES = frozenset(
@@ -167,6 +226,18 @@ _NOT_NAMES = frozenset(
         "par",
         "pour",
         "dans",
+        "eux",
+        "lui",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "deux",
+        "trois",
+        "m",
+        "s",
+        "ndlr",
     ]
 )
 _POSTPOSED = re.compile(r"[,»”\"]\s*$")
@@ -190,12 +261,81 @@ def clean_name(text: str) -> str:
     return name.strip()
 
 
+_TIME_WORDS = frozenset(
+    [
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "aujourd'hui",
+        "hier",
+        "demain",
+        "noël",
+        "christmas",
+        "easter",
+        "pâques",
+    ]
+)
+
+
+def could_claim(mention: Mention, people: dict[str, str]) -> bool:
+    """A plausible mention that can make a claim: not a place or a thing (spaCy's LOC, MISC),
+    unless it is the surname of a person named in the article ("Rutte" tagged LOC)."""
+    if not is_plausible(mention):
+        return False
+    if mention.label in ("LOC", "GPE", "MISC"):
+        return clean_name(mention.text).lower() in people
+    return True
+
+
 def is_plausible(mention: Mention) -> bool:
-    """Drop NER noise such as "qu’" or "pays n’"."""
+    """Drop NER noise such as "qu’" or "pays n’", days and months, and places (a place is not
+    a claimant; well-known bodies named after one, such as "Kremlin", are ORG mentions)."""
     text = mention.text.strip()
     if not text or not text[0].isupper() or text[-1] in "'’":
         return False
-    return clean_name(text).lower() not in _NOT_NAMES and len(clean_name(text)) > 1
+    name = clean_name(text)
+    if any(word in _TIME_WORDS for word in name.lower().split()):
+        return False
+    return name.lower() not in _NOT_NAMES and len(name) > 1
 
 
 def capitalised_mentions(sentence: str) -> list[Mention]:
@@ -250,19 +390,179 @@ def people_index(mentions: list[Mention]) -> dict[str, str]:
     return index
 
 
+# Words that, as the head of a source phrase, point back to a body or person named earlier.
+ANAPHORS: dict[str, ClaimantType | None] = {
+    "institution": "Organization", "organisation": "Organization", "ministère": "Organization",
+    "observatoire": "Organization", "agence": "Organization", "office": "Organization",
+    "commission": "Organization", "institut": "Organization", "rapport": None, "étude": None,
+    "enquête": None, "source": None, "document": None, "organisme": "Organization",
+    "il": "Person", "elle": "Person", "ministre": "Person", "président": "Person",
+    "présidente": "Person", "responsable": "Person",
+    "ministry": "Organization", "department": "Organization", "agency": "Organization",
+    "report": None, "study": None, "he": "Person", "she": "Person", "it": "Organization",
+    "minister": "Person", "spokesman": "Person", "spokeswoman": "Person", "they": None,
+    "company": "Organization", "council": "Organization", "regulator": "Organization",
+}  # fmt: skip
+_GENERIC_ANAPHORS = frozenset(
+    [
+        "institution",
+        "organisation",
+        "organisme",
+        "source",
+        "document",
+        "il",
+        "elle",
+        "he",
+        "she",
+        "it",
+        "they",
+        "ministre",
+        "président",
+        "présidente",
+        "responsable",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+    ]
+)
+_SOURCE_INTRO = {
+    "fr": re.compile(
+        r"(?<![\w])(?:selon|d['’]après|auprès\s+(?=d)|de\s+source|"
+        r"(?:recensé|enregistré|publié|compté|relevé|annoncé|constaté|chiffré|estimé|"
+        r"rapporté|révélé|dévoilé|diffusé|communiqué|fourni|établi|cité)(?:e|s|es)?"
+        r"(?:\s+\w+){0,3}?\s+par(?!\s+(?:jour|an|mois|semaine|heure|habitant|tête|personne|"
+        r"rapport|ailleurs|exemple|la\s+suite|le\s+passé)))\s+",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"(?<![\w])(?:according\s+to|cited\s+by|quoted\s+by|as\s+reported\s+by|"
+        r"(?:published|reported|recorded|released|estimated|announced|compiled|counted)"
+        r"(?:\s+\w+){0,2}?\s+by)\s+",
+        re.IGNORECASE,
+    ),
+}
+_PHRASE_STOP = re.compile(
+    r"[,.;:!?()«»\"“”]|\s(?:qui|que|qu['’]|dont|où|a|ont|est|sont|avait|publiée?s?|parue?s?|"
+    r"selon|mais|et\s+(?:le|la|les|a)|pour|en\s+\d|who|which|that|has|have|is|was|were|"
+    r"published|on|in\s+\d)(?=\s|$)"
+)
+_LEAD = re.compile(
+    r"^(?:(?:l['’]|d['’])\s*|(?:le|la|les|un|une|des|du|de\s+la|de|ses|son|sa|leurs?|"
+    r"cette|ce|cet|ces|même|mêmes|dernières?|derniers?|premiers?|premières?|nouvelles?|"
+    r"nouveaux?|the|a|an|its|their|this|these|that|same|latest|new|first)\s+)+",
+    re.IGNORECASE,
+)
+# Heads of phrases that name a document rather than its author: "une étude de l'Inserm" gives
+# the Inserm; "ses calculs", "les derniers chiffres" point back to the body named before.
+_DOCUMENTS = frozenset(
+    [
+        "rapport",
+        "rapports",
+        "étude",
+        "études",
+        "enquête",
+        "enquêtes",
+        "évaluation",
+        "évaluations",
+        "calculs",
+        "calcul",
+        "chiffres",
+        "chiffre",
+        "données",
+        "résultats",
+        "bilan",
+        "bilans",
+        "estimations",
+        "estimation",
+        "décompte",
+        "comptage",
+        "sondage",
+        "sondages",
+        "document",
+        "documents",
+        "travaux",
+        "analyse",
+        "analyses",
+        "projections",
+        "prévisions",
+        "modélisation",
+        "publication",
+        "note",
+        "report",
+        "reports",
+        "study",
+        "studies",
+        "survey",
+        "figures",
+        "data",
+        "estimates",
+        "analysis",
+        "findings",
+    ]
+)
+_OF = re.compile(
+    r"\s(?:de\s+la\s+|de\s+l['’]\s*|de\s+|du\s+|des\s+|d['’]\s*|of\s+the\s+|of\s+|by\s+)",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\s(?:par|by)\s+", re.IGNORECASE)
+
+
+def source_phrase(sentence: str, start: int) -> tuple[str, int] | None:
+    """The noun phrase a source cue introduces ("selon la préfecture maritime de la Manche,"),
+    without its determiners, and where it starts; None if it is too long to be a name."""
+    rest = sentence[start:]
+    stop = _PHRASE_STOP.search(rest)
+    phrase = rest[: stop.start()] if stop else rest
+    lead = _LEAD.match(phrase)
+    offset = lead.end() if lead else 0
+    phrase = phrase[offset:].strip()
+    words = phrase.split()
+    if not words or len(words) > 9:
+        return None
+    return phrase, start + offset
+
+
+def anaphor_of(phrase: str) -> tuple[str, ClaimantType | None] | None:
+    """("ministère", "Organization") for "le ministère"; None if the phrase names something."""
+    words = phrase.lower().split()
+    if not words:
+        return None
+    if words[0] in _DOCUMENTS:
+        return words[0], "Organization"
+    if len(words) <= 2 and words[0] in ANAPHORS:
+        return words[0], ANAPHORS[words[0]]
+    if words[0] in ("source", "sources") and len(words) <= 3:
+        return None  # "source policière": a named kind of source, kept as written
+    return None
+
+
+def _phrase_claimant(
+    phrase: str, at: int, candidates: list[Mention], people: dict[str, str]
+) -> Claimant:
+    inside = [m for m in candidates if at <= m.start < at + len(phrase) + 2]
+    for mention in inside:
+        if mention.start == at or mention.label in ("PER", "ORG"):
+            return classify(mention, people)
+    lowered = phrase.lower()
+    kind: ClaimantType = "Organization"
+    if lowered in people:
+        return Claimant(people[lowered], "Person")
+    return Claimant(name=phrase, type=kind)
+
+
 def find_claimant(
     sentence: str,
     mentions: list[Mention],
     language: str,
     people: dict[str, str],
 ) -> tuple[Claimant | None, str | None]:
-    """Return (claimant, reason) for one sentence, or (None, None)."""
+    """Return (claimant, reason) for one sentence, or (None, None). A source phrase that points
+    back ("selon le ministère", "l'institution") gives (None, "anaphor:<head>:<type>") for the
+    pipeline to resolve against the claimants named earlier in the article."""
     candidates = sorted(
-        {(m.start, m.end): m for m in mentions if is_plausible(m)}.values(),
+        {(m.start, m.end): m for m in mentions if could_claim(m, people)}.values(),
         key=lambda m: m.start,
     )
-    if not candidates:
-        return None, None
     lowered = sentence.lower()
     lexicon = LEXICONS[language]
     source = lexicon.patterns["according_to"].search(lowered)
@@ -270,11 +570,45 @@ def find_claimant(
         after = [m for m in candidates if 0 <= m.start - source.end() <= 25]
         if after:
             return classify(after[0], people), f"source: {source.group(0)}"
+    for intro in _SOURCE_INTRO[language].finditer(sentence):
+        found = source_phrase(sentence, intro.end())
+        if found is None:
+            continue
+        phrase, at = found
+        head = phrase.split()[0].lower()
+        of = _OF.search(phrase)
+        by = _BY.search(sentence, at + len(phrase), at + len(phrase) + 60)
+        if head in _DOCUMENTS and not of and by:
+            # "une évaluation publiée mercredi par l'OFCE": the author, not the document.
+            author = source_phrase(sentence, by.end())
+            if author:
+                phrase, at = author
+        elif head in _DOCUMENTS and of:
+            # "une étude de l'Observatoire …": the author, not the document.
+            phrase, at = phrase[of.end() :], at + of.end()
+            lead = _LEAD.match(phrase)
+            if lead:
+                phrase, at = phrase[lead.end() :], at + lead.end()
+            if not phrase:
+                continue
+        pointer = anaphor_of(phrase)
+        if pointer:
+            return None, f"anaphor:{pointer[0]}:{pointer[1] or ''}"
+        if phrase[:1].isdigit():
+            continue
+        return _phrase_claimant(phrase, at, candidates, people), f"source: {phrase}"
+    subject = _anaphoric_subject(sentence, lexicon)
+    if subject and not any(m.start < subject[1] for m in candidates):
+        return None, subject[0]
     for verb in lexicon.patterns["attribution"].finditer(lowered):
         verb_text = sentence[verb.start() : verb.end()]
         if "-t-" in verb_text:
             continue  # "a-t-il dit": a pronoun, resolved by the quotation step if at all
         before = [m for m in candidates if 0 <= verb.start() - m.end <= 90]
+        opening = _capitalised_subject(sentence[: verb.start()])
+        if opening and not before:
+            # "L'Assurance maladie a publié…": a name the NER missed, as the subject.
+            return opening, f"subject of: {verb_text}"
         if before and verb.start() - before[-1].end <= 3:
             # "Mark Rutte, a déclaré": the name right before the verb is its subject.
             return classify(before[-1], people), f"subject of: {verb_text}"
@@ -286,12 +620,108 @@ def find_claimant(
                 return classify(persons[0], people), f"speaker of: {verb_text}"
         if before:
             return classify(before[-1], people), f"subject of: {verb_text}"
+    quoted = _QUOTED_SPEAKER.search(sentence)
+    if quoted:
+        after = [m for m in candidates if m.start >= quoted.end() and m.label in ("PER", "PROPN")]
+        if after:
+            return classify(after[0], people), "speaker after the quotation"
     report = lexicon.patterns["report"].search(lowered)
     if report:
-        orgs = [m for m in candidates if classify(m, people).type == "Organization"]
+        orgs = [
+            m
+            for m in candidates
+            if m.label in ("ORG", "PROPN") and classify(m, people).type == "Organization"
+        ]
         if orgs:
             return classify(orgs[0], people), f"report by: {clean_name(orgs[0].text)}"
     return None, None
+
+
+def _capitalised_subject(head: str) -> Claimant | None:
+    """The capitalised noun phrase a sentence opens with, when it runs up to the verb."""
+    lead = _LEAD.match(head)
+    phrase = head[lead.end() if lead else 0 :].strip()
+    words = phrase.split()
+    if (
+        not words
+        or len(words) > 5
+        or not phrase[0].isupper()
+        or any(ch in phrase for ch in ',;«»"')
+    ):
+        return None
+    if words[0].lower() in _NOT_NAMES or words[0].lower() in ANAPHORS:
+        return None
+    return Claimant(name=phrase, type="Organization")
+
+
+_QUOTED_SPEAKER = re.compile(r"[»”\"]\s*,\s*(?:[a-zà-ÿ’'-]+\s+){1,4}")
+_SUBJECT_ANAPHOR = {
+    "fr": re.compile(
+        r"^(?:[«\"]?\s*)?(?:(?:mais|et|or|ainsi|toutefois|par ailleurs|en outre)\s*,?\s+)?"
+        r"(?:(?:l['’]|le |la )(?P<noun>institution|organisation|ministère|observatoire|agence|"
+        r"office|commission|institut|organisme|rapport|étude|enquête|ministre|président|"
+        r"présidente)|(?P<pronoun>il|elle))\s"
+    ),
+    "en": re.compile(
+        r"^(?:(?:but|and|however)\s*,?\s+)?(?:the\s+(?P<noun>ministry|department|agency|"
+        r"company|council|regulator|report|study|minister)|(?P<pronoun>he|she|it))\s"
+    ),
+}
+
+
+def _anaphoric_subject(sentence: str, lexicon: Any) -> tuple[str, int] | None:
+    """ "L'institution abaisse…", "Elle prédit…": a sentence whose subject points back; gives
+    the reason and where the subject ends (a name there, "La Commission européenne", is no
+    anaphor)."""
+    match = _SUBJECT_ANAPHOR[lexicon.language].match(sentence.lower())
+    if not match:
+        return None
+    word = match["noun"] or match["pronoun"]
+    kind = ANAPHORS.get(word)
+    return f"anaphor:{word}:{kind or ''}", match.end()
+
+
+def resolve(
+    found: list[tuple[Claimant | None, str | None]], window: int = CARRY_WINDOW
+) -> list[tuple[Claimant | None, str | None]]:
+    """See ``resolve_claimants``; ``window`` 0 resolves anaphors only."""
+    return resolve_claimants(found, window)
+
+
+def resolve_claimants(
+    found: list[tuple[Claimant | None, str | None]], window: int
+) -> list[tuple[Claimant | None, str | None]]:
+    """Give each sentence without a claimant of its own the nearest earlier attribution it
+    continues: an anaphor ("l'institution", "elle", "selon le ministère") resolves to the last
+    claimant of its kind (an organisation whose name holds the noun first); a sentence with no
+    attribution at all continues the last one named within ``window`` sentences."""
+    result: list[tuple[Claimant | None, str | None]] = []
+    history: list[tuple[int, Claimant]] = []  # explicit or resolved attributions, in order
+    for index, (claimant, reason) in enumerate(found):
+        if claimant is not None:
+            history.append((index, claimant))
+            result.append((claimant, reason))
+            continue
+        if reason and reason.startswith("anaphor:"):
+            _, word, kind = reason.split(":", 2)
+            named = [c for _, c in reversed(history) if word in c.name.lower()]
+            typed = [c for _, c in reversed(history) if not kind or c.type == kind]
+            # "l'institution", "elle", "le rapport" take the last claimant of their kind; a
+            # specific noun ("le ministère", "the council") only one whose name holds it.
+            generic = word in _GENERIC_ANAPHORS or word in _DOCUMENTS
+            chosen = next(iter(named or (typed if generic else [])), None)
+            if chosen is not None:
+                history.append((index, chosen))
+                result.append((chosen, f"{word} → {chosen.name}"))
+                continue
+            result.append((None, None))
+            continue
+        if window and history and index - history[-1][0] <= window:
+            last = history[-1][1]
+            result.append((last, f"continues the attribution to {last.name}"))
+            continue
+        result.append((None, None))
+    return result
 
 
 def quote_depths(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, bool]]:

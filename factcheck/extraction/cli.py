@@ -11,8 +11,9 @@ import click
 
 from factcheck.articles.parsing import decode_text, detect_language
 from factcheck.articles.reading import read_document, read_local
-from factcheck.cli import language_option
+from factcheck.cli import db_command, language_option
 from factcheck.domain import ValidationError
+from factcheck.extensions import db
 from factcheck.extraction import Candidate, ExtractionError, extract, score_lines
 
 
@@ -79,4 +80,39 @@ def extract_command(file: Path, language: str, show_all: bool, fmt: str, by_line
         click.echo(json.dumps(cand.to_dict(), ensure_ascii=False))
 
 
-commands: list[click.Command] = [extract_command]
+@click.group("model")
+def model_group() -> None:
+    """The check-worthiness model: retrain it from the desk's decisions."""
+
+
+@model_group.command("retrain")
+@click.option(
+    "--fr-data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("../shared/data/fr-checkworthy"),
+    show_default=True,
+    help="The shipped French data (fr-checkworthy): train is fitted, dev is held out.",
+)
+@click.option("--force", is_flag=True, help="Switch even when the new model is not better.")
+@db_command
+def retrain_command(fr_data: Path, force: bool) -> None:
+    """Fit a newsroom model on the shipped data plus every accept/dismiss, compare it with the
+    model in use on held-out dev, and switch only when it is better (or with --force)."""
+    from flask import current_app
+
+    from factcheck.claims.retrain import retrain
+
+    result = retrain(
+        db.session, fr_data=fr_data, instance_path=Path(current_app.instance_path),
+        actor=None, force=force,
+    )  # fmt: skip
+    click.echo(f"desk labels: {result.desk_labels}")
+    click.echo(f"current {result.current_version}  fr dev  {result.current}")
+    click.echo(f"new     {result.new_version}  fr dev  {result.new}")
+    if result.switched:
+        click.echo(f"switched to {result.new_version} ({result.path}); audit event model.switch")
+    else:
+        click.echo("kept the current model (the new one is not better; --force to switch)")
+
+
+commands: list[click.Command] = [extract_command, model_group]

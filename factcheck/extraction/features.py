@@ -21,6 +21,8 @@ _CAPITALISED = re.compile(r"(?<=[\s,;(])[A-ZÀ-ÖØ-Þ][\w’'-]+")
 
 SHAPE_NAMES: tuple[str, ...] = ("log_words", "short", "long", "proper_names")
 CUE_FEATURES: tuple[str, ...] = CUE_NAMES + SHAPE_NAMES
+# What the pipeline found in the sentence and its context (see ``context_values``).
+CONTEXT_NAMES: tuple[str, ...] = ("has_claimant", "quantities", "unit_quantity", "sourced_figure")
 
 
 def word_tokens(text: str) -> list[str]:
@@ -59,6 +61,17 @@ def cue_values(text: str, language: str, hits: dict[str, str] | None = None) -> 
     values.append(1.0 if n_words > 30 else 0.0)
     values.append(min(len(_CAPITALISED.findall(text)), 4) / 4.0)
     return values
+
+
+def context_values(has_claimant: bool, n_quantities: int, n_with_unit: int) -> list[float]:
+    """The context vector, in ``CONTEXT_NAMES`` order: a claimant (from the sentence or resolved
+    from an earlier one), how many quantities, whether one has a unit, and both together."""
+    return [
+        1.0 if has_claimant else 0.0,
+        min(n_quantities, 3) / 3.0,
+        1.0 if n_with_unit else 0.0,
+        1.0 if has_claimant and n_quantities else 0.0,
+    ]
 
 
 def tfidf(grams: Iterable[str], vocab: dict[str, int], idf: list[float]) -> dict[int, float]:

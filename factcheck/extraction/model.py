@@ -1,26 +1,48 @@
 """The learned scorer: logistic-regression weights stored as JSON and applied with plain Python.
 
-``model/checkworthy.json`` (written by ``train.py``) holds two linear models fitted on the
-English CheckThat! 2024 training data:
+``model/checkworthy.json`` (written by ``train.py``) holds one linear model per language, each
+TF-IDF word 1-2-grams + character 2-5-grams + cue features, and a Platt calibration:
 
-* ``ngram``: TF-IDF word 1-2-grams + character 2-5-grams + cue features. Used for English.
-* ``cue``: cue features only, with names shared across languages. Used for French (and any
-  language without n-gram weights), since debate-English n-grams say nothing about French text.
+* ``en``: fitted on CheckThat! 2024 English train + dev (US debates).
+* ``fr``: fitted on fr-checkworthy train (French news), positive = ``must`` or ``should``.
+
+``score = sigmoid(a * logit + b)`` is a calibrated probability (``a``, ``b`` fitted on held-out
+folds); ``threshold`` is on that probability and was chosen on held-out folds too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from factcheck.extraction import features
 
 MODEL_PATH = Path(__file__).with_name("model") / "checkworthy.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+
+class ModelFileError(RuntimeError):
+    """The weights file is missing, unreadable or of another format version."""
+
+
+def _dot(grams: list[str], weights: dict[str, tuple[float, float]]) -> float:
+    """Coefficients . L2-normalised sublinear TF-IDF of ``grams`` (what ``features.tfidf``
+    computes, in one pass over the distinct grams)."""
+    numerator = squares = 0.0
+    for gram, count in Counter(grams).items():
+        entry = weights.get(gram)
+        if entry is not None:
+            value = (1.0 + math.log(count)) * entry[0]
+            squares += value * value
+            numerator += value * entry[1]
+    return numerator / math.sqrt(squares) if squares else 0.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,12 @@ class LinearModel:
     char_vocab: dict[str, int]
     char_idf: list[float]
     char_coef: list[float]
+    calibration: tuple[float, float] = (1.0, 0.0)
+
+    def probability(self, logit: float) -> float:
+        """The calibrated probability for a decision value."""
+        a, b = self.calibration
+        return sigmoid(a * logit + b)
 
     def cue_weight(self, name: str) -> float:
         """The fitted weight of one cue feature (0.0 if this model does not use it)."""
@@ -54,12 +82,18 @@ class LinearModel:
             for name, coef in zip(self.cue_names, self.cue_coef, strict=True)
         )
         if self.word_vocab:
-            vec = features.tfidf(features.word_ngrams(text), self.word_vocab, self.word_idf)
-            total += sum(self.word_coef[col] * value for col, value in vec.items())
+            total += _dot(features.word_ngrams(text), self._word_weights)
         if self.char_vocab:
-            vec = features.tfidf(features.char_ngrams(text), self.char_vocab, self.char_idf)
-            total += sum(self.char_coef[col] * value for col, value in vec.items())
+            total += _dot(features.char_ngrams(text), self._char_weights)
         return total
+
+    @cached_property
+    def _word_weights(self) -> dict[str, tuple[float, float]]:
+        return {g: (self.word_idf[i], self.word_coef[i]) for g, i in self.word_vocab.items()}
+
+    @cached_property
+    def _char_weights(self) -> dict[str, tuple[float, float]]:
+        return {g: (self.char_idf[i], self.char_coef[i]) for g, i in self.char_vocab.items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LinearModel:
@@ -78,20 +112,21 @@ class LinearModel:
             char_vocab={gram: i for i, gram in enumerate(char_vocab)},
             char_idf=[float(v) for v in data.get("char_idf", [])],
             char_coef=[float(v) for v in data.get("char_coef", [])],
+            calibration=(float(data["calibration"][0]), float(data["calibration"][1])),
         )
 
 
 @dataclass(frozen=True)
 class Models:
-    """The two models of one weights file."""
+    """The per-language models of one weights file, and the version that names it."""
 
-    ngram: LinearModel
-    cue: LinearModel
+    by_language: dict[str, LinearModel]
     meta: dict[str, Any]
+    version: str
 
     def for_language(self, language: str) -> LinearModel:
-        """The model to use for ``language``: n-grams for English, cues elsewhere."""
-        return self.ngram if language == "en" else self.cue
+        """The model fitted for ``language``."""
+        return self.by_language[language]
 
 
 def sigmoid(x: float) -> float:
@@ -102,19 +137,59 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+def version_of(text: str) -> str:
+    """A weights file's version: the first 12 hex digits of the SHA-256 of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def load_models(path: Path) -> Models:
-    """Read a weights file; raises ``ValueError`` if its format is not this code's."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != FORMAT_VERSION:
-        raise ValueError(f"{path}: weights format {data.get('format')!r}, need {FORMAT_VERSION}")
-    return Models(
-        ngram=LinearModel.from_dict(data["ngram"]),
-        cue=LinearModel.from_dict(data["cue"]),
-        meta=data.get("meta", {}),
-    )
+    """Read a weights file; raises ``ModelFileError`` (one line saying which) if it is missing,
+    unreadable or of another format version."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except FileNotFoundError:
+        raise ModelFileError(f"check-worthiness model file {path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"check-worthiness model file {path} is unreadable: {exc}") from None
+    found = data.get("format") if isinstance(data, dict) else None
+    if found != FORMAT_VERSION:
+        raise ModelFileError(
+            f"check-worthiness model file {path} has format {found!r}; this code reads format "
+            f"{FORMAT_VERSION} (retrain with python -m factcheck.extraction.train)"
+        )
+    try:
+        by_language = {lang: LinearModel.from_dict(block) for lang, block in data["models"].items()}
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ModelFileError(f"check-worthiness model file {path} is malformed: {exc!r}") from None
+    return Models(by_language=by_language, meta=data.get("meta", {}), version=version_of(text))
+
+
+_in_use: list[Path] = []
+
+
+def model_path() -> Path:
+    """The weights in use: ``FACTCHECK_MODEL_PATH`` if set, else the file given to
+    ``use_model`` (the app gives its instance's newsroom model when there is one), else the
+    committed file."""
+    override = os.environ.get("FACTCHECK_MODEL_PATH")
+    if override:
+        return Path(override)
+    return _in_use[-1] if _in_use else MODEL_PATH
+
+
+def use_model(path: Path | None) -> Models:
+    """Switch this process to the weights at ``path`` (None: the committed file) and return
+    them; raises ``ModelFileError`` (and keeps the current weights) if they do not load."""
+    models = load_models(path or MODEL_PATH)
+    _in_use.clear()
+    if path is not None:
+        _in_use.append(path)
+    default_models.cache_clear()
+    return models
 
 
 @lru_cache(maxsize=1)
 def default_models() -> Models:
-    """The committed weights, loaded once per process."""
-    return load_models(MODEL_PATH)
+    """The weights in use (``model_path()``), loaded once per process."""
+    return load_models(model_path())

@@ -8,12 +8,13 @@ NER pipeline on PyPI, so capitalised spans stand in for entities there.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from factcheck.extraction import claimants as cl
 from factcheck.extraction import features
 from factcheck.extraction.lexicons import CUE_LABELS, LEXICONS
-from factcheck.extraction.model import LinearModel, Models, default_models, sigmoid
+from factcheck.extraction.model import LinearModel, Models, default_models
 from factcheck.extraction.nlp import load
 from factcheck.extraction.quantities import find_quantities
 from factcheck.extraction.segment import split_paragraphs, split_sentences
@@ -35,14 +36,6 @@ _REASON_LABELS = {
     "conditional": "hedge",
     "call_to_action": "call to action",
 }
-
-
-# Hand-set logit adjustments for the cue-only path (news prose, e.g. French), where the debate
-# data cannot teach them: a figure attributed to a named source is the typical checkable news
-# claim; first person in a news article only occurs in quoted speech, which is mostly opinion
-# or commitment. Not learned; checked against the seed article's gold labels.
-SOURCED_FIGURE = 1.5
-QUOTED_FIRST_PERSON = -1.5
 
 
 def _check(language: str) -> None:
@@ -71,7 +64,6 @@ def _reasons(
     hits: dict[str, str],
     quantities: list[Quantity],
     claimant_reason: str | None,
-    news: bool = False,
 ) -> list[str]:
     positive: list[tuple[float, str]] = []
     negative: list[tuple[float, str]] = []
@@ -83,8 +75,6 @@ def _reasons(
             else:
                 positive.append((weight, f"number: {matched}"))
             continue
-        if news and name.startswith("first_person"):
-            weight = QUOTED_FIRST_PERSON
         label = _REASON_LABELS.get(name, CUE_LABELS[name])
         reason = f"{label}: {matched}" if name in _QUOTED_CUES else label
         (positive if weight >= 0 else negative).append((weight, reason))
@@ -95,6 +85,19 @@ def _reasons(
     return reasons
 
 
+def sentence_cues(
+    text: str, language: str, claimant: Claimant | None, quantities: list[Quantity]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The named feature values of one sentence (cues, shape, context) and the cue hits."""
+    hits = LEXICONS[language].find(text)
+    cues = dict(zip(features.CUE_FEATURES, features.cue_values(text, language, hits), strict=True))
+    context = features.context_values(
+        claimant is not None, len(quantities), sum(1 for q in quantities if q.unit)
+    )
+    cues.update(zip(features.CONTEXT_NAMES, context, strict=True))
+    return cues, hits
+
+
 def _candidate(
     text: str,
     start: int,
@@ -102,19 +105,11 @@ def _candidate(
     model: LinearModel,
     claimant: Claimant | None,
     claimant_reason: str | None,
+    version: str | None = None,
 ) -> Candidate:
-    hits = LEXICONS[language].find(text)
-    cues = dict(zip(features.CUE_FEATURES, features.cue_values(text, language, hits), strict=True))
     quantities = find_quantities(text, language)
-    logit = model.logit(text, cues)
-    adjustments: list[str] = []
-    if not model.word_vocab:
-        if claimant is not None and quantities:
-            logit += SOURCED_FIGURE
-            adjustments.append("sourced figure (claimant + number)")
-        if "first_person_singular" in hits or "first_person_plural" in hits:
-            logit += QUOTED_FIRST_PERSON
-    score = sigmoid(logit)
+    cues, hits = sentence_cues(text, language, claimant, quantities)
+    score = model.probability(model.logit(text, cues))
     return Candidate(
         text=text,
         start=start,
@@ -123,17 +118,86 @@ def _candidate(
         checkworthy=score >= model.threshold,
         claimant=claimant,
         quantities=quantities,
-        reasons=adjustments
-        + _reasons(model, hits, quantities, claimant_reason, not model.word_vocab),
+        reasons=_reasons(model, hits, quantities, claimant_reason),
+        model_version=version,
     )
 
 
-def extract(body: str, language: str, *, models: Models | None = None) -> list[Candidate]:
-    """Score every sentence of ``body`` (cleaned article text), in document order."""
+MAX_BODY_CHARS = 500_000
+MAX_SENTENCE_WORDS = 400
+
+
+def extract(
+    body: str, language: str, *, models: Models | None = None, split_compound: bool = True
+) -> list[Candidate]:
+    """Score every sentence of ``body`` (cleaned article text), in document order. A sentence
+    joining two checkable statements gives one candidate per statement (``split_compound``)."""
     _check(language)
     if not body or not body.strip():
         raise ExtractionError("body is empty: there is no text to extract claims from")
-    model = (models or default_models()).for_language(language)
+    if "\x00" in body or sum(1 for ch in body[:4096] if ch in _CONTROL) > 8:
+        raise ExtractionError("body looks binary (control characters): send the article text")
+    if len(body) > MAX_BODY_CHARS:
+        raise ExtractionError(f"body is {len(body)} characters long; the limit is {MAX_BODY_CHARS}")
+    chosen = models or default_models()
+    model = chosen.for_language(language)
+    result = []
+    for (s, e), (claimant, reason) in analyse(body, language):
+        if len(body[s:e].split()) > MAX_SENTENCE_WORDS:
+            raise ExtractionError(
+                f"a sentence at character {s} has more than {MAX_SENTENCE_WORDS} words: "
+                "the text has no usable sentence punctuation"
+            )
+        parts = compound_parts(body, s, e, language) if split_compound else [(s, e)]
+        for p_start, p_end in parts:
+            result.append(
+                _candidate(
+                    body[p_start:p_end], p_start, language, model, claimant, reason, chosen.version
+                )
+            )
+    return result
+
+
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v")
+_JOINERS = {
+    "fr": re.compile(r";\s+|,?\s+(?:alors que|tandis que|pendant que)\s+|,\s+et\s+(?=\D)"),
+    "en": re.compile(r";\s+|,?\s+(?:as|while|whereas)\s+(?=\D)|,\s+(?:and|but)\s+(?=\D)"),
+}
+_DIGIT = re.compile(r"\d")
+
+
+def compound_parts(body: str, start: int, end: int, language: str) -> list[tuple[int, int]]:
+    """Split a sentence at a clause joiner ("; ", " as ", " alors que ", ", et ") when both
+    sides hold a figure and at least four words: each side is a checkable statement of its
+    own. Offsets stay exact (``body[s:e]`` is the part, trimmed)."""
+    text = body[start:end]
+    cuts = [0]
+    for match in _JOINERS[language].finditer(text):
+        left, right = text[cuts[-1] : match.start()], text[match.end() :]
+        if (
+            _DIGIT.search(left)
+            and _DIGIT.search(right)
+            and len(left.split()) >= 4
+            and len(right.split()) >= 4
+        ):
+            cuts.append(match.start())
+            cuts.append(match.end())
+    if len(cuts) == 1:
+        return [(start, end)]
+    bounds = [0, *cuts[1:], len(text)]
+    parts = []
+    for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        piece = text[a:b]
+        stripped = piece.rstrip(" ,;")
+        lead = len(piece) - len(piece.lstrip())
+        parts.append((start + a + lead, start + a + len(stripped)))
+    return parts
+
+
+def analyse(
+    body: str, language: str
+) -> list[tuple[tuple[int, int], tuple[Claimant | None, str | None]]]:
+    """Sentence spans of ``body`` with the claimant (and why) of each; no scoring."""
     spans = split_sentences(body)
 
     # Entities per paragraph, re-based onto body offsets, then shared out to sentences.
@@ -158,11 +222,11 @@ def extract(body: str, language: str, *, models: Models | None = None) -> list[C
         cl.find_claimant(body[s:e], mentions, language, people)
         for (s, e), mentions in zip(spans, per_sentence, strict=True)
     ]
-    found = _share_quote_speakers(body, spans, found)
-    return [
-        _candidate(body[s:e], s, language, model, claimant, reason)
-        for (s, e), (claimant, reason) in zip(spans, found, strict=True)
-    ]
+    # Carry-over to sentences without an attribution was chosen on French news (fr-checkworthy
+    # train); English resolves explicit anaphors only ("the ministry", "she").
+    window = cl.CARRY_WINDOW if language == "fr" else 0
+    found = cl.resolve(_share_quote_speakers(body, spans, found), window)
+    return list(zip(spans, found, strict=True))
 
 
 def _share_quote_speakers(
@@ -211,5 +275,7 @@ def score_lines(
             result.append(Candidate(text="", start=0, end=0, score=0.0, checkworthy=False))
             continue
         claimant, reason = cl.find_claimant(text, line_mentions, language, people)
+        if claimant is None:
+            reason = None  # an anaphor with nothing before it to point to
         result.append(_candidate(text, start, language, model, claimant, reason))
     return result

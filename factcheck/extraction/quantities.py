@@ -54,7 +54,6 @@ _STOP_UNITS = frozenset(
         "avec",
         "que",
         "qui",
-        "ans",
         "an",
         "of",
         "the",
@@ -74,6 +73,153 @@ _STOP_UNITS = frozenset(
         "an",
     ]
 )
+# Prepositions, adverbs and verbs are never units ("£48 million from", "2023 selon",
+# "710.000 Allemands auraient").
+_NOT_UNITS = frozenset(
+    [
+        "selon",
+        "depuis",
+        "lors",
+        "après",
+        "avant",
+        "surtout",
+        "contre",
+        "entre",
+        "environ",
+        "soit",
+        "dont",
+        "plus",
+        "moins",
+        "sa",
+        "son",
+        "ses",
+        "leur",
+        "leurs",
+        "ont",
+        "a",
+        "est",
+        "sont",
+        "été",
+        "serait",
+        "seraient",
+        "aurait",
+        "auraient",
+        "était",
+        "étaient",
+        "sera",
+        "seront",
+        "compte",
+        "résultant",
+        "liés",
+        "liées",
+        "lié",
+        "liée",
+        "vers",
+        "chez",
+        "sans",
+        "sous",
+        "jusqu",
+        "jusque",
+        "près",
+        "fin",
+        "début",
+        "mi",
+        "quand",
+        "comme",
+        "mais",
+        "ni",
+        "non",
+        "pas",
+        "ne",
+        "se",
+        "s",
+        "y",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "ce",
+        "cela",
+        "ça",
+        "ceci",
+        "from",
+        "into",
+        "per",
+        "over",
+        "under",
+        "after",
+        "before",
+        "since",
+        "between",
+        "about",
+        "up",
+        "down",
+        "were",
+        "was",
+        "is",
+        "are",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "told",
+        "according",
+        "against",
+        "more",
+        "less",
+        "than",
+        "while",
+        "as",
+        "when",
+        "if",
+        "it",
+        "they",
+        "he",
+        "she",
+        "we",
+        "you",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "so",
+        "but",
+        "not",
+        "no",
+        "also",
+        "only",
+        "just",
+        "some",
+        "each",
+        "every",
+        "all",
+        "most",
+        "many",
+        "such",
+    ]
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
+    "dix": 10, "huit": 8, "neuf": 9, "sept": 7,
+}  # fmt: skip
+_ONE_IN = {
+    "en": re.compile(r"(?<![\w])(?P<part>one|two|three|\d+)\s+(?:in|out\s+of)\s+"
+                     r"(?P<whole>two|three|four|five|six|seven|eight|nine|ten|\d+)(?![\w])",
+                     re.IGNORECASE),
+    "fr": re.compile(r"(?<![\w])(?P<part>une?|deux|trois)\s+(?:\w+\s+)?sur\s+"
+                     r"(?P<whole>deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+)(?![\w])",
+                     re.IGNORECASE),
+}  # fmt: skip
+_TIME = re.compile(r"\s?[hH](?:\d\d)?(?![\w])|:\d\d")
+_RANGE_GAP = re.compile(r"^\s*(?:à|et|ou|-|–|to|and|or)\s*$")
+_PART_GAP = re.compile(r"^\s*(?:sur|des|out\s+of|of)\s*$")
+
 _MONTHS = frozenset(
     [
         "janvier",
@@ -137,16 +283,23 @@ def parse_number(text: str, language: str) -> float:
 
 def find_quantities(sentence: str, language: str) -> list[Quantity]:
     """Return the quantities of ``sentence`` in order of appearance."""
-    found: list[Quantity] = []
+    found: list[tuple[int, int, Quantity, bool]] = []  # start, end, quantity, has scale
     for match in _PATTERNS[language].finditer(sentence):
         start = match.start()
-        if start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "-/:"):
+        sign = 1.0
+        if (
+            start > 0
+            and sentence[start - 1] in "-−"
+            and (start == 1 or sentence[start - 2] in ' («"')
+        ):
+            sign = -1.0  # "-2,2%": a sign, not an identifier
+        elif start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "-/:–"):
             continue  # part of an identifier, a time or a range we do not model
         number = match["num"]
         tail = sentence[match.end("num") :]
-        if _ORDINAL.match(tail):
+        if _ORDINAL.match(tail) or _TIME.match(tail):
             continue
-        value = parse_number(number, language)
+        value = sign * parse_number(number, language)
         if match["scale"]:
             value *= _SCALES[language][match["scale"].lower()]
         unit: str | None = None
@@ -160,7 +313,7 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
             if match["whole"]:
                 end = match.end("whole")
             word = match["unit"]
-            if word and word.lower() not in _STOP_UNITS:
+            if word and word.lower() not in _STOP_UNITS and word.lower() not in _NOT_UNITS:
                 if word.lower() in _MONTHS:
                     continue  # "20 janvier": a date
                 unit = unit or word
@@ -168,5 +321,69 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
         if unit is None and not match["whole"] and re.fullmatch(r"(?:19|20)\d\d", number):
             continue  # a bare year
         whole = parse_number(match["whole"], language) if match["whole"] else None
-        found.append(Quantity(text=sentence[start:end], value=value, unit=unit, of=whole))
-    return found
+        text = sentence[start:end].rstrip()
+        found.append(
+            (start, start + len(text), Quantity(text, value, unit, whole), bool(match["scale"]))
+        )
+    return _one_in(sentence, language, _join(sentence, found, language))
+
+
+def _join(
+    sentence: str, found: list[tuple[int, int, Quantity, bool]], language: str
+) -> list[tuple[int, int, Quantity, bool]]:
+    """Ranges share their unit and scale ("6 à 12 millions d'euros" -> 6e6 euros and 12e6
+    euros); a count followed by "sur 54" is a part of a whole ("19 voix sur 54")."""
+    result: list[tuple[int, int, Quantity, bool]] = []
+    for i, (start, end, q, scaled) in enumerate(found):
+        if result:
+            p_start, p_end, prev, p_scaled = result[-1]
+            gap = sentence[p_end:start]
+            if (
+                _PART_GAP.match(gap)
+                and prev.unit not in (None, "%")
+                and prev.of is None
+                and q.unit is None
+            ):
+                result[-1] = (
+                    p_start,
+                    end,
+                    Quantity(sentence[p_start:end], prev.value, prev.unit, q.value),
+                    p_scaled,
+                )
+                continue
+        if i + 1 < len(found) and q.unit is None and q.of is None:
+            n_start, _, following, n_scaled = found[i + 1]
+            if _RANGE_GAP.match(sentence[end:n_start]) and following.unit:
+                value = q.value
+                if n_scaled and not scaled:
+                    raw = parse_number(sentence[start:end].lstrip("-−"), language)
+                    head = _PATTERNS[language].match(following.text)
+                    number = parse_number(head["num"], language) if head else 0.0
+                    scale = abs(following.value) / number if number else 1.0
+                    value = (-1 if q.value < 0 else 1) * raw * scale
+                q = Quantity(q.text, value, following.unit, None)
+        result.append((start, end, q, scaled))
+    return result
+
+
+def _one_in(
+    sentence: str, language: str, found: list[tuple[int, int, Quantity, bool]]
+) -> list[Quantity]:
+    """Add "one in four" / "une personne sur trois" as 1 of 4, unless a digit form covers it."""
+    extra = []
+    for match in _ONE_IN[language].finditer(sentence):
+        if any(s <= match.start() < e for s, e, _, _ in found):
+            continue
+        part, whole = match["part"].lower(), match["whole"].lower()
+        part_value = float(_NUMBER_WORDS.get(part, 0) or (float(part) if part.isdigit() else 0))
+        whole_value = float(_NUMBER_WORDS.get(whole, 0) or (float(whole) if whole.isdigit() else 0))
+        if part_value and whole_value:
+            extra.append(
+                (
+                    match.start(),
+                    match.end(),
+                    Quantity(match.group(0), part_value, None, whole_value),
+                    False,
+                )
+            )
+    return [q for _, _, q, _ in sorted(found + extra, key=lambda item: item[0])]

@@ -5,7 +5,7 @@ is cut off its clause), so sentences are cut here with a few explicit rules and 
 for tokens and entities only. Rules: a blank line always ends a sentence; otherwise a sentence
 ends after . ! ? or … (plus any closing quotes/brackets) when whitespace follows and the next
 character starts a sentence (capital letter, digit, opening quote); known abbreviations and
-single-letter initials do not end a sentence.
+single-letter initials do not end a sentence, nor does an elision mark "(...)" or "[…]".
 """
 
 from __future__ import annotations
@@ -39,6 +39,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     # A single capital letter ("Donald J. Trump") is an initial, not a sentence end.
     return len(word) == 1 and text[match.start(1)].isupper()
+
+
+def _is_elision(text: str, start: int, end: int) -> bool:
+    """An elision mark inside a quotation, "(...)" or "[…]", does not end a sentence."""
+    return start > 0 and text[start - 1] in "([" and text[end : end + 1] in ")]"
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -77,6 +82,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         for match in _BOUNDARY.finditer(text, p_start, p_end):
             punct = match.group("punct")
             if punct == "." and _is_abbreviation(text, match.start("punct")):
+                continue
+            if _is_elision(text, match.start("punct"), match.end("punct")):
                 continue
             span = _trimmed(text, pos, match.start("space"))
             if span:

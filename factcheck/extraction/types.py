@@ -51,6 +51,7 @@ class Candidate:
     claimant: Claimant | None = None
     quantities: list[Quantity] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    model_version: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (keys: text, start, end, score, checkworthy, claimant, ...)."""
@@ -63,4 +64,5 @@ class Candidate:
             "claimant": asdict(self.claimant) if self.claimant else None,
             "quantities": [asdict(q) for q in self.quantities],
             "reasons": list(self.reasons),
+            "model_version": self.model_version,
         }

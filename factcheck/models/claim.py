@@ -53,6 +53,8 @@ class Claim(Base):
     appearance_headline: Mapped[str | None] = mapped_column(sa.String(500))
     language: Mapped[str] = mapped_column(sa.String(8))
     score: Mapped[float | None]
+    # Version (SHA-256 prefix) of the weights that scored an extracted claim; None by hand.
+    model_version: Mapped[str | None] = mapped_column(sa.String(32))
     reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     quantities: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     status: Mapped[ClaimStatus] = mapped_column(

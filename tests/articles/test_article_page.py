@@ -157,3 +157,39 @@ def test_editors_triage_from_scripts_with_json(app, editor_client):
     assert response.get_json()["claim"]["status"] == "queued"
     again = submit(editor_client, page, {}, action=accept, headers=json_only)
     assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+
+
+def test_claims_sort_and_filter_by_score(app, reviewer_client):
+    with app.app_context():
+        article = make_article(
+            body="Un premier fait: 10 000 soldats. Un deuxième fait: 2 % du PIB. "
+            "Un troisième fait: 23 des 32 membres."
+        )
+        first = make_claim(article, "Un premier fait: 10 000 soldats.")
+        second = make_claim(article, "Un deuxième fait: 2 % du PIB.")
+        by_hand = make_claim(article, "Un troisième fait: 23 des 32 membres.")
+        first.score, second.score = 0.41, 0.87
+        db.session.commit()
+        ids = (first.id, second.id, by_hand.id)
+        page = f"/articles/{article.id}"
+
+    def cards(query: str) -> list[int]:
+        html = reviewer_client.get(page + query).get_data(as_text=True)
+        return [
+            i
+            for _, i in sorted(
+                (html.index(f'id="card-{i}"'), i) for i in ids if f'id="card-{i}"' in html
+            )
+        ]
+
+    # Highest score first; the claim added by hand (no score) after the scored ones.
+    assert cards("") == [ids[1], ids[0], ids[2]]
+    assert cards("?sort=position") == [ids[0], ids[1], ids[2]]
+    assert cards("?min_score=0.5") == [ids[1]]
+    assert cards("?sort=position&min_score=0.4") == [ids[0], ids[1]]
+    response = reviewer_client.get(page + "?min_score=2")
+    assert response.status_code == 200
+    assert "min_score must be a number from 0 to 1" in response.get_data(as_text=True)
+    assert "sort must be one of: score, position" in reviewer_client.get(
+        page + "?sort=loud"
+    ).get_data(as_text=True)

@@ -38,6 +38,7 @@ def test_jsonl_best_first_with_exact_offsets(cli, tmp_path):
             "start",
             "end",
             "score",
+            "model_version",
             "checkworthy",
             "claimant",
             "quantities",

@@ -1,46 +1,125 @@
-"""The committed weights: small, portable, and (with ../shared) scoring as reported."""
+"""The committed weights: small, portable, one calibrated model per language, honest figures."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from factcheck.extraction.model import FORMAT_VERSION, MODEL_PATH, default_models
+from factcheck.extraction import extract
+from factcheck.extraction.model import (
+    FORMAT_VERSION,
+    MODEL_PATH,
+    ModelFileError,
+    default_models,
+    load_models,
+)
 
-from .seed import CT24
+from .seed import CT24, SHARED, seed_body
+
+FR_DATA = SHARED / "data" / "fr-checkworthy"
 
 
 def test_weights_are_small_portable_json() -> None:
     assert MODEL_PATH.stat().st_size <= 5_000_000
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert data["format"] == FORMAT_VERSION
-    assert len(data["ngram"]["word_vocab"]) == len(data["ngram"]["word_coef"])
-    assert len(data["ngram"]["char_vocab"]) == len(data["ngram"]["char_coef"])
+    assert set(data["models"]) == {"en", "fr"}
+    for block in data["models"].values():
+        assert len(block["word_vocab"]) == len(block["word_coef"])
+        assert len(block["char_vocab"]) == len(block["char_coef"])
+        assert len(block["cue_names"]) == len(block["cue_coef"])
+        assert 0.0 < block["threshold"] < 1.0
+        assert len(block["calibration"]) == 2
 
 
 def test_loaded_once() -> None:
     assert default_models() is default_models()
 
 
-def test_opinion_cues_weigh_down() -> None:
-    cue = default_models().cue
-    for name in ("obligation", "hope_fear", "question", "courtesy"):
-        assert cue.cue_weight(name) < 0, name
-    for name in ("number", "percent", "according_to"):
-        assert cue.cue_weight(name) > 0, name
+def test_version_names_the_file() -> None:
+    models = default_models()
+    assert len(models.version) == 12
+    assert load_models(MODEL_PATH).version == models.version
+
+
+def test_opinion_cues_weigh_down_in_french() -> None:
+    fr = default_models().for_language("fr")
+    for name in ("question", "first_person_plural"):
+        assert fr.cue_weight(name) < 0, name
+    assert fr.cue_weight("sourced_figure") > 0
+
+
+def test_missing_model_file_says_which(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    with pytest.raises(ModelFileError, match=r"nope\.json is missing"):
+        load_models(missing)
+
+
+def test_other_format_version_says_which(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"format": 1, "ngram": {}, "cue": {}}), encoding="utf-8")
+    with pytest.raises(ModelFileError) as info:
+        load_models(old)
+    message = str(info.value)
+    assert "old.json" in message and "format 1" in message and f"format {FORMAT_VERSION}" in message
+    assert "\n" not in message
+
+
+def test_garbage_model_file_says_which(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\x00\xff not json")
+    with pytest.raises(ModelFileError, match=r"bad\.json is unreadable"):
+        load_models(bad)
+
+
+def test_scores_are_calibrated_and_do_not_saturate() -> None:
+    """Different sentences never tie at 1.00: Platt scaling keeps scores inside (0, 1)."""
+    candidates = extract(seed_body(), "fr")
+    scores = [c.score for c in candidates]
+    assert all(0.0 < s < 1.0 for s in scores)
+    # As stored (4 decimals) no two different sentences share a top score, and at most one
+    # shows as 1.00 on the page.
+    top = [round(s, 4) for s in scores if s >= 0.9]
+    assert len(top) == len(set(top)), top
+    assert sum(1 for s in scores if round(s, 2) == 1.0) <= 1
 
 
 @pytest.mark.shared
 @pytest.mark.skipif(not CT24.is_dir(), reason=f"CheckThat! 2024 data not found at {CT24}")
-def test_dev_test_f1() -> None:
+def test_dev_test_f1_is_the_honest_figure() -> None:
+    """Dev-test is read once, for the report: nothing was tuned on it (see train.py)."""
     from factcheck.extraction.data import read_split
     from factcheck.extraction.evaluate import evaluate
 
-    scores = evaluate(default_models(), read_split(CT24, "dev-test"))
-    # The committed weights score 0.804 (n-gram model refitted on train+dev, threshold 0.47 from
-    # forward-chained validation; see train.py). The floor leaves a small margin below that.
-    assert scores.f1 >= 0.79, scores
+    models = default_models()
+    scores = evaluate(models, read_split(CT24, "dev-test"))
+    # Figure reported in the README (make eval); the floor only guards against a regression.
+    assert scores.f1 >= 0.70, scores
+    assert models.meta["en"]["cv_f1"] >= 0.65
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not FR_DATA.is_dir(), reason=f"fr-checkworthy not found at {FR_DATA}")
+def test_french_dev_figures() -> None:
+    from factcheck.extraction.evaluate import fr_figures, score_article
+    from factcheck.extraction.frdata import read_articles
+
+    models = default_models()
+    dev = [a for a in read_articles(FR_DATA) if a.split == "dev"]
+    labels, flagged = [], []
+    for article in dev:
+        for sentence, candidate in zip(
+            article.sentences, score_article(article, models), strict=True
+        ):
+            labels.append(sentence.label)
+            flagged.append(candidate.checkworthy)
+    figures = fr_figures(labels, flagged)
+    # Reported in the README; floors guard against regressions, not goals.
+    assert figures.must_recall >= 0.9, figures
+    assert figures.not_flagged <= 0.25, figures
+    assert figures.mcc >= 0.5, figures
 
 
 @pytest.mark.shared
@@ -54,3 +133,20 @@ def test_train_reader_repairs_glued_line() -> None:
     by_id = {r.sentence_id: r for r in rows}
     assert by_id["24098"].text == "We've got to invest and grow." and not by_id["24098"].label
     assert by_id["29286"].text == "You can't bring back jobs." and not by_id["29286"].label
+
+
+def test_app_start_up_stops_on_a_missing_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck import create_app
+
+    monkeypatch.setenv("FACTCHECK_MODEL_PATH", str(tmp_path / "gone.json"))
+    default_models.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as info:
+            create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        assert str(info.value).startswith("factcheck: check-worthiness model file")
+        assert "gone.json is missing" in str(info.value)
+    finally:
+        monkeypatch.delenv("FACTCHECK_MODEL_PATH")
+        default_models.cache_clear()

@@ -72,10 +72,14 @@ def test_search_finds_the_same_claims_in_french_and_english(editor_client, seede
     assert ids(editor_client, "q=North Korean") == [seeded["pentagon_en"]]
     assert ids(editor_client, "q=coreens") == []  # accents are kept, on both databases
     assert ids(editor_client, "q=%2210 000%22") == [seeded["pentagone"], seeded["pentagon_en"]]
-    # The claimant is searched too.
+    # The claimant is searched too: "Donald" is only in the claimant of the Trump claims.
+    # (Fewer seed sentences are flagged since the French threshold is chosen on held-out
+    # articles, so the three Rutte claims this used to count are no longer extracted.)
     rutte = ids(editor_client, "q=rutte")
-    assert len(rutte) >= 3
+    assert len(rutte) >= 1
     assert seeded["pentagone"] not in rutte
+    donald = ids(editor_client, "q=donald")
+    assert len(donald) >= 1 and seeded["pentagone"] not in donald
     # Punctuation-only input is no search at all.
     assert len(ids(editor_client, "q=%27%3B--")) == len(ids(editor_client))
 
@@ -95,7 +99,8 @@ def test_filters_combine(app, editor_client, seeded, users):
     high = ids(editor_client, "min_score=0.95")
     assert seeded["pentagone"] in high and seeded["pentagon_en"] not in high  # manual: no score
     counts = editor_client.get("/queue", headers=JSON).get_json()["counts"]
-    assert counts["in_review"] == 1 and counts["new"] >= 10
+    # The seed article gives 5 claims since the French threshold is chosen on held-out articles.
+    assert counts["in_review"] == 1 and counts["new"] >= 4
     html = editor_client.get("/queue?status=in_review").get_data(as_text=True)
     assert 'aria-current="page"' in html and "In review" in html
 
