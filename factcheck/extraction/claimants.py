@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from factcheck.extraction.lexicons import LEXICONS
+from factcheck.extraction.lexicons import DAYS, LEXICONS, MONTHS, RELATIVE_DAYS
 from factcheck.extraction.types import Claimant, ClaimantType
 
 # A sentence with no attribution of its own continues the last one named this many sentences
@@ -261,59 +261,7 @@ def clean_name(text: str) -> str:
     return name.strip()
 
 
-_TIME_WORDS = frozenset(
-    [
-        "lundi",
-        "mardi",
-        "mercredi",
-        "jeudi",
-        "vendredi",
-        "samedi",
-        "dimanche",
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "tonight",
-        "aujourd'hui",
-        "hier",
-        "demain",
-        "noël",
-        "christmas",
-        "easter",
-        "pâques",
-    ]
-)
+_TIME_WORDS = DAYS | MONTHS | RELATIVE_DAYS
 
 
 def could_claim(mention: Mention, people: dict[str, str]) -> bool:

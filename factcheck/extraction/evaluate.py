@@ -27,6 +27,7 @@ from typing import Any
 
 from factcheck.extraction.data import Example, read_split
 from factcheck.extraction.frdata import FrArticle, FrSentence, read_articles
+from factcheck.extraction.lexicons import MONTHS_FR
 from factcheck.extraction.model import MODEL_PATH, Models, load_models
 from factcheck.extraction.pipeline import extract, score_lines
 from factcheck.extraction.quantities import parse_number
@@ -209,20 +210,6 @@ def claimant_accuracy(pairs: Sequence[tuple[FrSentence, Candidate]]) -> tuple[in
 
 # -- Quantities ------------------------------------------------------------------------------
 
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 _SCALE = {"mille": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9}
 _GOLD_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?")
 _SKIP_WORDS = frozenset(
@@ -267,7 +254,7 @@ def gold_pairs(expression: str) -> list[tuple[float, str]]:
     if not numbers:
         return []
     lowered = text.lower()
-    if any(m in lowered.split() for m in _MONTHS) or re.search(r"\d+h\d*", lowered):
+    if any(m in lowered.split() for m in MONTHS_FR) or re.search(r"\d+h\d*", lowered):
         return []
     if re.fullmatch(r"(?:19|20)\d\d", text) or re.match(r"\d+(?:e|er|ème)\b", lowered):
         return []

@@ -10,6 +10,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Calendar words, once for every module that must tell a date from a name or a count.
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+MONTHS_EN = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+MONTHS = frozenset(MONTHS_FR + MONTHS_EN)
+DAYS = frozenset(
+    (
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    )
+)  # fmt: skip
+RELATIVE_DAYS = frozenset(
+    ("today", "yesterday", "tomorrow", "tonight", "aujourd'hui", "hier", "demain")
+)
+
 _APOS = "['’]"
 _DIGITS = r"\d[\d\s\u00a0\u202f.,]*(?:[^\W\d_]+)?|"
 

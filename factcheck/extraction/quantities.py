@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from factcheck.extraction.lexicons import MONTHS
 from factcheck.extraction.types import Quantity
 
 _SPACE = "[ \u00a0\u202f\u2009]"
@@ -220,34 +221,6 @@ _TIME = re.compile(r"\s?[hH](?:\d\d)?(?![\w])|:\d\d")
 _RANGE_GAP = re.compile(r"^\s*(?:à|et|ou|-|–|to|and|or)\s*$")
 _PART_GAP = re.compile(r"^\s*(?:sur|des|out\s+of|of)\s*$")
 
-_MONTHS = frozenset(
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
 _ORDINAL = re.compile(r"(?:e|er|ère|eme|ème|st|nd|rd|th)(?![\w])", re.IGNORECASE)
 _UNIT_WORD = r"[^\W\d_][\w’'-]*"
 _LOWER_WORD = r"[a-zà-öø-ÿœæ][\w’'-]*"
@@ -314,7 +287,7 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
                 end = match.end("whole")
             word = match["unit"]
             if word and word.lower() not in _STOP_UNITS and word.lower() not in _NOT_UNITS:
-                if word.lower() in _MONTHS:
+                if word.lower() in MONTHS:
                     continue  # "20 janvier": a date
                 unit = unit or word
                 end = match.end("unit")

@@ -621,6 +621,9 @@ def approve_correction(
         actor=actor,
         action="verdict.supersede",
     )
+    # The relationship was loaded above: forget it before its key moves, or the flush writes the
+    # key twice (post_update), stepping the version twice while the trail records one step.
+    session.expire(claim, ["published_verdict"])
     change_and_record(
         session,
         claim,
@@ -631,7 +634,6 @@ def approve_correction(
         data={"correction_note": correction.correction_note},
         versioned=True,
     )
-    session.expire(claim, ["published_verdict"])  # loaded above, before its key moved
     return correction
 
 

@@ -48,7 +48,7 @@ def _schema_url(schema: str) -> str:
 
 def _fill(url: str) -> None:
     """Users, a published claim whose verdict was then corrected, and a claim in review."""
-    from factcheck.review.services import correct
+    from factcheck.review.services import approve_correction, draft_correction
     from tests.factories import default_rating
 
     app = make_app(url)
@@ -56,7 +56,7 @@ def _fill(url: str) -> None:
     with app.app_context():
         people = people_of(users)
         claim = walk_claim(people, new_claim(actor=people["reviewer"]), "published")
-        correct(
+        draft_correction(
             db.session,
             claim,
             actor=people["editor"],
@@ -65,6 +65,7 @@ def _fill(url: str) -> None:
             explanation="Nouvelles sources.",
             note="Le Pentagone a révisé son estimation.",
         )
+        approve_correction(db.session, claim, actor=people["editor2"])
         other = new_claim(
             claim.article, text="Un rapport montre que 23 des 32 membres", actor=people["editor"]
         )
