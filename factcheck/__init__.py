@@ -2,32 +2,51 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import uuid
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, g, request
 
+from factcheck import auth, errors, health, navigation, security, web
+from factcheck.admin import views as admin_views
+from factcheck.articles import views as articles_views
+from factcheck.audit import refusals
+from factcheck.audit import views as audit_views
+from factcheck.auth import views as auth_views
+from factcheck.claims import views as claims_views
+from factcheck.claims.retrain import NEWSROOM_MODEL
+from factcheck.cli import register_commands
 from factcheck.config import load_config
 from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
+from factcheck.extraction.model import ModelFileError, default_models, use_model
+from factcheck.jobs import queue as job_queue
 from factcheck.jsonbody import Int64Converter, StrictJSONRequest, read_json_body
+from factcheck.memory import views as memory_views
+from factcheck.outlets import views as outlets_views
+from factcheck.publishing import freshness
+from factcheck.publishing import views as publishing_views
+from factcheck.review import views as review_views
 
 # One blueprint per workflow stage, each in ``<package>/views.py`` as ``bp``.
-BLUEPRINT_MODULES = (
-    "factcheck.health",
-    "factcheck.auth.views",
-    "factcheck.articles.views",
-    "factcheck.claims.views",
-    "factcheck.review.views",
-    "factcheck.publishing.views",
-    "factcheck.audit.views",
-    "factcheck.memory.views",  # before admin: it nests the fact-check admin pages in it
-    "factcheck.admin.views",
-    "factcheck.outlets.views",
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    health.bp,
+    auth_views.bp,
+    articles_views.bp,
+    claims_views.bp,
+    review_views.bp,
+    publishing_views.bp,
+    audit_views.bp,
+    memory_views.bp,
+    admin_views.bp,
+    outlets_views.bp,
 )
+# The fact-check memory's admin pages live under /admin/fact-checks (admins only). Nested once,
+# here, when the package is imported: a blueprint takes no new children once registered.
+admin_views.bp.register_blueprint(memory_views.admin)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -54,24 +73,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from factcheck import auth, errors, navigation, security
-    from factcheck.audit import refusals
-    from factcheck.cli import register_commands
-    from factcheck.publishing import freshness
-
     freshness.install()  # the feed's ETag moves with every change to the published markup
-    from factcheck.jobs import queue as job_queue
-
     auth.init_app(app)
     errors.init_app(app)
+    web.init_app(app)  # after errors: a service's refusal is answered by the spine's handler
     security.init_app(app)
     refusals.init_app(app)
     navigation.init_app(app)
     job_queue.init_app(app)
     # ``<int:…>`` in every route stops at 2**63 - 1: a larger id is 404, not a database error.
     app.url_map.converters["int"] = Int64Converter
-    for module_name in BLUEPRINT_MODULES:
-        app.register_blueprint(importlib.import_module(module_name).bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     register_commands(app)
 
     app.teardown_request(_end_request)
@@ -82,11 +95,6 @@ def _check_model(app: Flask) -> None:
     """Use the newsroom model of this instance when ``factcheck model retrain`` switched to one,
     and stop start-up with one line if the weights are missing or of another format version
     (rather than failing on the first extraction)."""
-    from pathlib import Path
-
-    from factcheck.claims.retrain import NEWSROOM_MODEL
-    from factcheck.extraction.model import ModelFileError, default_models, use_model
-
     newsroom = Path(app.instance_path) / NEWSROOM_MODEL
     try:
         if newsroom.is_file():
@@ -96,9 +104,7 @@ def _check_model(app: Flask) -> None:
         raise SystemExit(f"factcheck: {exc}") from None
 
 
-def _migrations_dir() -> Any:
-    from pathlib import Path
-
+def _migrations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "migrations"
 
 

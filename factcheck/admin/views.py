@@ -1,9 +1,9 @@
 """Administration pages: users and roles, rating scales, the organisation. Admins only.
 
-Each POST handler loads its object (404) and hands its form, its service call, its page and its
-answer to :func:`_submit`, which validates, calls the service, commits once and redirects. A
-refusal rolls back, flashes the message, marks the field and shows the page again with 4xx (or
-answers JSON to scripts).
+Each POST handler loads its object (404) and declares its form, its service call, its page and
+its answer to :func:`_submit`, which puts them on the request spine (``factcheck.web``): validate,
+call the service, commit once, redirect. A refusal rolls back, flashes the message, marks the
+field and shows the page again with 4xx (or answers JSON to scripts).
 """
 
 from __future__ import annotations
@@ -29,15 +29,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from factcheck import web
 from factcheck.admin import services as accounts
 from factcheck.admin.forms import DeleteForm, MoveForm, OrganisationForm, ScaleForm, ValueForm
 from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.auth.forms import ActiveForm, NewUserForm, PasswordResetForm, RoleForm
 from factcheck.auth.services import get_user, set_active
-from factcheck.claims.views import compare, set_version
 from factcheck.domain import Conflict, DomainError, NotFound, ValidationError
-from factcheck.errors import error_response, note_refusal, status_of
 from factcheck.extensions import db
 from factcheck.models import RatingScale, RatingValue, Role, User
 from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
@@ -63,36 +62,25 @@ def _actor() -> User:
     return user
 
 
-def _refused(exc: DomainError, form: FlaskForm | None = None) -> int:
-    """Undo the request's changes, flash the message, mark the field; return the status."""
-    db.session.rollback()
+def _mark(exc: DomainError, form: FlaskForm | None) -> None:
+    """Flash the refusal's message and mark its field on the form shown again."""
     flash(exc.message, "error")
     if form is not None and exc.field and exc.field in form:
         field = form[exc.field]
         field.errors = [*field.errors, exc.message]
-    return status_of(exc)
 
 
-def _form_refusal(form: FlaskForm) -> ValidationError:
-    """The first problem WTForms found, said as a service would (naming the field)."""
-    name, errors = next((n, e) for n, e in form.errors.items() if e)
-    return ValidationError(f"{name}: {'; '.join(str(e) for e in errors)}", field=name)
+class _FormInvalid(ValidationError):
+    """WTForms refused the form: each field's errors are flashed already."""
 
 
-def _invalid(form: FlaskForm) -> tuple[int, DomainError]:
-    """Flash each field's errors; return 422 and the refusal naming the first field."""
+def _invalid(form: FlaskForm) -> ValidationError:
+    """Flash each field's errors; refuse (422) naming the first field, as a service would."""
     for errors in form.errors.values():
         for message in errors:
             flash(str(message), "error")
-    return 422, _form_refusal(form)
-
-
-def _answer(status: int, exc: DomainError, page: Callable[[], str]) -> ResponseReturnValue:
-    """A refusal: JSON for scripts, else ``page`` shown again (rendered only then)."""
-    note_refusal(exc.message, exc.field)
-    if wants_json():
-        return error_response(status, exc.message, exc.field)
-    return page(), status
+    refusal = web.form_refusal(form)
+    return _FormInvalid(refusal.message, field=refusal.field)
 
 
 def _submit(
@@ -101,16 +89,18 @@ def _submit(
     page: Callable[[], str],
     done: Callable[[T], ResponseReturnValue],
 ) -> ResponseReturnValue:
-    """Validate ``form``, apply ``change`` through its service, commit, and answer with ``done``;
-    or refuse (422 from the form, the service's status otherwise) with nothing changed."""
-    if not form.validate_on_submit():
-        return _answer(*_invalid(form), page)
-    try:
-        result = change()
-    except DomainError as exc:
-        return _answer(_refused(exc, form), exc, page)
-    db.session.commit()
-    return done(result)
+    """An admin action on the request spine: validate ``form`` (422), apply ``change`` through
+    its service and commit once, then answer with ``done``; a refusal shows ``page`` again with
+    the message (or JSON to scripts), nothing changed."""
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
+        if not isinstance(exc, _FormInvalid):
+            _mark(exc, form)
+        return page(), status
+
+    web.refuse_with(refused)
+    web.validate(form, _invalid)
+    return done(web.run(change))
 
 
 def _saved(message: str, target: str, category: str = "success") -> ResponseReturnValue:
@@ -461,28 +451,28 @@ def organisation() -> ResponseReturnValue:
         if wants_json():
             return jsonify(organisation=current.to_json(), csrf_token=generate_csrf())
         return _organisation_page(current)
-    try:
-        if not form.validate():
-            raise _form_refusal(form)
-        org_settings.save_settings(
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
+        _mark(exc, form)
+        current = org_settings.effective_settings(db.session, current_app.config)
+        conflict = None
+        if isinstance(exc, Conflict):
+            # The user's text stays; based on the current version, saving again replaces it.
+            web.set_version(form, current.version)
+            conflict = web.compare(form, current, ORGANISATION_FIELDS)
+        return _organisation_page(current, form=form, conflict=conflict), status
+
+    web.refuse_with(refused)
+    web.validate(form, web.form_refusal)
+    web.run(
+        lambda: org_settings.save_settings(
             db.session,
             form.values(),
             expected_version=form.version.data,
             actor=_actor(),
             config=current_app.config,
         )
-    except DomainError as exc:
-        status = _refused(exc, form)
-        current = org_settings.effective_settings(db.session, current_app.config)
-        conflict = None
-        if isinstance(exc, Conflict):
-            # The user's text stays; based on the current version, saving again replaces it.
-            set_version(form, current.version)
-            conflict = compare(form, current, ORGANISATION_FIELDS)
-        return _answer(
-            status, exc, lambda: _organisation_page(current, form=form, conflict=conflict)
-        )
-    db.session.commit()
+    )
     saved = org_settings.effective_settings(db.session, current_app.config)
     if wants_json():
         return jsonify(organisation=saved.to_json())

@@ -17,10 +17,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 
-from factcheck.admin.views import bp as admin_bp
 from factcheck.auth import wants_json
 from factcheck.claims import policy
-from factcheck.claims.views import editors_only, perform, user
+from factcheck.claims.desk import editors_only, perform, user
 from factcheck.domain import DomainError, NotFound, ValidationError
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
@@ -35,6 +34,7 @@ from factcheck.publishing.services import organisation
 from factcheck.validation import clean_url
 
 bp = Blueprint("memory", __name__)
+# Nested in the admin blueprint (``/admin/fact-checks``) by ``create_app``.
 admin = Blueprint("fact_checks", __name__, url_prefix="/fact-checks")
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -257,6 +257,3 @@ def import_now() -> ResponseReturnValue:
     except DomainError as exc:
         return error_response(status_of(exc), exc.message, exc.field)
     return _queue_import(feed.url, feed.id)
-
-
-admin_bp.register_blueprint(admin)

@@ -1,7 +1,8 @@
 """Review on the claim desk: sources, the draft verdict, proposing, approving, corrections, notes.
 
-Each view validates its form and calls one service through :func:`claims.views.perform`, which
-commits once or rolls back and shows the claim desk again with the refusal and the user's input.
+Each view is a declaration on the request spine through :func:`factcheck.claims.desk.perform`
+(load the claim, who may act, which form, which service); the spine commits once or rolls back
+and shows the claim desk again with the refusal and the user's input.
 """
 
 from __future__ import annotations
@@ -10,14 +11,7 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from factcheck.claims import policy
-from factcheck.claims.views import (
-    WORKS_ON,
-    compare,
-    editors_only,
-    perform,
-    source_prefix,
-    user,
-)
+from factcheck.claims.desk import WORKS_ON, editors_only, perform, source_prefix, user
 from factcheck.domain import Conflict
 from factcheck.extensions import db
 from factcheck.models import Claim
@@ -33,6 +27,7 @@ from factcheck.review.forms import (
     SourceForm,
     VerdictForm,
 )
+from factcheck.web import compare
 
 bp = Blueprint("review", __name__)
 

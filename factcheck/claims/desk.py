@@ -1,0 +1,267 @@
+"""The claim desk page and the declaration of its actions on the request spine.
+
+The desk (``desk()``) shows a claim with every form of the claims and review stages; each action
+on it (claims, review and memory views) is declared with :func:`perform`: the claim to load, who
+may act, which form, which service, what to say. A refusal shows the desk again with the message
+and what the user typed (``factcheck.web`` rolls back and answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, flash, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from factcheck import web
+from factcheck.articles.display import Segment, paragraph_segments
+from factcheck.audit.history import history_for
+from factcheck.auth import wants_json
+from factcheck.claims import policy, queries, workflow
+from factcheck.claims.forms import ActionForm, AssignForm, ClaimForm, DismissForm, options
+from factcheck.domain import Conflict, DomainError, ValidationError
+from factcheck.extensions import db
+from factcheck.memory.index import find_matches
+from factcheck.models import Claim, RatingScale, RatingValue, User, Verdict, VerdictState
+from factcheck.publishing.services import organisation
+from factcheck.review import forms as review_forms
+from factcheck.review import proposal as proposals
+from factcheck.review.services import corrections, draft_verdict, rating_in_wording
+from factcheck.web import set_version
+
+Policy = tuple[Callable[[User, Claim], bool], str]
+
+
+def user() -> User:
+    """The signed-in user as a model instance (login is required everywhere here)."""
+    me: User = current_user._get_current_object()
+    return me
+
+
+def load_claim(claim_id: int) -> Claim:
+    return web.load(Claim, claim_id, f"no claim #{claim_id}")
+
+
+def source_prefix(source_id: int) -> str:
+    """Field-name prefix of a source's edit form (several are on one page)."""
+    return f"source-{source_id}"
+
+
+def editors_only(message: str) -> Policy:
+    return (lambda me, _claim: policy.is_editor(me)), message
+
+
+# Who may change the claim at all (403); the service then says whether its state allows it (409).
+WORKS_ON: Policy = (policy.works_on, workflow.NOT_YOURS)
+
+
+def form_message(form: FlaskForm) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form[name].label.text if name in form else name
+        parts.append(f"{label}: {'; '.join(str(e) for e in errors)}")
+    return "Check the form — " + " · ".join(parts)
+
+
+def _form_refusal(form: FlaskForm) -> ValidationError:
+    return ValidationError(form_message(form), field=web.first_error(form))
+
+
+def perform(
+    claim_id: int,
+    change: Callable[[Claim], Any],
+    *,
+    done: str,
+    form: FlaskForm | None = None,
+    form_key: str | None = None,
+    anchor: str = "",
+    conflict: Callable[[Claim], dict[str, Any] | None] | None = None,
+    allowed: Policy | None = None,
+) -> ResponseReturnValue:
+    """A desk action on the spine: load the claim (404), check ``allowed`` (403), validate
+    ``form`` (422), call ``change`` and commit once, then redirect to the desk (or answer JSON).
+
+    ``form_key`` names the desk form that ``form`` replaces when the desk is shown again, so
+    what the user typed is never lost. ``conflict`` builds the "yours / current" comparison
+    shown with a 409. ``allowed`` is a ``(predicate, message)`` pair of the policy checked before
+    the form is even read: who may act comes before what they sent. The service checks again,
+    with the state, inside the transaction.
+    """
+    claim = load_claim(claim_id)
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
+        comparison = conflict(claim) if conflict and isinstance(exc, Conflict) else None
+        return refusal_page(claim, exc, status, form, form_key, comparison)
+
+    web.refuse_with(refused)
+    if allowed is not None:
+        web.require(allowed[0](user(), claim), allowed[1])
+    if form is not None:
+        web.validate(form, _form_refusal)
+    web.run(lambda: change(claim))
+    if wants_json():
+        return jsonify(id=claim.id, status=claim.status.value, version=claim.version)
+    flash(done, "success")
+    return redirect(url_for("claims.show", claim_id=claim.id) + anchor)
+
+
+def refusal_page(
+    claim: Claim,
+    exc: DomainError,
+    status: int,
+    form: FlaskForm | None = None,
+    form_key: str | None = None,
+    comparison: dict[str, Any] | None = None,
+) -> ResponseReturnValue:
+    """The desk again with the refusal's message, the field marked and the user's input kept."""
+    if form is not None and exc.field and exc.field in form and not form[exc.field].errors:
+        form[exc.field].errors = [*form[exc.field].errors, exc.message]
+    flash(exc.message, "error")
+    overrides: dict[str, Any] = {}
+    if form is not None and form_key and form_key.startswith("source:"):
+        overrides["source_forms"] = {int(form_key.split(":")[1]): form}
+    elif form is not None and form_key:
+        overrides[form_key] = form
+    return desk(claim, status=status, conflict=comparison, **overrides)
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def rating_values(claim: Claim) -> list[RatingValue]:
+    """The rating scale for this claim: the default scale of its language, else any default."""
+    scales = list(
+        db.session.scalars(
+            sa.select(RatingScale).order_by(RatingScale.is_default.desc(), RatingScale.id)
+        )
+    )
+    scale = next((s for s in scales if s.language == claim.language), None) or next(
+        iter(scales), None
+    )
+    return list(scale.values) if scale else []
+
+
+def context_paragraph(claim: Claim) -> list[Segment]:
+    """The article paragraph that holds the claim, with the claim marked."""
+    if claim.article is None:
+        return []
+    for paragraph in paragraph_segments(claim.article.body, [claim]):
+        if any(segment.claim is not None for segment in paragraph):
+            return paragraph
+    return []
+
+
+def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingValue]) -> str | None:
+    """A warning when the claimReviewed wording contains the rating (or any label of the scale)."""
+    candidates = [verdict.rating] if verdict is not None and verdict.rating else scale
+    for rating in candidates:
+        if rating is not None and rating_in_wording(claim.claim_reviewed, rating):
+            return (
+                f"The wording contains the rating “{rating.label}”. State what was claimed, "
+                "not the verdict: the verdict cannot be proposed like this."
+            )
+    return None
+
+
+def already_checked(claim: Claim) -> list[Any]:
+    """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing)."""
+    return find_matches(db.session, claim, organisation(db.session, current_app.config))
+
+
+def desk(
+    claim: Claim,
+    *,
+    status: int = 200,
+    conflict: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> ResponseReturnValue:
+    """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
+    me = user()
+    scale = rating_values(claim)
+    rating_choices = options((v.id, v.label) for v in scale)
+    draft = draft_verdict(claim)
+    proposal = policy.current_proposal(claim)
+    correction = policy.open_correction(claim)
+    shown_verdict = claim.published_verdict or proposal or draft
+
+    forms: dict[str, Any] = {
+        "claim_form": ClaimForm(
+            formdata=None,
+            obj=claim,
+            claimant_type=claim.claimant_type.value if claim.claimant_type else "",
+        ),
+        "dismiss_form": DismissForm(formdata=None),
+        "assign_form": AssignForm(formdata=None, assignee=claim.assignee_id),
+        "action_form": ActionForm(formdata=None),
+        "source_form": review_forms.SourceForm(formdata=None, stance="supports"),
+        "verdict_form": review_forms.VerdictForm(
+            formdata=None,
+            rating=draft.rating_value_id if draft else None,
+            summary=draft.summary if draft else "",
+            explanation=draft.explanation if draft else "",
+            version=draft.version if draft else 0,
+        ),
+        "propose_form": review_forms.ProposeForm(
+            formdata=None,
+            version=draft.version if draft else 0,
+            digest=proposals.digest(claim, draft) if draft else "",
+        ),
+        "approve_form": review_forms.ApproveForm(formdata=None, version=claim.version),
+        "correction_decision_form": review_forms.CorrectionDecisionForm(
+            formdata=None, version=correction.version if correction else 0
+        ),
+        "changes_form": review_forms.RequestChangesForm(formdata=None),
+        "correction_form": review_forms.CorrectionForm(
+            formdata=None,
+            rating=claim.published_verdict.rating_value_id if claim.published_verdict else None,
+            summary=claim.published_verdict.summary if claim.published_verdict else "",
+            explanation=claim.published_verdict.explanation if claim.published_verdict else "",
+        ),
+        "note_form": review_forms.NoteForm(formdata=None),
+    }
+    source_forms = {
+        s.id: review_forms.SourceEditForm(
+            formdata=None, obj=s, stance=s.stance.value, prefix=source_prefix(s.id)
+        )
+        for s in claim.sources
+    }
+    source_forms.update(overrides.pop("source_forms", {}))
+    forms.update(overrides)
+    if "claim_form" not in overrides or conflict is not None:
+        # After a conflict the user's text stays in the form, now based on the current version:
+        # saving again (after comparing) replaces it knowingly.
+        set_version(forms["claim_form"], claim.version)
+    if conflict is not None and "verdict_form" in overrides:
+        set_version(forms["verdict_form"], draft.version if draft else 0)
+    if conflict is not None:
+        for source in claim.sources:
+            set_version(source_forms[source.id], source.version)
+    forms["assign_form"].assignee.choices = options(
+        (u.id, f"{u.display_name} ({u.role.value})") for u in queries.assignable_users(db.session)
+    )
+    for name in ("verdict_form", "correction_form"):
+        forms[name].rating.choices = rating_choices
+    return render_template(
+        "claims/show.html",
+        claim=claim,
+        me=me,
+        paragraph=context_paragraph(claim),
+        scale=scale,
+        draft=draft,
+        proposal=proposal,
+        correction=correction,
+        shown_verdict=shown_verdict,
+        earlier_verdicts=[v for v in claim.verdicts if v.state is VerdictState.SUPERSEDED],
+        corrections=corrections(claim),
+        wording_warning=wording_warning(claim, shown_verdict, scale),
+        wording_length=len(claim.claim_reviewed),
+        timeline=history_for("claim", claim.id),
+        already_checked=already_checked(claim),
+        source_forms=source_forms,
+        conflict=conflict,
+        **forms,
+    ), status
