@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, g, request
 
 from factcheck import auth, errors, health, navigation, security, web
 from factcheck.admin import views as admin_views
+from factcheck.articles import jobs as articles_jobs
 from factcheck.articles import views as articles_views
 from factcheck.audit import refusals
 from factcheck.audit import views as audit_views
@@ -24,8 +25,11 @@ from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
 from factcheck.extraction.model import ModelFileError, default_models, use_model
 from factcheck.jobs import queue as job_queue
+from factcheck.jobs import services as job_services
 from factcheck.jsonbody import Int64Converter, StrictJSONRequest, read_json_body
+from factcheck.memory import jobs as memory_jobs
 from factcheck.memory import views as memory_views
+from factcheck.outlets import jobs as outlets_jobs
 from factcheck.outlets import views as outlets_views
 from factcheck.publishing import freshness
 from factcheck.publishing import views as publishing_views
@@ -44,6 +48,10 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin_views.bp,
     outlets_views.bp,
 )
+# Every module that declares background jobs (``@tracked_job``, ``@periodic_job``...): importing
+# it registers them, and ``job_queue.init_app`` binds what is registered to the app's queue.
+JOB_MODULES = (articles_jobs, memory_jobs, outlets_jobs, job_services)  # job_services: the reaper
+
 # The fact-check memory's admin pages live under /admin/fact-checks (admins only). Nested once,
 # here, when the package is imported: a blueprint takes no new children once registered.
 admin_views.bp.register_blueprint(memory_views.admin)

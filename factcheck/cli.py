@@ -3,64 +3,29 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup
+from flask_migrate import upgrade
 
-from factcheck.audit.log import AuditError
-from factcheck.database import write_intent
-from factcheck.domain import DomainError
+import factcheck
+from factcheck.articles import cli as articles_cli
+from factcheck.audit import cli as audit_cli
+from factcheck.auth.services import create_user, list_users, parse_role
+from factcheck.clitools import db_command, language_option, safe_url
+from factcheck.config import ConfigError
 from factcheck.extensions import db
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def language_option(what: str) -> Callable[[F], F]:
-    """``--lang auto|fr|en``, passed to the command as ``language``."""
-    return click.option(
-        "--lang",
-        "language",
-        type=click.Choice(["auto", "fr", "en"]),
-        default="auto",
-        show_default=True,
-        help=f"Language of the {what}.",
-    )
-
-
-def db_command(fn: F) -> F:
-    """Run ``fn`` as one write transaction: commit on success, roll back and explain on failure."""
-
-    @wraps(fn)
-    @with_appcontext
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            with write_intent():
-                result = fn(*args, **kwargs)
-                db.session.commit()
-                return result
-        except DomainError as exc:
-            db.session.rollback()
-            raise click.ClickException(exc.message) from None
-        except AuditError as exc:
-            db.session.rollback()
-            raise click.ClickException(f"{exc}; nothing was changed") from None
-        except sa.exc.OperationalError as exc:
-            db.session.rollback()
-            raise click.ClickException(
-                f"database unreachable ({_safe_url()}): {exc.orig or exc}".strip()
-            ) from None
-
-    return wrapped  # type: ignore[return-value]
-
-
-def _safe_url() -> str:
-    return db.engine.url.render_as_string(hide_password=True)
+from factcheck.extraction import cli as extraction_cli
+from factcheck.jobs import cli as jobs_cli
+from factcheck.maintenance import cli as maintenance_cli
+from factcheck.maintenance import roles
+from factcheck.memory import cli as memory_cli
+from factcheck.outlets import cli as outlets_cli
+from factcheck.publishing import cli as publishing_cli
+from factcheck.seeding import default_seeds_dir, load_seeds, publish_worked_example
 
 
 @click.command("init")
@@ -75,10 +40,6 @@ def _safe_url() -> str:
 @db_command
 def init_command(app_role: str | None) -> None:
     """Create or upgrade the database schema to the latest migration."""
-    from flask_migrate import upgrade
-
-    from factcheck.maintenance import roles
-
     engine = db.engine
     if app_role is not None:
         if engine.dialect.name != "postgresql":
@@ -94,7 +55,7 @@ def init_command(app_role: str | None) -> None:
         except roles.RoleError as exc:
             raise click.ClickException(f"{exc}; nothing was changed") from None
     upgrade()
-    click.echo(f"database at head: {_safe_url()}")
+    click.echo(f"database at head: {safe_url()}")
     if app_role is None:
         return
     try:
@@ -139,8 +100,6 @@ def init_command(app_role: str | None) -> None:
 @db_command
 def seed_command(seeds_dir: Path | None, demo_users: bool, worked_example: bool) -> None:
     """Load the seed articles and their claims, the default rating scales, and demo users."""
-    from factcheck.seeding import default_seeds_dir, load_seeds, publish_worked_example
-
     folder = seeds_dir or Path(current_app.config["SEEDS_DIR"] or default_seeds_dir())
     report = load_seeds(db.session, folder, demo_users=demo_users)
     for result in report.articles:
@@ -178,8 +137,6 @@ def _read_password() -> str:
 @db_command
 def users_create(email: str, role: str, display_name: str | None) -> None:
     """Create a user; the password is read from a prompt, or from stdin when piped."""
-    from factcheck.auth.services import create_user, parse_role
-
     parsed_role = parse_role(role)
     user = create_user(
         db.session,
@@ -196,8 +153,6 @@ def users_create(email: str, role: str, display_name: str | None) -> None:
 @db_command
 def users_list() -> None:
     """List users with their role and whether they are active."""
-    from factcheck.auth.services import list_users
-
     for user in list_users(db.session):
         state = "active" if user.active else "inactive"
         click.echo(
@@ -207,34 +162,29 @@ def users_list() -> None:
 
 # Each workflow stage keeps its commands beside its services, in ``<package>/cli.py``.
 COMMAND_MODULES = (
-    "factcheck.audit.cli",
-    "factcheck.articles.cli",
-    "factcheck.extraction.cli",
-    "factcheck.publishing.cli",
-    "factcheck.memory.cli",
-    "factcheck.maintenance.cli",
-    "factcheck.outlets.cli",
-    "factcheck.jobs.cli",
+    audit_cli,
+    articles_cli,
+    extraction_cli,
+    publishing_cli,
+    memory_cli,
+    maintenance_cli,
+    outlets_cli,
+    jobs_cli,
 )
+__all__ = ["db_command", "language_option", "main", "register_commands", "safe_url"]
 
 
 def register_commands(app: Flask) -> None:
-    import importlib
-
     for command in (init_command, seed_command, users_cli):
         app.cli.add_command(command)
-    for module_name in COMMAND_MODULES:
-        module = importlib.import_module(module_name)
+    for module in COMMAND_MODULES:
         for command in module.commands:
             app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
-    from factcheck import create_app
-    from factcheck.config import ConfigError
-
     try:
-        return create_app()
+        return factcheck.create_app()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 

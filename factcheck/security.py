@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask, current_app, g, request, session
 from werkzeug.wrappers import Response
 
+from factcheck.auth import PENDING_KEY, SESSION_TOKEN_KEY
+
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -38,9 +40,6 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def _signed_in() -> bool:
     """True for a request made with a session cookie or by a user already loaded."""
-    from factcheck.auth import SESSION_TOKEN_KEY
-    from factcheck.auth.views import PENDING_KEY
-
     user = g.get("_login_user")  # set by Flask-Login once the user was looked up
     if user is not None and getattr(user, "is_authenticated", False):
         return True

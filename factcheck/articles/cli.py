@@ -28,7 +28,7 @@ from factcheck.articles.services import (
     ingest_article,
     url_key,
 )
-from factcheck.cli import _safe_url, language_option
+from factcheck.clitools import language_option, safe_url
 from factcheck.database import write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
@@ -231,7 +231,7 @@ def ingest_command(
     except sa.exc.OperationalError as exc:
         db.session.rollback()
         raise click.ClickException(
-            f"database unreachable ({_safe_url()}): {exc.orig or exc}".strip()
+            f"database unreachable ({safe_url()}): {exc.orig or exc}".strip()
         ) from None
     refused = sum(o.state == REFUSED for o in outcomes)
     if len(items) > 1:

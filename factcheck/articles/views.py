@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from factcheck import web
 from factcheck.articles.display import ClaimView, paragraph_segments
 from factcheck.articles.forms import ActionForm, AddArticleForm, DismissForm, ManualClaimForm
 from factcheck.articles.parsing import ParsedArticle, parse_article
@@ -34,7 +35,7 @@ from factcheck.claims import policy, workflow
 from factcheck.claims.serialize import claim_json
 from factcheck.claims.services import add_manual_claim
 from factcheck.domain import DomainError
-from factcheck.errors import error_response, note_refusal, status_of
+from factcheck.errors import error_response, note_refusal
 from factcheck.extensions import db
 from factcheck.fetching import check_url
 from factcheck.jobs import dispatch, job_json, recent_jobs
@@ -61,29 +62,29 @@ def new() -> ResponseReturnValue:
         return render_template("articles/new.html", form=form), 422 if form.errors else 200
     language = None if form.language.data == "auto" else form.language.data
     publisher = (form.publisher.data or "").strip() or None
-    try:
-        kind = _submission_kind(form)
-        # Nothing slow runs in a transaction: end the one signing-in opened (a writer's, on
-        # SQLite) before resolving host names, parsing or extracting; the writes come after.
-        db.session.commit()
-        if kind == "url":
-            return _request_url(form, language, publisher)
-        parsed = _read_text_or_file(form, kind, language)
-        candidates = extract_candidates(parsed)
-        result = ingest_article(
+
+    def refused(exc: DomainError, _status: int) -> ResponseReturnValue:
+        _field_error(form, exc)
+        return render_template("articles/new.html", form=form), 422
+
+    web.refuse_with(refused)
+    kind = _submission_kind(form)
+    # Nothing slow runs in a transaction: end the one signing-in opened (a writer's, on
+    # SQLite) before resolving host names, parsing or extracting; the writes come after.
+    web.release()
+    if kind == "url":
+        return _request_url(form, language, publisher)
+    parsed = _read_text_or_file(form, kind, language)
+    candidates = extract_candidates(parsed)
+    result = web.run(
+        lambda: ingest_article(
             db.session,
             parsed,
             actor=current_user,
             publisher=publisher,
             candidates=candidates,
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if wants_json():
-            return error_response(status_of(exc), exc.message, exc.field)
-        _field_error(form, exc)
-        return render_template("articles/new.html", form=form), 422
+    )
     if wants_json():
         return jsonify(article=_article_json(result.article), created=result.created), (
             201 if result.created else 200
@@ -121,10 +122,11 @@ def _request_url(
 ) -> ResponseReturnValue:
     """A web page is fetched by a job: answer at once with the job (or the known article)."""
     url, *_ = check_url((form.url.data or "").strip())  # refuses private addresses now
-    request_ = request_url_ingest(
-        db.session, url, actor=current_user, language=language, publisher=publisher
+    request_ = web.run(
+        lambda: request_url_ingest(
+            db.session, url, actor=current_user, language=language, publisher=publisher
+        )
     )
-    db.session.commit()
     if request_.article is not None:
         if wants_json():
             return jsonify(article=_article_json(request_.article), created=False)
@@ -215,16 +217,16 @@ def add_claim(article_id: int) -> ResponseReturnValue:
         if wants_json():
             return _invalid(article, form)
         return _render_article(article, 422, claim_form=form)
-    try:
-        claim = add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if wants_json():
-            return error_response(status_of(exc), exc.message, exc.field or "text")
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
         form.text.errors = [exc.message]
         flash(exc.message, "error")
-        return _render_article(article, status_of(exc), claim_form=form)
+        return _render_article(article, status, claim_form=form)
+
+    web.refuse_with(refused, field="text")
+    claim = web.run(
+        lambda: add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
+    )
     if wants_json():
         return jsonify(claim=claim_json(claim)), 201
     flash(f"Claim #{claim.id} added.", "success")
@@ -279,16 +281,14 @@ def _invalid(article: Article, form: Any) -> ResponseReturnValue:
 
 
 def _apply(article: Article, claim: Claim, action: Any, done: str) -> ResponseReturnValue:
-    try:
-        action()
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        status = status_of(exc)
-        if wants_json():
-            return error_response(status, exc.message, exc.field)
+    """A triage action on the request spine: one service, one commit; a refusal shows the page."""
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
         flash(exc.message, "error")
         return _render_article(article, status)
+
+    web.refuse_with(refused)
+    web.run(action)
     if wants_json():
         return jsonify(claim=claim_json(claim))
     flash(done, "success")

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
+from factcheck import web
 from factcheck.audit.forms import EventFilterForm, VerifyForm
 from factcheck.audit.history import action_words
 from factcheck.audit.store import EventFilter, distinct_values, list_events, verify_database
@@ -95,11 +96,11 @@ def verify() -> ResponseReturnValue:
         return redirect(url_for("audit.index")), 303
     # Verification only reads: end the request's write transaction (SQLite BEGIN IMMEDIATE)
     # so that checking a long chain never holds the database's single write lock.
-    db.session.commit()
+    web.release()
     token = set_write_intent(False)
     try:
         result = verify_database(db.session)
-        db.session.rollback()
+        web.rollback()
     finally:
         token.var.reset(token)
     flash(result.summary(), "success" if result.ok else "error")

@@ -21,6 +21,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
 SESSION_SEEN_KEY = "seen"
+# Half-signed-in state between the password and the second factor, kept in the signed cookie
+# (no server session exists yet): {"uid": user id, "exp": unix time, "next": local path}.
+PENDING_KEY = "2fa_pending"
 
 
 def public(view: F) -> F:

@@ -20,7 +20,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from factcheck import web
 from factcheck.auth import (
+    PENDING_KEY,
     SESSION_SEEN_KEY,
     SESSION_TOKEN_KEY,
     current_session_token,
@@ -47,9 +49,6 @@ from factcheck.validation import refuse_control_characters
 
 bp = Blueprint("auth", __name__)
 
-# Half-signed-in state between the password and the second factor, kept in the signed cookie
-# (no server session exists yet): {"uid": user id, "exp": unix time, "next": local path}.
-PENDING_KEY = "2fa_pending"
 # The secret being enrolled, encrypted, until the user confirms it with a code.
 ENROL_KEY = "2fa_enrol"
 WRONG_CREDENTIALS = "Email or password is wrong, or the account is disabled."
@@ -61,7 +60,7 @@ def _user() -> User:
 
 
 def _throttled(exc: LoginThrottled, template: str, **context: Any) -> ResponseReturnValue:
-    db.session.commit()  # keep the login.throttled event
+    web.commit()  # keep the login.throttled event
     flash(exc.message, "error")
     return render_template(template, **context), 429
 
@@ -98,7 +97,7 @@ def login() -> ResponseReturnValue:
         credentials = begin_sign_in(
             db.session, form.email.data or "", client_addr=request.remote_addr
         )
-        db.session.rollback()
+        web.rollback()
     finally:
         reading.var.reset(reading)
     password_ok = password_matches(credentials, form.password.data or "")
@@ -107,12 +106,12 @@ def login() -> ResponseReturnValue:
     except LoginThrottled as exc:
         return _throttled(exc, "auth/login.html", form=form)
     if user is None:
-        db.session.commit()  # keep the failure: it is counted and audited
+        web.commit()  # keep the failure: it is counted and audited
         flash(WRONG_CREDENTIALS, "error")
         return render_template("auth/login.html", form=form), 401
     target = safe_next(form.next.data)
     if user.has_two_factor:
-        db.session.commit()
+        web.commit()
         session.clear()
         lifetime = int(current_app.config["TWO_FACTOR_PENDING_SECONDS"])
         session[PENDING_KEY] = {
@@ -124,7 +123,7 @@ def login() -> ResponseReturnValue:
     result = open_session(
         db.session, user, client_addr=request.remote_addr, user_agent=request.user_agent.string
     )
-    db.session.commit()
+    web.commit()
     return _begin(result, target)
 
 
@@ -157,7 +156,7 @@ def login_2fa() -> ResponseReturnValue:
     except LoginThrottled as exc:
         return _throttled(exc, "auth/login_2fa.html", form=form)
     if not ok:
-        db.session.commit()  # keep the counted, audited failure
+        web.commit()  # keep the counted, audited failure
         form.code.errors = ["That code is not right, or was already used."]
         return render_template("auth/login_2fa.html", form=form), 401
     result = open_session(
@@ -167,7 +166,7 @@ def login_2fa() -> ResponseReturnValue:
         user_agent=request.user_agent.string,
         two_factor=True,
     )
-    db.session.commit()
+    web.commit()
     return _begin(result, safe_next(pending.get("next")))
 
 
@@ -178,7 +177,7 @@ def logout() -> ResponseReturnValue:
         token = current_session_token()
         if token:
             sign_out(db.session, _user(), token)
-            db.session.commit()
+            web.commit()
         session.clear()
         flash("Signed out.", "success")
     return redirect(url_for("auth.login"))
@@ -203,12 +202,12 @@ def password() -> ResponseReturnValue:
         return _throttled(exc, "auth/password.html", form=form)
     except ValidationError as exc:
         if exc.field == "current_password":
-            db.session.commit()  # a wrong current password is a counted, audited failure
+            web.commit()  # a wrong current password is a counted, audited failure
         else:
-            db.session.rollback()
+            web.rollback()
         _field_error(form, exc)
         return render_template("auth/password.html", form=form), 422
-    db.session.commit()
+    web.commit()
     flash("Password changed. Every other session of yours was signed out.", "success")
     return redirect(url_for("auth.password"))
 
@@ -254,10 +253,10 @@ def two_factor() -> ResponseReturnValue:
     try:
         totp.enable(db.session, _user(), _enrolment_secret(), form.code.data or "")
     except ValidationError as exc:
-        db.session.rollback()
+        web.rollback()
         _field_error(form, exc)
         return _two_factor_page(form, 422)
-    db.session.commit()
+    web.commit()
     session.pop(ENROL_KEY, None)
     flash("Two-factor sign-in is on: you will be asked for a code at every sign-in.", "success")
     return redirect(url_for("auth.two_factor"))
@@ -271,13 +270,13 @@ def two_factor_disable() -> ResponseReturnValue:
     try:
         totp.disable(db.session, _user(), form.code.data or "", client_addr=request.remote_addr)
     except LoginThrottled as exc:
-        db.session.commit()
+        web.commit()
         flash(exc.message, "error")
         return _two_factor_page(form, 429)
     except ValidationError as exc:
-        db.session.commit()  # a wrong code is counted and audited (login.2fa_failure)
+        web.commit()  # a wrong code is counted and audited (login.2fa_failure)
         _field_error(form, exc)
         return _two_factor_page(form, 422)
-    db.session.commit()
+    web.commit()
     flash("Two-factor sign-in is off.", "success")
     return redirect(url_for("auth.two_factor"))

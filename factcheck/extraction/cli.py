@@ -11,7 +11,7 @@ import click
 
 from factcheck.articles.parsing import decode_text, detect_language
 from factcheck.articles.reading import read_document, read_local
-from factcheck.cli import db_command, language_option
+from factcheck.clitools import db_command, language_option
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
 from factcheck.extraction import Candidate, ExtractionError, extract, score_lines

@@ -10,10 +10,7 @@ desk shows lives in the ``jobs`` table.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import pkgutil
 from pathlib import Path
 from typing import Any
 
@@ -83,26 +80,13 @@ def build_huey(config: Any, instance: Path) -> Huey:
 
 
 def init_app(app: Flask) -> None:
-    discover_job_modules()
+    """Bind the jobs declared so far (``create_app`` imports every ``<package>/jobs.py`` first)."""
     app.extensions[EXTENSION] = JobQueue(app)
 
 
 def current_queue() -> JobQueue:
     queue: JobQueue = current_app.extensions[EXTENSION]
     return queue
-
-
-def discover_job_modules() -> None:
-    """Import ``factcheck.<package>.jobs`` for every package that has one (declares its jobs)."""
-    import factcheck
-
-    for info in pkgutil.iter_modules(factcheck.__path__):
-        if not info.ispkg:
-            continue
-        name = f"factcheck.{info.name}.jobs"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
-    importlib.import_module("factcheck.jobs.services")  # the reaper
 
 
 def _bind(app: Flask, huey: Huey, spec: JobSpec) -> Any:

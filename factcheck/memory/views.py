@@ -17,11 +17,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 
+from factcheck import web
 from factcheck.auth import wants_json
 from factcheck.claims import policy
 from factcheck.claims.desk import editors_only, perform, user
 from factcheck.domain import DomainError, NotFound, ValidationError
-from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 from factcheck.jobs import dispatch, job_json, submit
 from factcheck.memory import desk as memory_desk
@@ -137,14 +137,15 @@ def _queue_import(url: str, feed_id: int | None = None) -> ResponseReturnValue:
     payload: dict[str, Any] = {"url": address}
     if feed_id is not None:
         payload["feed_id"] = feed_id
-    job, new = submit(
-        db.session,
-        IMPORT_URL,
-        payload=payload,
-        actor=user(),
-        subject=("followed_feed", feed_id) if feed_id else None,
+    job, new = web.run(
+        lambda: submit(
+            db.session,
+            IMPORT_URL,
+            payload=payload,
+            actor=user(),
+            subject=("followed_feed", feed_id) if feed_id else None,
+        )
     )
-    db.session.commit()
     if new:
         dispatch(job)
     db.session.expire_all()
@@ -167,32 +168,33 @@ def import_file() -> ResponseReturnValue:
     """Import a file or a feed URL; every item is reported; refusals keep the others."""
     form = ImportForm()
     dry_run = form.dry_run.data == "1"
+
+    def refused_page(exc: DomainError, status: int) -> ResponseReturnValue:
+        flash(exc.message, "error")
+        return _page(form, status=status)
+
+    web.refuse_with(refused_page)
+    web.validate(form, web.form_refusal)
+    url = (form.url.data or "").strip()
+    if url and not (form.file.data and getattr(form.file.data, "filename", "")):
+        if dry_run:
+            raise ValidationError("a URL is imported by the worker: no preview", field="url")
+        return _queue_import(url)
+    data, source = _read(form)
     try:
-        if not form.validate():
-            name, errors = next((n, e) for n, e in form.errors.items() if e)
-            raise ValidationError(f"{name}: {'; '.join(errors)}", field=name)
-        url = (form.url.data or "").strip()
-        if url and not (form.file.data and getattr(form.file.data, "filename", "")):
-            if dry_run:
-                raise ValidationError("a URL is imported by the worker: no preview", field="url")
-            return _queue_import(url)
-        data, source = _read(form)
-        try:
-            results = parse_claim_reviews(data)
-        except ClaimReviewImportError as exc:
-            raise ValidationError(f"{exc}; nothing was stored", field="file") from None
+        results = parse_claim_reviews(data)
+    except ClaimReviewImportError as exc:
+        raise ValidationError(f"{exc}; nothing was stored", field="file") from None
+
+    def store() -> list[Any]:
         outcomes = services.import_reviews(
             db.session, results, source=source, actor=user(), dry_run=dry_run
         )
-    except DomainError as exc:
-        db.session.rollback()
-        if wants_json():
-            return error_response(status_of(exc), exc.message, exc.field)
-        flash(exc.message, "error")
-        return _page(form, status=status_of(exc))
-    if not dry_run and any(o.action in ("created", "updated") for o in outcomes):
-        memory_desk.refresh_open_claims(db.session, _org())
-    db.session.commit()
+        if not dry_run and any(o.action in ("created", "updated") for o in outcomes):
+            memory_desk.refresh_open_claims(db.session, _org())
+        return outcomes
+
+    outcomes = web.run(store)
     refused = sum(o.action == "refused" for o in outcomes)
     if wants_json():
         return jsonify(
@@ -213,17 +215,14 @@ def import_file() -> ResponseReturnValue:
 def follow() -> ResponseReturnValue:
     """Follow a feed: the worker imports it every hour."""
     form = FeedForm()
-    try:
-        if not form.validate():
-            raise ValidationError("url: give the feed's address", field="url")
-        feed = services.follow_feed(db.session, form.url.data or "", actor=user())
-    except DomainError as exc:
-        db.session.rollback()
-        if wants_json():
-            return error_response(status_of(exc), exc.message, exc.field)
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
         flash(exc.message, "error")
-        return _page(status=status_of(exc))
-    db.session.commit()
+        return _page(status=status)
+
+    web.refuse_with(refused)
+    web.validate(form, lambda _form: ValidationError("url: give the feed's address", field="url"))
+    feed = web.run(lambda: services.follow_feed(db.session, form.url.data or "", actor=user()))
     if wants_json():
         return jsonify(feed={"id": feed.id, "url": feed.url, "active": feed.active}), 201
     flash(f"Following {feed.url}: imported every hour by the worker.", "success")
@@ -239,21 +238,13 @@ def _feed(form: FeedActionForm) -> FollowedFeed:
 
 @admin.post("/feeds/unfollow")
 def unfollow() -> ResponseReturnValue:
-    try:
-        feed = _feed(FeedActionForm())
-        services.unfollow_feed(db.session, feed, actor=user())
-    except DomainError as exc:
-        db.session.rollback()
-        return error_response(status_of(exc), exc.message, exc.field)
-    db.session.commit()
+    feed = _feed(FeedActionForm())
+    web.run(lambda: services.unfollow_feed(db.session, feed, actor=user()))
     flash(f"No longer following {feed.url}.", "success")
     return redirect(url_for(".index"))
 
 
 @admin.post("/feeds/import-now")
 def import_now() -> ResponseReturnValue:
-    try:
-        feed = _feed(FeedActionForm())
-    except DomainError as exc:
-        return error_response(status_of(exc), exc.message, exc.field)
+    feed = _feed(FeedActionForm())
     return _queue_import(feed.url, feed.id)

@@ -12,7 +12,7 @@ import time
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from factcheck.cli import db_command
+from factcheck.clitools import db_command
 from factcheck.domain import DomainError
 from factcheck.extensions import db
 from factcheck.outlets import services

@@ -15,10 +15,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from factcheck import web
 from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
-from factcheck.domain import DomainError, PermissionDenied, ValidationError
-from factcheck.errors import error_response, status_of
+from factcheck.domain import DomainError, ValidationError
+from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.jobs import job_json, jobs_for
 from factcheck.models import Outlet, SourceSnapshot, User
@@ -75,33 +76,30 @@ def index() -> ResponseReturnValue:
 @bp.post("/outlets")
 def add() -> ResponseReturnValue:
     form = OutletForm()
-    if not services.can_manage(_me()):
-        return _refuse(PermissionDenied(services.EDITORS_ONLY))
-    if not form.validate():
-        return _refuse(ValidationError("the form expired; reload the page", field="csrf_token"))
-    try:
-        outlet = services.add_outlet(db.session, form.values(), actor=_me())
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if wants_json():
-            return error_response(status_of(exc), exc.message, exc.field)
+    web.refuse_with(_refused_page)
+    web.require(services.can_manage(_me()), services.EDITORS_ONLY)
+    web.validate(
+        form, lambda _form: ValidationError("the form expired; reload the page", field="csrf_token")
+    )
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
         field = getattr(form, exc.field or "", None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*list(field.errors), exc.message]
         flash(exc.message, "error")
-        return _index(form, status_of(exc))
+        return _index(form, status)
+
+    web.refuse_with(refused)
+    outlet = web.run(lambda: services.add_outlet(db.session, form.values(), actor=_me()))
     if wants_json():
         return jsonify(outlet=outlet_json(outlet)), 201
     flash(f"Now following {outlet.url}; a worker polls it within a minute.", "success")
     return redirect(url_for("outlets.show", outlet_id=outlet.id))
 
 
-def _refuse(exc: DomainError) -> ResponseReturnValue:
-    if wants_json():
-        return error_response(status_of(exc), exc.message, exc.field)
+def _refused_page(exc: DomainError, status: int) -> ResponseReturnValue:
     flash(exc.message, "error")
-    return _index(status=status_of(exc))
+    return _index(status=status)
 
 
 @bp.get("/outlets/<int:outlet_id>")
@@ -129,19 +127,12 @@ def show(outlet_id: int) -> ResponseReturnValue:
 def _act(
     outlet_id: int, change: Callable[[Outlet], None], done: str, *, to_index: bool = False
 ) -> ResponseReturnValue:
-    outlet = db.session.get(Outlet, outlet_id)
-    if outlet is None:
-        return error_response(404, f"no outlet #{outlet_id}")
-    if not services.can_manage(_me()):
-        return error_response(403, services.EDITORS_ONLY)
+    """An outlet action on the request spine: load (404), editors only (403), one service."""
+    outlet = web.load(Outlet, outlet_id, f"no outlet #{outlet_id}")
+    web.require(services.can_manage(_me()), services.EDITORS_ONLY)
     if not ActionForm().validate():
         return error_response(400, "the form expired; reload the page")
-    try:
-        change(outlet)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        return error_response(status_of(exc), exc.message, exc.field)
+    web.run(lambda: change(outlet))
     if wants_json():
         return jsonify(outlet=None if to_index else outlet_json(outlet))
     flash(done, "success")

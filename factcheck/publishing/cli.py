@@ -20,7 +20,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
-from factcheck.cli import db_command
+from factcheck.clitools import db_command
 from factcheck.database import set_write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db

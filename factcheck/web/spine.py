@@ -36,6 +36,7 @@ M = TypeVar("M")
 RefusalPage = Callable[[DomainError, int], ResponseReturnValue]
 
 _PAGE_KEY = "refusal_page"
+_FIELD_KEY = "refusal_field"
 
 
 def load(model: type[M], object_id: int, message: str) -> M:
@@ -84,9 +85,13 @@ def release() -> None:
     db.session.commit()
 
 
-def refuse_with(page: RefusalPage) -> None:
-    """Name the page a browser sees when this request is refused (``page(exc, status)``)."""
+def refuse_with(page: RefusalPage | None, *, field: str | None = None) -> None:
+    """Name the page a browser sees when this request is refused (``page(exc, status)``).
+
+    ``field`` is the input a JSON refusal names when the service named none.
+    """
     setattr(g, _PAGE_KEY, page)
+    setattr(g, _FIELD_KEY, field)
 
 
 def _refused(exc: DomainError) -> ResponseReturnValue:
@@ -94,8 +99,9 @@ def _refused(exc: DomainError) -> ResponseReturnValue:
     rollback()
     status = status_of(exc)
     page: RefusalPage | None = g.pop(_PAGE_KEY, None)
+    default_field: str | None = g.pop(_FIELD_KEY, None)
     if page is None or wants_json() or status == 404:
-        return error_response(status, exc.message, exc.field)
+        return error_response(status, exc.message, exc.field or default_field)
     return page(exc, status)
 
 

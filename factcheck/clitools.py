@@ -1,0 +1,64 @@
+"""What every ``factcheck`` command shares: one write transaction per command, common options.
+
+Feature packages import these for their ``<package>/cli.py``; ``factcheck.cli`` imports those
+modules and registers their commands (a plain import each way, no cycle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from factcheck.audit.log import AuditError
+from factcheck.database import write_intent
+from factcheck.domain import DomainError
+from factcheck.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def language_option(what: str) -> Callable[[F], F]:
+    """``--lang auto|fr|en``, passed to the command as ``language``."""
+    return click.option(
+        "--lang",
+        "language",
+        type=click.Choice(["auto", "fr", "en"]),
+        default="auto",
+        show_default=True,
+        help=f"Language of the {what}.",
+    )
+
+
+def db_command(fn: F) -> F:
+    """Run ``fn`` as one write transaction: commit on success, roll back and explain on failure."""
+
+    @wraps(fn)
+    @with_appcontext
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with write_intent():
+                result = fn(*args, **kwargs)
+                db.session.commit()
+                return result
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from None
+        except AuditError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{exc}; nothing was changed") from None
+        except sa.exc.OperationalError as exc:
+            db.session.rollback()
+            raise click.ClickException(
+                f"database unreachable ({safe_url()}): {exc.orig or exc}".strip()
+            ) from None
+
+    return wrapped  # type: ignore[return-value]
+
+
+def safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
