@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask
 
+from factcheck.fetching import parse_allow_hosts
+
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_LENGTH = 32
 
@@ -128,7 +130,6 @@ def _positive_number(name: str, value: Any, kind: type[float] | type[int]) -> fl
 
 def _parse_typed_settings(config: Any) -> None:
     """Settings read as strings (environment, instance/config.py) become typed, or start fails."""
-    from factcheck.fetching import parse_allow_hosts
 
     for name in BOOLEAN_SETTINGS:
         config[name] = parse_bool(name, config.get(name, False))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from flask_login import AnonymousUserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
+from factcheck.auth import wants_json
 from factcheck.domain import DomainError
 from factcheck.extensions import db
 
@@ -46,7 +48,6 @@ def note_refusal(message: str, field: str | None = None) -> None:
 def error_response(
     status: int, message: str | None = None, field: str | None = None
 ) -> ResponseReturnValue:
-    from factcheck.auth import wants_json
 
     message = message or MESSAGES.get(status, "Error")
     note_refusal(message, field)
@@ -63,7 +64,6 @@ def error_response(
 
 def _load_user_or_anonymous() -> None:
     """Look the user up for the page header; if the database is down, show the page signed out."""
-    from flask_login import current_user
 
     try:
         _ = current_user.is_authenticated
@@ -105,7 +105,6 @@ UNAVAILABLE = "The database is unavailable. Nothing was saved; retry shortly."
 
 def _as_anonymous() -> None:
     """Render the error page signed out: the user's expired row cannot be read back now."""
-    from flask_login import AnonymousUserMixin
 
     g._login_user = AnonymousUserMixin()
 

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from flask import current_app, has_app_context
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -119,7 +120,6 @@ class FetchPolicy:
     @classmethod
     def current(cls, **overrides: Any) -> FetchPolicy:
         """The policy of the current Flask app, or the defaults outside one."""
-        from flask import current_app, has_app_context
 
         if has_app_context():
             return cls.from_config(current_app.config, **overrides)

@@ -14,10 +14,22 @@ from factcheck.articles.parsing import decode_text, parse_article
 from factcheck.articles.services import IngestResult, ingest_article
 from factcheck.audit.log import change_and_record
 from factcheck.auth.services import create_user
+from factcheck.claims import workflow
+from factcheck.claims.services import add_manual_claim, edit_claim
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
-from factcheck.models import Role, User
+from factcheck.models import (
+    Article,
+    Claim,
+    ClaimantType,
+    ClaimStatus,
+    RatingScale,
+    RatingValue,
+    Role,
+    User,
+)
 from factcheck.ratings.services import ensure_default_scales
+from factcheck.review import services as review
 
 SEED_ACTOR = "seed"
 DEMO_USERS = (
@@ -142,10 +154,6 @@ def publish_worked_example(session: DBSession, seeds_dir: Path) -> ExampleReport
     The demo editor accepts it, the demo reviewer takes it, adds the two real sources and a
     verdict and proposes it, and the editor approves: every step leaves its audit event.
     """
-    from factcheck.claims import workflow
-    from factcheck.claims.services import add_manual_claim, edit_claim
-    from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, RatingScale, RatingValue
-    from factcheck.review import services as review
 
     done = session.scalar(sa.select(Claim).where(Claim.is_example.is_(True)))
     if done is not None:

@@ -19,6 +19,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from factcheck.articles.jobs import INGEST_TEXT, INGEST_URL
 from factcheck.articles.parsing import ParsedArticle, decode_text, parse_article
 from factcheck.articles.reading import SUPPORTED_SUFFIXES, fetch_url, read_document, read_local
 from factcheck.articles.services import (
@@ -32,6 +33,8 @@ from factcheck.clitools import language_option, safe_url
 from factcheck.database import write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
+from factcheck.jobs import dispatch, submit
+from factcheck.models import Job, JobState
 
 STORED, KNOWN, REFUSED = "stored", "already known", "refused"
 
@@ -120,8 +123,6 @@ def queue_one(
     source: str, language: str | None, publisher: str | None
 ) -> tuple[int | None, Outcome | None]:
     """Submit one item as a job; a file's text travels in the job (workers may be elsewhere)."""
-    from factcheck.articles.jobs import INGEST_TEXT, INGEST_URL
-    from factcheck.jobs import dispatch, submit
 
     try:
         if _is_url(source):
@@ -152,7 +153,6 @@ def queue_one(
 
 def job_outcome(source: str, job_id: int) -> Outcome | None:
     """The outcome of a finished job, or ``None`` while it is queued or running."""
-    from factcheck.models import Job, JobState
 
     job = db.session.get(Job, job_id)
     if job is None:
@@ -178,7 +178,7 @@ class _Progress:
     def __init__(self, total: int) -> None:
         self.bar: Any = None
         if total > 1 and sys.stdout.isatty():
-            from tqdm import tqdm
+            from tqdm import tqdm  # only for a terminal: a progress bar costs nothing otherwise
 
             self.bar = tqdm(total=total, unit="item", file=sys.stderr, dynamic_ncols=True)
 

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from factcheck.articles.parsing import ParsedArticle, parse_article
 from factcheck.articles.reading import fetch_url, read_document
 from factcheck.articles.services import (
+    INGEST_TEXT,
+    INGEST_URL,
     canonical_url,
     extract_candidates,
     find_by_hash,
@@ -24,9 +26,6 @@ from factcheck.articles.services import (
 from factcheck.extensions import db
 from factcheck.jobs import RunningJob, tracked_job
 from factcheck.models import User
-
-INGEST_URL = "articles.ingest_url"
-INGEST_TEXT = "articles.ingest_text"
 
 
 @tracked_job(INGEST_URL, max_attempts=4, backoff=10.0)

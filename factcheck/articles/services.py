@@ -15,7 +15,14 @@ from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
+from factcheck.extraction import ExtractionError, extract
+from factcheck.jobs import submit
+from factcheck.memory.desk import store_claims_matches
 from factcheck.models import Article, Claim, Job, User
+
+# The jobs that ingest an article (declared in ``articles/jobs.py``).
+INGEST_URL = "articles.ingest_url"
+INGEST_TEXT = "articles.ingest_text"
 
 ARTICLE_FIELDS = (
     "title",
@@ -84,7 +91,6 @@ def url_key(url: str) -> str:
 
 def extract_candidates(parsed: ParsedArticle) -> list[Any]:
     """The check-worthy sentences of ``parsed``: slow (spaCy), so call it outside transactions."""
-    from factcheck.extraction import ExtractionError, extract  # spaCy loads on first use
 
     try:
         return list(extract(parsed.body, parsed.language))
@@ -134,7 +140,6 @@ def ingest_article(
         data={"body_chars": len(article.body)},
     )
     claims = add_extracted_claims(session, article, candidates, actor=actor)
-    from factcheck.memory.desk import store_claims_matches  # "already checked", per claim
 
     store_claims_matches(session, claims)
     return IngestResult(article=article, created=True, claims=claims)
@@ -173,8 +178,6 @@ def request_url_ingest(
     Check the address with ``factcheck.fetching.check_url`` before the transaction opens
     (it resolves the host name); the job fetches it, off the request path.
     """
-    from factcheck.articles.jobs import INGEST_URL
-    from factcheck.jobs import submit
 
     known = find_by_url(session, url)
     if known is not None:

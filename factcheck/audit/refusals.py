@@ -22,7 +22,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from factcheck.audit.log import AuditError, record
+from factcheck.errors import MESSAGES
 from factcheck.extensions import db
+from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
+from factcheck.organisation.services import ENTITY_TYPE
 
 DENIED_SUFFIX = ".denied"
 RECORDED_STATUSES = frozenset({403, 409, 422})
@@ -93,9 +96,6 @@ def target_of(endpoint: str, view_args: dict[str, Any]) -> tuple[str, Any]:
         if arg in view_args:
             return entity_type, view_args[arg]
     if endpoint == "admin.organisation":
-        from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
-        from factcheck.organisation.services import ENTITY_TYPE
-
         return ENTITY_TYPE, ORGANISATION_SETTINGS_ID
     return action_of(endpoint).partition(".")[0], None
 
@@ -125,7 +125,6 @@ def record_refusal(response: Response) -> Response:
     try:
         if not _is_desk_action():
             return response
-        from factcheck.errors import MESSAGES
 
         endpoint = str(request.endpoint)
         message, field = (

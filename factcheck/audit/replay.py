@@ -19,6 +19,7 @@ from factcheck.audit.log import to_jsonable
 from factcheck.audit.store import DbSession
 from factcheck.claims.services import CLAIM_FIELDS
 from factcheck.models import AuditEvent, Claim, Verdict
+from factcheck.review.services import VERDICT_FIELDS
 
 # Fields a replay does not check. Empty: services record even the optimistic-lock ``version``.
 NOT_REPLAYED: frozenset[str] = frozenset()
@@ -94,7 +95,6 @@ def verdict_differences(session: DbSession, verdict: Verdict) -> dict[str, tuple
     Every change of a verdict's state (drafted, proposed, sent back, approved, superseded by a
     correction, discarded) is an event, so an empty result means the trail rebuilds it exactly.
     """
-    from factcheck.review.services import VERDICT_FIELDS
 
     state = replay_verdict(session, verdict.id).state or {}
     diffs = {}

@@ -14,6 +14,8 @@ from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.auth.services import SESSION_IDLE_TIMEOUT, load_session
+from factcheck.auth.two_factor import admin_must_enrol
+from factcheck.database import write_intent
 from factcheck.extensions import db, login_manager
 from factcheck.models import Role, User, UserSession
 
@@ -102,7 +104,6 @@ def _save_last_seen(user_session: UserSession) -> None:
     A short transaction of its own (at most once a minute per session); a write request's own
     commit saves the new time instead. Best effort: a busy database only delays the update.
     """
-    from factcheck.database import write_intent
 
     seen_at = user_session.last_seen_at
     # The request's own (read) transaction must not write it too: on SQLite that would try to
@@ -149,7 +150,6 @@ def _require_admin_enrolment() -> Any:
         return None
     if not current_user.is_authenticated:
         return None
-    from factcheck.auth.two_factor import admin_must_enrol
 
     if not admin_must_enrol(current_user._get_current_object()):
         return None

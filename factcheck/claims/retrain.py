@@ -22,6 +22,11 @@ import sqlalchemy as sa
 from factcheck.audit.log import record
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
+from factcheck.extraction.frdata import read_articles
+from factcheck.extraction.model import default_models, load_models, model_path, use_model
+from factcheck.extraction.pipeline import sentence_cues
+from factcheck.extraction.quantities import find_quantities
+from factcheck.extraction.types import Claimant
 from factcheck.models import Claim, ClaimStatus, User
 
 NEWSROOM_MODEL = "checkworthy.json"
@@ -42,10 +47,8 @@ class RetrainResult:
 
 def desk_rows(session: DBSession) -> list[Any]:
     """Training rows from the desk's decisions on French claims."""
-    from factcheck.extraction.pipeline import sentence_cues
-    from factcheck.extraction.quantities import find_quantities
+    # Training only (numpy, scipy, scikit-learn): the app starts and serves without them.
     from factcheck.extraction.train import Row
-    from factcheck.extraction.types import Claimant
 
     claims = session.scalars(
         sa.select(Claim)
@@ -65,6 +68,7 @@ def desk_rows(session: DBSession) -> list[Any]:
 
 
 def _dev_figures(models: Any, dev: list[Any]) -> Any:
+    # Training only: evaluate imports the trainer (scikit-learn), which the app never needs.
     from factcheck.extraction.evaluate import fr_figures, score_article
 
     labels, flagged = [], []
@@ -86,10 +90,9 @@ def retrain(
     force: bool = False,
 ) -> RetrainResult:
     """Fit, compare on held-out dev, and switch when better (or ``force``); see the module."""
+    # Training only (numpy, scipy, scikit-learn): loaded when a retrain runs, not at start-up.
     import numpy as np
 
-    from factcheck.extraction.frdata import read_articles
-    from factcheck.extraction.model import default_models, load_models, model_path, use_model
     from factcheck.extraction.train import FORMAT_VERSION, fit_french, french_rows, write_weights
 
     if not (Path(fr_data) / "labels.tsv").is_file():

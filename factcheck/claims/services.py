@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from factcheck.audit.log import Changes, add_and_record, change_and_record
+from factcheck.claims.workflow import check_version, require_edit
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
@@ -181,7 +182,6 @@ def edit_claim(
     expected_version: int | None,
 ) -> Changes:
     """Change the wording, claimant, date, appearance or priority of a claim."""
-    from factcheck.claims.workflow import check_version, require_edit
 
     require_edit(actor, claim)
     check_version(claim, expected_version)

@@ -8,9 +8,11 @@ import textwrap
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from factcheck.articles.parsing import decode_text, detect_language
 from factcheck.articles.reading import read_document, read_local
+from factcheck.claims.retrain import retrain
 from factcheck.clitools import db_command, language_option
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
@@ -98,9 +100,6 @@ def model_group() -> None:
 def retrain_command(fr_data: Path, force: bool) -> None:
     """Fit a newsroom model on the shipped data plus every accept/dismiss, compare it with the
     model in use on held-out dev, and switch only when it is better (or with --force)."""
-    from flask import current_app
-
-    from factcheck.claims.retrain import retrain
 
     result = retrain(
         db.session, fr_data=fr_data, instance_path=Path(current_app.instance_path),

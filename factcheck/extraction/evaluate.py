@@ -28,7 +28,7 @@ from typing import Any
 from factcheck.extraction.data import Example, read_split
 from factcheck.extraction.frdata import FrArticle, FrSentence, read_articles
 from factcheck.extraction.lexicons import MONTHS_FR
-from factcheck.extraction.model import MODEL_PATH, Models, load_models
+from factcheck.extraction.model import MODEL_PATH, LinearModel, Models, load_models
 from factcheck.extraction.pipeline import extract, score_lines
 from factcheck.extraction.quantities import parse_number
 from factcheck.extraction.types import Candidate
@@ -120,9 +120,9 @@ def leave_one_article_out(articles: list[FrArticle], c: float) -> FrFigures:
     """Refit the French model 24 times, each time without one article (C fixed to the committed
     model's; calibration and threshold refitted inside each fold on 4 article-grouped inner
     folds), and score the left-out one."""
+    # Training only: numpy, scipy and scikit-learn (through train) are not needed to score.
     import numpy as np
 
-    from factcheck.extraction.model import LinearModel
     from factcheck.extraction.train import fit_french, french_rows
 
     rows = french_rows(articles)

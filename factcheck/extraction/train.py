@@ -38,7 +38,10 @@ from sklearn.linear_model import LogisticRegression
 
 from factcheck.extraction import features
 from factcheck.extraction.data import Example, read_split
+from factcheck.extraction.frdata import read_articles
 from factcheck.extraction.model import FORMAT_VERSION, MODEL_PATH
+from factcheck.extraction.pipeline import analyse, sentence_cues
+from factcheck.extraction.quantities import find_quantities
 
 SEED = 0
 CUE_SCALE = 0.3
@@ -259,8 +262,6 @@ def _debate_blocks(examples: list[Example], k: int = FOLDS) -> list[str]:
 
 def english_rows(examples: list[Example]) -> list[Row]:
     """Rows for the English model (debate sentences: no claimant or quantity context)."""
-    from factcheck.extraction.pipeline import sentence_cues
-    from factcheck.extraction.quantities import find_quantities
 
     groups = _debate_blocks(examples)
     rows = []
@@ -302,8 +303,6 @@ def train_english(folder: Path, c_grid: Sequence[float] = EN_C_GRID) -> tuple[di
 def french_rows(articles: Sequence[Any], desk: Sequence[Row] = ()) -> list[Row]:
     """Rows for the French model: each labelled sentence with the context the pipeline finds
     when it reads the whole article (claimant resolved across sentences, quantities)."""
-    from factcheck.extraction.pipeline import analyse, sentence_cues
-    from factcheck.extraction.quantities import find_quantities
 
     rows = list(desk)
     for article in articles:
@@ -352,7 +351,6 @@ def fit_french(
 
 def train_french(folder: Path) -> tuple[dict, dict]:
     """Fit the French block on fr-checkworthy train only."""
-    from factcheck.extraction.frdata import read_articles
 
     articles = [a for a in read_articles(folder) if a.split == "train"]
     rows = french_rows(articles)

@@ -24,11 +24,12 @@ with its message. The ``jobs`` table records every state for pages and the API.
 
 from huey import crontab
 
-from factcheck.jobs.queue import JobQueue, current_queue
+from factcheck.jobs.queue import JobQueue
 from factcheck.jobs.registry import (
     JobHandle,
     RunningJob,
     TemporaryError,
+    current_queue,
     job,
     periodic_job,
     tracked_job,

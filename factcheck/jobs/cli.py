@@ -9,6 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from factcheck.extensions import db
+from factcheck.extraction import extract
+from factcheck.jobs.registry import current_queue
+from factcheck.jobs.services import reap, recent_jobs
 
 
 @click.command("worker")
@@ -24,7 +27,6 @@ from factcheck.extensions import db
 @with_appcontext
 def worker_command(workers: int, periodic: bool) -> None:
     """Run a worker: take jobs from the queue until Ctrl-C (or SIGTERM) stops it."""
-    from factcheck.jobs.queue import current_queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     queue = current_queue()
@@ -34,7 +36,6 @@ def worker_command(workers: int, periodic: bool) -> None:
         raise click.ClickException("JOBS_IMMEDIATE is on: jobs run where they are queued")
     click.echo(f"worker: queue {huey.name!r} on {_safe(where)}, {workers} thread(s)")
     # Load the extraction model now, not in the first job (which would then take seconds more).
-    from factcheck.extraction import extract
 
     extract("Le Pentagone estime que 10 000 soldats ont été envoyés.", "fr")
     db.session.remove()  # the consumer's threads open their own sessions
@@ -69,7 +70,6 @@ jobs_cli = AppGroup("jobs", help="Background jobs: list them, re-queue the work 
 @with_appcontext
 def jobs_list(limit: int) -> None:
     """The latest jobs with their state and error."""
-    from factcheck.jobs.services import recent_jobs
 
     for job in recent_jobs(db.session, limit=limit):
         article = f" article #{job.article_id}" if job.article_id else ""
@@ -85,7 +85,6 @@ def jobs_list(limit: int) -> None:
 @with_appcontext
 def jobs_reap(lease: float | None) -> None:
     """Re-queue jobs left running by a dead worker (or queued and never picked up)."""
-    from factcheck.jobs.services import reap
 
     requeued = reap(lease=lease)
     click.echo(f"re-queued {len(requeued)} job(s)" + (f": {requeued}" if requeued else ""))

@@ -14,14 +14,21 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.exceptions import RetryTask
 
-from factcheck.jobs.registry import SPECS, JobSpec, backoff_delay, is_temporary
+from factcheck.extensions import db
+from factcheck.jobs.registry import (
+    EXTENSION,
+    SPECS,
+    JobSpec,
+    backoff_delay,
+    is_temporary,
+)
+from factcheck.jobs.services import run_tracked_job
 
 log = logging.getLogger("factcheck.jobs")
-EXTENSION = "factcheck.jobs"
 
 
 class JobQueue:
@@ -84,16 +91,10 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = JobQueue(app)
 
 
-def current_queue() -> JobQueue:
-    queue: JobQueue = current_app.extensions[EXTENSION]
-    return queue
-
-
 def _bind(app: Flask, huey: Huey, spec: JobSpec) -> Any:
     if spec.kind == "tracked":
 
         def run_tracked(job_id: int) -> None:
-            from factcheck.jobs.services import run_tracked_job
 
             with app.app_context():
                 run_tracked_job(spec, job_id)
@@ -120,7 +121,6 @@ def _bind(app: Flask, huey: Huey, spec: JobSpec) -> Any:
 def _run_plain(
     spec: JobSpec, kwargs: dict[str, Any], *, attempt: int, retries_left: int, task: Any = None
 ) -> None:
-    from factcheck.extensions import db
 
     try:
         spec.fn(**kwargs)

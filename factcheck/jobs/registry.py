@@ -9,10 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
 
 from factcheck.database import DBSession, write_intent
+from factcheck.extensions import db
+from factcheck.models import Job, JobState, utcnow
 
+if TYPE_CHECKING:
+    from factcheck.jobs.queue import JobQueue
+
+EXTENSION = "factcheck.jobs"  # where ``factcheck.jobs.queue.init_app`` keeps the app's queue
 BACKOFF_CAP = 240.0  # seconds; must stay below JOBS_LEASE_SECONDS so a waiting job is not reaped
 
 
@@ -61,7 +69,6 @@ class JobHandle:
 
     def enqueue(self, **kwargs: Any) -> None:
         """Queue a plain job with keyword arguments (ints, strings, lists, dicts: picklable)."""
-        from factcheck.jobs.queue import current_queue
 
         current_queue().enqueue(self.name, **kwargs)
 
@@ -134,8 +141,6 @@ class RunningJob:
         Do the slow work (fetching, parsing, extraction) before entering: the block runs under
         the write lock (``BEGIN IMMEDIATE`` on SQLite).
         """
-        from factcheck.extensions import db
-        from factcheck.jobs.services import mark_done
 
         db.session.commit()  # end any read transaction: the next one must begin as a writer
         with write_intent():
@@ -147,3 +152,27 @@ class RunningJob:
                 db.session.rollback()
                 raise
         self.finished = True
+
+
+def current_queue() -> JobQueue:
+    """The queue of the current app (bound by ``factcheck.jobs.queue.init_app``)."""
+    queue: JobQueue = current_app.extensions[EXTENSION]
+    return queue
+
+
+def mark_done(
+    session: DBSession, job_id: int, *, article_id: int | None = None, outcome: str | None = None
+) -> None:
+    job = session.get(Job, job_id)
+    if job is None:
+        return
+    now = utcnow()
+    job.state = JobState.DONE
+    job.error = None
+    job.finished_at = job.updated_at = now
+    job.next_attempt_at = None
+    if article_id is not None:
+        job.article_id = article_id
+    if outcome is not None:
+        job.payload = {**(job.payload or {}), "outcome": outcome}
+    session.flush()

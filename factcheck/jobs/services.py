@@ -20,7 +20,9 @@ from factcheck.jobs.registry import (
     JobSpec,
     RunningJob,
     backoff_delay,
+    current_queue,
     is_temporary,
+    mark_done,
     periodic_job,
 )
 from factcheck.models import Job, JobState, User, utcnow
@@ -93,7 +95,6 @@ def submit(
 
 def dispatch(job: Job | int) -> None:
     """Hand a committed job to the queue (in immediate mode it runs now, in this process)."""
-    from factcheck.jobs.queue import current_queue
 
     queue = current_queue()
     job_id = job if isinstance(job, int) else job.id
@@ -113,24 +114,6 @@ def dispatch(job: Job | int) -> None:
     queue.enqueue(kind, job_id)
     if queue.immediate:
         db.session.expire_all()
-
-
-def mark_done(
-    session: DBSession, job_id: int, *, article_id: int | None = None, outcome: str | None = None
-) -> None:
-    job = session.get(Job, job_id)
-    if job is None:
-        return
-    now = utcnow()
-    job.state = JobState.DONE
-    job.error = None
-    job.finished_at = job.updated_at = now
-    job.next_attempt_at = None
-    if article_id is not None:
-        job.article_id = article_id
-    if outcome is not None:
-        job.payload = {**(job.payload or {}), "outcome": outcome}
-    session.flush()
 
 
 def _claim(job_id: int) -> RunningJob | None:
@@ -236,7 +219,6 @@ def reap(*, lease: float | None = None, now: datetime | None = None) -> list[int
     )
     # A job queued long ago is lost only if the queue is empty: behind a long backlog it is
     # merely waiting, and queueing it again each minute would only grow the backlog.
-    from factcheck.jobs.queue import current_queue
 
     queue_empty = current_queue().huey.pending_count() == 0
     with write_intent():

@@ -33,8 +33,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from factcheck.audit.store import verify_database
 from factcheck.database import SQLITE_BUSY_TIMEOUT_MS, create_private_file
+from factcheck.maintenance import schema
+from factcheck.maintenance.consistency import trail_differences
+from factcheck.maintenance.roles import grant_app_role, grantees
+from factcheck.maintenance.schema import describe_postgres, quote
 from factcheck.models import Base
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -361,11 +367,6 @@ def _check_candidate(
     ``expected_schema(revision)`` gives what the migrations create at a revision and
     ``describe(conn)`` what the copy holds; the copy is upgraded to head when it is older.
     """
-    from sqlalchemy.orm import Session
-
-    from factcheck.audit.store import verify_database
-    from factcheck.maintenance import schema
-    from factcheck.maintenance.consistency import trail_differences
 
     backend = conn.dialect.name
     tables = describe(conn)
@@ -478,8 +479,6 @@ class Restore:
                 Path(f"{self._temp}{suffix}").unlink(missing_ok=True)
             self._temp = None
         if self._schema is not None:
-            from factcheck.maintenance.schema import quote
-
             with self.engine.begin() as conn:
                 conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {quote(self._schema)} CASCADE")
             self._schema = None
@@ -487,7 +486,6 @@ class Restore:
     # SQLite: a copy in a temporary file beside the database, swapped in by the backup API.
 
     def _prepare_sqlite(self, manifest: Snapshot | None) -> Checked:
-        from factcheck.maintenance import schema
 
         db_path = sqlite_path(self.engine)
         db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -542,8 +540,6 @@ class Restore:
     # PostgreSQL: pg_restore into a schema of its own, checked there, swapped by renaming.
 
     def _prepare_postgres(self, manifest: Snapshot | None) -> Checked:
-        from factcheck.maintenance import schema
-        from factcheck.maintenance.schema import quote
 
         pg_restore = _tool("pg_restore")
         conninfo, env = _libpq(self.engine)
@@ -627,8 +623,6 @@ class Restore:
         return checked
 
     def _swap_postgres(self) -> None:
-        from factcheck.maintenance.roles import grant_app_role, grantees
-        from factcheck.maintenance.schema import quote
 
         assert self._schema is not None and self._live_schema is not None
         live, restored = self._live_schema, self._schema
@@ -651,7 +645,6 @@ class Restore:
 
 
 def _describe_restored(conn: sa.Connection, schema_name: str) -> Any:
-    from factcheck.maintenance.schema import describe_postgres
 
     described = describe_postgres(conn, schema_name)
     conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema_name}"')

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from factcheck.audit.log import record
 from factcheck.claims import workflow
@@ -19,6 +20,7 @@ from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
 from factcheck.memory.index import DESK_TOP, Found, find_matches
 from factcheck.models import Claim, ClaimMatch, ClaimStatus, MatchDecision, Source, Stance, User
+from factcheck.publishing.services import organisation
 from factcheck.review import services as review
 
 KINDS = ("imported", "ours")
@@ -46,9 +48,6 @@ def store_matches(session: DBSession, claim: Claim, org: Any) -> list[Found]:
 
 def store_claims_matches(session: DBSession, claims: Any, org: Any | None = None) -> int:
     """Store the matches of each claim; return how many claims have at least one."""
-    from flask import current_app
-
-    from factcheck.publishing.services import organisation
 
     claims = list(claims)
     if not claims:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from factcheck.database import DBSession
 from factcheck.memory.matching import Match, MatchDoc, Matcher
 from factcheck.models import Claim, ClaimStatus, ImportedFactCheck
+from factcheck.publishing.services import claim_review
 
 DESK_TOP = 5
 # Least share of a claim's information (idf-weighted words) a fact-check must hold to count as a
@@ -109,7 +110,6 @@ class Found:
 
 
 def _found(session: DBSession, match: Match, org: Any) -> Found | None:
-    from factcheck.publishing.services import claim_review
 
     kind, number = match.id[0], int(match.id[1:])
     if kind == IMPORTED:

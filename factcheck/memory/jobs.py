@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from factcheck.extensions import db
 from factcheck.jobs import RunningJob, crontab, dispatch, periodic_job, submit, tracked_job
+from factcheck.memory.desk import refresh_open_claims
 from factcheck.memory.fetching import fetch_document
+from factcheck.memory.services import import_reviews, summary
 from factcheck.models import FollowedFeed, User
 from factcheck.publishing.jsonld.importer import ClaimReviewImportError, parse_claim_reviews
 
@@ -23,8 +25,6 @@ IMPORT_URL = "memory.import_url"
 @tracked_job(IMPORT_URL, max_attempts=3, backoff=30.0)
 def import_url(job: RunningJob) -> None:
     """Fetch ``payload["url"]`` through the safe fetcher and import its fact-checks."""
-    from factcheck.memory.desk import refresh_open_claims
-    from factcheck.memory.services import import_reviews, summary
 
     url = job.payload["url"]
     feed_id = job.payload.get("feed_id")

@@ -77,7 +77,7 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    import Stemmer  # PyStemmer: Snowball in C
+    import Stemmer  # PyStemmer: Snowball in C; lazy, loaded on the first match
 
     return Stemmer.Stemmer("english")
 
@@ -138,6 +138,7 @@ _embedder_lock = threading.Lock()
 @lru_cache(maxsize=1)
 def _embedder() -> Any:
     """WordLlama's 256-dimension model, read from the package (never downloaded)."""
+    # Lazy: the embedding model loads on the first match, not when the app starts.
     import wordllama
     from safetensors import safe_open
     from tokenizers import Tokenizer
@@ -210,7 +211,7 @@ class Matcher:
     """A BM25 index over fact-checks plus the re-ranker; build once, query many times."""
 
     def __init__(self, docs: Iterable[MatchDoc], *, k1: float = 1.5, b: float = 0.75) -> None:
-        import bm25s
+        import bm25s  # lazy: numpy and scipy load when the first index is built, not at start
 
         self.docs = list(docs)
         self._names = [names(d.text) for d in self.docs]

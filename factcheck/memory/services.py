@@ -22,6 +22,7 @@ from factcheck.database import DBSession
 from factcheck.models import FollowedFeed, ImportedFactCheck, User
 from factcheck.publishing.jsonld.build import SCHEMA_CONTEXT, iso_date
 from factcheck.publishing.jsonld.importer import ImportedReview, ImportProblem, refusal
+from factcheck.validation import clean_url
 
 Action = Literal["created", "updated", "unchanged", "refused"]
 ENTITY = "fact_check"
@@ -343,7 +344,6 @@ def summary(outcomes: list[ImportOutcome]) -> str:
 
 def follow_feed(session: DBSession, url: str, *, actor: User | None) -> FollowedFeed:
     """Follow a feed of fact-checks: the worker imports it every hour."""
-    from factcheck.validation import clean_url
 
     address = clean_url(url, "url", required=True)
     existing = session.scalar(sa.select(FollowedFeed).where(FollowedFeed.url == address))

@@ -13,8 +13,6 @@ saved since the form was read, before anything is changed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,86 +23,33 @@ from factcheck.database import DBSession
 from factcheck.domain import Conflict, ValidationError
 from factcheck.models import OrganisationSettings, User
 from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
+from factcheck.organisation.settings import (
+    CONFIG_KEYS,
+    ENTITY_TYPE,
+    FIELDS,
+    MAX_NAME_LENGTH,
+    MAX_SAME_AS,
+    EffectiveSettings,
+    base_url,
+    configured_settings,
+    effective_settings,
+)
+from factcheck.publishing import gate
 from factcheck.validation import MAX_URL_LENGTH, clean_text, clean_url
 
-MAX_NAME_LENGTH = 200
-MAX_SAME_AS = 10
-FIELDS = ("name", "url", "methodology_url", "corrections_policy_url", "logo_url", "same_as")
-# The configuration setting that stands in for a field until an admin saves the page.
-CONFIG_KEYS = {
-    "name": "ORG_NAME",
-    "url": "ORG_URL",
-    "methodology_url": "METHODOLOGY_URL",
-    "corrections_policy_url": "CORRECTIONS_POLICY_URL",
-}
-ENTITY_TYPE = "organisation_settings"
-
-
-@dataclass(frozen=True, slots=True)
-class EffectiveSettings:
-    """The organisation settings in force; ``version`` 0 means they come from the configuration."""
-
-    name: str
-    url: str  # ends with "/": every fact-check's address is built on it
-    methodology_url: str | None = None
-    corrections_policy_url: str | None = None
-    logo_url: str | None = None
-    same_as: tuple[str, ...] = ()
-    version: int = 0
-    updated_at: datetime | None = None
-
-    @property
-    def saved(self) -> bool:
-        """Whether an admin saved them (else they are the configuration's)."""
-        return self.version > 0
-
-    @property
-    def same_as_text(self) -> str:
-        return "\n".join(self.same_as)
-
-    def values(self) -> dict[str, Any]:
-        """The fields as stored (``same_as`` a list), for comparisons and the audit trail."""
-        return {f: list(self.same_as) if f == "same_as" else getattr(self, f) for f in FIELDS}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.values(),
-            "version": self.version,
-            "saved": self.saved,
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
-        }
-
-
-def base_url(url: str) -> str:
-    """The public URL as a base for relative addresses: it ends with a slash."""
-    return url if url.endswith("/") else url + "/"
-
-
-def configured_settings(config: Mapping[str, Any]) -> EffectiveSettings:
-    """The settings as the configuration gives them (``ORG_*``, ``*_URL``)."""
-    return EffectiveSettings(
-        name=str(config["ORG_NAME"]),
-        url=base_url(str(config["ORG_URL"])),
-        methodology_url=config.get("METHODOLOGY_URL") or None,
-        corrections_policy_url=config.get("CORRECTIONS_POLICY_URL") or None,
-    )
-
-
-def effective_settings(session: DBSession, config: Mapping[str, Any]) -> EffectiveSettings:
-    """The saved settings when an admin saved them, else the configuration's."""
-    row = session.get(OrganisationSettings, ORGANISATION_SETTINGS_ID)
-    if row is None:
-        return configured_settings(config)
-    return EffectiveSettings(
-        name=row.name,
-        url=row.url,
-        methodology_url=row.methodology_url,
-        corrections_policy_url=row.corrections_policy_url,
-        logo_url=row.logo_url,
-        same_as=tuple(row.same_as or ()),
-        version=row.version,
-        updated_at=row.updated_at,
-    )
+__all__ = [
+    "CONFIG_KEYS",
+    "ENTITY_TYPE",
+    "FIELDS",
+    "MAX_NAME_LENGTH",
+    "MAX_SAME_AS",
+    "EffectiveSettings",
+    "base_url",
+    "clean_settings",
+    "configured_settings",
+    "effective_settings",
+    "save_settings",
+]
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -204,10 +149,8 @@ def save_settings(
         raise _stale(expected_version, current)
     values = clean_settings(submitted)
     # The publication gate (issue 11, item 4): every published review, rebuilt with these
-    # settings, must stay valid. Imported here: publishing reads the settings from this module.
-    from factcheck.publishing.gate import check_organisation
-
-    check_organisation(session, values, config=config)
+    # settings, must stay valid.
+    gate.check_organisation(session, values, config=config)
     if row is not None:
         return change_and_record(
             session,

@@ -18,6 +18,7 @@ from factcheck.extensions import db
 from factcheck.outlets import services
 from factcheck.outlets.polling import PollReport, poll_outlet
 from factcheck.outlets.services import DEFAULT_INTERVAL_MINUTES
+from factcheck.outlets.worker import run_round
 
 HELP = "Follow outlets (RSS/Atom feeds, sitemaps, sites) and poll them for new articles."
 
@@ -188,7 +189,6 @@ def poll_command(refs: tuple[str, ...], due_only: bool) -> None:
 @with_appcontext
 def run_command(once: bool, pause: float) -> None:
     """The scheduler: poll the outlets that are due and capture pending source snapshots."""
-    from factcheck.outlets.worker import run_round
 
     while True:
         polled, captured = run_round()

@@ -20,10 +20,14 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
+from factcheck import fetching
 from factcheck.clitools import db_command
 from factcheck.database import set_write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
+from factcheck.memory.desk import refresh_open_claims
+from factcheck.memory.fetching import fetch_document
+from factcheck.memory.services import import_reviews
 from factcheck.publishing import services
 from factcheck.publishing.jsonld.importer import ClaimReviewImportError, parse_claim_reviews
 from factcheck.publishing.jsonld.validate import main as validate_main
@@ -149,7 +153,6 @@ def fetch_page(url: str) -> str:
     article: JSON-LD and HTML are both accepted. A refusal is an ``OSError`` for the validator,
     which reports it as unreadable input (exit 2).
     """
-    from factcheck import fetching
 
     try:
         return fetching.fetch(url, accept=(*fetching.HTML_TYPES, *fetching.FEED_TYPES)).text()
@@ -174,7 +177,6 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 def _read_input(source: str) -> bytes:
     """The bytes of FILE, URL (fetched with the ingestion guards) or ``-`` (stdin)."""
-    from factcheck.memory.fetching import fetch_document
 
     if source == "-":
         data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
@@ -204,7 +206,6 @@ def import_claimreview(source: str, dry_run: bool) -> None:
     publisher, or with a rating off its scale, are refused with their reason. Exits 1 when
     anything was refused; nothing is stored when the input cannot be read at all.
     """
-    from factcheck.memory.services import import_reviews
 
     try:
         results = parse_claim_reviews(_read_input(source))
@@ -212,8 +213,6 @@ def import_claimreview(source: str, dry_run: bool) -> None:
         raise click.ClickException(f"{source}: {exc}; nothing was stored") from None
     outcomes = import_reviews(db.session, results, source=source, actor=None, dry_run=dry_run)
     if not dry_run and any(o.action in ("created", "updated") for o in outcomes):
-        from factcheck.memory.desk import refresh_open_claims
-
         matched = refresh_open_claims(db.session)
         click.echo(f"claims on the desk with an earlier fact-check: {matched}")
     counts: dict[str, int] = {"created": 0, "updated": 0, "unchanged": 0, "refused": 0}

@@ -15,11 +15,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.models import Claim, RatingValue, utcnow
-from factcheck.organisation.services import EffectiveSettings, effective_settings
+from factcheck.organisation.settings import EffectiveSettings, effective_settings
 from factcheck.publishing import services
 from factcheck.publishing.jsonld.build import Organisation, build_claim_review
 from factcheck.publishing.jsonld.validate import Problem, errors, validate_claim_review
@@ -86,8 +87,6 @@ def refusal(problem: Problem, *, what: str) -> ValidationError:
 
 def _organisation(session: DBSession, config: Mapping[str, Any] | None) -> Organisation:
     if config is None:
-        from flask import current_app  # services run inside the app; the CLI pushes a context
-
         config = current_app.config
     return services.organisation(session, config)
 

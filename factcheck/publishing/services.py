@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from factcheck.audit.log import record
 from factcheck.database import DBSession
 from factcheck.models import Claim, ClaimStatus, Verdict
-from factcheck.organisation.services import EffectiveSettings, effective_settings
+from factcheck.organisation.settings import EffectiveSettings, effective_settings
 from factcheck.publishing import freshness
 from factcheck.publishing.jsonld.build import (
     FeedFormat,
