@@ -51,10 +51,6 @@ def source_prefix(source_id: int) -> str:
     return f"source-{source_id}"
 
 
-def editors_only(message: str) -> Policy:
-    return (lambda me, _claim: policy.is_editor(me)), message
-
-
 # Who may change the claim at all (403); the service then says whether its state allows it (409).
 WORKS_ON: Policy = (policy.works_on, workflow.NOT_YOURS)
 

@@ -31,7 +31,6 @@ from factcheck.claims.desk import (
     WORKS_ON,
     already_checked,
     desk,
-    editors_only,
     load_claim,
     perform,
     user,
@@ -219,7 +218,7 @@ def accept(claim_id: int) -> ResponseReturnValue:
         lambda c: workflow.accept(db.session, c, actor=user()),
         done="Accepted into the queue.",
         form=ActionForm(),
-        allowed=editors_only("only editors can accept a candidate claim"),
+        allowed=workflow.allowed("claim.accept"),
     )
 
 
@@ -234,7 +233,7 @@ def dismiss(claim_id: int) -> ResponseReturnValue:
         done="Claim dismissed.",
         form=form,
         form_key="dismiss_form",
-        allowed=editors_only("only editors can dismiss a candidate claim"),
+        allowed=workflow.allowed("claim.dismiss"),
     )
 
 
@@ -245,7 +244,7 @@ def reopen(claim_id: int) -> ResponseReturnValue:
         lambda c: workflow.reopen(db.session, c, actor=user()),
         done="Claim reopened as a new candidate.",
         form=ActionForm(),
-        allowed=editors_only("only editors can reopen a dismissed claim"),
+        allowed=workflow.allowed("claim.reopen"),
     )
 
 
@@ -278,7 +277,7 @@ def assign(claim_id: int) -> ResponseReturnValue:
         done="Assignment saved.",
         form=form,
         form_key="assign_form",
-        allowed=editors_only("only editors can assign claims"),
+        allowed=workflow.allowed("claim.assign"),
     )
 
 

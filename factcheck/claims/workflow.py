@@ -1,28 +1,37 @@
-"""The claim workflow of the design, enforced: every move checks who, from where and what it needs.
+"""The claim workflow of the design, as one table: every move of a claim and of its verdict.
 
-| from              | to                | who                                        |
-|-------------------|-------------------|--------------------------------------------|
-| new               | queued            | editor (accept)                            |
-| new               | dismissed         | editor, with a reason                      |
-| dismissed         | new               | editor (reopen)                            |
-| queued            | in_review         | reviewer takes it / editor assigns         |
-| in_review         | queued            | assignee or editor hands it back           |
-| in_review         | awaiting_approval | the assignee proposes a verdict            |
-| awaiting_approval | in_review         | editor requests changes, with a comment    |
-| awaiting_approval | published         | an editor who did not propose the verdict  |
-|                   |                   | nor last write it, approving it exactly as |
-|                   |                   | proposed (its version and digest)          |
-| published         | published         | an editor drafts a correction; a different |
-|                   |                   | editor approves it (the claim stays        |
-|                   |                   | published; its verdict is superseded)      |
+Each row of :data:`MOVES` is one move: its name (the claim's audit action), the claim's state
+before and after, the verdict's state before and after (when the verdict moves with it), who may
+make it (a predicate of ``claims/policy.py``; 403 with the row's message otherwise), and the guard
+its service checks (422 or 409). A move whose row does not start from the claim's state is a
+409, whoever asks. Services (here and in ``factcheck.review.services``) ask the table through
+:func:`require` and :func:`move`; views ask :func:`allowed` for the policy checked before the form
+is read. Nothing else states who may move a claim or what they are told when they may not.
 
-Moves of the review stage (propose, approve, request changes, corrections) live in
-``factcheck.review.services``; they use :func:`move` from here. A published verdict is locked:
-it keeps the snapshot of its rating taken at approval and changes only by a correction.
+| move                     | claim from → to                | verdict from → to   | who           |
+|--------------------------|--------------------------------|---------------------|---------------|
+| claim.accept             | new → queued                   |                     | editor        |
+| claim.dismiss            | new → dismissed                |                     | editor        |
+| claim.reopen             | dismissed → new                |                     | editor        |
+| claim.take               | queued → in_review             |                     | anyone        |
+| claim.assign             | queued, in_review → in_review  |                     | editor        |
+| claim.hand_back          | in_review → queued             |                     | assignee, ed. |
+| claim.propose            | in_review → awaiting_approval  | draft → proposed    | assignee      |
+| claim.send_back          | awaiting_approval → in_review  | proposed → draft    | editor        |
+| claim.publish            | awaiting_approval → published  | proposed → approved | 2nd editor    |
+| claim.draft_correction   | published (stays)              | — → proposed        | editor        |
+| claim.correct            | published → published          | proposed → approved | 2nd editor    |
+|                          |                                | (old: superseded)   |               |
+| claim.discard_correction | published (stays)              | proposed → discard. | editor        |
+
+A published verdict is locked: it keeps the snapshot of its rating taken at approval and changes
+only by a correction, drafted by one editor and approved by another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
@@ -31,22 +40,197 @@ from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, PermissionDenied, ValidationError
-from factcheck.models import Claim, ClaimStatus, User, utcnow
+from factcheck.models import Claim, ClaimStatus, User, VerdictState, utcnow
 from factcheck.validation import clean_text
 
 S = ClaimStatus
-TRANSITIONS: frozenset[tuple[ClaimStatus, ClaimStatus]] = frozenset(
-    {
-        (S.NEW, S.QUEUED),
-        (S.NEW, S.DISMISSED),
-        (S.DISMISSED, S.NEW),
-        (S.QUEUED, S.IN_REVIEW),
-        (S.IN_REVIEW, S.QUEUED),
-        (S.IN_REVIEW, S.AWAITING_APPROVAL),
-        (S.AWAITING_APPROVAL, S.IN_REVIEW),
-        (S.AWAITING_APPROVAL, S.PUBLISHED),
-    }
+V = VerdictState
+Who = Callable[[User, Claim], bool]
+
+
+def _editor(user: User, _claim: Claim) -> bool:
+    return policy.is_editor(user)
+
+
+def _anyone(_user: User, _claim: Claim) -> bool:
+    return True
+
+
+def _assignee_or_editor(user: User, claim: Claim) -> bool:
+    return policy.is_assignee(user, claim) or policy.is_editor(user)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of the workflow table."""
+
+    name: str  # the move, named as the claim's audit event (``claim.accept``)
+    source: ClaimStatus  # the claim's state it starts from
+    target: ClaimStatus  # the claim's state it ends in
+    who: Who  # may this user ever make this move on this claim? (403 when not)
+    who_label: str  # the same, in words, for the documentation and tests
+    message: str  # the refusal when ``who`` says no, written here only
+    guard: str = ""  # what the move needs, checked by its service (422 / 409)
+    verdict: tuple[VerdictState | None, VerdictState] | None = None  # the verdict's move with it
+    also: tuple[tuple[VerdictState, VerdictState], ...] = ()  # other verdicts that move with it
+
+
+EDITORS_ACCEPT = "only editors can accept a candidate claim"
+EDITORS_DISMISS = "only editors can dismiss a candidate claim"
+EDITORS_REOPEN = "only editors can reopen a dismissed claim"
+EDITORS_ASSIGN = "only editors can assign queued or in-review claims"
+ASSIGNEE_HANDS_BACK = "only the assignee or an editor can hand this claim back"
+ASSIGNEE_PROPOSES = "only the assigned reviewer can propose a verdict for this claim"
+EDITORS_SEND_BACK = "only an editor can send back a verdict awaiting approval"
+EDITORS_APPROVE = "only an editor can approve a verdict awaiting approval"
+EDITORS_CORRECT = "only an editor can correct a published fact-check"
+EDITORS_APPROVE_CORRECTION = "only an editor can approve a correction"
+EDITORS_DISCARD_CORRECTION = "only an editor can discard a correction"
+
+MOVES: tuple[Move, ...] = (
+    Move("claim.accept", S.NEW, S.QUEUED, _editor, "editor", EDITORS_ACCEPT),
+    Move(
+        "claim.dismiss",
+        S.NEW,
+        S.DISMISSED,
+        _editor,
+        "editor",
+        EDITORS_DISMISS,
+        guard="a reason (not check-worthy, duplicate of #N, opinion, …)",
+    ),
+    Move("claim.reopen", S.DISMISSED, S.NEW, _editor, "editor", EDITORS_REOPEN),
+    Move(
+        "claim.take",
+        S.QUEUED,
+        S.IN_REVIEW,
+        _anyone,
+        "anyone",
+        "",
+        guard="nobody has it: of two taking it at once, one wins",
+    ),
+    Move(
+        "claim.assign",
+        S.QUEUED,
+        S.IN_REVIEW,
+        _editor,
+        "editor",
+        EDITORS_ASSIGN,
+        guard="an active assignee",
+    ),
+    Move(
+        "claim.assign",
+        S.IN_REVIEW,
+        S.IN_REVIEW,
+        _editor,
+        "editor",
+        EDITORS_ASSIGN,
+        guard="an active assignee (reassigning)",
+    ),
+    Move(
+        "claim.hand_back",
+        S.IN_REVIEW,
+        S.QUEUED,
+        _assignee_or_editor,
+        "assignee or editor",
+        ASSIGNEE_HANDS_BACK,
+    ),
+    Move(
+        "claim.propose",
+        S.IN_REVIEW,
+        S.AWAITING_APPROVAL,
+        policy.is_assignee,
+        "assignee",
+        ASSIGNEE_PROPOSES,
+        guard="at least one source, a rating and a summary; the draft as the page showed it",
+        verdict=(V.DRAFT, V.PROPOSED),
+    ),
+    Move(
+        "claim.send_back",
+        S.AWAITING_APPROVAL,
+        S.IN_REVIEW,
+        _editor,
+        "editor",
+        EDITORS_SEND_BACK,
+        guard="a comment saying what needs to change",
+        verdict=(V.PROPOSED, V.DRAFT),
+    ),
+    Move(
+        "claim.publish",
+        S.AWAITING_APPROVAL,
+        S.PUBLISHED,
+        _editor,
+        "editor",
+        EDITORS_APPROVE,
+        guard="an editor who neither proposed nor last wrote the verdict, approving it exactly "
+        "as proposed; the publication gate",
+        verdict=(V.PROPOSED, V.APPROVED),
+    ),
+    Move(
+        "claim.draft_correction",
+        S.PUBLISHED,
+        S.PUBLISHED,
+        _editor,
+        "editor",
+        EDITORS_CORRECT,
+        guard="no correction pending; a new rating or text, and a public correction note",
+        verdict=(None, V.PROPOSED),
+    ),
+    Move(
+        "claim.correct",
+        S.PUBLISHED,
+        S.PUBLISHED,
+        _editor,
+        "editor",
+        EDITORS_APPROVE_CORRECTION,
+        guard="a correction pending, approved by an editor who neither drafted nor wrote it",
+        verdict=(V.PROPOSED, V.APPROVED),
+        also=((V.APPROVED, V.SUPERSEDED),),
+    ),
+    Move(
+        "claim.discard_correction",
+        S.PUBLISHED,
+        S.PUBLISHED,
+        _editor,
+        "editor",
+        EDITORS_DISCARD_CORRECTION,
+        guard="a correction pending",
+        verdict=(V.PROPOSED, V.DISCARDED),
+    ),
 )
+MOVE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(m.name for m in MOVES))
+# The claim's state changes the table allows (moves that leave the state as it is excluded).
+TRANSITIONS: frozenset[tuple[ClaimStatus, ClaimStatus]] = frozenset(
+    (m.source, m.target) for m in MOVES if m.source is not m.target
+)
+
+
+def rows(name: str) -> tuple[Move, ...]:
+    """The rows of move ``name`` (one per state it may start from)."""
+    found = tuple(m for m in MOVES if m.name == name)
+    if not found:
+        raise KeyError(f"no move {name!r} in the workflow table")
+    return found
+
+
+def allowed(name: str) -> tuple[Who, str]:
+    """``(who, message)`` of move ``name``: the policy a view checks before reading the form."""
+    first = rows(name)[0]
+    return first.who, first.message
+
+
+def require(actor: User, claim: Claim, name: str) -> None:
+    """Refuse (403, with the row's message) an actor who may never make move ``name`` here."""
+    who, message = allowed(name)
+    if not who(actor, claim):
+        raise PermissionDenied(message)
+
+
+def row_for(claim: Claim, name: str) -> Move | None:
+    """The row of move ``name`` that starts from the claim's state, if any (a move the table
+    does not know has none: it is refused like any move from the wrong state)."""
+    return next((m for m in MOVES if m.name == name and m.source is claim.status), None)
+
+
 MAX_REASON_LENGTH = 500
 
 
@@ -99,8 +283,10 @@ def move(
     values: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Move ``claim`` to ``to`` with any other field ``values``, and record it as ``action``."""
-    if (claim.status, to) not in TRANSITIONS:
+    """Make move ``action`` (a row of the table) to ``to`` with any other field ``values``, and
+    record it as ``action``; a conflict when no row of ``action`` leads there from here."""
+    found = row_for(claim, action)
+    if found is None or found.target is not to:
         refuse_move(claim, to)
     change_and_record(
         session,
@@ -116,8 +302,7 @@ def move(
 
 def accept(session: DBSession, claim: Claim, *, actor: User) -> None:
     """An editor accepts a candidate claim into the queue."""
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only editors can accept a candidate claim")
+    require(actor, claim, "claim.accept")
     move(session, claim, S.QUEUED, actor=actor, action="claim.accept")
 
 
@@ -125,9 +310,8 @@ def dismiss(
     session: DBSession, claim: Claim, reason: str, *, actor: User, duplicate_of: int | None = None
 ) -> None:
     """An editor dismisses a candidate, saying why (not check-worthy, duplicate of #N, …)."""
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only editors can dismiss a candidate claim")
-    if (claim.status, S.DISMISSED) not in TRANSITIONS:
+    require(actor, claim, "claim.dismiss")
+    if row_for(claim, "claim.dismiss") is None:
         refuse_move(claim, S.DISMISSED)
     text = clean_text(reason, "reason", max_length=MAX_REASON_LENGTH, required=True)
     if duplicate_of is not None and (
@@ -145,8 +329,7 @@ def dismiss(
 
 
 def reopen(session: DBSession, claim: Claim, *, actor: User) -> None:
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only editors can reopen a dismissed claim")
+    require(actor, claim, "claim.reopen")
     move(
         session,
         claim,
@@ -159,7 +342,8 @@ def reopen(session: DBSession, claim: Claim, *, actor: User) -> None:
 
 def take(session: DBSession, claim: Claim, *, actor: User) -> None:
     """The actor takes a queued claim. Atomic: of two reviewers taking it at once, one wins."""
-    if claim.status is not S.QUEUED:
+    require(actor, claim, "claim.take")
+    if row_for(claim, "claim.take") is None:
         raise Conflict(f"claim #{claim.id} is {label(claim.status)}, not queued")
     result = session.execute(
         sa.update(Claim)
@@ -216,40 +400,27 @@ def take_next(session: DBSession, *, actor: User, language: str | None = None) -
 
 def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> None:
     """An editor assigns (or reassigns) a claim to a reviewer."""
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only editors can assign queued or in-review claims")
-    if claim.status not in (S.QUEUED, S.IN_REVIEW):
+    require(actor, claim, "claim.assign")
+    if row_for(claim, "claim.assign") is None:
         raise Conflict(
             f"claim #{claim.id} is {label(claim.status)}: "
             "only queued or in-review claims can be assigned"
         )
     if not assignee.active:
         raise ValidationError(f"{assignee.email} is deactivated", field="assignee")
-    if claim.status is S.QUEUED:
-        move(
-            session,
-            claim,
-            S.IN_REVIEW,
-            actor=actor,
-            action="claim.assign",
-            values={"assignee_id": assignee.id},
-        )
-        return
-    change_and_record(
+    move(
         session,
         claim,
-        {"assignee_id": assignee.id},
+        S.IN_REVIEW,
         actor=actor,
         action="claim.assign",
-        entity_type="claim",
-        versioned=True,
+        values={"assignee_id": assignee.id},
     )
 
 
 def hand_back(session: DBSession, claim: Claim, *, actor: User) -> None:
     """The assignee (or an editor) returns an in-review claim to the queue."""
-    if not (policy.is_assignee(actor, claim) or policy.is_editor(actor)):
-        raise PermissionDenied("only the assignee or an editor can hand this claim back")
+    require(actor, claim, "claim.hand_back")
     move(
         session,
         claim,

@@ -19,8 +19,8 @@ from flask_wtf.csrf import generate_csrf
 
 from factcheck import web
 from factcheck.auth import wants_json
-from factcheck.claims import policy
-from factcheck.claims.desk import editors_only, perform, user
+from factcheck.claims import policy, workflow
+from factcheck.claims.desk import perform, user
 from factcheck.domain import DomainError, NotFound, ValidationError
 from factcheck.extensions import db
 from factcheck.jobs import dispatch, job_json, submit
@@ -81,7 +81,7 @@ def duplicate_match(claim_id: int) -> ResponseReturnValue:
         ),
         done="Dismissed as already checked.",
         form=form,
-        allowed=editors_only("only editors can dismiss a candidate claim"),
+        allowed=workflow.allowed("claim.dismiss"),
     )
 
 

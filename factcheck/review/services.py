@@ -9,7 +9,15 @@ from typing import Any
 
 from factcheck.audit.log import Changes, add_and_record, change_and_record, record
 from factcheck.claims import policy
-from factcheck.claims.workflow import check_version, label, move, require_edit
+from factcheck.claims.workflow import (
+    check_version,
+    label,
+    move,
+    refuse_move,
+    require,
+    require_edit,
+    row_for,
+)
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
 from factcheck.models import (
@@ -220,11 +228,22 @@ def save_verdict(
     summary: str | None,
     explanation: str | None,
     expected_version: int | None = None,
+    expect_no_draft: bool = False,
 ) -> Verdict:
-    """Create or update the draft verdict of an in-review claim; the actor is its last editor."""
+    """Create or update the draft verdict of an in-review claim; the actor is its last editor.
+
+    ``expect_no_draft``: the page the actor saved from showed no draft, so a draft someone else
+    started since is a conflict rather than something to overwrite blind.
+    """
     require_edit(actor, claim)
     if claim.status is not ClaimStatus.IN_REVIEW:
         raise Conflict(f"claim #{claim.id} is not in review; its verdict cannot be edited")
+    started = draft_verdict(claim)
+    if expect_no_draft and started is not None:
+        raise Conflict(
+            "someone else started this verdict since you opened the page "
+            f"(now: version {started.version})"
+        )
     rating = _rating(session, rating_value_id)
     values = {
         "rating_value_id": rating.id if rating is not None else None,
@@ -295,8 +314,9 @@ def propose(
     claim or its sources since, the proposal is refused (409) rather than made blind. Both are
     recorded, so approval is bound to exactly what was proposed.
     """
-    if not policy.can_propose(actor, claim):
-        raise PermissionDenied("only the assigned reviewer can propose a verdict for this claim")
+    require(actor, claim, "claim.propose")
+    if row_for(claim, "claim.propose") is None:
+        refuse_move(claim, ClaimStatus.AWAITING_APPROVAL)
     verdict = draft_verdict(claim)
     if verdict is not None and expected_version is not None and expected_version != verdict.version:
         raise Conflict(
@@ -417,8 +437,7 @@ def approve(
     Keep this the one function that publishes a proposal, so a check that must run before
     anything is published (say, the ClaimReview validator) is one call inserted here.
     """
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only an editor can approve a verdict awaiting approval")
+    require(actor, claim, "claim.publish")
     check_version(claim, expected_version)
     verdict = _awaiting_proposal(claim)
     _check_second_person(verdict, actor, "verdict")
@@ -451,8 +470,7 @@ def approve(
 
 def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: User) -> Verdict:
     """An editor sends the proposal back to the reviewer with a comment."""
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only an editor can send back a verdict awaiting approval")
+    require(actor, claim, "claim.send_back")
     verdict = _awaiting_proposal(claim)
     text = clean_text(comment, "comment", max_length=MAX_COMMENT, required=True, multiline=True)
     _change_verdict(
@@ -502,10 +520,9 @@ def draft_correction(
 
     Until another editor approves it (:func:`approve_correction`), nothing published changes.
     """
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only an editor can correct a published fact-check")
+    require(actor, claim, "claim.draft_correction")
     old = claim.published_verdict
-    if claim.status is not ClaimStatus.PUBLISHED or old is None:
+    if row_for(claim, "claim.draft_correction") is None or old is None:
         raise Conflict(
             f"claim #{claim.id} is {label(claim.status)}; only a published one is corrected"
         )
@@ -565,9 +582,9 @@ def draft_correction(
     return verdict
 
 
-def _pending_correction(claim: Claim, expected_version: int | None) -> Verdict:
+def _pending_correction(claim: Claim, expected_version: int | None, move_name: str) -> Verdict:
     correction = open_correction(claim)
-    if claim.status is not ClaimStatus.PUBLISHED or correction is None:
+    if row_for(claim, move_name) is None or correction is None:
         raise Conflict(
             f"claim #{claim.id} has no correction awaiting approval; reload it to see its "
             "current state",
@@ -590,9 +607,8 @@ def approve_correction(
     The earlier verdict is superseded (kept on record and on the page) and ``dateModified``
     moves. Like :func:`approve`, the one function that publishes a correction.
     """
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only an editor can approve a correction")
-    correction = _pending_correction(claim, expected_version)
+    require(actor, claim, "claim.correct")
+    correction = _pending_correction(claim, expected_version, "claim.correct")
     _check_second_person(correction, actor, "correction")
     old = claim.published_verdict
     if old is None or correction.corrects_id != old.id:
@@ -624,15 +640,14 @@ def approve_correction(
     # The relationship was loaded above: forget it before its key moves, or the flush writes the
     # key twice (post_update), stepping the version twice while the trail records one step.
     session.expire(claim, ["published_verdict"])
-    change_and_record(
+    move(
         session,
         claim,
-        {"published_verdict_id": correction.id},
+        ClaimStatus.PUBLISHED,
         actor=actor,
         action="claim.correct",
-        entity_type="claim",
+        values={"published_verdict_id": correction.id},
         data={"correction_note": correction.correction_note},
-        versioned=True,
     )
     return correction
 
@@ -641,9 +656,8 @@ def discard_correction(
     session: DBSession, claim: Claim, *, actor: User, expected_version: int | None = None
 ) -> Verdict:
     """An editor drops a correction draft: kept on record as discarded; nothing is published."""
-    if not policy.is_editor(actor):
-        raise PermissionDenied("only an editor can discard a correction")
-    correction = _pending_correction(claim, expected_version)
+    require(actor, claim, "claim.discard_correction")
+    correction = _pending_correction(claim, expected_version, "claim.discard_correction")
     _change_verdict(
         session,
         correction,

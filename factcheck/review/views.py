@@ -10,9 +10,8 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from factcheck.claims import policy
-from factcheck.claims.desk import WORKS_ON, editors_only, perform, source_prefix, user
-from factcheck.domain import Conflict
+from factcheck.claims import workflow
+from factcheck.claims.desk import WORKS_ON, perform, source_prefix, user
 from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.review import services
@@ -90,12 +89,6 @@ def save_verdict(claim_id: int) -> ResponseReturnValue:
     form = VerdictForm()
 
     def change(claim: Claim) -> None:
-        draft = services.draft_verdict(claim)
-        if draft is not None and not form.version.data:
-            raise Conflict(
-                "someone else started this verdict since you opened the page "
-                f"(now: version {draft.version})"
-            )
         services.save_verdict(
             db.session,
             claim,
@@ -104,6 +97,7 @@ def save_verdict(claim_id: int) -> ResponseReturnValue:
             summary=form.summary.data,
             explanation=form.explanation.data,
             expected_version=form.version.data or None,
+            expect_no_draft=not form.version.data,
         )
 
     def conflict(claim: Claim) -> dict[str, object] | None:
@@ -148,10 +142,7 @@ def propose(claim_id: int) -> ResponseReturnValue:
         ),
         done="Verdict proposed: an editor will review it.",
         form=form,
-        allowed=(
-            policy.can_propose,
-            "only the assigned reviewer can propose a verdict for this claim",
-        ),
+        allowed=workflow.allowed("claim.propose"),
         anchor="#verdict",
     )
 
@@ -164,7 +155,7 @@ def approve(claim_id: int) -> ResponseReturnValue:
         lambda c: services.approve(db.session, c, actor=user(), expected_version=form.version.data),
         done="Approved and published.",
         form=form,
-        allowed=editors_only("only an editor can approve a verdict awaiting approval"),
+        allowed=workflow.allowed("claim.publish"),
         anchor="#verdict",
     )
 
@@ -178,7 +169,7 @@ def request_changes(claim_id: int) -> ResponseReturnValue:
         done="Sent back to the reviewer with your comment.",
         form=form,
         form_key="changes_form",
-        allowed=editors_only("only an editor can send back a verdict awaiting approval"),
+        allowed=workflow.allowed("claim.send_back"),
         anchor="#verdict",
     )
 
@@ -200,7 +191,7 @@ def correct(claim_id: int) -> ResponseReturnValue:
         done="Correction drafted: another editor must approve it before it is published.",
         form=form,
         form_key="correction_form",
-        allowed=editors_only("only an editor can correct a published fact-check"),
+        allowed=workflow.allowed("claim.draft_correction"),
         anchor="#verdict",
     )
 
@@ -215,7 +206,7 @@ def approve_correction(claim_id: int) -> ResponseReturnValue:
         ),
         done="Correction approved and published.",
         form=form,
-        allowed=editors_only("only an editor can approve a correction"),
+        allowed=workflow.allowed("claim.correct"),
         anchor="#verdict",
     )
 
@@ -230,7 +221,7 @@ def discard_correction(claim_id: int) -> ResponseReturnValue:
         ),
         done="Correction discarded; the published fact-check is unchanged.",
         form=form,
-        allowed=editors_only("only an editor can discard a correction"),
+        allowed=workflow.allowed("claim.discard_correction"),
         anchor="#verdict",
     )
 
