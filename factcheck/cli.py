@@ -10,13 +10,15 @@ from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from factcheck.audit.log import AuditError
+from factcheck.config import settings
 from factcheck.database import write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
+from factcheck.languages import LANGUAGE_CHOICES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +28,7 @@ def language_option(what: str) -> Callable[[F], F]:
     return click.option(
         "--lang",
         "language",
-        type=click.Choice(["auto", "fr", "en"]),
+        type=click.Choice(LANGUAGE_CHOICES),
         default="auto",
         show_default=True,
         help=f"Language of the {what}.",
@@ -141,7 +143,7 @@ def seed_command(seeds_dir: Path | None, demo_users: bool, worked_example: bool)
     """Load the seed articles and their claims, the default rating scales, and demo users."""
     from factcheck.seeding import default_seeds_dir, load_seeds, publish_worked_example
 
-    folder = seeds_dir or Path(current_app.config["SEEDS_DIR"] or default_seeds_dir())
+    folder = seeds_dir or Path(settings().seeds_dir or default_seeds_dir())
     report = load_seeds(db.session, folder, demo_users=demo_users)
     for result in report.articles:
         state = "loaded" if result.created else "already loaded"

@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask, current_app, g, request, session
 from werkzeug.wrappers import Response
 
+from factcheck.config import settings
+
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -58,7 +60,7 @@ def _add_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
         response.headers.pop("ETag", None)
-    if current_app.config.get("SESSION_COOKIE_SECURE") and not current_app.debug:
+    if settings().session_cookie_secure and not current_app.debug:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 

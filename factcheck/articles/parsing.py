@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import py3langid
 
 from factcheck.domain import ValidationError
+from factcheck.languages import SUPPORTED_LANGUAGES
 
 MAX_ARTICLE_CHARS = 500_000
-SUPPORTED_LANGUAGES = ("fr", "en")
 
 # Page furniture: whole lines that are never article text.
 _FURNITURE = [

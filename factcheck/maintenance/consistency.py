@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import to_jsonable
 from factcheck.audit.replay import Replay, fold
 from factcheck.audit.store import DbSession
@@ -49,7 +50,7 @@ def _superseded_by_trail(bodies: dict[str, list[Any]], replays: dict[str, Replay
     for events in bodies.values():
         for body in events:
             corrected = (body.get("data") or {}).get("corrects")
-            if body.get("action") != "verdict.correct" or corrected is None:
+            if body.get("action") != AuditAction.VERDICT_CORRECT or corrected is None:
                 continue
             replay = replays.get(str(corrected))
             state = replay.state if replay is not None else None

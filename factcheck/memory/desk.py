@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.claims import workflow
 from factcheck.database import DBSession
@@ -103,7 +104,7 @@ def _decide(
     record(
         session,
         actor=actor,
-        action=f"claim.match_{decision.value}",
+        action=AuditAction(f"claim.match_{decision.value}"),
         entity_type="claim",
         entity_id=claim.id,
         data={"kind": item.kind, "target_id": item.target_id, "url": item.url},

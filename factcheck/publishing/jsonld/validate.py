@@ -25,6 +25,7 @@ from importlib import resources
 from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
+from factcheck.languages import LANGUAGE_TAG
 from factcheck.publishing.jsonld._walk import iter_nodes, local_name, type_names
 
 Severity = Literal["error", "warning", "note"]
@@ -63,7 +64,6 @@ ISO_8601 = re.compile(rf"^(?P<date>{_DATE})(?:T(?P<time>{_TIME})(?P<offset>{_OFF
 CONTEXT_NOT_SCHEMA = (
     '@context is not schema.org (write "https://schema.org"): these terms mean nothing here'
 )
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True, slots=True)
