@@ -17,6 +17,7 @@ import py3langid
 
 from factcheck.domain import ValidationError
 from factcheck.languages import SUPPORTED_LANGUAGES
+from factcheck.validation import MAX_TITLE_LENGTH
 
 MAX_ARTICLE_CHARS = 500_000
 
@@ -169,7 +170,7 @@ def _finish(
             field="language",
         )
     return ParsedArticle(
-        title=title[:500],
+        title=title[:MAX_TITLE_LENGTH],
         byline=byline[:300] if byline else None,
         headline=headline,
         body=body,

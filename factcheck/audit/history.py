@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
-from factcheck.audit.store import DbSession
+from factcheck.database import DBSession
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
 
@@ -136,7 +136,7 @@ def entry_from(event: AuditEvent) -> TimelineEntry:
 
 
 def history_for(
-    entity_type: str, entity_id: Any, *, session: DbSession | None = None
+    entity_type: str, entity_id: Any, *, session: DBSession | None = None
 ) -> list[TimelineEntry]:
     """Every change to one entity, oldest first, ready for ``audit/_timeline.html``.
 

@@ -26,11 +26,12 @@ from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 from factcheck.languages import LANGUAGE_TAG
+from factcheck.models.claim import CLAIM_REVIEWED_RECOMMENDED_LENGTH
 from factcheck.publishing.jsonld._walk import iter_nodes, local_name, type_names
 
 Severity = Literal["error", "warning", "note"]
 
-MAX_CLAIM_LENGTH = 75
+MAX_CLAIM_LENGTH = CLAIM_REVIEWED_RECOMMENDED_LENGTH  # the design's guide for claimReviewed
 SCHEMA_CONTEXTS = frozenset(
     {
         "https://schema.org",
