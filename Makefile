@@ -10,19 +10,31 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
+# Hashed lock files (make lock): the app alone, and the app with its dev and train extras.
+APP_LOCK := requirements/app.txt
+DEV_LOCK := requirements/dev.txt
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+  --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
+  --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: help install run test lint format bench eval train chromium clean loadtest
+.PHONY: help install lock run test lint format bench eval train chromium clean loadtest vocab
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
-$(INSTALLED): pyproject.toml
+# Exactly the locked versions, each checked against its hash; then the project itself, without
+# resolving anything (setuptools, its build backend, is in the lock).
+$(INSTALLED): $(DEV_LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-install: $(INSTALLED) ## Create .venv and install the project with its dev tools
+install: $(INSTALLED) ## Create .venv and install the locked dev + train set (requirements/dev.txt), then the project
+
+lock: install ## Re-resolve requirements/app.txt and dev.txt from pyproject.toml on PyPI, with hashes (UPGRADE=1: newest versions)
+	$(UV_COMPILE) -o $(APP_LOCK)
+	$(UV_COMPILE) --extra dev --extra train -o $(DEV_LOCK)
 
 instance/secret_key:
 	@mkdir -p instance
@@ -61,10 +73,10 @@ bench: install ## Benchmarks: print figures and ratios (not part of make test; b
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with Locust; DURATION=60 s each
-	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	$(BIN)/python -m pip install --quiet -e '.[load]'  # Locust: not in the locks
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
-eval: install ## Held-out figures: check-worthiness (French dev + leave-one-article-out, claimants, quantities, English grouped-CV and dev-test) and fact-check matching (CheckThat! 2020 dev)
+eval: install ## Held-out figures: check-worthiness (French dev + leave-one-article-out, claimants, quantities, English grouped-CV and dev-test) and fact-check matching (CheckThat! 2020 dev) (the train extra, in the dev lock)
 	@test -d $(SHARED)/data/ct24-checkworthy-en || { echo "make eval needs $(SHARED)/data/ct24-checkworthy-en"; exit 1; }
 	@test -d $(SHARED)/data/fr-checkworthy || { echo "make eval needs $(SHARED)/data/fr-checkworthy"; exit 1; }
 	$(BIN)/python -u -m factcheck.extraction.evaluate --data $(SHARED)/data/ct24-checkworthy-en \
@@ -73,10 +85,13 @@ eval: install ## Held-out figures: check-worthiness (French dev + leave-one-arti
 	@echo "== fact-check matching, CheckThat! 2020 Task 2 dev (weights chosen by CV on train):" && \
 	  $(BIN)/python -m factcheck.memory.evaluate --data $(SHARED)/data/claim-retrieval-en
 
-train: install ## Refit the weights (English: several minutes; KEEP_EN=1 refits French only)
+train: install ## Refit the weights (English: several minutes; KEEP_EN=1 refits French only) (the train extra, in the dev lock)
 	$(BIN)/python -u -m factcheck.extraction.train --fr-data $(SHARED)/data/fr-checkworthy \
 	  $(if $(KEEP_EN),--keep-en factcheck/extraction/model/checkworthy.json,--data $(SHARED)/data/ct24-checkworthy-en) \
 	  -o factcheck/extraction/model/checkworthy.json
+
+vocab: install ## Rebuild the packaged schema.org 30.0 subset from $(SHARED)/data/schemaorg-30.0 (tools/make_vocab.py)
+	$(BIN)/python -m tools.make_vocab --source $(SHARED)/data/schemaorg-30.0/schemaorg-current-https.jsonld
 
 clean: ## Remove caches and test artifacts (keeps .venv and instance/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache artifacts

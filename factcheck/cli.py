@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 from flask_migrate import upgrade
 
@@ -16,7 +16,7 @@ from factcheck.articles import cli as articles_cli
 from factcheck.audit import cli as audit_cli
 from factcheck.auth.services import create_user, list_users, parse_role
 from factcheck.clitools import db_command, language_option, safe_url
-from factcheck.config import ConfigError
+from factcheck.config import ConfigError, settings
 from factcheck.extensions import db
 from factcheck.extraction import cli as extraction_cli
 from factcheck.jobs import cli as jobs_cli
@@ -100,7 +100,7 @@ def init_command(app_role: str | None) -> None:
 @db_command
 def seed_command(seeds_dir: Path | None, demo_users: bool, worked_example: bool) -> None:
     """Load the seed articles and their claims, the default rating scales, and demo users."""
-    folder = seeds_dir or Path(current_app.config["SEEDS_DIR"] or default_seeds_dir())
+    folder = seeds_dir or Path(settings().seeds_dir or default_seeds_dir())
     report = load_seeds(db.session, folder, demo_users=demo_users)
     for result in report.articles:
         state = "loaded" if result.created else "already loaded"

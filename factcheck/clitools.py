@@ -18,6 +18,7 @@ from factcheck.audit.log import AuditError
 from factcheck.database import write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
+from factcheck.languages import LANGUAGE_CHOICES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +28,7 @@ def language_option(what: str) -> Callable[[F], F]:
     return click.option(
         "--lang",
         "language",
-        type=click.Choice(["auto", "fr", "en"]),
+        type=click.Choice(LANGUAGE_CHOICES),
         default="auto",
         show_default=True,
         help=f"Language of the {what}.",

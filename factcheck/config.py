@@ -1,21 +1,35 @@
-"""Settings with their defaults in one place, and the rules that make start-up fail fast.
+"""Settings: typed, with their defaults in one place, parsed once at start-up.
 
 Order: these defaults, then ``instance/config.py``, then ``instance/secret_key``, then the
 environment (``DATABASE_URL``, ``SECRET_KEY``, ``FACTCHECK_*``), then a test configuration.
+
+Every setting of the table below is parsed by its kind (a strict boolean, a whole number in a
+range, an http(s) URL, …) into a frozen :class:`Settings`; a value of the wrong kind stops
+start-up with one line naming the setting as it was given (``FACTCHECK_PAGE_SIZE must be a whole
+number from 1 to 1000, got 'fifty'``). ``app.config`` keeps the same keys, holding the parsed
+values (a test configuration given to ``create_app`` goes through the same parser). Code reads
+them as ``settings().page_size``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+import sqlalchemy as sa
+from flask import Config, Flask, current_app
 
+from factcheck.domain import ValidationError
 from factcheck.fetching import parse_allow_hosts
+from factcheck.validation import clean_url
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_LENGTH = 32
+ENV_PREFIX = "FACTCHECK_"
 
 
 class ConfigError(RuntimeError):
@@ -61,49 +75,46 @@ class Defaults:
     OUTLET_MAX_BACKOFF = 24 * 3600  # seconds: the longest wait after repeated failures
 
 
-def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
-    """Fill ``app.config`` in the documented order and check it."""
-    app.config.from_object(Defaults)
-    app.config.from_pyfile("config.py", silent=True)
-    secret_file = Path(app.instance_path) / "secret_key"
-    if secret_file.is_file():
-        app.config["SECRET_KEY"] = secret_file.read_text(encoding="utf-8").strip()
-    if os.environ.get("DATABASE_URL"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    app.config.from_prefixed_env("FACTCHECK", loads=_env_value)
-    if test_config:
-        app.config.update(test_config)
+@dataclass(frozen=True)
+class Settings:
+    """The parsed settings, one typed field per key of ``Defaults`` (lower-cased)."""
 
-    if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        db_path = Path(app.instance_path) / "factcheck.sqlite3"
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("postgresql://") or uri.startswith("postgres://"):
-        # psycopg 3 is the driver we ship; accept the common spelling of the URL.
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
-    _parse_typed_settings(app.config)
-    if not app.debug and not app.testing:
-        check_secret_key(app.config.get("SECRET_KEY"))
-    if app.config["SESSION_COOKIE_SECURE"] is None:
-        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
-    if not app.config.get("SECRET_KEY") and (app.debug or app.testing):
-        app.config["SECRET_KEY"] = os.urandom(32).hex()
-
-
-def _env_value(value: str) -> Any:
-    """Environment values stay strings unless they are plain integers or booleans."""
-    if value.lower() in {"true", "false"}:
-        return value.lower() == "true"
-    if value.isdigit():
-        return int(value)
-    return value
+    sqlalchemy_database_uri: str
+    secret_key: str | None
+    session_cookie_secure: bool  # None until start-up decides it from debug/testing
+    max_content_length: int
+    org_name: str
+    org_url: str
+    methodology_url: str | None
+    corrections_policy_url: str | None
+    seeds_dir: str | None
+    page_size: int
+    fetch_allow_private: bool
+    fetch_allow_hosts: tuple[str, ...]
+    fetch_deadline: float
+    fetch_max_bytes: int
+    jobs_url: str | None
+    jobs_name: str
+    jobs_immediate: bool
+    jobs_lease_seconds: float
+    login_max_failures: int
+    login_failure_window: int
+    require_admin_2fa: bool
+    two_factor_pending_seconds: int
+    totp_key: str | None
+    snapshot_dir: str | None
+    snapshot_max_bytes: int
+    snapshot_max_total_bytes: int
+    outlet_max_articles_per_poll: int
+    outlet_max_backoff: int
 
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-BOOLEAN_SETTINGS = ("FETCH_ALLOW_PRIVATE", "JOBS_IMMEDIATE", "REQUIRE_ADMIN_2FA")
+# --- the kinds of value ------------------------------------------------------------------------
+
+Parser = Callable[[str, Any], Any]  # (label, raw value) -> typed value, or ConfigError
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 def parse_bool(name: str, value: Any) -> bool:
@@ -115,45 +126,260 @@ def parse_bool(name: str, value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ConfigError(f"{name} must be true or false (yes/no, on/off, 1/0), not {value!r}")
+    raise ConfigError(f"{name} must be true or false (yes/no, on/off, 1/0), got {value!r}")
 
 
-def _positive_number(name: str, value: Any, kind: type[float] | type[int]) -> float | int:
-    try:
-        number = kind(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a positive number, not {value!r}") from None
-    if number <= 0:
-        raise ConfigError(f"{name} must be a positive number, not {value!r}")
+def _optional_bool(name: str, value: Any) -> bool | None:
+    return None if value is None else parse_bool(name, value)
+
+
+def whole_number(minimum: int = 1, maximum: int | None = None) -> Parser:
+    """A whole number (``50``, ``" 50 "``) within ``minimum``–``maximum``."""
+    if maximum is not None:
+        expected = f"a whole number from {minimum} to {maximum}"
+    elif minimum == 1:
+        expected = "a positive whole number"
+    else:
+        expected = f"a whole number of at least {minimum}"
+
+    def parse(name: str, value: Any) -> int:
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and value.strip().lstrip("+-").isdecimal():
+            number = int(value.strip())
+        if number is None or number < minimum or (maximum is not None and number > maximum):
+            raise ConfigError(f"{name} must be {expected}, got {value!r}")
+        return number
+
+    return parse
+
+
+def positive_number(name: str, value: Any) -> float:
+    """A number of seconds or similar: ``20``, ``2.5``; zero, negatives and words are refused."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not number > 0 or number == float("inf"):
+        raise ConfigError(f"{name} must be a positive number, got {value!r}")
     return number
 
 
-def _parse_typed_settings(config: Any) -> None:
-    """Settings read as strings (environment, instance/config.py) become typed, or start fails."""
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{name} must be a non-empty text, got {value!r}")
+    return value.strip()
 
-    for name in BOOLEAN_SETTINGS:
-        config[name] = parse_bool(name, config.get(name, False))
-    if config.get("SESSION_COOKIE_SECURE") is not None:  # None: decided below from debug/testing
-        config["SESSION_COOKIE_SECURE"] = parse_bool(
-            "SESSION_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"]
-        )
+
+def _optional_text(name: str, value: Any) -> str | None:
+    """A file or folder path, or a key: ``None`` or empty means "use the default"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return _text(name, value)
+
+
+def _web_url(name: str, value: Any) -> str:
     try:
-        config["FETCH_ALLOW_HOSTS"] = parse_allow_hosts(config.get("FETCH_ALLOW_HOSTS"))
+        return clean_url(value if isinstance(value, str) else None, name, required=True)
+    except ValidationError:
+        raise ConfigError(f"{name} must be an http:// or https:// URL, got {value!r}") from None
+
+
+def _optional_web_url(name: str, value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _web_url(name, value)
+
+
+def _jobs_url(name: str, value: Any) -> str | None:
+    text = value.strip() if isinstance(value, str) else value
+    if not text:
+        return None
+    if not isinstance(text, str) or not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"{name} must be a redis:// URL, got {value!r}")
+    return text
+
+
+def _hosts(name: str, value: Any) -> tuple[str, ...]:
+    try:
+        return parse_allow_hosts(value)
     except ValueError as exc:
-        raise ConfigError(f"FETCH_ALLOW_HOSTS: {exc}") from None
-    config["FETCH_DEADLINE"] = float(
-        _positive_number("FETCH_DEADLINE", config["FETCH_DEADLINE"], float)
+        raise ConfigError(f"{name}: {exc}") from None
+
+
+def _database_url(name: str, value: Any) -> str:
+    """A SQLAlchemy URL; ``postgresql://`` and ``postgres://`` mean psycopg 3 (our driver)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{name} must be a database URL (sqlite:///… or postgresql://…)")
+    uri = value.strip()
+    if uri.startswith(("postgresql://", "postgres://")):
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    try:
+        backend = sa.engine.make_url(uri).get_backend_name()
+    except (sa.exc.ArgumentError, ValueError):
+        backend = ""
+    if backend not in {"sqlite", "postgresql"}:
+        # The value itself may hold a password: it is not repeated.
+        raise ConfigError(
+            f"{name} must be a database URL (sqlite:///… or postgresql://…), got another value"
+        )
+    return uri
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its ``app.config`` key, how it is parsed, its environment variable."""
+
+    key: str
+    parse: Parser
+    env: str
+
+    @property
+    def field(self) -> str:
+        return self.key.lower()
+
+
+def _own(key: str, parse: Parser) -> Setting:
+    return Setting(key, parse, ENV_PREFIX + key)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("SQLALCHEMY_DATABASE_URI", _database_url, "DATABASE_URL"),
+        Setting("SECRET_KEY", _optional_text, "SECRET_KEY"),
+        _own("SESSION_COOKIE_SECURE", _optional_bool),
+        _own("MAX_CONTENT_LENGTH", whole_number()),
+        _own("ORG_NAME", _text),
+        _own("ORG_URL", _web_url),
+        _own("METHODOLOGY_URL", _optional_web_url),
+        _own("CORRECTIONS_POLICY_URL", _optional_web_url),
+        _own("SEEDS_DIR", _optional_text),
+        _own("PAGE_SIZE", whole_number(1, 1000)),
+        _own("FETCH_ALLOW_PRIVATE", parse_bool),
+        _own("FETCH_ALLOW_HOSTS", _hosts),
+        _own("FETCH_DEADLINE", positive_number),
+        _own("FETCH_MAX_BYTES", whole_number()),
+        _own("JOBS_URL", _jobs_url),
+        _own("JOBS_NAME", _text),
+        _own("JOBS_IMMEDIATE", parse_bool),
+        _own("JOBS_LEASE_SECONDS", positive_number),
+        _own("LOGIN_MAX_FAILURES", whole_number()),
+        _own("LOGIN_FAILURE_WINDOW", whole_number()),
+        _own("REQUIRE_ADMIN_2FA", parse_bool),
+        _own("TWO_FACTOR_PENDING_SECONDS", whole_number()),
+        _own("TOTP_KEY", _optional_text),
+        _own("SNAPSHOT_DIR", _optional_text),
+        _own("SNAPSHOT_MAX_BYTES", whole_number()),
+        _own("SNAPSHOT_MAX_TOTAL_BYTES", whole_number()),
+        _own("OUTLET_MAX_ARTICLES_PER_POLL", whole_number()),
+        _own("OUTLET_MAX_BACKOFF", whole_number()),
     )
-    config["JOBS_LEASE_SECONDS"] = float(
-        _positive_number("JOBS_LEASE_SECONDS", config["JOBS_LEASE_SECONDS"], float)
-    )
-    config["FETCH_MAX_BYTES"] = int(
-        _positive_number("FETCH_MAX_BYTES", config["FETCH_MAX_BYTES"], int)
-    )
-    jobs_url = (config.get("JOBS_URL") or "").strip() or None
-    if jobs_url and not jobs_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError(f"JOBS_URL must be a redis:// URL, not {jobs_url!r}")
-    config["JOBS_URL"] = jobs_url
+}
+assert {s.field for s in SETTINGS.values()} == {f.name for f in dataclasses.fields(Settings)}
+
+
+class SettingsConfig(Config):
+    """``app.config``, whose settings of the table hold parsed values once start-up is done.
+
+    Start-up parses every setting (and refuses a bad one); a value set afterwards
+    (``app.config["PAGE_SIZE"] = 2`` in a test) is stored as given, like any Flask config, and
+    the typed :class:`Settings` is rebuilt from the config on its next read.
+    """
+
+    _settings: Settings | None = None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._settings = None
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._settings = None
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # dict.update skips __setitem__
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._settings = None
+        return super().pop(key, *default)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings(**{s.field: self[s.key] for s in SETTINGS.values()})
+        return self._settings
+
+
+def settings(app: Flask | None = None) -> Settings:
+    """The typed settings of ``app`` (the current app by default)."""
+    config = (app or current_app).config
+    if not isinstance(config, SettingsConfig):
+        raise RuntimeError("the app was not built by factcheck.create_app")
+    return config.settings
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config`` in the documented order, parse every setting, and check it."""
+    config = SettingsConfig(app.config.root_path, app.config)
+    app.config = config
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    labels = {key: key for key in SETTINGS}  # how the message names a setting: as it was given
+    secret_file = Path(app.instance_path) / "secret_key"
+    if secret_file.is_file():
+        app.config["SECRET_KEY"] = secret_file.read_text(encoding="utf-8").strip()
+        labels["SECRET_KEY"] = "instance/secret_key"  # noqa: S105 - a file name, not a secret
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        if os.environ.get(name):
+            key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
+            app.config[key] = os.environ[name]
+            labels[key] = name
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=_env_value)
+    for setting in SETTINGS.values():  # ours are parsed from the string as written
+        if setting.env.startswith(ENV_PREFIX) and setting.env in os.environ:
+            app.config[setting.key] = os.environ[setting.env]
+            labels[setting.key] = setting.env
+    if test_config:
+        app.config.update(test_config)
+        labels.update({key: key for key in test_config if key in SETTINGS})
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        db_path = Path(app.instance_path) / "factcheck.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    for setting in SETTINGS.values():
+        app.config[setting.key] = setting.parse(labels[setting.key], app.config.get(setting.key))
+    if not app.debug and not app.testing:
+        check_secret_key(app.config.get("SECRET_KEY"))
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    if not app.config.get("SECRET_KEY") and (app.debug or app.testing):
+        app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+
+def _env_value(value: str) -> Any:
+    """Other ``FACTCHECK_*`` values (Flask's keys) stay strings unless plain ints or booleans."""
+    if value.lower() in {"true", "false"}:
+        return value.lower() == "true"
+    if value.isdigit():
+        return int(value)
+    return value
 
 
 def check_secret_key(secret: str | None) -> None:

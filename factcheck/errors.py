@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
 from factcheck.auth import wants_json
+from factcheck.config import settings
 from factcheck.domain import DomainError
 from factcheck.extensions import db
 
@@ -93,7 +94,7 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
         exc.description if status in (400, 404, 409, 413, 422) and exc.description else None
     )
     if status == 413:
-        limit_mb = int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
+        limit_mb = settings().max_content_length // (1024 * 1024)
         description = f"What you sent is too large (the limit is {limit_mb} MB)."
     return error_response(
         status, description if status != 404 else None, getattr(exc, "field", None)

@@ -15,6 +15,7 @@ from flask import Flask, current_app, g, request, session
 from werkzeug.wrappers import Response
 
 from factcheck.auth import PENDING_KEY, SESSION_TOKEN_KEY
+from factcheck.config import settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -57,7 +58,7 @@ def _add_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
         response.headers.pop("ETag", None)
-    if current_app.config.get("SESSION_COOKIE_SECURE") and not current_app.debug:
+    if settings().session_cookie_secure and not current_app.debug:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from factcheck.articles.parsing import decode_text, parse_article
 from factcheck.articles.services import IngestResult, ingest_article
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record
 from factcheck.auth.services import create_user
 from factcheck.claims import workflow
@@ -218,7 +219,7 @@ def publish_worked_example(session: DBSession, seeds_dir: Path) -> ExampleReport
         claim,
         {"is_example": True},
         actor=None,
-        action="claim.mark_example",
+        action=AuditAction.CLAIM_MARK_EXAMPLE,
         entity_type="claim",
     )
     return ExampleReport(claim.id, True, f"worked example published: claim #{claim.id}")

@@ -22,6 +22,11 @@ def int64(value: object) -> int:
 
 ALLOWED_URL_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2000
+# Text fields as their columns hold them: models size the columns with these, forms and
+# services refuse longer input with them.
+MAX_TITLE_LENGTH = 500  # an article's or a cited source's title
+MAX_PUBLISHER_LENGTH = 200  # a publisher's name
+MAX_EXCERPT_LENGTH = 5000  # the passage quoted from a cited source
 # Embeddings, overrides and isolates (U+202A–202E, U+2066–2069): in a name or a title they can
 # make the rest of a line read backwards ("evil.example/‮gnp.exe"). Refused in user text.
 BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))

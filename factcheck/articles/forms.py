@@ -4,7 +4,9 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from factcheck.articles.parsing import MAX_ARTICLE_CHARS
-from factcheck.validation import MAX_URL_LENGTH
+from factcheck.claims.workflow import MAX_REASON_LENGTH
+from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
+from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_URL_LENGTH
 
 LANGUAGE_CHOICES = [
     SelectChoice("auto", "Detect"),
@@ -22,7 +24,7 @@ class AddArticleForm(FlaskForm):
     url = StringField("…or its web address", validators=[Optional(), Length(max=MAX_URL_LENGTH)])
     file = FileField("…or upload a file (.txt, .md, .html)")
     language = SelectField("Language", choices=LANGUAGE_CHOICES, default="auto")
-    publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=MAX_PUBLISHER_LENGTH)])
 
 
 class ManualClaimForm(FlaskForm):
@@ -32,8 +34,4 @@ class ManualClaimForm(FlaskForm):
 
 
 class DismissForm(FlaskForm):
-    reason = StringField("Reason", validators=[Length(max=500)])
-
-
-class ActionForm(FlaskForm):
-    """A button: only the CSRF token."""
+    reason = StringField("Reason", validators=[Length(max=MAX_REASON_LENGTH)])

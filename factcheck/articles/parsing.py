@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import py3langid
 
 from factcheck.domain import ValidationError
+from factcheck.languages import SUPPORTED_LANGUAGES
+from factcheck.validation import MAX_TITLE_LENGTH
 
 MAX_ARTICLE_CHARS = 500_000
-SUPPORTED_LANGUAGES = ("fr", "en")
 
 # Page furniture: whole lines that are never article text.
 _FURNITURE = [
@@ -169,7 +170,7 @@ def _finish(
             field="language",
         )
     return ParsedArticle(
-        title=title[:500],
+        title=title[:MAX_TITLE_LENGTH],
         byline=byline[:300] if byline else None,
         headline=headline,
         body=body,

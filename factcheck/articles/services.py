@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import sqlalchemy as sa
 
 from factcheck.articles.parsing import ParsedArticle
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record
 from factcheck.claims.services import add_extracted_claims
 from factcheck.database import DBSession
@@ -135,7 +136,7 @@ def ingest_article(
         article,
         ARTICLE_FIELDS,
         actor=actor,
-        action="article.ingest",
+        action=AuditAction.ARTICLE_INGEST,
         entity_type="article",
         data={"body_chars": len(article.body)},
     )

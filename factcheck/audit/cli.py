@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.checkpoint import (
     Checkpoint,
     CheckpointError,
@@ -230,7 +231,7 @@ def export_command(since: str | None, until: str | None, output: Path) -> None:
             db.session,
             actor=None,
             actor_label=_cli_actor(),
-            action="audit.export",
+            action=AuditAction.AUDIT_EXPORT,
             entity_type="audit",
             entity_id=None,
             data={

@@ -9,72 +9,73 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from factcheck.audit.store import DbSession
+from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
+from factcheck.database import DBSession
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
 
-ACTION_WORDS = {
-    "article.ingest": "ingested the article",
-    "claim.create": "created the claim",
-    "claim.edit": "edited the claim",
-    "claim.accept": "accepted the claim into the queue",
-    "claim.dismiss": "dismissed the claim",
-    "claim.reopen": "reopened the claim",
-    "claim.take": "took the claim for review",
-    "claim.assign": "assigned the claim",
-    "claim.hand_back": "handed the claim back to the queue",
-    "claim.propose": "proposed a verdict",
-    "claim.send_back": "sent the claim back for changes",
-    "claim.publish": "published the fact-check",
-    "claim.correct": "published a correction",
-    "source.add": "added a source",
-    "source.edit": "edited a source",
-    "source.remove": "removed a source",
-    "verdict.draft": "drafted a verdict",
-    "verdict.edit": "edited the draft verdict",
-    "verdict.propose": "proposed a verdict",
-    "verdict.approve": "approved the verdict",
-    "verdict.send_back": "sent the verdict back",
-    "verdict.correct": "corrected the verdict",
-    "verdict.correction_draft": "drafted a correction",
-    "verdict.approve_correction": "approved the correction",
-    "verdict.supersede": "superseded the verdict by a correction",
-    "verdict.discard": "discarded the correction draft",
-    "note.add": "added a note",
-    "rating_scale.create": "created the rating scale",
-    "rating_scale.edit": "changed the rating scale",
-    "rating_value.add": "added a rating",
-    "rating_value.edit": "changed a rating",
-    "rating_value.move": "reordered a rating",
-    "rating_value.delete": "deleted a rating",
-    "organisation.edit": "changed the organisation settings",
-    "user.create": "created the user",
-    "user.role": "changed the role",
-    "user.deactivate": "deactivated the user",
-    "user.activate": "reactivated the user",
-    "user.password": "changed the password",
-    "login.success": "signed in",
-    "login.failure": "failed to sign in",
-    "login.throttled": "was refused sign-in (too many attempts)",
-    "logout": "signed out",
-    "audit.export": "exported the audit trail",
-    "export.claimreview": "exported the ClaimReview feed",
-    "outlet.add": "started following the outlet",
-    "outlet.pause": "paused the outlet",
-    "outlet.resume": "resumed the outlet",
-    "outlet.poll_now": "asked for a poll now",
-    "outlet.poll": "polled the outlet",
-    "outlet.remove": "stopped following the outlet",
-    "snapshot.capture": "captured the source's page",
-    "snapshot.fail": "could not capture the source's page",
+ACTION_WORDS: dict[str, str] = {
+    AuditAction.ARTICLE_INGEST: "ingested the article",
+    AuditAction.CLAIM_CREATE: "created the claim",
+    AuditAction.CLAIM_EDIT: "edited the claim",
+    AuditAction.CLAIM_ACCEPT: "accepted the claim into the queue",
+    AuditAction.CLAIM_DISMISS: "dismissed the claim",
+    AuditAction.CLAIM_REOPEN: "reopened the claim",
+    AuditAction.CLAIM_TAKE: "took the claim for review",
+    AuditAction.CLAIM_ASSIGN: "assigned the claim",
+    AuditAction.CLAIM_HAND_BACK: "handed the claim back to the queue",
+    AuditAction.CLAIM_PROPOSE: "proposed a verdict",
+    AuditAction.CLAIM_SEND_BACK: "sent the claim back for changes",
+    AuditAction.CLAIM_PUBLISH: "published the fact-check",
+    AuditAction.CLAIM_CORRECT: "published a correction",
+    AuditAction.SOURCE_ADD: "added a source",
+    AuditAction.SOURCE_EDIT: "edited a source",
+    AuditAction.SOURCE_REMOVE: "removed a source",
+    AuditAction.VERDICT_DRAFT: "drafted a verdict",
+    AuditAction.VERDICT_EDIT: "edited the draft verdict",
+    AuditAction.VERDICT_PROPOSE: "proposed a verdict",
+    AuditAction.VERDICT_APPROVE: "approved the verdict",
+    AuditAction.VERDICT_SEND_BACK: "sent the verdict back",
+    AuditAction.VERDICT_CORRECT: "corrected the verdict",
+    AuditAction.VERDICT_CORRECTION_DRAFT: "drafted a correction",
+    AuditAction.VERDICT_APPROVE_CORRECTION: "approved the correction",
+    AuditAction.VERDICT_SUPERSEDE: "superseded the verdict by a correction",
+    AuditAction.VERDICT_DISCARD: "discarded the correction draft",
+    AuditAction.NOTE_ADD: "added a note",
+    AuditAction.RATING_SCALE_CREATE: "created the rating scale",
+    AuditAction.RATING_SCALE_EDIT: "changed the rating scale",
+    AuditAction.RATING_VALUE_ADD: "added a rating",
+    AuditAction.RATING_VALUE_EDIT: "changed a rating",
+    AuditAction.RATING_VALUE_MOVE: "reordered a rating",
+    AuditAction.RATING_VALUE_DELETE: "deleted a rating",
+    AuditAction.ORGANISATION_EDIT: "changed the organisation settings",
+    AuditAction.USER_CREATE: "created the user",
+    AuditAction.USER_ROLE: "changed the role",
+    AuditAction.USER_DEACTIVATE: "deactivated the user",
+    AuditAction.USER_ACTIVATE: "reactivated the user",
+    AuditAction.USER_PASSWORD: "changed the password",
+    AuditAction.LOGIN_SUCCESS: "signed in",
+    AuditAction.LOGIN_FAILURE: "failed to sign in",
+    AuditAction.LOGIN_THROTTLED: "was refused sign-in (too many attempts)",
+    AuditAction.LOGOUT: "signed out",
+    AuditAction.AUDIT_EXPORT: "exported the audit trail",
+    AuditAction.EXPORT_CLAIMREVIEW: "exported the ClaimReview feed",
+    AuditAction.OUTLET_ADD: "started following the outlet",
+    AuditAction.OUTLET_PAUSE: "paused the outlet",
+    AuditAction.OUTLET_RESUME: "resumed the outlet",
+    AuditAction.OUTLET_POLL_NOW: "asked for a poll now",
+    AuditAction.OUTLET_POLL: "polled the outlet",
+    AuditAction.OUTLET_REMOVE: "stopped following the outlet",
+    AuditAction.SNAPSHOT_CAPTURE: "captured the source's page",
+    AuditAction.SNAPSHOT_FAIL: "could not capture the source's page",
 }
 _MAX_VALUE = 160
 
 
 def action_words(action: str) -> str:
     """``claim.status`` → "changed the status"; unknown actions are spelled out."""
-    if action.endswith(".denied"):
-        return "was refused: " + action_words(action.removesuffix(".denied"))
+    if is_denied(action):
+        return "was refused: " + action_words(action.removesuffix(DENIED_SUFFIX))
     if action in ACTION_WORDS:
         return ACTION_WORDS[action]
     entity, _, verb = action.partition(".")
@@ -135,7 +136,7 @@ def entry_from(event: AuditEvent) -> TimelineEntry:
 
 
 def history_for(
-    entity_type: str, entity_id: Any, *, session: DbSession | None = None
+    entity_type: str, entity_id: Any, *, session: DBSession | None = None
 ) -> list[TimelineEntry]:
     """Every change to one entity, oldest first, ready for ``audit/_timeline.html``.
 

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
+from factcheck.audit.actions import is_known
 from factcheck.database import DBSession
 from factcheck.models import AuditChainHead, AuditEvent, User, utcnow
 from factcheck.models.base import Base
@@ -172,7 +173,12 @@ def record(
     ``changes`` maps field names to ``(before, after)``; ``data`` holds any other context worth
     keeping (a reason, a refused action's message). The chain head row is locked for the rest of
     the transaction, so concurrent appends queue behind each other and never fork.
+    ``action`` is an :class:`AuditAction` (or a refusal of one, ``….denied``): any other string
+    is refused before anything is written.
     """
+    if not is_known(action):
+        raise AuditError(f"{action!r} is not an audit action: add it to AuditAction first")
+    action = str(action)  # the member's own string, stored and hashed exactly as before
     try:
         session.flush()  # give new entities their ids before they are named in the event
         head = session.execute(

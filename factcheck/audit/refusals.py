@@ -21,13 +21,13 @@ from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from factcheck.audit.actions import DENIED_SUFFIX, AuditAction
 from factcheck.audit.log import AuditError, record
 from factcheck.errors import MESSAGES
 from factcheck.extensions import db
 from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
 from factcheck.organisation.services import ENTITY_TYPE
 
-DENIED_SUFFIX = ".denied"
 RECORDED_STATUSES = frozenset({403, 409, 422})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Sign-in and the user's own account keep their own trail (login.failure, login.throttled).
@@ -35,38 +35,38 @@ NOT_DESK_BLUEPRINTS = frozenset({"auth"})
 
 # The action each endpoint performs, named as its successful event is (``claim.take``...).
 ACTIONS = {
-    "articles.new": "article.ingest",
-    "articles.add_claim": "claim.create",
-    "articles.accept": "claim.accept",
-    "articles.dismiss": "claim.dismiss",
-    "claims.take_next": "claim.take",
-    "claims.edit": "claim.edit",
-    "claims.accept": "claim.accept",
-    "claims.dismiss": "claim.dismiss",
-    "claims.reopen": "claim.reopen",
-    "claims.take": "claim.take",
-    "claims.assign": "claim.assign",
-    "claims.hand_back": "claim.hand_back",
-    "review.add_source": "source.add",
-    "review.edit_source": "source.edit",
-    "review.remove_source": "source.remove",
-    "review.save_verdict": "verdict.edit",
-    "review.propose": "verdict.propose",
-    "review.approve": "verdict.approve",
-    "review.request_changes": "verdict.send_back",
-    "review.correct": "verdict.correct",
-    "review.add_note": "note.add",
-    "audit.verify": "audit.verify",
-    "admin.create_user": "user.create",
-    "admin.user_role": "user.role",
-    "admin.user_active": "user.active",
-    "admin.user_password": "user.password",
-    "admin.scale": "rating_scale.edit",
-    "admin.add_value": "rating_value.add",
-    "admin.value": "rating_value.edit",
-    "admin.move_value": "rating_value.move",
-    "admin.delete_value": "rating_value.delete",
-    "admin.organisation": "organisation.edit",
+    "articles.new": AuditAction.ARTICLE_INGEST,
+    "articles.add_claim": AuditAction.CLAIM_CREATE,
+    "articles.accept": AuditAction.CLAIM_ACCEPT,
+    "articles.dismiss": AuditAction.CLAIM_DISMISS,
+    "claims.take_next": AuditAction.CLAIM_TAKE,
+    "claims.edit": AuditAction.CLAIM_EDIT,
+    "claims.accept": AuditAction.CLAIM_ACCEPT,
+    "claims.dismiss": AuditAction.CLAIM_DISMISS,
+    "claims.reopen": AuditAction.CLAIM_REOPEN,
+    "claims.take": AuditAction.CLAIM_TAKE,
+    "claims.assign": AuditAction.CLAIM_ASSIGN,
+    "claims.hand_back": AuditAction.CLAIM_HAND_BACK,
+    "review.add_source": AuditAction.SOURCE_ADD,
+    "review.edit_source": AuditAction.SOURCE_EDIT,
+    "review.remove_source": AuditAction.SOURCE_REMOVE,
+    "review.save_verdict": AuditAction.VERDICT_EDIT,
+    "review.propose": AuditAction.VERDICT_PROPOSE,
+    "review.approve": AuditAction.VERDICT_APPROVE,
+    "review.request_changes": AuditAction.VERDICT_SEND_BACK,
+    "review.correct": AuditAction.VERDICT_CORRECT,
+    "review.add_note": AuditAction.NOTE_ADD,
+    "audit.verify": AuditAction.AUDIT_VERIFY,
+    "admin.create_user": AuditAction.USER_CREATE,
+    "admin.user_role": AuditAction.USER_ROLE,
+    "admin.user_active": AuditAction.USER_ACTIVE,
+    "admin.user_password": AuditAction.USER_PASSWORD,
+    "admin.scale": AuditAction.RATING_SCALE_EDIT,
+    "admin.add_value": AuditAction.RATING_VALUE_ADD,
+    "admin.value": AuditAction.RATING_VALUE_EDIT,
+    "admin.move_value": AuditAction.RATING_VALUE_MOVE,
+    "admin.delete_value": AuditAction.RATING_VALUE_DELETE,
+    "admin.organisation": AuditAction.ORGANISATION_EDIT,
 }
 
 # The target of a request: the most specific object its URL names.
@@ -78,11 +78,6 @@ TARGETS = (
     ("user_id", "user"),
     ("scale_id", "rating_scale"),
 )
-
-
-def is_denied(action: str) -> bool:
-    """Whether ``action`` records a refusal rather than a change."""
-    return action.endswith(DENIED_SUFFIX)
 
 
 def action_of(endpoint: str) -> str:

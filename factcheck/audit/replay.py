@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from factcheck.audit.log import to_jsonable
-from factcheck.audit.store import DbSession
 from factcheck.claims.services import CLAIM_FIELDS
+from factcheck.database import DBSession
 from factcheck.models import AuditEvent, Claim, Verdict
 from factcheck.review.services import VERDICT_FIELDS
 
@@ -53,7 +53,7 @@ def fold(bodies: Iterable[Mapping[str, Any]]) -> Replay:
     return replay
 
 
-def entity_bodies(session: DbSession, entity_type: str, entity_id: Any) -> list[dict[str, Any]]:
+def entity_bodies(session: DBSession, entity_type: str, entity_id: Any) -> list[dict[str, Any]]:
     """The events that changed one entity (a refused attempt, ``….denied``, changed nothing)."""
     bodies = session.scalars(
         sa.select(AuditEvent.body)
@@ -67,11 +67,11 @@ def entity_bodies(session: DbSession, entity_type: str, entity_id: Any) -> list[
     return [json.loads(b) for b in bodies]
 
 
-def replay_claim(session: DbSession, claim_id: int) -> Replay:
+def replay_claim(session: DBSession, claim_id: int) -> Replay:
     return fold(entity_bodies(session, "claim", claim_id))
 
 
-def claim_differences(session: DbSession, claim: Claim) -> dict[str, tuple[Any, Any]]:
+def claim_differences(session: DBSession, claim: Claim) -> dict[str, tuple[Any, Any]]:
     """``{field: (replayed, actual)}`` for every field where the trail and the row disagree."""
     replay = replay_claim(session, claim.id)
     state = replay.state or {}
@@ -85,11 +85,11 @@ def claim_differences(session: DbSession, claim: Claim) -> dict[str, tuple[Any, 
     return diffs
 
 
-def replay_verdict(session: DbSession, verdict_id: int) -> Replay:
+def replay_verdict(session: DBSession, verdict_id: int) -> Replay:
     return fold(entity_bodies(session, "verdict", verdict_id))
 
 
-def verdict_differences(session: DbSession, verdict: Verdict) -> dict[str, tuple[Any, Any]]:
+def verdict_differences(session: DBSession, verdict: Verdict) -> dict[str, tuple[Any, Any]]:
     """``{field: (replayed, actual)}`` where the trail and the verdict's row disagree.
 
     Every change of a verdict's state (drafted, proposed, sent back, approved, superseded by a

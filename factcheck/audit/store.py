@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, scoped_session
 
 from factcheck.audit.checkpoint import Checkpoint
 from factcheck.audit.verify import GENESIS_HASH, VerifyResult, verify_rows
+from factcheck.database import DBSession
 from factcheck.models import AuditChainHead, AuditEvent
 
 STREAM_BATCH = 5_000
-DbSession = Session | scoped_session[Any]  # a plain session, or Flask-SQLAlchemy's
 
 
 def _body_bytes(dialect: str) -> Any:
@@ -38,7 +37,7 @@ def _time_text(dialect: str) -> Any:
 
 
 def stream_rows(
-    session: DbSession, *, first_seq: int = 1, last_seq: int | None = None
+    session: DBSession, *, first_seq: int = 1, last_seq: int | None = None
 ) -> Iterator[Any]:
     """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches."""
     dialect = session.get_bind().dialect.name
@@ -67,16 +66,16 @@ def stream_rows(
         yield from partition
 
 
-def chain_head(session: DbSession) -> tuple[int, str]:
+def chain_head(session: DBSession) -> tuple[int, str]:
     head = session.get(AuditChainHead, 1, populate_existing=True)
     return (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
 
 
-def event_hash(session: DbSession, seq: int) -> str | None:
+def event_hash(session: DBSession, seq: int) -> str | None:
     return session.scalar(sa.select(AuditEvent.hash).where(AuditEvent.seq == seq))
 
 
-def verify_database(session: DbSession, checkpoint: Checkpoint | None = None) -> VerifyResult:
+def verify_database(session: DBSession, checkpoint: Checkpoint | None = None) -> VerifyResult:
     """Verify the whole stored chain, then that the chain-head row agrees with its last event."""
     head_seq, head_hash = chain_head(session)
     pins = checkpoint.pins() if checkpoint else None
@@ -139,7 +138,7 @@ class EventPage:
 
 
 def list_events(
-    session: DbSession,
+    session: DBSession,
     flt: EventFilter,
     *,
     before: int | None = None,
@@ -172,12 +171,12 @@ def list_events(
     )
 
 
-def distinct_values(session: DbSession, column: Any) -> list[str]:
+def distinct_values(session: DBSession, column: Any) -> list[str]:
     return [v for v in session.scalars(sa.select(column).distinct().order_by(column)) if v]
 
 
 def seq_range(
-    session: DbSession, since: datetime | None, until: datetime | None
+    session: DBSession, since: datetime | None, until: datetime | None
 ) -> tuple[int, int] | None:
     """The contiguous seq span covering events from ``since`` to ``until`` (exclusive).
 

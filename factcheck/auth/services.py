@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, apply_changes, change_and_record, record
 from factcheck.auth import throttle
 from factcheck.auth.passwords import (
@@ -64,7 +65,7 @@ def create_user(
         user,
         ("email", "display_name", "role", "active"),
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         entity_type="user",
     )
     return user
@@ -103,7 +104,7 @@ def change_role(session: DBSession, user: User, role: Role, *, actor: User) -> N
     if role is not Role.ADMIN:
         refuse_removing_last_admin(session, user, field="role", change="demoted")
     change_and_record(
-        session, user, {"role": role}, actor=actor, action="user.role", entity_type="user"
+        session, user, {"role": role}, actor=actor, action=AuditAction.USER_ROLE, entity_type="user"
     )
 
 
@@ -120,7 +121,7 @@ def set_active(session: DBSession, user: User, active: bool, *, actor: User) -> 
     record(
         session,
         actor=actor,
-        action="user.deactivate" if not active else "user.activate",
+        action=AuditAction.USER_DEACTIVATE if not active else AuditAction.USER_ACTIVATE,
         entity_type="user",
         entity_id=user.id,
         changes=changes,
@@ -142,7 +143,7 @@ def set_password(
     record(
         session,
         actor=actor,
-        action="user.password",
+        action=AuditAction.USER_PASSWORD,
         entity_type="user",
         entity_id=user.id,
         data={"sessions_ended": ended},
@@ -224,7 +225,7 @@ def finish_sign_in(
             session,
             actor=None,
             actor_label=address or "anonymous",
-            action="login.failure",
+            action=AuditAction.LOGIN_FAILURE,
             entity_type="user",
             entity_id=user.id if user else None,
             data={"reason": "inactive" if user and not user.active else "bad credentials"},
@@ -263,7 +264,7 @@ def open_session(
     record(
         session,
         actor=user,
-        action="login.success",
+        action=AuditAction.LOGIN_SUCCESS,
         entity_type="user",
         entity_id=user.id,
         data={"session_id": us.id, **({"two_factor": True} if two_factor else {})},
@@ -309,7 +310,7 @@ def change_own_password(
         record(
             session,
             actor=user,
-            action="login.failure",
+            action=AuditAction.LOGIN_FAILURE,
             entity_type="user",
             entity_id=user.id,
             data={"reason": "wrong current password"},
@@ -351,7 +352,7 @@ def sign_out(session: DBSession, user: User, token: str) -> None:
     record(
         session,
         actor=user,
-        action="logout",
+        action=AuditAction.LOGOUT,
         entity_type="user",
         entity_id=user.id,
         data={"session_id": us.id if us else None},

@@ -15,9 +15,11 @@ import hashlib
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import has_app_context
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
+from factcheck.config import settings
 from factcheck.database import DBSession
 from factcheck.domain import DomainError
 from factcheck.models import utcnow
@@ -39,10 +41,9 @@ class LoginThrottled(DomainError):
 
 
 def _limits() -> tuple[int, timedelta]:
-    config = current_app.config if has_app_context() else {}
-    failures = int(config.get("LOGIN_MAX_FAILURES", DEFAULT_MAX_FAILURES))
-    window = int(config.get("LOGIN_FAILURE_WINDOW", DEFAULT_WINDOW_SECONDS))
-    return failures, timedelta(seconds=window)
+    if not has_app_context():
+        return DEFAULT_MAX_FAILURES, timedelta(seconds=DEFAULT_WINDOW_SECONDS)
+    return settings().login_max_failures, timedelta(seconds=settings().login_failure_window)
 
 
 def _lock_account(session: DBSession, email: str) -> None:
@@ -95,7 +96,7 @@ def refuse(session: DBSession, *, email: str | None, step: str = "password") -> 
         session,
         actor=None,
         actor_label=email or "anonymous",
-        action="login.throttled",
+        action=AuditAction.LOGIN_THROTTLED,
         entity_type="user",
         data={"step": step, "limit": max_failures, "window_seconds": int(window.total_seconds())},
     )

@@ -24,8 +24,10 @@ import pyotp
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.auth import throttle
+from factcheck.config import settings
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.models import Role, User
@@ -55,7 +57,7 @@ def new_secret() -> str:
 
 def provisioning_uri(secret: str, email: str) -> str:
     """The ``otpauth://`` URI an authenticator app reads (usually from a QR code)."""
-    issuer = str(current_app.config.get("ORG_NAME") or "factcheck")
+    issuer = settings().org_name
     return pyotp.TOTP(secret, digits=DIGITS, interval=INTERVAL).provisioning_uri(
         name=email, issuer_name=issuer
     )
@@ -83,16 +85,14 @@ def matching_step(secret: str, code: str, *, after: int | None) -> int | None:
 
 
 def _key() -> bytes:
-    configured = current_app.config.get("TOTP_KEY")
+    configured = settings().totp_key
     if configured:
-        return str(configured).encode("ascii")
+        return configured.encode("ascii")
     path = Path(current_app.instance_path) / KEY_FILE
     if path.is_file():
         return path.read_text(encoding="ascii").strip().encode("ascii")
     if current_app.debug or current_app.testing:
-        digest = hashlib.sha256(
-            b"factcheck totp key\n" + str(current_app.config["SECRET_KEY"]).encode()
-        )
+        digest = hashlib.sha256(b"factcheck totp key\n" + str(settings().secret_key).encode())
         return base64.urlsafe_b64encode(digest.digest())
     return _create_key_file(path)
 
@@ -131,11 +131,7 @@ def decrypt_secret(token: str) -> str:
 
 def admin_must_enrol(user: User) -> bool:
     """True when policy requires ``user`` to set up two-factor sign-in before anything else."""
-    return (
-        bool(current_app.config.get("REQUIRE_ADMIN_2FA"))
-        and user.role is Role.ADMIN
-        and not user.has_two_factor
-    )
+    return settings().require_admin_2fa and user.role is Role.ADMIN and not user.has_two_factor
 
 
 def enable(session: DBSession, user: User, secret: str, code: str) -> None:
@@ -149,20 +145,32 @@ def enable(session: DBSession, user: User, secret: str, code: str) -> None:
         )
     user.totp_secret = encrypt_secret(secret)
     user.totp_last_step = step
-    record(session, actor=user, action="2fa.enable", entity_type="user", entity_id=user.id)
+    record(
+        session,
+        actor=user,
+        action=AuditAction.TWO_FACTOR_ENABLE,
+        entity_type="user",
+        entity_id=user.id,
+    )
 
 
 def disable(session: DBSession, user: User, code: str, *, client_addr: str | None) -> None:
     """Turn off two-factor sign-in; needs a valid, unused code."""
     if not user.has_two_factor:
         raise ValidationError("two-factor sign-in is not on", field="code")
-    if user.role is Role.ADMIN and current_app.config.get("REQUIRE_ADMIN_2FA"):
+    if user.role is Role.ADMIN and settings().require_admin_2fa:
         raise ValidationError("admins must keep two-factor sign-in on", field="code")
     if not check_code(session, user, code, client_addr=client_addr):
         raise ValidationError("that code is not right, or was already used", field="code")
     user.totp_secret = None
     user.totp_last_step = None
-    record(session, actor=user, action="2fa.disable", entity_type="user", entity_id=user.id)
+    record(
+        session,
+        actor=user,
+        action=AuditAction.TWO_FACTOR_DISABLE,
+        entity_type="user",
+        entity_id=user.id,
+    )
 
 
 def check_code(session: DBSession, user: User, code: str, *, client_addr: str | None) -> bool:
@@ -184,7 +192,7 @@ def check_code(session: DBSession, user: User, code: str, *, client_addr: str | 
             session,
             actor=None,
             actor_label=user.email,
-            action="login.2fa_failure",
+            action=AuditAction.LOGIN_2FA_FAILURE,
             entity_type="user",
             entity_id=user.id,
         )

@@ -22,6 +22,7 @@ from wtforms.widgets import HiddenInput
 from factcheck.claims.queries import SORTS
 from factcheck.claims.services import MAX_CLAIMANT
 from factcheck.claims.workflow import MAX_REASON_LENGTH, label
+from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.models import ClaimantType, ClaimStatus
 from factcheck.validation import INT64_MAX, INT64_MIN, MAX_URL_LENGTH, int64
 
@@ -51,10 +52,6 @@ class VersionedForm(FlaskForm):
     version = Int64Field(
         widget=HiddenInput(), validators=[InputRequired("the form has no version")]
     )
-
-
-class ActionForm(FlaskForm):
-    """A workflow button: only the CSRF token."""
 
 
 class ClaimForm(VersionedForm):

@@ -69,17 +69,17 @@ class SortKey:
     nullable: bool = False
 
 
+# The order "take next" gives out claims in, and the queue's default: priority, then score
+# (unscored last), then oldest first. ``order_by(TAKE_NEXT_ORDER)`` is its SQL.
+TAKE_NEXT_ORDER: tuple[SortKey, ...] = (
+    SortKey(Claim.priority, True),
+    SortKey(Claim.score, True, nullable=True),
+    SortKey(Claim.created_at, False),
+    SortKey(Claim.id, False),
+)
+
 SORTS: dict[str, tuple[str, tuple[SortKey, ...]]] = {
-    # The order "take next" uses: priority, then score, then oldest first.
-    "priority": (
-        "Priority",
-        (
-            SortKey(Claim.priority, True),
-            SortKey(Claim.score, True, nullable=True),
-            SortKey(Claim.created_at, False),
-            SortKey(Claim.id, False),
-        ),
-    ),
+    "priority": ("Priority", TAKE_NEXT_ORDER),
     "score": (
         "Score",
         (SortKey(Claim.score, True, nullable=True), SortKey(Claim.id, False)),
@@ -90,7 +90,8 @@ SORTS: dict[str, tuple[str, tuple[SortKey, ...]]] = {
 DEFAULT_SORT = "priority"
 
 
-def _order_by(keys: Sequence[SortKey]) -> list[Any]:
+def order_by(keys: Sequence[SortKey]) -> list[Any]:
+    """ORDER BY terms for ``keys``."""
     out = []
     for key in keys:
         expr = key.column.desc() if key.descending else key.column.asc()
@@ -261,7 +262,7 @@ def queue_page(
         .outerjoin(Claim.assignee)
         .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
         .where(*conds)
-        .order_by(*_order_by(keys))
+        .order_by(*order_by(keys))
         .limit(page_size + 1)
     )
     if filters.status is not None:

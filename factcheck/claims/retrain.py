@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
@@ -135,7 +136,7 @@ def retrain(
         record(
             session,
             actor=actor,
-            action="model.switch",
+            action=AuditAction.MODEL_SWITCH,
             entity_type="model",
             entity_id=candidate.version,
             data={

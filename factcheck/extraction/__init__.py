@@ -9,12 +9,12 @@ A pure library (no Flask, no database)::
 
 from factcheck.extraction.pipeline import extract, score_lines
 from factcheck.extraction.types import (
-    SUPPORTED_LANGUAGES,
     Candidate,
     Claimant,
     ExtractionError,
     Quantity,
 )
+from factcheck.languages import SUPPORTED_LANGUAGES
 
 __all__ = [
     "SUPPORTED_LANGUAGES",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
+from importlib.util import find_spec
 from pathlib import Path
 
 import click
@@ -100,6 +101,11 @@ def model_group() -> None:
 def retrain_command(fr_data: Path, force: bool) -> None:
     """Fit a newsroom model on the shipped data plus every accept/dismiss, compare it with the
     model in use on held-out dev, and switch only when it is better (or with --force)."""
+    if find_spec("sklearn") is None:  # a production install (requirements/app.txt) has none
+        raise click.ClickException(
+            "model retrain needs the training libraries: pip install 'factcheck[train]' "
+            "(make install brings them)"
+        )
 
     result = retrain(
         db.session, fr_data=fr_data, instance_path=Path(current_app.instance_path),

@@ -19,12 +19,12 @@ from factcheck.extraction.nlp import load
 from factcheck.extraction.quantities import find_quantities
 from factcheck.extraction.segment import split_paragraphs, split_sentences
 from factcheck.extraction.types import (
-    SUPPORTED_LANGUAGES,
     Candidate,
     Claimant,
     ExtractionError,
     Quantity,
 )
+from factcheck.languages import SUPPORTED_LANGUAGES
 
 # Cues whose reason shows the matched words; the others read well on their own.
 _QUOTED_CUES = frozenset(CUE_LABELS) - {"report", "question", "part_of", "number", "percent"}

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"fr", "en"})
-
 ClaimantType = Literal["Person", "Organization"]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from factcheck.config import settings
 from factcheck.extensions import db
 from factcheck.extraction import extract
 from factcheck.jobs.registry import current_queue
@@ -31,7 +31,7 @@ def worker_command(workers: int, periodic: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     queue = current_queue()
     huey = queue.huey
-    where = current_app.config.get("JOBS_URL") or "instance/jobs.sqlite3"
+    where = settings().jobs_url or "instance/jobs.sqlite3"
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is on: jobs run where they are queued")
     click.echo(f"worker: queue {huey.name!r} on {_safe(where)}, {workers} thread(s)")

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from huey import crontab
 from huey.exceptions import RetryTask
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record
+from factcheck.config import settings
 from factcheck.database import DBSession, write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
@@ -63,7 +64,7 @@ def submit(
                 existing,
                 {"state": JobState.QUEUED, "attempts": 0, "error": None, "payload": payload},
                 actor=actor,
-                action="job.resubmit",
+                action=AuditAction.JOB_RESUBMIT,
                 entity_type="job",
             )
             existing.finished_at = existing.next_attempt_at = existing.started_at = None
@@ -82,7 +83,12 @@ def submit(
     try:
         with session.begin_nested():
             add_and_record(
-                session, job, JOB_FIELDS, actor=actor, action="job.submit", entity_type="job"
+                session,
+                job,
+                JOB_FIELDS,
+                actor=actor,
+                action=AuditAction.JOB_SUBMIT,
+                entity_type="job",
             )
     except sa.exc.IntegrityError:
         # Someone submitted the same key in between (PostgreSQL; SQLite writers are serialised).
@@ -203,7 +209,7 @@ def _failed_attempt(spec: JobSpec, running: RunningJob, exc: Exception) -> None:
 
 
 def lease_seconds() -> float:
-    return float(current_app.config.get("JOBS_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)
+    return settings().jobs_lease_seconds
 
 
 def reap(*, lease: float | None = None, now: datetime | None = None) -> list[int]:

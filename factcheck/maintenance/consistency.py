@@ -16,10 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import to_jsonable
 from factcheck.audit.replay import Replay, fold
-from factcheck.audit.store import DbSession
 from factcheck.claims.services import CLAIM_FIELDS
+from factcheck.database import DBSession
 from factcheck.models import AuditEvent, Claim, Verdict, VerdictState
 from factcheck.models.base import Base
 
@@ -30,7 +31,7 @@ REPLAYED: dict[str, tuple[type[Base], tuple[str, ...]]] = {
 }
 
 
-def _bodies(session: DbSession, entity_types: Iterable[str]) -> dict[str, dict[str, list[Any]]]:
+def _bodies(session: DBSession, entity_types: Iterable[str]) -> dict[str, dict[str, list[Any]]]:
     """Event bodies per entity type and id, in seq order, read in one pass."""
     grouped: dict[str, dict[str, list[Any]]] = {t: {} for t in entity_types}
     rows = session.execute(
@@ -49,7 +50,7 @@ def _superseded_by_trail(bodies: dict[str, list[Any]], replays: dict[str, Replay
     for events in bodies.values():
         for body in events:
             corrected = (body.get("data") or {}).get("corrects")
-            if body.get("action") != "verdict.correct" or corrected is None:
+            if body.get("action") != AuditAction.VERDICT_CORRECT or corrected is None:
                 continue
             replay = replays.get(str(corrected))
             state = replay.state if replay is not None else None
@@ -61,7 +62,7 @@ def _columns(model: type[Base]) -> set[str]:
     return {c.key for c in sa.inspect(model).column_attrs}
 
 
-def trail_differences(session: DbSession, *, limit: int = 20) -> list[str]:
+def trail_differences(session: DBSession, *, limit: int = 20) -> list[str]:
     """One line per row that its audit trail does not rebuild (at most ``limit`` lines)."""
     problems: list[str] = []
     grouped = _bodies(session, REPLAYED)

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.claims import workflow
 from factcheck.database import DBSession
@@ -102,7 +103,7 @@ def _decide(
     record(
         session,
         actor=actor,
-        action=f"claim.match_{decision.value}",
+        action=AuditAction(f"claim.match_{decision.value}"),
         entity_type="claim",
         entity_id=claim.id,
         data={"kind": item.kind, "target_id": item.target_id, "url": item.url},

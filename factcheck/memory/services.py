@@ -17,6 +17,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from factcheck.articles.parsing import detect_language
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record
 from factcheck.database import DBSession
 from factcheck.models import FollowedFeed, ImportedFactCheck, User
@@ -177,7 +178,7 @@ def import_reviews(
                 row,
                 {k: v for k, v in values.items() if k not in ("source", "original")},
                 actor=actor,
-                action="fact_check.reimport",
+                action=AuditAction.FACT_CHECK_REIMPORT,
                 entity_type=ENTITY,
                 data={"source": source[:500]},
             )
@@ -191,7 +192,7 @@ def import_reviews(
                 row,
                 AUDITED_FIELDS,
                 actor=actor,
-                action="fact_check.import",
+                action=AuditAction.FACT_CHECK_IMPORT,
                 entity_type=ENTITY,
             )
             action = "created"
@@ -353,7 +354,7 @@ def follow_feed(session: DBSession, url: str, *, actor: User | None) -> Followed
             existing,
             {"active": True},
             actor=actor,
-            action="feed.follow",
+            action=AuditAction.FEED_FOLLOW,
             entity_type="followed_feed",
         )
         return existing
@@ -363,7 +364,7 @@ def follow_feed(session: DBSession, url: str, *, actor: User | None) -> Followed
         feed,
         ("url", "active"),
         actor=actor,
-        action="feed.follow",
+        action=AuditAction.FEED_FOLLOW,
         entity_type="followed_feed",
     )
     return feed
@@ -375,7 +376,7 @@ def unfollow_feed(session: DBSession, feed: FollowedFeed, *, actor: User | None)
         feed,
         {"active": False},
         actor=actor,
-        action="feed.unfollow",
+        action=AuditAction.FEED_UNFOLLOW,
         entity_type="followed_feed",
     )
 

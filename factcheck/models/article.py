@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.models.base import Base, utcnow
+from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_TITLE_LENGTH
 
 if TYPE_CHECKING:
     from factcheck.models.claim import Claim
@@ -19,10 +20,10 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(500))
-    headline: Mapped[str | None] = mapped_column(sa.String(500))
+    title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_LENGTH))
+    headline: Mapped[str | None] = mapped_column(sa.String(MAX_TITLE_LENGTH))
     byline: Mapped[str | None] = mapped_column(sa.String(300))
-    publisher: Mapped[str | None] = mapped_column(sa.String(200))
+    publisher: Mapped[str | None] = mapped_column(sa.String(MAX_PUBLISHER_LENGTH))
     url: Mapped[str | None] = mapped_column(sa.String(2000))
     published_on: Mapped[date | None]
     language: Mapped[str] = mapped_column(sa.String(8))

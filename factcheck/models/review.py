@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.models.base import Base, enum_column, utcnow
+from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_TITLE_LENGTH
 
 if TYPE_CHECKING:
     from factcheck.models.claim import Claim
@@ -52,8 +53,8 @@ class Source(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id"), index=True)
     url: Mapped[str] = mapped_column(sa.String(2000))
-    title: Mapped[str] = mapped_column(sa.String(500))
-    publisher: Mapped[str | None] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_LENGTH))
+    publisher: Mapped[str | None] = mapped_column(sa.String(MAX_PUBLISHER_LENGTH))
     date_published: Mapped[date | None]
     date_accessed: Mapped[date | None]
     excerpt: Mapped[str | None] = mapped_column(sa.Text)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, ValidationError
@@ -157,7 +158,7 @@ def save_settings(
             row,
             values,
             actor=actor,
-            action="organisation.edit",
+            action=AuditAction.ORGANISATION_EDIT,
             entity_type=ENTITY_TYPE,
             versioned=True,
         )
@@ -165,7 +166,7 @@ def save_settings(
     record(
         session,
         actor=actor,
-        action="organisation.edit",
+        action=AuditAction.ORGANISATION_EDIT,
         entity_type=ENTITY_TYPE,
         entity_id=row.id,
         changes=changes,

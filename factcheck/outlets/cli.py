@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from factcheck.clitools import db_command
 from factcheck.domain import DomainError
 from factcheck.extensions import db
+from factcheck.languages import LANGUAGE_CHOICES
 from factcheck.outlets import services
 from factcheck.outlets.polling import PollReport, poll_outlet
 from factcheck.outlets.services import DEFAULT_INTERVAL_MINUTES
@@ -44,7 +45,7 @@ def _when(value: object) -> str:
 @click.option(
     "--lang",
     "language",
-    type=click.Choice(["auto", "fr", "en"]),
+    type=click.Choice(LANGUAGE_CHOICES),
     default="auto",
     show_default=True,
     help="Language of its articles.",

@@ -12,8 +12,8 @@ from trafilatura.feeds import FeedParameters, determine_feed
 from trafilatura.sitemaps import DETECT_SITEMAP_LINK, SitemapObject, extract_robots_sitemaps
 from trafilatura.utils import safe_relative_url
 
-from factcheck.articles.parsing import SUPPORTED_LANGUAGES
 from factcheck.domain import ValidationError
+from factcheck.languages import SUPPORTED_LANGUAGES
 from factcheck.models import OutletKind
 
 # Problems feedparser reports that do not make a feed unreliable: a charset declared wrongly,

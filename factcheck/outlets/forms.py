@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from factcheck.claims.forms import options
+from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.outlets.services import (
     DEFAULT_INTERVAL_MINUTES,
     MAX_INTERVAL_MINUTES,
@@ -51,7 +52,3 @@ class OutletForm(FlaskForm):
             "language": self.language.data,
             "interval_minutes": self.interval_minutes.data,
         }
-
-
-class ActionForm(FlaskForm):
-    """Pause, resume, poll now and remove: a CSRF token and nothing else."""

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
 from factcheck.articles.reading import MAX_DOCUMENT_BYTES, parse_html
 from factcheck.articles.services import (
@@ -23,6 +22,7 @@ from factcheck.articles.services import (
     find_by_hash,
     ingest_article,
 )
+from factcheck.config import settings
 from factcheck.database import write_intent
 from factcheck.domain import DomainError, ValidationError
 from factcheck.extensions import db
@@ -91,7 +91,7 @@ def poll_outlet(outlet_id: int, *, force: bool = False) -> PollReport:
         return PollReport(outlet_id, "not_modified")
     report = PollReport(outlet_id, "ok", listed=len(listing.entries))
     fresh = _unknown(listing.entries)
-    limit = int(current_app.config["OUTLET_MAX_ARTICLES_PER_POLL"])
+    limit = settings().outlet_max_articles_per_poll
     for entry in fresh[:limit]:
         problem = _ingest_entry(entry, target)
         if problem is None:
@@ -148,7 +148,7 @@ def _take(outlet_id: int, *, force: bool) -> _Target | None:
 
 
 def _finish(target: _Target, outcome: services.PollOutcome) -> None:
-    max_backoff = int(current_app.config["OUTLET_MAX_BACKOFF"])
+    max_backoff = settings().outlet_max_backoff
     with write_intent():
         try:
             outlet = db.session.get(Outlet, target.id, populate_existing=True)

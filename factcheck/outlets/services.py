@@ -12,15 +12,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
+from factcheck.languages import LANGUAGE_CHOICES
 from factcheck.models import Outlet, OutletKind, User, utcnow
 from factcheck.validation import clean_text, clean_url
 
 OUTLET_FIELDS = ("url", "kind", "name", "feed_url", "language", "interval_seconds", "paused")
-LANGUAGES = ("auto", "fr", "en")
+LANGUAGES = LANGUAGE_CHOICES
 MIN_INTERVAL_MINUTES = 5
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
 DEFAULT_INTERVAL_MINUTES = 60
@@ -87,7 +89,12 @@ def add_outlet(session: DBSession, values: dict[str, Any], *, actor: User | None
         created_by_id=actor.id if actor else None,
     )
     add_and_record(
-        session, outlet, OUTLET_FIELDS, actor=actor, action="outlet.add", entity_type="outlet"
+        session,
+        outlet,
+        OUTLET_FIELDS,
+        actor=actor,
+        action=AuditAction.OUTLET_ADD,
+        entity_type="outlet",
     )
     return outlet
 
@@ -124,7 +131,7 @@ def set_paused(session: DBSession, outlet: Outlet, paused: bool, *, actor: User 
         outlet,
         values,
         actor=actor,
-        action="outlet.pause" if paused else "outlet.resume",
+        action=AuditAction.OUTLET_PAUSE if paused else AuditAction.OUTLET_RESUME,
         entity_type="outlet",
     )
 
@@ -140,7 +147,7 @@ def remove_outlet(session: DBSession, outlet: Outlet, *, actor: User | None) -> 
     record(
         session,
         actor=actor,
-        action="outlet.remove",
+        action=AuditAction.OUTLET_REMOVE,
         entity_type="outlet",
         entity_id=outlet_id,
         changes=before,
@@ -232,7 +239,7 @@ def record_poll(
             outlet,
             values,
             actor=None,
-            action="outlet.poll",
+            action=AuditAction.OUTLET_POLL,
             entity_type="outlet",
             data={"new_articles": outcome.new_articles, "ok": outcome.ok},
         )
@@ -252,6 +259,6 @@ def poll_now(session: DBSession, outlet: Outlet, *, actor: User | None) -> None:
         outlet,
         {"next_poll_at": utcnow()},
         actor=actor,
-        action="outlet.poll_now",
+        action=AuditAction.OUTLET_POLL_NOW,
         entity_type="outlet",
     )

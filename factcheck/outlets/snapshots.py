@@ -26,7 +26,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
+from factcheck.config import settings
 from factcheck.database import DBSession, write_intent
 from factcheck.domain import DomainError, NotFound
 from factcheck.extensions import db
@@ -39,7 +41,7 @@ _HOP_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "conn
 
 
 def snapshot_dir() -> Path:
-    configured = current_app.config.get("SNAPSHOT_DIR")
+    configured = settings().snapshot_dir
     return Path(configured) if configured else Path(current_app.instance_path) / "snapshots"
 
 
@@ -100,7 +102,7 @@ def capture_snapshot(snapshot_id: int, *, retry_temporary: bool = False) -> Sour
             return snapshot
         url = snapshot.url
         db.session.rollback()  # no transaction stays open while the page is fetched
-    limit = int(current_app.config["SNAPSHOT_MAX_BYTES"])
+    limit = settings().snapshot_max_bytes
     try:
         answer = fetch(url, accept=SNAPSHOT_ACCEPT, max_bytes=limit)
         warc = warc_bytes(answer)
@@ -169,7 +171,7 @@ def _store(
                 record(
                     db.session,
                     actor=None,
-                    action="snapshot.fail",
+                    action=AuditAction.SNAPSHOT_FAIL,
                     entity_type="snapshot",
                     entity_id=snapshot.id,
                     changes={"status": ("pending", "failed")},
@@ -184,7 +186,7 @@ def _store(
 
 def _keep(snapshot: SourceSnapshot, answer: Fetched, warc: bytes) -> str | None:
     """Write the WARC file and complete the row; the reason when the bound does not allow it."""
-    limit = int(current_app.config["SNAPSHOT_MAX_TOTAL_BYTES"])
+    limit = settings().snapshot_max_total_bytes
     digest = hashlib.sha256(warc).hexdigest()
     relative = f"{digest[:2]}/{digest}.warc.gz"
     path = snapshot_dir() / relative
@@ -208,7 +210,7 @@ def _keep(snapshot: SourceSnapshot, answer: Fetched, warc: bytes) -> str | None:
     record(
         db.session,
         actor=None,
-        action="snapshot.capture",
+        action=AuditAction.SNAPSHOT_CAPTURE,
         entity_type="snapshot",
         entity_id=snapshot.id,
         changes={"status": ("pending", "captured")},

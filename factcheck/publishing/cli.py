@@ -29,8 +29,8 @@ from factcheck.memory.desk import refresh_open_claims
 from factcheck.memory.fetching import fetch_document
 from factcheck.memory.services import import_reviews
 from factcheck.publishing import services
+from factcheck.publishing.jsonld import command as validate_cli
 from factcheck.publishing.jsonld.importer import ClaimReviewImportError, parse_claim_reviews
-from factcheck.publishing.jsonld.validate import main as validate_main
 
 export_cli = AppGroup("export", help="Export published data.")
 import_cli = AppGroup("import", help="Read data published elsewhere.")
@@ -160,16 +160,9 @@ def fetch_page(url: str) -> str:
         raise OSError(exc.message) from None
 
 
-@click.command(
-    "validate",
-    add_help_option=False,
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-@with_appcontext
-def validate_command(args: tuple[str, ...]) -> None:
-    """Validate ClaimReview JSON-LD: FILE|URL|- [--org-url URL] [--errors-only] (--help)."""
-    raise SystemExit(validate_main(list(args), fetch=fetch_page))
+# ``factcheck validate``: the validator's click command, reading URLs through the checked fetcher
+# with the app's settings.
+validate_command = validate_cli.command(fetch_page, wrap=with_appcontext)
 
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024

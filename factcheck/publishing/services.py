@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.database import DBSession
 from factcheck.models import Claim, ClaimStatus, Verdict
@@ -329,7 +330,7 @@ def record_export(
         session,
         actor=None,
         actor_label="cli",
-        action="export.claimreview",
+        action=AuditAction.EXPORT_CLAIMREVIEW,
         entity_type="claimreview_feed",
         data={
             "count": count,

@@ -9,9 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
+from factcheck.languages import is_language_tag
 from factcheck.models import Claim, RatingScale, RatingValue, User, Verdict, VerdictState
 from factcheck.validation import clean_text
 
@@ -104,7 +106,7 @@ def create_scale(
     record(
         session,
         actor=actor,
-        action="rating_scale.create",
+        action=AuditAction.RATING_SCALE_CREATE,
         entity_type="rating_scale",
         entity_id=scale.id,
         changes={
@@ -145,7 +147,7 @@ def ensure_default_scales(session: DBSession, *, actor: User | None) -> list[Rat
                 namesake,
                 {"shipped_key": shipped.key},
                 actor=actor,
-                action="rating_scale.edit",
+                action=AuditAction.RATING_SCALE_EDIT,
                 entity_type="rating_scale",
                 data={"reason": f"it bears the name of the shipped scale {shipped.key!r}"},
             )
@@ -184,7 +186,6 @@ MIN_RATING_VALUE = 1  # ClaimReview: worstRating >= 1
 MAX_RATING_VALUE = 1000
 MIN_VALUES_PER_SCALE = 2  # ClaimReview: bestRating > worstRating
 PUBLISHED_VERDICT_STATES = (VerdictState.APPROVED, VerdictState.SUPERSEDED)
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,4})?$")
 
 
 def clean_scale_name(value: str | None) -> str:
@@ -195,7 +196,7 @@ def clean_language(value: str | None) -> str:
     """A lower-case language tag such as ``fr`` or ``en-gb``."""
     tag = clean_text(value, "language", max_length=MAX_LANGUAGE_LENGTH, required=True)
     tag = tag.lower().replace("_", "-")
-    if not _LANGUAGE_TAG.match(tag):
+    if not is_language_tag(tag):
         raise ValidationError(
             f"language {tag!r} is not a language code: use e.g. fr, en or en-gb", field="language"
         )
@@ -398,7 +399,7 @@ def edit_scale(
         scale,
         {"name": new_name, "language": new_language, "is_default": is_default},
         actor=actor,
-        action="rating_scale.edit",
+        action=AuditAction.RATING_SCALE_EDIT,
         entity_type="rating_scale",
     )
     if not changes or not is_default:
@@ -410,7 +411,7 @@ def edit_scale(
                 other,
                 {"is_default": False},
                 actor=actor,
-                action="rating_scale.edit",
+                action=AuditAction.RATING_SCALE_EDIT,
                 entity_type="rating_scale",
                 data={"reason": f"scale #{scale.id} became the default for {new_language}"},
             )
@@ -450,7 +451,7 @@ def add_value(
     record(
         session,
         actor=actor,
-        action="rating_value.add",
+        action=AuditAction.RATING_VALUE_ADD,
         entity_type="rating_value",
         entity_id=rating.id,
         changes={k: (None, v) for k, v in _value_record(rating).items()},
@@ -493,7 +494,7 @@ def edit_value(
         rating,
         {"label": new_label, "value": number, "definition": text},
         actor=actor,
-        action="rating_value.edit",
+        action=AuditAction.RATING_VALUE_EDIT,
         entity_type="rating_value",
         data={"scale_id": rating.scale_id},
     )
@@ -516,7 +517,7 @@ def move_value(session: DBSession, rating: RatingValue, direction: str, *, actor
     record(
         session,
         actor=actor,
-        action="rating_value.move",
+        action=AuditAction.RATING_VALUE_MOVE,
         entity_type="rating_value",
         entity_id=rating.id,
         changes={"position": (before, rating.position)},
@@ -561,7 +562,7 @@ def delete_value(session: DBSession, rating: RatingValue, *, actor: User) -> Non
     record(
         session,
         actor=actor,
-        action="rating_value.delete",
+        action=AuditAction.RATING_VALUE_DELETE,
         entity_type="rating_value",
         entity_id=rating_id,
         changes={k: (v, None) for k, v in before.items()},

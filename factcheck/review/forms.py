@@ -10,7 +10,13 @@ from wtforms.widgets import HiddenInput
 from factcheck.claims.forms import Int64Field, VersionedForm, options
 from factcheck.models import Stance
 from factcheck.review.services import MAX_COMMENT, MAX_EXPLANATION, MAX_NOTE, MAX_SUMMARY
-from factcheck.validation import MAX_URL_LENGTH, int64
+from factcheck.validation import (
+    MAX_EXCERPT_LENGTH,
+    MAX_PUBLISHER_LENGTH,
+    MAX_TITLE_LENGTH,
+    MAX_URL_LENGTH,
+    int64,
+)
 
 STANCES = options(
     [
@@ -27,11 +33,15 @@ class SourceForm(FlaskForm):
         validators=[DataRequired("give the source’s address"), Length(max=MAX_URL_LENGTH)],
         render_kw={"inputmode": "url", "placeholder": "https://"},
     )
-    title = StringField("Title", validators=[DataRequired("give a title"), Length(max=500)])
-    publisher = StringField("Publisher", validators=[Length(max=200)])
+    title = StringField(
+        "Title", validators=[DataRequired("give a title"), Length(max=MAX_TITLE_LENGTH)]
+    )
+    publisher = StringField("Publisher", validators=[Length(max=MAX_PUBLISHER_LENGTH)])
     date_published = DateField("Date published", validators=[Optional()])
     date_accessed = DateField("Date accessed", validators=[Optional()])
-    excerpt = TextAreaField("Excerpt", validators=[Length(max=5000)], render_kw={"rows": 3})
+    excerpt = TextAreaField(
+        "Excerpt", validators=[Length(max=MAX_EXCERPT_LENGTH)], render_kw={"rows": 3}
+    )
     stance = RadioField("Stance", choices=STANCES, validators=[InputRequired("choose a stance")])
     archive_url = StringField(
         "Archive URL",

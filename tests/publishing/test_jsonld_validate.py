@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from factcheck.publishing.jsonld import make_vocab
 from factcheck.publishing.jsonld.build import write_feed
 from factcheck.publishing.jsonld.validate import (
     Problem,
@@ -24,6 +23,7 @@ from factcheck.publishing.jsonld.validate import (
     validate_claim_review,
     validate_document,
 )
+from tools import make_vocab
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SAMPLES = SHARED / "data" / "claimreview-samples"

@@ -8,18 +8,17 @@ and its verdict into a :class:`ReviewData` and the organisation settings into an
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 from urllib.parse import urljoin, urlsplit
 
+from factcheck.languages import is_language_tag
+
 SCHEMA_CONTEXT = "https://schema.org"
 CLAIMANT_TYPES = ("Person", "Organization")
 FeedFormat = Literal["json", "jsonl"]
-
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class SupportsWriteStr(Protocol):
@@ -125,7 +124,7 @@ class ReviewData:
         _require_text("claim_reviewed", self.claim_reviewed)
         _require_text("rating_label", self.rating_label)
         _require_text("in_language", self.in_language)
-        if not _LANGUAGE_TAG.match(self.in_language):
+        if not is_language_tag(self.in_language):
             raise ValueError(f"in_language must be a BCP 47 tag, not {self.in_language!r}")
         _require_aware("date_published", self.date_published)
         _require_aware("date_modified", self.date_modified)

@@ -1,8 +1,9 @@
-"""Write the compact schema.org vocabulary subset that ``validate.py`` checks against.
+"""Write the compact schema.org vocabulary subset that the ClaimReview validator checks against.
 
-Run from the repository root (the source defaults to ``../shared/data/schemaorg-30.0/``)::
+A development tool, not part of the installed package: ``make vocab`` runs it from the
+repository root (the source defaults to ``../shared/data/schemaorg-30.0/``)::
 
-    .venv/bin/python -m factcheck.publishing.jsonld.make_vocab [--source FILE] [--output FILE]
+    .venv/bin/python -m tools.make_vocab [--source FILE] [--output FILE]
 
 The output keeps, for every class, its direct superclasses and, for every property, the classes
 in its ``domainIncludes`` and the property that supersedes it (if any), and the names of the
@@ -21,19 +22,19 @@ from pathlib import Path
 from typing import Any
 
 VERSION = "30.0"
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = (
     REPO_ROOT.parent / "shared" / "data" / "schemaorg-30.0" / "schemaorg-current-https.jsonld"
 )
 PENDING_AREA = "https://pending.schema.org"
-DEFAULT_OUTPUT = Path(__file__).resolve().with_name("schemaorg-30.0-vocab.json")
+DEFAULT_OUTPUT = REPO_ROOT / "factcheck" / "publishing" / "jsonld" / "schemaorg-30.0-vocab.json"
 COMMENT = (
     "Class and property names of the schema.org vocabulary, release 30.0, reduced to what the "
     "ClaimReview validator needs: classes -> direct superclasses; properties -> domainIncludes; "
     "superseded -> replacement property; pending -> terms of the pending area. Derived from "
     "schemaorg-current-https.jsonld in "
     "github.com/schemaorg/schemaorg data/releases/30.0/ (Apache License 2.0). Regenerate with "
-    "python -m factcheck.publishing.jsonld.make_vocab."
+    "make vocab (tools/make_vocab.py)."
 )
 
 
