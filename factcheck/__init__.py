@@ -27,6 +27,8 @@ BLUEPRINT_MODULES = (
     "factcheck.memory.views",  # before admin: it nests the fact-check admin pages in it
     "factcheck.admin.views",
     "factcheck.outlets.views",
+    "factcheck.inbox.views",
+    "factcheck.dashboard.views",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -60,6 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from factcheck.publishing import freshness
 
     freshness.install()  # the feed's ETag moves with every change to the published markup
+    from factcheck.inbox import notify
+
+    notify.install()  # notifications are written by the audit event of the change that causes them
     from factcheck.jobs import queue as job_queue
 
     auth.init_app(app)

@@ -57,6 +57,14 @@ class Defaults:
     SNAPSHOT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # the folder holds at most this much
     OUTLET_MAX_ARTICLES_PER_POLL = 20  # new links read from one poll of one outlet
     OUTLET_MAX_BACKOFF = 24 * 3600  # seconds: the longest wait after repeated failures
+    # E-mail notifications (sent by the worker); no MAIL_SERVER: notifications stay in the app.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_SENDER = "factcheck@localhost"
+    MAIL_TIMEOUT = 10.0  # seconds for one SMTP conversation step
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -101,7 +109,7 @@ def _env_value(value: str) -> Any:
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-BOOLEAN_SETTINGS = ("FETCH_ALLOW_PRIVATE", "JOBS_IMMEDIATE", "REQUIRE_ADMIN_2FA")
+BOOLEAN_SETTINGS = ("FETCH_ALLOW_PRIVATE", "JOBS_IMMEDIATE", "REQUIRE_ADMIN_2FA", "MAIL_USE_TLS")
 
 
 def parse_bool(name: str, value: Any) -> bool:
@@ -149,10 +157,24 @@ def _parse_typed_settings(config: Any) -> None:
     config["FETCH_MAX_BYTES"] = int(
         _positive_number("FETCH_MAX_BYTES", config["FETCH_MAX_BYTES"], int)
     )
+    _parse_mail_settings(config)
     jobs_url = (config.get("JOBS_URL") or "").strip() or None
     if jobs_url and not jobs_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"JOBS_URL must be a redis:// URL, not {jobs_url!r}")
     config["JOBS_URL"] = jobs_url
+
+
+def _parse_mail_settings(config: Any) -> None:
+    config["MAIL_SERVER"] = (str(config.get("MAIL_SERVER") or "")).strip() or None
+    port = int(_positive_number("MAIL_PORT", config["MAIL_PORT"], int))
+    if port > 65535:
+        raise ConfigError(f"MAIL_PORT must be a port number (1-65535), not {port}")
+    config["MAIL_PORT"] = port
+    config["MAIL_TIMEOUT"] = float(_positive_number("MAIL_TIMEOUT", config["MAIL_TIMEOUT"], float))
+    sender = str(config.get("MAIL_SENDER") or "").strip()
+    if "@" not in sender or any(c in sender for c in "\r\n"):
+        raise ConfigError(f"MAIL_SENDER must be an e-mail address, not {sender!r}")
+    config["MAIL_SENDER"] = sender
 
 
 def check_secret_key(secret: str | None) -> None:
