@@ -107,7 +107,7 @@ def index() -> ResponseReturnValue:
 def table_csv() -> ResponseReturnValue:
     try:
         filters = _filters()
-        table = figures.one_table(db.session, filters, request.args.get("table", ""))
+        table = figures.one_table(db.session, filters, request.args.get("table") or "weekly")
     except ValidationError as exc:
         return error_response(422, exc.message, exc.field)
     name = f"dashboard-{table.key}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
