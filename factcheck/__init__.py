@@ -21,9 +21,13 @@ from factcheck.claims import views as claims_views
 from factcheck.claims.retrain import NEWSROOM_MODEL
 from factcheck.cli import register_commands
 from factcheck.config import load_config
+from factcheck.dashboard import views as dashboard_views
 from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
 from factcheck.extraction.model import ModelFileError, default_models, use_model
+from factcheck.inbox import jobs as inbox_jobs
+from factcheck.inbox import notify
+from factcheck.inbox import views as inbox_views
 from factcheck.jobs import queue as job_queue
 from factcheck.jobs import services as job_services
 from factcheck.jsonbody import Int64Converter, StrictJSONRequest, read_json_body
@@ -47,10 +51,18 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     memory_views.bp,
     admin_views.bp,
     outlets_views.bp,
+    inbox_views.bp,
+    dashboard_views.bp,
 )
 # Every module that declares background jobs (``@tracked_job``, ``@periodic_job``...): importing
 # it registers them, and ``job_queue.init_app`` binds what is registered to the app's queue.
-JOB_MODULES = (articles_jobs, memory_jobs, outlets_jobs, job_services)  # job_services: the reaper
+JOB_MODULES = (
+    articles_jobs,
+    memory_jobs,
+    outlets_jobs,
+    inbox_jobs,
+    job_services,
+)  # job_services: the reaper
 
 # The fact-check memory's admin pages live under /admin/fact-checks (admins only). Nested once,
 # here, when the package is imported: a blueprint takes no new children once registered.
@@ -82,6 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     freshness.install()  # the feed's ETag moves with every change to the published markup
+    notify.install()  # notifications are written by the audit event of the change that causes them
     auth.init_app(app)
     errors.init_app(app)
     web.init_app(app)  # after errors: a service's refusal is answered by the spine's handler

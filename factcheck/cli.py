@@ -17,6 +17,7 @@ from factcheck.audit import cli as audit_cli
 from factcheck.auth.services import create_user, list_users, parse_role
 from factcheck.clitools import db_command, language_option, safe_url
 from factcheck.config import ConfigError, settings
+from factcheck.dashboard import cli as dashboard_cli
 from factcheck.extensions import db
 from factcheck.extraction import cli as extraction_cli
 from factcheck.jobs import cli as jobs_cli
@@ -170,6 +171,7 @@ COMMAND_MODULES = (
     maintenance_cli,
     outlets_cli,
     jobs_cli,
+    dashboard_cli,  # adds ``export csv`` to the export group
 )
 __all__ = ["db_command", "language_option", "main", "register_commands", "safe_url"]
 

@@ -73,6 +73,14 @@ class Defaults:
     SNAPSHOT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # the folder holds at most this much
     OUTLET_MAX_ARTICLES_PER_POLL = 20  # new links read from one poll of one outlet
     OUTLET_MAX_BACKOFF = 24 * 3600  # seconds: the longest wait after repeated failures
+    # E-mail notifications (sent by the worker); no MAIL_SERVER: notifications stay in the app.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_SENDER = "factcheck@localhost"
+    MAIL_TIMEOUT = 10.0  # seconds for one SMTP conversation step
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,13 @@ class Settings:
     snapshot_max_total_bytes: int
     outlet_max_articles_per_poll: int
     outlet_max_backoff: int
+    mail_server: str | None
+    mail_port: int
+    mail_username: str | None
+    mail_password: str | None
+    mail_use_tls: bool
+    mail_sender: str
+    mail_timeout: float
 
 
 # --- the kinds of value ------------------------------------------------------------------------
@@ -233,6 +248,13 @@ def _database_url(name: str, value: Any) -> str:
     return uri
 
 
+def _email_address(name: str, value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if "@" not in text or any(c in text for c in "\r\n"):
+        raise ConfigError(f"{name} must be an e-mail address, got {value!r}")
+    return text
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 
@@ -284,6 +306,13 @@ SETTINGS: dict[str, Setting] = {
         _own("SNAPSHOT_MAX_TOTAL_BYTES", whole_number()),
         _own("OUTLET_MAX_ARTICLES_PER_POLL", whole_number()),
         _own("OUTLET_MAX_BACKOFF", whole_number()),
+        _own("MAIL_SERVER", _optional_text),
+        _own("MAIL_PORT", whole_number(1, 65535)),
+        _own("MAIL_USERNAME", _optional_text),
+        _own("MAIL_PASSWORD", _optional_text),
+        _own("MAIL_USE_TLS", parse_bool),
+        _own("MAIL_SENDER", _email_address),
+        _own("MAIL_TIMEOUT", positive_number),
     )
 }
 assert {s.field for s in SETTINGS.values()} == {f.name for f in dataclasses.fields(Settings)}

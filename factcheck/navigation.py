@@ -12,6 +12,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("articles.index", "Articles", Role.REVIEWER),
     ("claims.queue", "Queue", Role.REVIEWER),
     ("outlets.index", "Outlets", Role.REVIEWER),
+    ("dashboard.index", "Dashboard", Role.EDITOR),
     ("audit.index", "Audit", Role.EDITOR),
     ("admin.users", "Users", Role.ADMIN),
     ("admin.scales", "Rating scales", Role.ADMIN),

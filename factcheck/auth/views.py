@@ -74,7 +74,7 @@ def _begin(result: SignIn, target: str | None) -> ResponseReturnValue:
         flash("Set up two-factor sign-in to continue: admins must use it.", "error")
         return redirect(url_for("auth.two_factor"))
     flash(f"Signed in as {result.user.display_name}.", "success")
-    return redirect(target or url_for("articles.index"))
+    return redirect(target or url_for("inbox.my_work"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,7 +82,7 @@ def _begin(result: SignIn, target: str | None) -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(form.next.data) or url_for("articles.index"))
+        return redirect(safe_next(form.next.data) or url_for("inbox.my_work"))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
     try:  # before any lookup: NUL cannot even be compared on PostgreSQL

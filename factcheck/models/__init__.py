@@ -7,6 +7,7 @@ from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
 from factcheck.models.feed import FeedRevision
 from factcheck.models.job import Job, JobState
 from factcheck.models.memory import ClaimMatch, FollowedFeed, ImportedFactCheck, MatchDecision
+from factcheck.models.notification import MailState, Notification, NotificationKind
 from factcheck.models.organisation import OrganisationSettings
 from factcheck.models.outlet import Outlet, OutletKind, SnapshotStatus, SourceSnapshot
 from factcheck.models.rating import RatingScale, RatingValue
@@ -38,8 +39,11 @@ __all__ = [
     "ImportedFactCheck",
     "Job",
     "JobState",
+    "MailState",
     "MatchDecision",
     "Note",
+    "Notification",
+    "NotificationKind",
     "OrganisationSettings",
     "Outlet",
     "OutletKind",

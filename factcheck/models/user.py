@@ -36,6 +36,10 @@ class User(UserMixin, Base):
     # the last time-step a code was accepted for, so that no code is accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Preferences and the "My work" page (migration 0018): notifications by e-mail too, and
+    # when the user last marked the new claims as seen (None: never).
+    email_notifications: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    claims_seen_at: Mapped[datetime | None]
 
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),

@@ -21,7 +21,7 @@ def sign_in(browser: Any, base: str, email: str) -> Any:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$|/articles"))
+    page.wait_for_url(re.compile(r"/my-work$"))  # the landing page after sign-in (issue 17)
     return page
 
 

@@ -30,8 +30,8 @@ def test_login_page_and_healthz_are_public(client):
 
 def test_sign_in_then_pages_open(client, users):
     response = login(client, users["editor"].email)
-    assert response.headers["Location"] == "/"
-    page = client.get("/")
+    assert response.headers["Location"] == "/my-work"  # the landing page (issue 17)
+    page = client.get("/my-work")
     assert page.status_code == 200
     assert "Eddie Editor" in page.get_data(as_text=True)
 
@@ -72,7 +72,7 @@ def test_off_site_next_is_ignored(client, users):
             },
         )
         assert response.status_code == 302
-        assert response.headers["Location"] == "/"
+        assert response.headers["Location"] == "/my-work"  # the landing page (issue 17)
         submit(client, "/", {}, action="/logout")
 
 

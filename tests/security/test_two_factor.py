@@ -77,7 +77,7 @@ def test_sign_in_asks_for_a_code_before_any_session_exists(app, client, users):
     assert _actions(app)[-1] == "login.2fa_failure"
 
     done = submit(client, "/login/2fa", {"code": _code(secret, 1)})
-    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert done.status_code == 302 and done.headers["Location"] == "/my-work"  # landing (issue 17)
     assert client.get("/").status_code == 200
     with app.app_context():
         last = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()

@@ -1,0 +1,1 @@
+"""The desk in figures (editors and admins), and CSV exports of the queue and the figures."""

@@ -1,0 +1,155 @@
+"""The dashboard (editors and admins) and the CSV exports: parse, query, render or stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from factcheck.auth import role_required, wants_json
+from factcheck.claims import queries
+from factcheck.claims.forms import QueueFilterForm, options
+from factcheck.dashboard import charts, csvexport, figures
+from factcheck.domain import ValidationError
+from factcheck.errors import error_response
+from factcheck.extensions import db
+from factcheck.models import ClaimStatus, Role, User
+from factcheck.publishing.services import organisation
+
+bp = Blueprint("dashboard", __name__)
+
+# The chart of each table: (label column, series columns).
+CHARTS = {
+    "weekly": (0, [1, 2, 3]),
+    "open": (0, [5]),
+    "load": (0, [1, 2, 3]),
+}
+
+
+def _me() -> User:
+    me: User = current_user._get_current_object()
+    return me
+
+
+def _filters() -> figures.Filters:
+    return figures.parse_filters(request.args)
+
+
+def _csv(chunks: Iterator[str], filename: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/dashboard")
+@role_required(Role.EDITOR)
+def index() -> ResponseReturnValue:
+    try:
+        filters = _filters()
+    except ValidationError as exc:
+        return error_response(422, exc.message, exc.field)
+    board = figures.dashboard(db.session, filters)
+    if wants_json():
+        return jsonify(
+            filters=filters.args(),
+            median_hours=board.median_hours,
+            p90_hours=board.p90_hours,
+            tables={
+                key: {
+                    "title": t.title,
+                    "columns": t.columns,
+                    "rows": [
+                        [
+                            csvexport.neutralise(c) if not isinstance(c, int | float) else c
+                            for c in row
+                        ]
+                        for row in t.rows
+                    ],
+                }
+                for key, t in board.tables.items()
+            },
+        )
+    drawn = {
+        key: charts.bar_chart(board.tables[key], label, series)
+        for key, (label, series) in CHARTS.items()
+    }
+    verdict_table = board.tables["verdicts"]
+    verdict_rows = figures.Table(
+        "verdicts",
+        verdict_table.title,
+        ["rating · language", "published"],
+        [[f"{r[0]} · {r[1]}", r[2]] for r in verdict_table.rows],
+    )
+    drawn["verdicts"] = charts.bar_chart(verdict_rows, 0, [1])
+    return render_template(
+        "dashboard/index.html",
+        board=board,
+        charts=drawn,
+        languages=queries.language_choices(db.session),
+    )
+
+
+@bp.get("/dashboard/export.csv")
+@role_required(Role.EDITOR)
+def table_csv() -> ResponseReturnValue:
+    try:
+        filters = _filters()
+        table = figures.one_table(db.session, filters, request.args.get("table") or "weekly")
+    except ValidationError as exc:
+        return error_response(422, exc.message, exc.field)
+    name = f"dashboard-{table.key}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
+    return _csv(csvexport.table_lines(table), name)
+
+
+def queue_filters_from(args: Any) -> queries.QueueFilters:
+    """The queue's filters from its query string, as the queue page reads them; 422 naming a
+    field that is malformed (an unknown choice is ignored, as on the page)."""
+    form = QueueFilterForm(args)
+    languages = queries.language_choices(db.session)
+    form.language.choices = options([("", "Any language"), *[(lang, lang) for lang in languages]])
+    form.article.choices = options(
+        [("", "Any article"), *[(str(i), t) for i, t in queries.article_choices(db.session)]]
+    )
+    if not form.validate():
+        for name in ("min_score", "q"):
+            if form[name].errors:
+                raise ValidationError(f"{name}: {'; '.join(form[name].errors)}", field=name)
+        for name in list(form.errors):
+            form[name].data = form[name].default
+    status = str(form.status.data or "")
+    article = args.get("article") or ""
+    min_score = form.min_score.data
+    return queries.QueueFilters(
+        status=ClaimStatus(status) if status in ClaimStatus._value2member_map_ else None,
+        assignee=form.assignee.data or "anyone",
+        language=form.language.data or None,
+        article_id=int(article) if article.isdigit() and len(article) <= 18 else None,
+        min_score=float(min_score) if isinstance(min_score, Decimal) else None,
+        q=(form.q.data or "").strip() or None,
+        sort=form.sort.data or queries.DEFAULT_SORT,
+        has_match=form.match.data == "yes",
+    )
+
+
+@bp.get("/queue.csv")
+def queue_csv() -> ResponseReturnValue:
+    try:
+        filters = queue_filters_from(request.args)
+    except ValidationError as exc:
+        return error_response(422, exc.message, exc.field)
+    org_url = organisation(db.session, current_app.config).url
+    rows = csvexport.queue_rows(db.session, filters, _me(), org_url)
+    return _csv(csvexport.lines(csvexport.QUEUE_COLUMNS, rows), "queue.csv")

@@ -1,0 +1,1 @@
+"""What needs me now: the "My work" page, notifications in the app and by e-mail."""

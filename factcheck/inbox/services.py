@@ -1,0 +1,236 @@
+"""Reading what needs a user now, and the changes a user makes to their own inbox.
+
+Every change here records its audit event in the caller's transaction, like any other service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from factcheck.audit.log import change_and_record, record
+from factcheck.claims import policy
+from factcheck.database import DBSession
+from factcheck.domain import NotFound, ValidationError
+from factcheck.models import (
+    Claim,
+    ClaimStatus,
+    Notification,
+    User,
+    Verdict,
+    VerdictState,
+    utcnow,
+)
+
+LIST_LIMIT = 50  # rows per section of the My work page
+HELD = (ClaimStatus.IN_REVIEW, ClaimStatus.AWAITING_APPROVAL)
+FRESH = (ClaimStatus.NEW, ClaimStatus.QUEUED)  # "new since I last looked": found, not yet taken
+
+
+# --- the counts in the navigation: one query ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    held: int = 0  # claims assigned to me, in review or awaiting approval
+    changes_requested: int = 0  # of those, in review with an editor's comment to answer
+    to_approve: int = 0  # proposals and corrections I may approve (editors)
+    new: int = 0  # claims found since I last looked, still new or queued
+    unread: int = 0  # notifications not read yet
+
+    @property
+    def my_work(self) -> int:
+        return self.held + self.to_approve + self.new
+
+
+def _changes_requested() -> Any:
+    return sa.exists().where(
+        Verdict.claim_id == Claim.id,
+        Verdict.state == VerdictState.DRAFT,
+        Verdict.corrects_id.is_(None),
+        Verdict.review_comment.is_not(None),
+    )
+
+
+def _approvable(user: User) -> Any:
+    """Verdicts awaiting an editor that ``user`` may approve (the two-person rule in SQL,
+    the same as ``policy.is_second_person``)."""
+    return sa.and_(
+        Verdict.state == VerdictState.PROPOSED,
+        sa.or_(Verdict.proposed_by_id.is_(None), Verdict.proposed_by_id != user.id),
+        sa.or_(Verdict.last_edited_by_id.is_(None), Verdict.last_edited_by_id != user.id),
+    )
+
+
+def _fresh(user: User) -> Any:
+    conds: list[Any] = [Claim.status.in_(FRESH)]
+    if user.claims_seen_at is not None:
+        conds.append(Claim.created_at > user.claims_seen_at)
+    return sa.and_(*conds)
+
+
+def counts(session: DBSession, user: User) -> Counts:
+    """Everything the navigation shows, in one SELECT of scalar subqueries."""
+
+    def count(*where: Any, of: Any = Claim) -> Any:
+        return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()
+
+    mine = (Claim.assignee_id == user.id, Claim.status.in_(HELD))
+    to_approve = count(_approvable(user), of=Verdict) if policy.is_editor(user) else sa.literal(0)
+    row = session.execute(
+        sa.select(
+            count(*mine),
+            count(
+                Claim.assignee_id == user.id,
+                Claim.status == ClaimStatus.IN_REVIEW,
+                _changes_requested(),
+            ),
+            to_approve,
+            count(_fresh(user)),
+            count(Notification.user_id == user.id, Notification.read_at.is_(None), of=Notification),
+        )
+    ).one()
+    return Counts(*(int(n or 0) for n in row))
+
+
+# --- the My work page ------------------------------------------------------------------------
+
+
+@dataclass
+class MyWork:
+    counts: Counts
+    changes_requested: list[tuple[Claim, Verdict]] = field(default_factory=list)
+    held: list[Claim] = field(default_factory=list)
+    to_approve: list[tuple[Claim, Verdict]] = field(default_factory=list)
+    new: list[Claim] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def my_work(session: DBSession, user: User) -> MyWork:
+    work = MyWork(counts=counts(session, user))
+    held = session.scalars(
+        sa.select(Claim)
+        .where(Claim.assignee_id == user.id, Claim.status.in_(HELD))
+        .options(selectinload(Claim.verdicts))
+        .order_by(Claim.updated_at.desc(), Claim.id.desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    for claim in held:
+        draft = next(
+            (
+                v
+                for v in claim.verdicts
+                if v.state is VerdictState.DRAFT and v.corrects_id is None and v.review_comment
+            ),
+            None,
+        )
+        if claim.status is ClaimStatus.IN_REVIEW and draft is not None:
+            work.changes_requested.append((claim, draft))
+        else:
+            work.held.append(claim)
+    if policy.is_editor(user):
+        rows = session.execute(
+            sa.select(Claim, Verdict)
+            .join(Verdict, Verdict.claim_id == Claim.id)
+            .where(_approvable(user))
+            .order_by(Verdict.proposed_at, Verdict.id)
+            .limit(LIST_LIMIT)
+        ).all()
+        work.to_approve = [
+            (claim, verdict) for claim, verdict in rows if policy.is_second_person(user, verdict)
+        ]
+    work.new = list(
+        session.scalars(
+            sa.select(Claim)
+            .where(_fresh(user))
+            .order_by(Claim.created_at.desc(), Claim.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
+    work.notifications = list_notifications(session, user, unread_only=True, limit=10)
+    return work
+
+
+def mark_claims_seen(session: DBSession, user: User) -> None:
+    """From now on, "new since I last looked" counts claims found after this moment."""
+    change_and_record(
+        session,
+        user,
+        {"claims_seen_at": utcnow()},
+        actor=user,
+        action="inbox.seen",
+        entity_type="user",
+    )
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def list_notifications(
+    session: DBSession, user: User, *, unread_only: bool = False, limit: int = 100
+) -> list[Notification]:
+    stmt = (
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(selectinload(Notification.claim), selectinload(Notification.actor))
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+def mark_read(session: DBSession, user: User, ids: Sequence[int]) -> int:
+    """Mark the user's notifications ``ids`` read; another user's (or no such) id is 404."""
+    if not ids:
+        raise ValidationError("choose a notification to mark as read", field="id")
+    found = session.scalars(
+        sa.select(Notification).where(Notification.id.in_(ids), Notification.user_id == user.id)
+    ).all()
+    if len(found) != len(set(ids)):
+        raise NotFound("no such notification of yours")
+    return _read(session, user, [n for n in found if n.read_at is None])
+
+
+def mark_all_read(session: DBSession, user: User) -> int:
+    unread = session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    ).all()
+    return _read(session, user, list(unread))
+
+
+def _read(session: DBSession, user: User, notifications: list[Notification]) -> int:
+    if not notifications:
+        return 0
+    now = utcnow()
+    for notification in notifications:
+        notification.read_at = now
+    record(
+        session,
+        actor=user,
+        action="notification.read",
+        entity_type="user",
+        entity_id=user.id,
+        data={"notification_ids": sorted(n.id for n in notifications)},
+    )
+    return len(notifications)
+
+
+def set_preferences(session: DBSession, user: User, *, email_notifications: bool) -> bool:
+    """Save the user's notification preferences; True when something changed."""
+    changes = change_and_record(
+        session,
+        user,
+        {"email_notifications": bool(email_notifications)},
+        actor=user,
+        action="user.preferences",
+        entity_type="user",
+    )
+    return bool(changes)
