@@ -25,6 +25,8 @@ BLUEPRINT_MODULES = (
     "factcheck.publishing.views",
     "factcheck.audit.views",
     "factcheck.memory.views",  # before admin: it nests the fact-check admin pages in it
+    "factcheck.webhooks.views",  # before admin too: the webhook pages are admin pages
+    "factcheck.publishing.badge",
     "factcheck.admin.views",
     "factcheck.outlets.views",
 )
@@ -60,6 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from factcheck.publishing import freshness
 
     freshness.install()  # the feed's ETag moves with every change to the published markup
+    from factcheck.webhooks import outbox
+
+    outbox.install()  # webhook events are captured from the audit trail, in the same transaction
     from factcheck.jobs import queue as job_queue
 
     auth.init_app(app)

@@ -57,6 +57,9 @@ class Defaults:
     SNAPSHOT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # the folder holds at most this much
     OUTLET_MAX_ARTICLES_PER_POLL = 20  # new links read from one poll of one outlet
     OUTLET_MAX_BACKOFF = 24 * 3600  # seconds: the longest wait after repeated failures
+    WEBHOOK_DEADLINE = 15.0  # seconds one webhook request may take (connect, send, answer)
+    WEBHOOK_MAX_ATTEMPTS = 6  # tries of one delivery before it is marked failed
+    WEBHOOK_RETRY_BASE = 30.0  # seconds before the 2nd try; x4 each time after, with jitter
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -149,6 +152,12 @@ def _parse_typed_settings(config: Any) -> None:
     config["FETCH_MAX_BYTES"] = int(
         _positive_number("FETCH_MAX_BYTES", config["FETCH_MAX_BYTES"], int)
     )
+    for name, kind in (
+        ("WEBHOOK_DEADLINE", float),
+        ("WEBHOOK_MAX_ATTEMPTS", int),
+        ("WEBHOOK_RETRY_BASE", float),
+    ):
+        config[name] = kind(_positive_number(name, config[name], kind))
     jobs_url = (config.get("JOBS_URL") or "").strip() or None
     if jobs_url and not jobs_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"JOBS_URL must be a redis:// URL, not {jobs_url!r}")
