@@ -451,9 +451,15 @@ def post(
                     preload_content=False,
                     assert_same_host=False,
                 )
+            except urllib3.exceptions.ReadTimeoutError:
+                raise FetchTimeout(
+                    f"{address} did not answer within {policy.deadline:g} s; stopped"
+                ) from None
             except (urllib3.exceptions.HTTPError, OSError):
                 if deadline.expired or deadline.left() <= 0:
-                    raise deadline.error(address, started=True) from None
+                    raise FetchTimeout(
+                        f"{address} did not answer within {policy.deadline:g} s; stopped"
+                    ) from None
                 raise _unreachable(address) from None
             answer_headers = {k.lower(): v for k, v in response.headers.items()}
             capped = replace(policy, max_bytes=max_response_bytes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 
 from factcheck.models import WEBHOOK_EVENTS
 from factcheck.validation import MAX_URL_LENGTH
@@ -16,7 +16,7 @@ class EndpointForm(FlaskForm):
     # Choices are not checked by WTForms: the service refuses unknown ones naming the field.
     events = SelectMultipleField(
         "Events",
-        choices=[(e, e) for e in WEBHOOK_EVENTS],
+        choices=[SelectChoice(e, e) for e in WEBHOOK_EVENTS],
         validate_choice=False,
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
