@@ -193,7 +193,8 @@ def deliver_endpoint(endpoint_id: int, *, now: datetime | None = None) -> list[O
 def attempt(delivery_id: int, *, now: datetime | None = None) -> Outcome:
     """Make one attempt at a delivery and record it (the request runs outside transactions)."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
-    assert delivery is not None
+    if delivery is None:
+        return Outcome(delivery_id, False, None, "the delivery was removed", DeliveryState.FAILED)
     endpoint, event = delivery.endpoint, delivery.event
     url, secret, body, message_id = endpoint.url, endpoint.secret, event.body, event.message_id
     endpoint_id = endpoint.id
@@ -264,7 +265,11 @@ def _record(
     max_attempts = int(config["WEBHOOK_MAX_ATTEMPTS"])
     with write_intent():
         delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
-        assert delivery is not None
+        if delivery is None:  # its endpoint was removed while the request was under way
+            db.session.commit()
+            return Outcome(
+                delivery_id, False, status, "the endpoint was removed", DeliveryState.FAILED
+            )
         number = len(delivery.attempt_log) + 1
         delivery.attempts += 1
         delivery.last_status = status

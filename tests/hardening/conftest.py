@@ -386,6 +386,16 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
             "same_as": "https://www.wikidata.org/wiki/Q1\nhttps://ifcn.example.org/desk",
             "version": str(org_version),
         },
+        "admin.webhooks.create": {
+            "url": f"https://cms.example.org/hook-{next(_N)}",
+            "events": "claim.published",
+            "active": "y",
+        },
+        "admin.webhooks.edit": {
+            "url": "https://cms.example.org/hook",
+            "events": ["claim.published", "claim.corrected"],
+            "active": "y",
+        },
         "auth.password": {"current_password": "x", "new_password": "y", "confirm": "y"},
         "auth.login": {"email": "nobody@example.org", "password": "wrong"},
         "auth.two_factor": {"code": "000000"},

@@ -31,6 +31,7 @@ from factcheck.models import (
 from factcheck.webhooks import services, signing
 from factcheck.webhooks.delivery import deliver_endpoint, due_endpoints
 from factcheck.webhooks.jobs import queue_due
+from tests.conftest import REPO
 from tests.factories import make_article, make_claim, people_of, published_claim, walk_claim
 from tests.helpers import csrf_token, login
 from tests.webhooks.conftest import Receiver, expected_signature
@@ -206,6 +207,26 @@ def test_the_worker_sends_a_signed_claim_published_with_its_claimreview(app, ctx
     [attempt] = attempts(delivery.id)
     assert attempt.status_code == 200 and attempt.succeeded and attempt.error is None
     assert queue_due() == []  # nothing left
+
+
+def test_the_readme_verification_snippet_accepts_a_real_delivery(ctx, receiver):
+    """The few lines of Python the README gives receivers verify what the worker sends."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Webhooks", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 (our own README)
+    verify = namespace["verify"]
+    endpoint_id = register(receiver, ("article.ingested",))
+    make_article()
+    db.session.commit()
+    deliver_endpoint(endpoint_id)
+    [got] = receiver.received
+    assert verify(receiver.secret, got.headers, got.body)
+    assert not verify(receiver.secret, got.headers, got.body + b" ")
+    assert not verify(signing.new_secret(), got.headers, got.body)
+    stale = {**got.headers, "webhook-timestamp": str(int(got.headers["webhook-timestamp"]) - 600)}
+    assert not verify(receiver.secret, stale, got.body)
 
 
 def test_a_correction_sends_claim_corrected_with_the_new_claimreview(ctx, users, receiver):
