@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -535,3 +536,35 @@ def test_cli_add_list_remove(app, runner, receiver):
             sa.select(AuditEvent.action).where(AuditEvent.action.like("webhook.%"))
         ).all()
         assert actions == ["webhook.add", "webhook.remove"]
+
+
+# --- the request never waits ------------------------------------------------------------------
+
+
+def test_a_desk_approval_hands_the_delivery_to_the_queue_and_returns(app, users, receiver):
+    """With a real queue (Redis, no worker running), publishing through the desk answers at once:
+    the delivery is committed with the claim and one job waits in the queue; nothing was sent."""
+    from tests.workflow.test_http_desk import as_user, make_state, post
+
+    app.config.update(
+        JOBS_IMMEDIATE=False,
+        JOBS_URL="redis://127.0.0.1:6379/0",
+        JOBS_NAME=f"h18b-webhooks-{uuid.uuid4().hex[:8]}",
+    )
+    with app.app_context():
+        endpoint_id = register(receiver, ("claim.published",))
+    claim_id = make_state(app, users, "proposed")
+    queue = app.extensions["factcheck.jobs"]
+    try:
+        with app.app_context():
+            queue.flush()  # the jobs of the set-up (assignment events: none subscribed)
+        response = post(as_user(app, users, "editor2"), claim_id, "approve", {})
+        assert response.status_code == 302
+        with app.app_context():
+            [delivery] = deliveries(endpoint_id)
+            assert delivery.state is DeliveryState.PENDING
+            assert queue.pending() == 1  # webhooks.deliver for this endpoint, for a worker
+        assert receiver.received == []
+    finally:
+        with app.app_context():
+            queue.flush()
