@@ -35,9 +35,12 @@ from factcheck.memory import jobs as memory_jobs
 from factcheck.memory import views as memory_views
 from factcheck.outlets import jobs as outlets_jobs
 from factcheck.outlets import views as outlets_views
-from factcheck.publishing import freshness
+from factcheck.publishing import badge, freshness
 from factcheck.publishing import views as publishing_views
 from factcheck.review import views as review_views
+from factcheck.webhooks import jobs as webhooks_jobs
+from factcheck.webhooks import outbox
+from factcheck.webhooks import views as webhooks_views
 
 # One blueprint per workflow stage, each in ``<package>/views.py`` as ``bp``.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -49,6 +52,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     publishing_views.bp,
     audit_views.bp,
     memory_views.bp,
+    webhooks_views.bp,  # before admin too: the webhook pages are admin pages
+    badge.bp,
     admin_views.bp,
     outlets_views.bp,
     inbox_views.bp,
@@ -60,6 +65,7 @@ JOB_MODULES = (
     articles_jobs,
     memory_jobs,
     outlets_jobs,
+    webhooks_jobs,
     inbox_jobs,
     job_services,
 )  # job_services: the reaper
@@ -95,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     freshness.install()  # the feed's ETag moves with every change to the published markup
     notify.install()  # notifications are written by the audit event of the change that causes them
+    outbox.install()  # webhook events are captured from the audit trail, in the same transaction
     auth.init_app(app)
     errors.init_app(app)
     web.init_app(app)  # after errors: a service's refusal is answered by the spine's handler

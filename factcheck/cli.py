@@ -27,6 +27,7 @@ from factcheck.memory import cli as memory_cli
 from factcheck.outlets import cli as outlets_cli
 from factcheck.publishing import cli as publishing_cli
 from factcheck.seeding import default_seeds_dir, load_seeds, publish_worked_example
+from factcheck.webhooks import cli as webhooks_cli
 
 
 @click.command("init")
@@ -172,6 +173,7 @@ COMMAND_MODULES = (
     outlets_cli,
     jobs_cli,
     dashboard_cli,  # adds ``export csv`` to the export group
+    webhooks_cli,
 )
 __all__ = ["db_command", "language_option", "main", "register_commands", "safe_url"]
 

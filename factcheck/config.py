@@ -81,6 +81,9 @@ class Defaults:
     MAIL_USE_TLS = False  # STARTTLS after connecting
     MAIL_SENDER = "factcheck@localhost"
     MAIL_TIMEOUT = 10.0  # seconds for one SMTP conversation step
+    WEBHOOK_DEADLINE = 15.0  # seconds one webhook request may take (connect, send, answer)
+    WEBHOOK_MAX_ATTEMPTS = 6  # tries of one delivery before it is marked failed
+    WEBHOOK_RETRY_BASE = 30.0  # seconds before the 2nd try; x4 each time after, with jitter
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ class Settings:
     mail_use_tls: bool
     mail_sender: str
     mail_timeout: float
+    webhook_deadline: float
+    webhook_max_attempts: int
+    webhook_retry_base: float
 
 
 # --- the kinds of value ------------------------------------------------------------------------
@@ -313,6 +319,9 @@ SETTINGS: dict[str, Setting] = {
         _own("MAIL_USE_TLS", parse_bool),
         _own("MAIL_SENDER", _email_address),
         _own("MAIL_TIMEOUT", positive_number),
+        _own("WEBHOOK_DEADLINE", positive_number),
+        _own("WEBHOOK_MAX_ATTEMPTS", whole_number(1, 100)),
+        _own("WEBHOOK_RETRY_BASE", positive_number),
     )
 }
 assert {s.field for s in SETTINGS.values()} == {f.name for f in dataclasses.fields(Settings)}

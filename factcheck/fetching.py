@@ -1,7 +1,7 @@
 """Fetching a URL someone handed us, without letting them steer the server (SSRF guard).
 
 Every fetch of a user-supplied address goes through :func:`fetch`: URL ingestion, feed polling,
-source snapshots, ``validate URL``, webhooks. What it guarantees:
+source snapshots, ``validate URL``; webhooks POST through :func:`post`. What it guarantees:
 
 - **Every hop is checked.** Redirects are followed by hand, at most ``max_redirects``; each
   ``Location`` is parsed, resolved and checked exactly like the first address.
@@ -29,7 +29,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -335,20 +335,7 @@ def _get(
     extra_headers: Mapping[str, str],
 ) -> tuple[int, dict[str, str], bytes]:
     """One request without following redirects: status, lower-cased headers, body."""
-    parts = urlsplit(address)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    left = max(deadline.left(), 0.01)
-    timeout = urllib3.Timeout(connect=min(policy.connect_timeout, left), read=left)
-    pool_cls = _PinnedHTTPSPool if parts.scheme == "https" else _PinnedPool
-    pool = pool_cls(
-        host,
-        port,
-        timeout=timeout,
-        retries=False,
-        maxsize=1,
-        fc_ip=ip,
-        fc_deadline=deadline,
-    )
+    path, pool = _pool(address, host, port, ip, policy, deadline)
     request_headers = {
         "User-Agent": policy.user_agent,
         "Accept": ", ".join(accept) if accept else "*/*",
@@ -391,6 +378,102 @@ def _get(
         if response is not None:
             response.release_conn()
         pool.close()
+
+
+def _pool(
+    address: str, host: str, port: int, ip: str, policy: FetchPolicy, deadline: _Deadline
+) -> tuple[str, HTTPConnectionPool]:
+    """The request path of ``address`` and a one-connection pool pinned to the checked ``ip``."""
+    parts = urlsplit(address)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    left = max(deadline.left(), 0.01)
+    timeout = urllib3.Timeout(connect=min(policy.connect_timeout, left), read=left)
+    pool_cls = _PinnedHTTPSPool if parts.scheme == "https" else _PinnedPool
+    pool = pool_cls(
+        host,
+        port,
+        timeout=timeout,
+        retries=False,
+        maxsize=1,
+        fc_ip=ip,
+        fc_deadline=deadline,
+    )
+    return path, pool
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What an endpoint answered to a POST: any status, its headers, the start of its body."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    policy: FetchPolicy | None = None,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = "application/json",
+    max_response_bytes: int = 64 * 1024,
+) -> Posted:
+    """POST ``body`` to ``url`` once, under the same address checks, pinning and deadline as
+    :func:`fetch` (webhooks). Redirects are never followed: a 3xx comes back as an answer like
+    any other status, for the caller to judge. The answer's body is read up to
+    ``max_response_bytes`` and the rest ignored. Raises :class:`FetchRefused` (address not
+    allowed), :class:`FetchUnreachable` or :class:`FetchTimeout`.
+    """
+    policy = policy or FetchPolicy.current()
+    deadline = _Deadline(policy.deadline)
+    try:
+        address, host, port, ip = check_url(url, policy)
+        deadline.check(address, started=False)
+        path, pool = _pool(address, host, port, ip, policy, deadline)
+        request_headers = {
+            "User-Agent": policy.user_agent,
+            "Content-Type": content_type,
+            "Accept-Encoding": "identity",
+            **(headers or {}),
+        }
+        response = None
+        try:
+            try:
+                response = pool.urlopen(
+                    "POST",
+                    path,
+                    body=body,
+                    headers=request_headers,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    assert_same_host=False,
+                )
+            except urllib3.exceptions.ReadTimeoutError:
+                raise FetchTimeout(
+                    f"{address} did not answer within {policy.deadline:g} s; stopped"
+                ) from None
+            except (urllib3.exceptions.HTTPError, OSError):
+                if deadline.expired or deadline.left() <= 0:
+                    raise FetchTimeout(
+                        f"{address} did not answer within {policy.deadline:g} s; stopped"
+                    ) from None
+                raise _unreachable(address) from None
+            answer_headers = {k.lower(): v for k, v in response.headers.items()}
+            capped = replace(policy, max_bytes=max_response_bytes)
+            try:
+                answer = _read_capped(response, address, capped, deadline)
+            except FetchRefused:
+                answer = b""  # larger than we keep: the status is what counts
+            return Posted(address, response.status, answer_headers, answer)
+        finally:
+            if response is not None:
+                response.release_conn()
+            pool.close()
+    finally:
+        deadline.cancel()
 
 
 def _conditional(headers: Mapping[str, str]) -> bool:

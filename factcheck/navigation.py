@@ -18,6 +18,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("admin.scales", "Rating scales", Role.ADMIN),
     ("admin.organisation", "Organisation", Role.ADMIN),
     ("admin.fact_checks.index", "Imported fact-checks", Role.ADMIN),
+    ("admin.webhooks.index", "Webhooks", Role.ADMIN),
 ]
 
 

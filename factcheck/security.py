@@ -47,8 +47,17 @@ def _signed_in() -> bool:
     return SESSION_TOKEN_KEY in session or PENDING_KEY in session
 
 
+def _may_be_framed(response: Response) -> bool:
+    """A response that set its own policy allowing framing (the embeddable fact-check badge)
+    must not be refused by ``X-Frame-Options: DENY``; every other response is."""
+    policy = response.headers.get("Content-Security-Policy")
+    return policy is not None and "frame-ancestors 'none'" not in policy
+
+
 def _add_headers(response: Response) -> Response:
     for name, value in STATIC_HEADERS.items():
+        if name == "X-Frame-Options" and _may_be_framed(response):
+            continue
         response.headers.setdefault(name, value)
     request_id = g.get("request_id")
     if request_id:  # the client's own id when it was sane (see _start_request), else ours

@@ -21,11 +21,20 @@ from factcheck.models.review import (
     VerdictState,
 )
 from factcheck.models.user import Role, User, UserSession
+from factcheck.models.webhooks import (
+    WEBHOOK_EVENTS,
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "GENESIS_HASH",
     "PUBLISHED_STATES",
     "SNAPSHOT_FIELDS",
+    "WEBHOOK_EVENTS",
     "Article",
     "AuditChainHead",
     "AuditEvent",
@@ -34,6 +43,7 @@ __all__ = [
     "ClaimMatch",
     "ClaimStatus",
     "ClaimantType",
+    "DeliveryState",
     "FeedRevision",
     "FollowedFeed",
     "ImportedFactCheck",
@@ -58,5 +68,9 @@ __all__ = [
     "UserSession",
     "Verdict",
     "VerdictState",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "utcnow",
 ]

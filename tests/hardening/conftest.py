@@ -117,6 +117,7 @@ def build_world(
 
     with app.app_context():
         people = {k: db.session.get(User, u.id) for k, u in users.items()}
+        webhook = _webhook(people["admin"]) if base is None else None
         claims = {state: _claim_in(state, people) for state in states}
         db.session.flush()
         reviewed = claims.get("in_review")
@@ -159,7 +160,11 @@ def build_world(
             scale=scale.id,
             value=spare.id,
             slug=str(claims["published"].slug),
-            extra={"outlet": outlet, "snapshot": _captured_snapshot(reviewed.sources[0].id)},
+            extra={
+                "outlet": outlet,
+                "snapshot": _captured_snapshot(reviewed.sources[0].id),
+                **_webhook_ids(webhook),
+            },
         )
 
 
@@ -173,6 +178,30 @@ def _outlet(admin: User) -> int:
         actor=admin,
     )
     return outlet.id
+
+
+def _webhook(admin: User) -> int:
+    """A webhook endpoint (never called here: no worker runs), registered before the claims so
+    that their events give it deliveries."""
+    from factcheck.webhooks.services import create_endpoint
+
+    return create_endpoint(
+        db.session,
+        {"url": "https://cms.example.org/hook", "events": ["claim.published", "claim.assigned"]},
+        actor=admin,
+    ).id
+
+
+def _webhook_ids(endpoint_id: int | None) -> dict[str, int]:
+    from factcheck.models import WebhookDelivery
+
+    if endpoint_id is None:
+        return {}
+    delivery = db.session.scalar(
+        sa.select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint_id).limit(1)
+    )
+    assert delivery is not None
+    return {"webhook": endpoint_id, "webhook_delivery": delivery}
 
 
 def _captured_snapshot(source_id: int) -> int:
@@ -271,6 +300,8 @@ def url_for_rule(app: Flask, w: World, rule: Rule) -> str:
         "outlet_id": w.extra.get("outlet"),
         "snapshot_id": w.extra.get("snapshot"),
         "job_id": w.job,
+        "webhook_id": w.extra.get("webhook"),
+        "delivery_id": w.extra.get("webhook_delivery"),
     }
     with app.test_request_context():
         from flask import url_for
@@ -354,6 +385,16 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
             "logo_url": "https://factcheck.example.org/logo.png",
             "same_as": "https://www.wikidata.org/wiki/Q1\nhttps://ifcn.example.org/desk",
             "version": str(org_version),
+        },
+        "admin.webhooks.create": {
+            "url": f"https://cms.example.org/hook-{next(_N)}",
+            "events": "claim.published",
+            "active": "y",
+        },
+        "admin.webhooks.edit": {
+            "url": "https://cms.example.org/hook",
+            "events": ["claim.published", "claim.corrected"],
+            "active": "y",
         },
         "auth.password": {"current_password": "x", "new_password": "y", "confirm": "y"},
         "auth.login": {"email": "nobody@example.org", "password": "wrong"},

@@ -38,6 +38,8 @@ PUBLIC = {
     "publishing.index",
     "publishing.fact_check",
     "publishing.feed",
+    "badges.badge_svg",  # the embeddable badge of a published fact-check
+    "badges.badge_html",
 }
 ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 

@@ -160,6 +160,12 @@ FORMS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
             "version",
         ),
     ),
+    "webhook-add": (
+        "admin",
+        "admin.webhooks.create",
+        "/admin/webhooks",
+        ("url", "description", "events", "active"),
+    ),
     "outlet-add": (
         "editor",
         "outlets.add",

@@ -1,0 +1,28 @@
+"""Forms of the webhook pages; the rules (URL, events, lengths) live in the services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
+
+from factcheck.models import WEBHOOK_EVENTS
+from factcheck.validation import MAX_URL_LENGTH
+from factcheck.webhooks.services import MAX_DESCRIPTION
+
+
+class EndpointForm(FlaskForm):
+    url = StringField("Endpoint URL", render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"})
+    description = StringField("Description", render_kw={"maxlength": MAX_DESCRIPTION})
+    # Choices are not checked by WTForms: the service refuses unknown ones naming the field.
+    events = SelectMultipleField(
+        "Events",
+        choices=[SelectChoice(e, e) for e in WEBHOOK_EVENTS],
+        validate_choice=False,
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+    )
+    active = BooleanField("Active (send deliveries)", default=True)
+
+
+class ActionForm(FlaskForm):
+    """Only carries the CSRF token (remove, rotate the secret, send again)."""
