@@ -6,7 +6,7 @@ with its e-mail delivery state when the user asked for e-mail. ``users.email_not
 that preference; ``users.claims_seen_at`` is when the user last marked the new claims as seen.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
