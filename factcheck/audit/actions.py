@@ -92,6 +92,19 @@ class AuditAction(StrEnum):
     FEED_UNFOLLOW = "feed.unfollow"
     SNAPSHOT_CAPTURE = "snapshot.capture"
     SNAPSHOT_FAIL = "snapshot.fail"
+    # my work, notifications, e-mail, CSV
+    INBOX_SEEN = "inbox.seen"
+    NOTIFICATION_READ = "notification.read"
+    USER_PREFERENCES = "user.preferences"
+    MAIL_SENT = "mail.sent"
+    MAIL_FAILED = "mail.failed"
+    EXPORT_CSV = "export.csv"
+    # webhooks
+    WEBHOOK_ADD = "webhook.add"
+    WEBHOOK_EDIT = "webhook.edit"
+    WEBHOOK_REMOVE = "webhook.remove"
+    WEBHOOK_RESEND = "webhook.resend"
+    WEBHOOK_ROTATE_SECRET = "webhook.rotate_secret"  # noqa: S105 - an action name, not a secret
 
 
 def is_denied(action: str) -> bool:

@@ -15,6 +15,7 @@ import click
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.claims import queries
 from factcheck.cli import db_command
@@ -113,7 +114,7 @@ def export_csv(
         record(
             db.session,
             actor=None,
-            action="export.csv",
+            action=AuditAction.EXPORT_CSV,
             entity_type="claim",
             data={"count": count, "path": str(target), "filters": _described(filters)},
         )

@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 import sqlalchemy as sa
 from flask import current_app
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.database import DBSession, write_intent
 from factcheck.extensions import db
@@ -176,7 +177,7 @@ def _save(
         record(
             session,
             actor=None,
-            action="mail.sent",
+            action=AuditAction.MAIL_SENT,
             entity_type="notification",
             data={"notification_ids": sent},
         )
@@ -184,7 +185,7 @@ def _save(
         record(
             session,
             actor=None,
-            action="mail.failed",
+            action=AuditAction.MAIL_FAILED,
             entity_type="notification",
             data={"retrying": retry, "given_up": given_up, "error": outcome.error or ""},
         )

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
@@ -162,7 +163,7 @@ def mark_claims_seen(session: DBSession, user: User) -> None:
         user,
         {"claims_seen_at": utcnow()},
         actor=user,
-        action="inbox.seen",
+        action=AuditAction.INBOX_SEEN,
         entity_type="user",
     )
 
@@ -215,7 +216,7 @@ def _read(session: DBSession, user: User, notifications: list[Notification]) -> 
     record(
         session,
         actor=user,
-        action="notification.read",
+        action=AuditAction.NOTIFICATION_READ,
         entity_type="user",
         entity_id=user.id,
         data={"notification_ids": sorted(n.id for n in notifications)},
@@ -230,7 +231,7 @@ def set_preferences(session: DBSession, user: User, *, email_notifications: bool
         user,
         {"email_notifications": bool(email_notifications)},
         actor=user,
-        action="user.preferences",
+        action=AuditAction.USER_PREFERENCES,
         entity_type="user",
     )
     return bool(changes)

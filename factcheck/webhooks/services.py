@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
@@ -99,7 +100,7 @@ def create_endpoint(
         endpoint,
         ENDPOINT_FIELDS,
         actor=actor,
-        action="webhook.add",
+        action=AuditAction.WEBHOOK_ADD,
         entity_type="webhook",
     )
     return endpoint
@@ -110,7 +111,12 @@ def update_endpoint(
 ) -> dict[str, Any]:
     values = _values(data)
     changes = change_and_record(
-        session, endpoint, values, actor=actor, action="webhook.edit", entity_type="webhook"
+        session,
+        endpoint,
+        values,
+        actor=actor,
+        action=AuditAction.WEBHOOK_EDIT,
+        entity_type="webhook",
     )
     if changes:
         endpoint.updated_at = utcnow()
@@ -126,7 +132,7 @@ def rotate_secret(session: DBSession, endpoint: WebhookEndpoint, *, actor: User 
     record(
         session,
         actor=actor,
-        action="webhook.rotate_secret",
+        action=AuditAction.WEBHOOK_ROTATE_SECRET,
         entity_type="webhook",
         entity_id=endpoint.id,
     )
@@ -138,7 +144,7 @@ def remove_endpoint(session: DBSession, endpoint: WebhookEndpoint, *, actor: Use
     record(
         session,
         actor=actor,
-        action="webhook.remove",
+        action=AuditAction.WEBHOOK_REMOVE,
         entity_type="webhook",
         entity_id=endpoint.id,
         changes={"url": (endpoint.url, None)},
@@ -158,7 +164,7 @@ def send_again(session: DBSession, delivery: WebhookDelivery, *, actor: User | N
     record(
         session,
         actor=actor,
-        action="webhook.resend",
+        action=AuditAction.WEBHOOK_RESEND,
         entity_type="webhook",
         entity_id=delivery.endpoint_id,
         changes={"state": (before, DeliveryState.PENDING)},
