@@ -115,7 +115,7 @@ def queue_select(session: DBSession, filters: queries.QueueFilters, user: User) 
         .outerjoin(reviewer, reviewer.id == Claim.assignee_id)
         .outerjoin(Verdict, Verdict.id == Claim.published_verdict_id)
         .where(*queries._conditions(session, filters, user))
-        .order_by(*queries._order_by(queries.SORTS[sort][1]))
+        .order_by(*queries.order_by(queries.SORTS[sort][1]))
     )
     if filters.status is not None:
         stmt = stmt.where(Claim.status == filters.status)
