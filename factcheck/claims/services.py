@@ -235,3 +235,60 @@ def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: 
         reasons=["added by hand"],
         quantities=[],
     )
+
+
+MAX_BULK = 200
+BULK_ACTIONS = ("accept", "dismiss")
+
+
+def triage_many(
+    session: DBSession,
+    picked: Iterable[tuple[int, int]],
+    action: str,
+    *,
+    actor: User,
+    reason: str | None = None,
+) -> list[Claim]:
+    """Accept or dismiss (with one reason) several candidates, all or nothing.
+
+    ``picked`` holds ``(claim id, version the editor saw)`` pairs. Each claim goes through
+    ``workflow.accept`` / ``workflow.dismiss``, which record its own audit event; a claim that is
+    missing, changed since it was seen (another version) or no longer a candidate raises before
+    the caller commits, naming that claim, so the caller's rollback leaves every claim as it was.
+    """
+    from factcheck.claims import workflow
+    from factcheck.domain import Conflict, NotFound
+
+    if action not in BULK_ACTIONS:
+        raise ValidationError("action must be accept or dismiss", field="action")
+    items = list(dict(picked).items())  # one entry per claim, in the order given
+    if not items:
+        raise ValidationError("select at least one claim", field="claims")
+    if len(items) > MAX_BULK:
+        raise ValidationError(f"select at most {MAX_BULK} claims at once", field="claims")
+    text = None
+    if action == "dismiss":
+        text = clean_text(reason, "reason", max_length=workflow.MAX_REASON_LENGTH, required=True)
+    ids = sorted(claim_id for claim_id, _ in items)
+    # Lock the rows in id order (PostgreSQL; SQLite's writer lock already serialises) so two
+    # bulk requests over the same claims wait for each other instead of deadlocking.
+    found = {
+        c.id: c
+        for c in session.scalars(
+            sa.select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id).with_for_update()
+        )
+    }
+    for claim_id, version in items:
+        claim = found.get(claim_id)
+        if claim is None:
+            raise NotFound(f"no claim #{claim_id}")
+        if claim.version != version:
+            raise Conflict(
+                f"claim #{claim.id} was changed by someone else since the queue was shown "
+                f"(it is {workflow.label(claim.status)} now); nothing was changed"
+            )
+        if action == "accept":
+            workflow.accept(session, claim, actor=actor)
+        else:
+            workflow.dismiss(session, claim, text or "", actor=actor)
+    return [found[claim_id] for claim_id, _ in items]

@@ -7,6 +7,7 @@ as JSON for API clients, or as the claim desk again with the user's input kept i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -41,7 +42,7 @@ from factcheck.claims.forms import (
     options,
 )
 from factcheck.claims.serialize import claim_detail_json, claim_json
-from factcheck.claims.services import edit_claim
+from factcheck.claims.services import edit_claim, triage_many
 from factcheck.domain import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
@@ -349,6 +350,7 @@ def desk(
         wording_length=len(claim.claim_reviewed),
         timeline=history_for("claim", claim.id),
         already_checked=already_checked(claim),
+        queue_args=queries.queue_back_args(request.args.get("back")),
         source_forms=source_forms,
         conflict=conflict,
         **forms,
@@ -406,7 +408,12 @@ def _queue_filters(form: QueueFilterForm) -> queries.QueueFilters:
 
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
-    form = QueueFilterForm(request.args)
+    return _queue_page(request.args)
+
+
+def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
+    """The queue filtered by ``query`` (its GET arguments); ``status`` for a refused bulk action."""
+    form = QueueFilterForm(query)
     languages = queries.language_choices(db.session)
     form.language.choices = options([("", "Any language"), *[(lang, lang) for lang in languages]])
     form.article.choices = options(
@@ -427,16 +434,57 @@ def queue() -> ResponseReturnValue:
             counts={s.value: n for s, n in page.counts.items()},
             csrf_token=generate_csrf(),  # for scripts: every POST needs it, as forms do
         )
-    args = {k: v for k, v in request.args.items() if k != "after" and v}
+    args = {k: v for k, v in query.items() if k in queries.QUEUE_ARGS and k != "after" and v}
     return render_template(
         "claims/queue.html",
         form=form,
         page=page,
         filters=filters,
         args=args,
+        back=queries.queue_back(query),
         action_form=ActionForm(formdata=None),
         languages=languages,
-    ), (200 if valid else 422)
+    ), (status if valid else 422)
+
+
+@bp.post("/queue/bulk")
+def bulk() -> ResponseReturnValue:
+    """Accept or dismiss the selected candidates in one transaction: all of them, or none."""
+    if not ActionForm().validate():
+        return error_response(400, "The form expired; reload the page and try again.")
+    back = queries.queue_back_args(request.form.get("back"))
+    if not policy.is_editor(user()):
+        return error_response(403, "only editors can accept or dismiss candidate claims")
+    try:
+        picked = [_picked(value) for value in request.form.getlist("claims")]
+        claims = triage_many(
+            db.session,
+            picked,
+            request.form.get("action", ""),
+            actor=user(),
+            reason=request.form.get("reason"),
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if wants_json():
+            return error_response(status_of(exc), exc.message, exc.field)
+        flash(exc.message, "error")
+        return _queue_page(back, status_of(exc))
+    done = "accepted into the queue" if request.form["action"] == "accept" else "dismissed"
+    if wants_json():
+        return jsonify(claims=[claim_json(c) for c in claims])
+    flash(f"{len(claims)} claim{'' if len(claims) == 1 else 's'} {done}.", "success")
+    queue_url = url_for("claims.queue")
+    return redirect(f"{queue_url}?{queries.queue_back(back)}" if back else queue_url)
+
+
+def _picked(value: str) -> tuple[int, int]:
+    """A checkbox value ``"<claim id>:<version>"`` as a pair of numbers."""
+    if not re.fullmatch(r"[0-9]{1,18}:[0-9]{1,18}", value):
+        raise ValidationError(f"not a claim selection: {value[:40]!r}", field="claims")
+    claim_id, _, version = value.partition(":")
+    return int(claim_id), int(version)
 
 
 @bp.post("/queue/take-next")
