@@ -86,6 +86,13 @@ def age(moment: datetime | None) -> str:
     return "just now"
 
 
+@bp.app_template_filter("ago")
+def ago(moment: datetime | None) -> str:
+    """The same in a sentence: "5 min ago", or "just now" (never "just now ago")."""
+    since = age(moment)
+    return since if since in ("—", "just now") else f"{since} ago"
+
+
 # --- shared by the claim and review views --------------------------------------------------
 
 
@@ -286,7 +293,7 @@ def desk(
         "dismiss_form": DismissForm(formdata=None),
         "assign_form": AssignForm(formdata=None, assignee=claim.assignee_id),
         "action_form": ActionForm(formdata=None),
-        "source_form": review_forms.SourceForm(formdata=None, stance="supports"),
+        "source_form": review_forms.SourceForm(formdata=None),  # no stance until one is chosen
         "verdict_form": review_forms.VerdictForm(
             formdata=None,
             rating=draft.rating_value_id if draft else None,
