@@ -32,10 +32,11 @@ from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
 from factcheck.claims.serialize import claim_json
-from factcheck.claims.services import add_manual_claim
+from factcheck.claims.services import add_selected_claim
 from factcheck.domain import DomainError
 from factcheck.errors import error_response, note_refusal, status_of
 from factcheck.extensions import db
+from factcheck.extraction.clauses import MIN_CLAUSE_CHARS, MIN_CLAUSE_WORDS
 from factcheck.fetching import check_url
 from factcheck.jobs import dispatch, job_json, recent_jobs
 from factcheck.models import Article, Claim, Job, JobState
@@ -204,6 +205,8 @@ def _render_article(article: Article, status: int = 200, **forms: Any) -> Respon
         can_triage=lambda claim: policy.can_triage(current_user, claim),
         timeline=history_for("article", article.id),
         jobs=ingestion_jobs(db.session, article),
+        min_clause_words=MIN_CLAUSE_WORDS,
+        min_clause_chars=MIN_CLAUSE_CHARS,
     ), status
 
 
@@ -216,7 +219,7 @@ def add_claim(article_id: int) -> ResponseReturnValue:
             return _invalid(article, form)
         return _render_article(article, 422, claim_form=form)
     try:
-        claim = add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
+        claim = add_selected_claim(db.session, article, form.text.data or "", actor=current_user)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

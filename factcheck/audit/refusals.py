@@ -37,6 +37,7 @@ ACTIONS = {
     "articles.accept": "claim.accept",
     "articles.dismiss": "claim.dismiss",
     "claims.take_next": "claim.take",
+    "claims.bulk": "claim.bulk_triage",
     "claims.edit": "claim.edit",
     "claims.accept": "claim.accept",
     "claims.dismiss": "claim.dismiss",

@@ -292,3 +292,32 @@ def triage_many(
         else:
             workflow.dismiss(session, claim, text or "", actor=actor)
     return [found[claim_id] for claim_id, _ in items]
+
+
+def add_selected_claim(session: DBSession, article: Article, text: str, *, actor: User) -> Claim:
+    """A user adds a claim by selecting (or pasting) a passage of the article on its page.
+
+    The passage is widened to whole words (a selection cut inside a word takes the word) and
+    must be at least a clause: a few words with a verb (``extraction.clauses``); otherwise a
+    ``ValidationError`` on ``text`` says what is missing. Then it is stored as
+    :func:`add_manual_claim` does, with its audit event.
+    """
+    from factcheck.extraction.clauses import clause_problem, snap_to_words
+
+    passage = clean_text(text, "text", max_length=MAX_CLAIM_TEXT, required=True)
+    start = article.body.find(passage)
+    if start < 0:
+        passage = " ".join(passage.split())
+        start = article.body.find(passage)
+    if start < 0:
+        raise ValidationError(
+            "that text does not appear in the article; select or paste a "
+            "passage of the article exactly",
+            field="text",
+        )
+    start, end = snap_to_words(article.body, start, start + len(passage))
+    passage = article.body[start:end]
+    problem = clause_problem(passage, article.language)
+    if problem is not None:
+        raise ValidationError(problem, field="text")
+    return add_manual_claim(session, article, passage, actor=actor)

@@ -45,6 +45,7 @@ REVIEWERS = {"reviewer", "reviewer2"}
 NON_ADMINS = REVIEWERS | {"editor"}
 # Who the design refuses, by endpoint. "reviewer2" acts on claims assigned to "reviewer".
 EDITOR_ONLY = {
+    "claims.bulk",
     "audit.index",
     "audit.verify",
     "claims.accept",
