@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
@@ -17,7 +18,7 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3
   --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
   --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: help install lock run test lint format bench eval train chromium clean loadtest vocab
+.PHONY: help install lock run test lint format bench eval train chromium axe clean loadtest vocab
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,7 +56,15 @@ chromium: ## Install Debian's Chromium for the browser tests when it is missing
 	@test -x $(CHROMIUM) || { echo "installing chromium from Debian"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium ## Run the whole test suite (PostgreSQL too when FACTCHECK_TEST_POSTGRES_URL is set)
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "installing npm from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+axe: $(AXE) ## Install axe-core for the accessibility tests (npm ci from tests/browser/axe's lock file)
+
+test: install chromium axe ## Run the whole test suite (PostgreSQL too when FACTCHECK_TEST_POSTGRES_URL is set)
 	@if [ -z "$$FACTCHECK_TEST_POSTGRES_URL" ]; then \
 	  echo "NOTE: FACTCHECK_TEST_POSTGRES_URL is not set: PostgreSQL tests will be skipped (SQLite only)"; fi
 	$(BIN)/pytest

@@ -33,10 +33,11 @@ from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.claims import policy, workflow
 from factcheck.claims.serialize import claim_json
-from factcheck.claims.services import add_manual_claim
+from factcheck.claims.services import add_selected_claim
 from factcheck.domain import DomainError
 from factcheck.errors import error_response, note_refusal
 from factcheck.extensions import db
+from factcheck.extraction.clauses import MIN_CLAUSE_CHARS, MIN_CLAUSE_WORDS
 from factcheck.fetching import check_url
 from factcheck.jobs import dispatch, job_json, recent_jobs
 from factcheck.models import Article, Claim, Job, JobState
@@ -206,6 +207,8 @@ def _render_article(article: Article, status: int = 200, **forms: Any) -> Respon
         can_triage=lambda claim: policy.can_triage(current_user, claim),
         timeline=history_for("article", article.id),
         jobs=ingestion_jobs(db.session, article),
+        min_clause_words=MIN_CLAUSE_WORDS,
+        min_clause_chars=MIN_CLAUSE_CHARS,
     ), status
 
 
@@ -225,7 +228,7 @@ def add_claim(article_id: int) -> ResponseReturnValue:
 
     web.refuse_with(refused, field="text")
     claim = web.run(
-        lambda: add_manual_claim(db.session, article, form.text.data or "", actor=current_user)
+        lambda: add_selected_claim(db.session, article, form.text.data or "", actor=current_user)
     )
     if wants_json():
         return jsonify(claim=claim_json(claim)), 201

@@ -29,6 +29,7 @@ class AuditAction(StrEnum):
     CLAIM_SEND_BACK = "claim.send_back"
     CLAIM_PUBLISH = "claim.publish"
     CLAIM_CORRECT = "claim.correct"
+    CLAIM_BULK_TRIAGE = "claim.bulk_triage"  # the queue's bulk accept/dismiss (refusals only)
     CLAIM_MARK_EXAMPLE = "claim.mark_example"
     CLAIM_MATCH_LINKED = "claim.match_linked"  # "claim.match_" + MatchDecision
     CLAIM_MATCH_DUPLICATE = "claim.match_duplicate"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
 from factcheck.database import DBSession
 from factcheck.extensions import db
-from factcheck.models import AuditEvent
+from factcheck.models import Article, AuditEvent, RatingValue, User
 
 ACTION_WORDS: dict[str, str] = {
     AuditAction.ARTICLE_INGEST: "ingested the article",
@@ -110,8 +110,106 @@ class TimelineEntry:
     created: bool = False  # the changes are a creation snapshot (every before is null)
 
 
-def entry_from(event: AuditEvent) -> TimelineEntry:
+# Recorded foreign keys, shown by what they point at: a person's name, a rating's label, an
+# article's title, "#12" for a claim or verdict. What an id no longer finds stays "#id".
+USER_FIELDS = frozenset(
+    {
+        "assignee_id",
+        "added_by_id",
+        "author_id",
+        "created_by_id",
+        "proposed_by_id",
+        "approved_by_id",
+        "last_edited_by_id",
+        "user_id",
+    }
+)
+NUMBERED_FIELDS = frozenset(
+    {"duplicate_of_id", "published_verdict_id", "corrects_id", "claim_id", "verdict_id"}
+)
+
+
+@dataclass
+class Names:
+    """What the ids of a timeline stand for, read with one query per kind."""
+
+    users: dict[int, str] = field(default_factory=dict)
+    ratings: dict[int, str] = field(default_factory=dict)
+    articles: dict[int, str] = field(default_factory=dict)
+
+    def show(self, name: str, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return show_value(value)
+        if name in USER_FIELDS:
+            return self.users.get(value, f"user #{value}")
+        if name == "rating_value_id":
+            return self.ratings.get(value, f"rating #{value}")
+        if name == "article_id":
+            return self.articles.get(value, f"article #{value}")
+        if name in NUMBERED_FIELDS:
+            return f"#{value}"
+        return show_value(value)
+
+
+def field_label(name: str) -> str:
+    """``assignee_id`` → "assignee"; ``rating_value_id`` → "rating"."""
+    if name == "rating_value_id":
+        return "rating"
+    return name.removesuffix("_id").replace("_", " ")
+
+
+def names_for(session: DBSession, bodies: list[dict[str, Any]]) -> Names:
+    wanted: dict[str, set[int]] = {"users": set(), "ratings": set(), "articles": set()}
+    for body in bodies:
+        for name, change in (body.get("changes") or {}).items():
+            kind = (
+                "users"
+                if name in USER_FIELDS
+                else "ratings"
+                if name == "rating_value_id"
+                else "articles"
+                if name == "article_id"
+                else None
+            )
+            if kind is None:
+                continue
+            for value in (change.get("before"), change.get("after")):
+                if isinstance(value, int) and not isinstance(value, bool):
+                    wanted[kind].add(value)
+    names = Names()
+    if wanted["users"]:
+        names.users = _pairs(
+            session.execute(
+                sa.select(User.id, User.display_name).where(User.id.in_(wanted["users"]))
+            )
+        )
+    if wanted["ratings"]:
+        names.ratings = _pairs(
+            session.execute(
+                sa.select(RatingValue.id, RatingValue.label).where(
+                    RatingValue.id.in_(wanted["ratings"])
+                )
+            )
+        )
+    if wanted["articles"]:
+        names.articles = _pairs(
+            session.execute(
+                sa.select(Article.id, Article.title).where(Article.id.in_(wanted["articles"]))
+            )
+        )
+    return names
+
+
+def _pairs(rows: Any) -> dict[int, str]:
+    return {key: value for key, value in rows}
+
+
+def entry_from(event: AuditEvent, names: Names | None = None) -> TimelineEntry:
     body = json.loads(event.body)
+    return _entry(event, body, names or Names())
+
+
+def _entry(event: AuditEvent, body: dict[str, Any], names: Names) -> TimelineEntry:
     changes = body.get("changes") or {}
     created = bool(changes) and all(c.get("before") is None for c in changes.values())
     return TimelineEntry(
@@ -123,9 +221,9 @@ def entry_from(event: AuditEvent) -> TimelineEntry:
         changes=[
             FieldChange(
                 name,
-                name.replace("_", " "),
-                show_value(c.get("before")),
-                show_value(c.get("after")),
+                field_label(name),
+                names.show(name, c.get("before")),
+                names.show(name, c.get("after")),
             )
             for name, c in sorted(changes.items())
             if not (created and show_value(c.get("after")) == "—")
@@ -152,4 +250,6 @@ def history_for(
         )
         .order_by(AuditEvent.seq)
     )
-    return [entry_from(e) for e in events]
+    rows = [(e, json.loads(e.body)) for e in events]
+    names = names_for(session, [body for _, body in rows])
+    return [_entry(e, body, names) for e, body in rows]

@@ -40,6 +40,7 @@ ACTIONS = {
     "articles.accept": AuditAction.CLAIM_ACCEPT,
     "articles.dismiss": AuditAction.CLAIM_DISMISS,
     "claims.take_next": AuditAction.CLAIM_TAKE,
+    "claims.bulk": AuditAction.CLAIM_BULK_TRIAGE,
     "claims.edit": AuditAction.CLAIM_EDIT,
     "claims.accept": AuditAction.CLAIM_ACCEPT,
     "claims.dismiss": AuditAction.CLAIM_DISMISS,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, flash, jsonify, redirect, render_template, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -193,7 +193,7 @@ def desk(
         "dismiss_form": DismissForm(formdata=None),
         "assign_form": AssignForm(formdata=None, assignee=claim.assignee_id),
         "action_form": ActionForm(formdata=None),
-        "source_form": review_forms.SourceForm(formdata=None, stance="supports"),
+        "source_form": review_forms.SourceForm(formdata=None),  # no stance until one is chosen
         "verdict_form": review_forms.VerdictForm(
             formdata=None,
             rating=draft.rating_value_id if draft else None,
@@ -257,6 +257,7 @@ def desk(
         wording_length=len(claim.claim_reviewed),
         timeline=history_for("claim", claim.id),
         already_checked=already_checked(claim),
+        queue_args=queries.queue_back_args(request.args.get("back")),
         source_forms=source_forms,
         conflict=conflict,
         **forms,

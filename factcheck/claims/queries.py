@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
@@ -222,6 +223,10 @@ class QueuePage:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def matching(self, status: ClaimStatus | None) -> int:
+        """How many claims match every filter, the status one included (the headline count)."""
+        return self.counts.get(status, 0) if status is not None else self.total
+
 
 def _conditions(session: DBSession, filters: QueueFilters, user: User) -> list[Any]:
     conds: list[Any] = []
@@ -305,3 +310,42 @@ def assignable_users(session: DBSession) -> list[User]:
     return list(
         session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.display_name))
     )
+
+
+# --- keeping the queue's filters while working on a claim -----------------------------------
+
+# The query-string keys of the queue (QueueFilterForm's fields): a claim opened from a filtered
+# queue carries them in ``back=`` so its breadcrumb returns to the same filtered page.
+QUEUE_ARGS = (
+    "q",
+    "status",
+    "assignee",
+    "language",
+    "article",
+    "match",
+    "sort",
+    "min_score",
+    "after",
+)
+MAX_BACK_LENGTH = 1000
+
+
+def queue_back(args: dict[str, str]) -> str:
+    """The queue's current filters as the ``back=`` value of a claim link ("" when none)."""
+    return urlencode([(k, args[k]) for k in QUEUE_ARGS if args.get(k)])
+
+
+def queue_back_args(raw: str | None) -> dict[str, str]:
+    """The queue filters held in a ``back=`` value: only known keys, printable values; anything
+    else is dropped (it only ever builds a link to ``/queue``, never a redirect elsewhere)."""
+    if not raw or len(raw) > MAX_BACK_LENGTH:
+        return {}
+    try:
+        pairs = parse_qsl(raw, max_num_fields=len(QUEUE_ARGS) * 2)
+    except ValueError:
+        return {}
+    kept: dict[str, str] = {}
+    for key, value in pairs:
+        if key in QUEUE_ARGS and value and value.isprintable() and len(value) <= 200:
+            kept.setdefault(key, value)
+    return kept

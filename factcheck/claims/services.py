@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from factcheck.audit.log import Changes, add_and_record, change_and_record
+from factcheck.claims import workflow
 from factcheck.claims.workflow import check_version, require_edit
 from factcheck.database import DBSession
-from factcheck.domain import ValidationError
+from factcheck.domain import Conflict, NotFound, ValidationError
+from factcheck.extraction.clauses import clause_problem, snap_to_words
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
 from factcheck.validation import clean_text, clean_url
 
@@ -235,3 +237,86 @@ def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: 
         reasons=["added by hand"],
         quantities=[],
     )
+
+
+MAX_BULK = 200
+BULK_ACTIONS = ("accept", "dismiss")
+
+
+def triage_many(
+    session: DBSession,
+    picked: Iterable[tuple[int, int]],
+    action: str,
+    *,
+    actor: User,
+    reason: str | None = None,
+) -> list[Claim]:
+    """Accept or dismiss (with one reason) several candidates, all or nothing.
+
+    ``picked`` holds ``(claim id, version the editor saw)`` pairs. Each claim goes through
+    ``workflow.accept`` / ``workflow.dismiss``, which record its own audit event; a claim that is
+    missing, changed since it was seen (another version) or no longer a candidate raises before
+    the caller commits, naming that claim, so the caller's rollback leaves every claim as it was.
+    """
+
+    if action not in BULK_ACTIONS:
+        raise ValidationError("action must be accept or dismiss", field="action")
+    items = list(dict(picked).items())  # one entry per claim, in the order given
+    if not items:
+        raise ValidationError("select at least one claim", field="claims")
+    if len(items) > MAX_BULK:
+        raise ValidationError(f"select at most {MAX_BULK} claims at once", field="claims")
+    text = None
+    if action == "dismiss":
+        text = clean_text(reason, "reason", max_length=workflow.MAX_REASON_LENGTH, required=True)
+    ids = sorted(claim_id for claim_id, _ in items)
+    # Lock the rows in id order (PostgreSQL; SQLite's writer lock already serialises) so two
+    # bulk requests over the same claims wait for each other instead of deadlocking.
+    found = {
+        c.id: c
+        for c in session.scalars(
+            sa.select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id).with_for_update()
+        )
+    }
+    for claim_id, version in items:
+        claim = found.get(claim_id)
+        if claim is None:
+            raise NotFound(f"no claim #{claim_id}")
+        if claim.version != version:
+            raise Conflict(
+                f"claim #{claim.id} was changed by someone else since the queue was shown "
+                f"(it is {workflow.label(claim.status)} now); nothing was changed"
+            )
+        if action == "accept":
+            workflow.accept(session, claim, actor=actor)
+        else:
+            workflow.dismiss(session, claim, text or "", actor=actor)
+    return [found[claim_id] for claim_id, _ in items]
+
+
+def add_selected_claim(session: DBSession, article: Article, text: str, *, actor: User) -> Claim:
+    """A user adds a claim by selecting (or pasting) a passage of the article on its page.
+
+    The passage is widened to whole words (a selection cut inside a word takes the word) and
+    must be at least a clause: a few words with a verb (``extraction.clauses``); otherwise a
+    ``ValidationError`` on ``text`` says what is missing. Then it is stored as
+    :func:`add_manual_claim` does, with its audit event.
+    """
+
+    passage = clean_text(text, "text", max_length=MAX_CLAIM_TEXT, required=True)
+    start = article.body.find(passage)
+    if start < 0:
+        passage = " ".join(passage.split())
+        start = article.body.find(passage)
+    if start < 0:
+        raise ValidationError(
+            "that text does not appear in the article; select or paste a "
+            "passage of the article exactly",
+            field="text",
+        )
+    start, end = snap_to_words(article.body, start, start + len(passage))
+    passage = article.body[start:end]
+    problem = clause_problem(passage, article.language)
+    if problem is not None:
+        raise ValidationError(problem, field="text")
+    return add_manual_claim(session, article, passage, actor=actor)

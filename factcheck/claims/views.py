@@ -8,6 +8,7 @@ as JSON for API clients, or as the claim desk again with the user's input kept i
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -44,7 +45,7 @@ from factcheck.claims.forms import (
     options,
 )
 from factcheck.claims.serialize import claim_detail_json, claim_json
-from factcheck.claims.services import edit_claim
+from factcheck.claims.services import edit_claim, triage_many
 from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
@@ -78,6 +79,13 @@ def age(moment: datetime | None) -> str:
         if seconds >= size:
             return f"{seconds // size} {unit}"
     return "just now"
+
+
+@bp.app_template_filter("ago")
+def ago(moment: datetime | None) -> str:
+    """The same in a sentence: "5 min ago", or "just now" (never "just now ago")."""
+    since = age(moment)
+    return since if since in ("—", "just now") else f"{since} ago"
 
 
 @bp.get("/claims/desk.js")
@@ -120,7 +128,12 @@ def _queue_filters(form: QueueFilterForm) -> queries.QueueFilters:
 
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
-    form = QueueFilterForm(request.args)
+    return _queue_page(request.args)
+
+
+def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
+    """The queue filtered by ``query`` (its GET arguments); ``status`` for a refused bulk action."""
+    form = QueueFilterForm(query)
     languages = queries.language_choices(db.session)
     form.language.choices = options([("", "Any language"), *[(lang, lang) for lang in languages]])
     form.article.choices = options(
@@ -141,16 +154,55 @@ def queue() -> ResponseReturnValue:
             counts={s.value: n for s, n in page.counts.items()},
             csrf_token=generate_csrf(),  # for scripts: every POST needs it, as forms do
         )
-    args = {k: v for k, v in request.args.items() if k != "after" and v}
+    args = {k: v for k, v in query.items() if k in queries.QUEUE_ARGS and k != "after" and v}
     return render_template(
         "claims/queue.html",
         form=form,
         page=page,
         filters=filters,
         args=args,
+        back=queries.queue_back(query),
         action_form=ActionForm(formdata=None),
         languages=languages,
-    ), (200 if valid else 422)
+    ), (status if valid else 422)
+
+
+@bp.post("/queue/bulk")
+def bulk() -> ResponseReturnValue:
+    """Accept or dismiss the selected candidates in one transaction: all of them, or none."""
+    if not ActionForm().validate():
+        return error_response(400, "The form expired; reload the page and try again.")
+    back = queries.queue_back_args(request.form.get("back"))
+    web.require(policy.is_editor(user()), "only editors can accept or dismiss candidate claims")
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
+        flash(exc.message, "error")
+        return _queue_page(back, status)
+
+    web.refuse_with(refused)
+    claims = web.run(
+        lambda: triage_many(
+            db.session,
+            [_picked(value) for value in request.form.getlist("claims")],
+            request.form.get("action", ""),
+            actor=user(),
+            reason=request.form.get("reason"),
+        )
+    )
+    done = "accepted into the queue" if request.form["action"] == "accept" else "dismissed"
+    if wants_json():
+        return jsonify(claims=[claim_json(c) for c in claims])
+    flash(f"{len(claims)} claim{'' if len(claims) == 1 else 's'} {done}.", "success")
+    queue_url = url_for("claims.queue")
+    return redirect(f"{queue_url}?{queries.queue_back(back)}" if back else queue_url)
+
+
+def _picked(value: str) -> tuple[int, int]:
+    """A checkbox value ``"<claim id>:<version>"`` as a pair of numbers."""
+    if not re.fullmatch(r"[0-9]{1,18}:[0-9]{1,18}", value):
+        raise ValidationError(f"not a claim selection: {value[:40]!r}", field="claims")
+    claim_id, _, version = value.partition(":")
+    return int(claim_id), int(version)
 
 
 @bp.post("/queue/take-next")

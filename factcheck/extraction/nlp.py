@@ -23,3 +23,16 @@ def load(language: str) -> Language:
     if language == "fr":
         return spacy.load(FR_MODEL, exclude=list(FR_EXCLUDE))
     return spacy.blank(language)
+
+
+# The part-of-speech tagger of the French pipeline (tok2vec + morphologizer), for telling a
+# clause from a bare word or noun phrase when a user adds a claim by hand. Loaded on first use.
+FR_TAGGER_EXCLUDE = ("parser", "lemmatizer", "ner")
+
+
+@cache
+def tagger(language: str) -> Language | None:
+    """The cached spaCy pipeline that tags parts of speech in ``language``, if one ships."""
+    if language == "fr":
+        return spacy.load(FR_MODEL, exclude=list(FR_TAGGER_EXCLUDE))
+    return None

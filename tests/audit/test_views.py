@@ -96,7 +96,13 @@ def test_article_and_claim_pages_show_the_timeline(app, editor_client, users):
     html = editor_client.get(f"/claims/{claim_id}").get_data(as_text=True)
     assert "created the claim" in html
     assert "accepted the claim into the queue" in html
-    assert re.search(r"status</span>:\s*<del[^>]*>new</del> →\s*<ins[^>]*>queued</ins>", html)
+    # Before and after are said in words (issue 17: real text, not an aria-label on del/ins).
+    assert re.search(
+        r'status</span>:\s*<span class="visually-hidden">before</span> <del>new</del>'
+        r' <span aria-hidden="true">→</span>\s*<span class="visually-hidden">after</span>'
+        r" <ins>queued</ins>",
+        html,
+    )
 
 
 def test_history_for_in_words(app, users):

@@ -60,7 +60,8 @@ def test_editor_accepts_reviewer_proposes_second_editor_approves(live_app, brows
     assert rows.count() == 1
     editor.screenshot(path=str(SCREENSHOTS / "queue-search.png"), full_page=True)
     rows.first.locator("td.claim-cell a").click()
-    editor.wait_for_url(f"**/claims/{claim_id}")
+    # The claim's address carries the queue's filters (?back=…) for its breadcrumb (issue 17).
+    editor.wait_for_url(re.compile(rf"/claims/{claim_id}\?back="))
     assert (
         editor.locator("blockquote.context mark.claim")
         .inner_text()

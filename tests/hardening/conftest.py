@@ -256,6 +256,7 @@ def world(app: Flask, users: dict[str, Any], tmp_path_factory: pytest.TempPathFa
 # --- which claim a route acts on ------------------------------------------------------------
 
 CLAIM_STATE_OF = {
+    "claims.bulk": "new",
     "claims.accept": "new",
     "claims.dismiss": "new",
     "memory.duplicate_match": "new",
@@ -336,6 +337,7 @@ def valid_data(app: Flask, w: World, endpoint: str) -> dict[str, Any]:
         "claims.dismiss": {"reason": "opinion"},
         "articles.dismiss": {"reason": "opinion"},
         "articles.add_claim": {"text": "Un rapport montre que 23 des 32 membres"},
+        "claims.bulk": {"claims": f"{claim.id}:{version}", "action": "accept"},
         "claims.assign": {"assignee": str(w.users["reviewer2"])},
         "review.add_source": {**SOURCE, "url": "https://example.org/new"},
         "review.edit_source": {

@@ -49,6 +49,7 @@ NON_ADMINS = REVIEWERS | {"editor"}
 EDITOR_ONLY = {
     "dashboard.index",
     "dashboard.table_csv",
+    "claims.bulk",
     "audit.index",
     "audit.verify",
     "claims.accept",
