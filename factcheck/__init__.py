@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = (
     "factcheck.memory.views",  # before admin: it nests the fact-check admin pages in it
     "factcheck.admin.views",
     "factcheck.outlets.views",
+    "factcheck.auth.token_views",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -72,6 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = Int64Converter
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
+    from factcheck import api
+
+    api.init_app(app)  # /api/v1: tokens, not cookies; its own errors, docs and rate limits
     register_commands(app)
 
     app.teardown_request(_end_request)

@@ -215,6 +215,7 @@ COMMAND_MODULES = (
     "factcheck.maintenance.cli",
     "factcheck.outlets.cli",
     "factcheck.jobs.cli",
+    "factcheck.auth.cli",
 )
 
 

@@ -57,6 +57,11 @@ class Defaults:
     SNAPSHOT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # the folder holds at most this much
     OUTLET_MAX_ARTICLES_PER_POLL = 20  # new links read from one poll of one outlet
     OUTLET_MAX_BACKOFF = 24 * 3600  # seconds: the longest wait after repeated failures
+    # The API's rate limits (Flask-Limiter notation) and where they are counted: memory:// per
+    # process, or redis://host:6379/N so that every worker and host shares one count.
+    RATELIMIT_STORAGE_URL = "memory://"
+    API_RATE_LIMIT_PER_TOKEN = "300 per minute"  # noqa: S105 - a rate, not a secret
+    API_RATE_LIMIT_PER_ADDRESS = "600 per minute"
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -153,6 +158,29 @@ def _parse_typed_settings(config: Any) -> None:
     if jobs_url and not jobs_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"JOBS_URL must be a redis:// URL, not {jobs_url!r}")
     config["JOBS_URL"] = jobs_url
+    _parse_rate_limits(config)
+
+
+RATELIMIT_SCHEMES = ("memory://", "redis://", "rediss://", "redis+unix://", "valkey://")
+
+
+def _parse_rate_limits(config: Any) -> None:
+    """The API's rate limits must parse and their storage be one Flask-Limiter knows."""
+    from limits import parse_many
+
+    storage = str(config.get("RATELIMIT_STORAGE_URL") or "memory://").strip()
+    if not storage.startswith(RATELIMIT_SCHEMES):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URL must be memory:// or a redis:// URL, not {storage!r}"
+        )
+    config["RATELIMIT_STORAGE_URL"] = storage
+    for name in ("API_RATE_LIMIT_PER_TOKEN", "API_RATE_LIMIT_PER_ADDRESS"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be a rate such as '300 per minute', not {config[name]!r}"
+            ) from None
 
 
 def check_secret_key(secret: str | None) -> None:

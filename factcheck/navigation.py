@@ -17,6 +17,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("admin.scales", "Rating scales", Role.ADMIN),
     ("admin.organisation", "Organisation", Role.ADMIN),
     ("admin.fact_checks.index", "Imported fact-checks", Role.ADMIN),
+    ("tokens.admin_index", "API tokens", Role.ADMIN),
 ]
 
 

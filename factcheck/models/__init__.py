@@ -1,5 +1,6 @@
 """The data model, one module per aggregate."""
 
+from factcheck.models.api_token import ApiToken, Scope
 from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
@@ -25,6 +26,7 @@ __all__ = [
     "GENESIS_HASH",
     "PUBLISHED_STATES",
     "SNAPSHOT_FIELDS",
+    "ApiToken",
     "Article",
     "AuditChainHead",
     "AuditEvent",
@@ -46,6 +48,7 @@ __all__ = [
     "RatingScale",
     "RatingValue",
     "Role",
+    "Scope",
     "SnapshotStatus",
     "Source",
     "SourceSnapshot",
