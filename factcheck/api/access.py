@@ -19,6 +19,7 @@ from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
 from factcheck.api.errors import ApiError, unauthorized
+from factcheck.api.schemas import ID_MAX
 from factcheck.auth import tokens
 from factcheck.database import write_intent
 from factcheck.extensions import db
@@ -27,9 +28,15 @@ from factcheck.models import ApiToken, Scope, User
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def forget_session(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
-    """No cookie signs anyone in here: the caller is anonymous until a token says otherwise."""
+def forget_session(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """No cookie signs anyone in here: the caller is anonymous until a token says otherwise.
+
+    An id in the path beyond the ids' column range names nothing: 404 before any query.
+    """
     g._login_user = AnonymousUserMixin()
+    for name, value in (values or {}).items():
+        if name.endswith("_id") and isinstance(value, int) and value > ID_MAX:
+            raise ApiError(404, f"no such {name.removesuffix('_id')}")
 
 
 def bearer_secret() -> str | None:

@@ -10,14 +10,25 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from factcheck.claims.queries import SORTS
 from factcheck.models import ClaimantType, ClaimStatus, Stance
-from factcheck.validation import INT64_MAX
 
-ID = validate.Range(min=1, max=INT64_MAX)
+# Ids are the models' INTEGER columns: 32-bit on PostgreSQL. A larger id names nothing; refusing
+# it here keeps it from reaching the database (where PostgreSQL would fail the query).
+ID_MAX = 2**31 - 1
+ID = validate.Range(min=1, max=ID_MAX)
 PAGE = validate.Range(min=1, max=100)
 
 
-def ident(**kwargs: object) -> fields.Integer:
-    return fields.Integer(strict=True, validate=ID, **kwargs)  # type: ignore[arg-type]
+def ident(*, strict: bool = True, **kwargs: object) -> fields.Integer:
+    """An id: a JSON number in bodies (``strict``), digits in a query string."""
+    return fields.Integer(strict=strict, validate=ID, **kwargs)  # type: ignore[arg-type]
+
+
+def query_ident(**kwargs: object) -> fields.Integer:
+    return ident(strict=False, **kwargs)
+
+
+def page_size() -> fields.Integer:
+    return fields.Integer(load_default=50, validate=PAGE)
 
 
 def bounded(max_length: int, **kwargs: object) -> fields.String:
@@ -58,8 +69,8 @@ class ArticleCreateSchema(Strict):
 
 
 class ArticleListArgs(Strict):
-    before = ident(metadata={"description": "cursor: the `next` of the previous page"})
-    limit = fields.Integer(strict=True, load_default=50, validate=PAGE)
+    before = query_ident(metadata={"description": "cursor: the `next` of the previous page"})
+    limit = page_size()
 
 
 class ClaimSummarySchema(Schema):
@@ -127,7 +138,7 @@ class ClaimListArgs(Strict):
         load_default="anyone", validate=validate.OneOf(["me", "unassigned", "anyone"])
     )
     language = bounded(16)
-    article_id = ident()
+    article_id = query_ident()
     min_score = fields.Float(validate=validate.Range(min=0, max=1))
     q = bounded(200, metadata={"description": "full-text search over claim text and claimant"})
     sort = fields.String(load_default="priority", validate=validate.OneOf(list(SORTS)))
@@ -135,7 +146,7 @@ class ClaimListArgs(Strict):
         load_default=False, metadata={"description": "only claims already checked elsewhere"}
     )
     cursor = bounded(500, metadata={"description": "the `next` of the previous page"})
-    limit = fields.Integer(strict=True, load_default=50, validate=PAGE)
+    limit = page_size()
 
 
 class ClaimPageSchema(Schema):
@@ -218,7 +229,7 @@ class AssignSchema(Strict):
 
 class ProposeSchema(Strict):
     version = ident(required=True, metadata={"description": "the draft verdict's version"})
-    digest = bounded(128, allow_none=True)
+    digest = bounded(200, allow_none=True)
 
 
 class VersionSchema(Strict):
@@ -291,8 +302,8 @@ class RatingScaleListSchema(Schema):
 
 
 class FactCheckListArgs(Strict):
-    before = ident(metadata={"description": "cursor: the `next` of the previous page"})
-    limit = fields.Integer(strict=True, load_default=50, validate=PAGE)
+    before = query_ident(metadata={"description": "cursor: the `next` of the previous page"})
+    limit = page_size()
 
 
 class FactCheckSchema(Schema):
@@ -333,8 +344,8 @@ class AuditArgs(Strict):
     entity_type = bounded(32)
     entity_id = bounded(64)
     outcome = fields.String(validate=validate.OneOf(["done", "refused"]))
-    before = ident(metadata={"description": "cursor: the `next` of the previous page"})
-    limit = fields.Integer(strict=True, load_default=50, validate=PAGE)
+    before = query_ident(metadata={"description": "cursor: the `next` of the previous page"})
+    limit = page_size()
 
 
 class AuditEventSchema(Schema):

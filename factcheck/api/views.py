@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from werkzeug.exceptions import HTTPException
 
 from factcheck.api import schemas as s
@@ -132,7 +133,7 @@ def _allowed(ok: bool, message: str) -> None:
 
 @blp.route("/articles", methods=["GET"])
 @requires(Scope.READ)
-@blp.arguments(s.ArticleListArgs, location="query", as_kwargs=True)
+@blp.arguments(s.ArticleListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, s.ArticlePageSchema)
 @errors(403, 422)
 def list_articles(before: int | None = None, limit: int = 50) -> dict[str, Any]:
@@ -171,8 +172,8 @@ def create_article(body: dict[str, Any]) -> Any:
     db.session.commit()  # nothing slow in a transaction: resolving and extracting come first
     if given[0] == "url":
         try:
-            url, *_ = check_url(body["url"].strip())
-        except (ValidationError, PermissionDenied) as exc:
+            url, *_ = check_url(body["url"].strip())  # a private address is refused now (422)
+        except DomainError as exc:
             raise refuse(exc) from None
         asked = commit(
             lambda: request_url_ingest(
@@ -192,7 +193,7 @@ def create_article(body: dict[str, Any]) -> Any:
     try:
         parsed = parse_article(body["text"], language=language)
         candidates = extract_candidates(parsed)
-    except ValidationError as exc:
+    except DomainError as exc:
         raise refuse(exc) from None
     result = commit(
         lambda: ingest_article(
@@ -237,7 +238,7 @@ def show_job(job_id: int) -> dict[str, Any]:
 
 @blp.route("/claims", methods=["GET"])
 @requires(Scope.READ)
-@blp.arguments(s.ClaimListArgs, location="query", as_kwargs=True)
+@blp.arguments(s.ClaimListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, s.ClaimPageSchema)
 @errors(403, 422)
 def list_claims(**args: Any) -> dict[str, Any]:
@@ -662,7 +663,7 @@ def _fact_check(claim: Claim, review_doc: dict[str, Any] | None = None) -> dict[
 
 @blp.route("/fact-checks", methods=["GET"])
 @requires(Scope.READ)
-@blp.arguments(s.FactCheckListArgs, location="query", as_kwargs=True)
+@blp.arguments(s.FactCheckListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, s.FactCheckPageSchema)
 @errors(403, 422)
 def list_fact_checks(before: int | None = None, limit: int = 50) -> dict[str, Any]:
@@ -710,7 +711,7 @@ def show_organisation() -> dict[str, Any]:
 
 @blp.route("/audit/events", methods=["GET"])
 @requires(Scope.READ)
-@blp.arguments(s.AuditArgs, location="query", as_kwargs=True)
+@blp.arguments(s.AuditArgs, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, s.AuditPageSchema)
 @errors(403, 422)
 def audit_events(**args: Any) -> dict[str, Any]:
