@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("api_v1."):
             # The browser's sign-in check must not read the session cookie: a token signs in.
-            setattr(view, "is_public", True)  # noqa: B010 - a view attribute auth reads
+            setattr(view, "token_authenticated", True)  # noqa: B010 - read by auth
     _init_limits(app, blp)
 
 

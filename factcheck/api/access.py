@@ -1,7 +1,8 @@
 """Who is calling: a bearer token, never a cookie; what the token may do: its scopes.
 
-The API's requests are marked public for the browser's sign-in check (``auth._require_login``),
-which would otherwise look at the session cookie: here a token is the only credential. Before
+The API's views are marked ``token_authenticated`` for the browser's sign-in check
+(``auth._require_login``), which would otherwise look at the session cookie: here a token is the
+only credential. Before
 anything can read ``current_user``, the request is made anonymous (a URL value preprocessor of the
 blueprint, which runs before every ``before_request`` hook); :func:`authenticate` then puts the
 token's user there. A session cookie sent along is never read, so it neither signs in nor is

@@ -241,3 +241,23 @@ def test_users_cannot_revoke_each_others_tokens_but_admins_see_and_revoke_all(ap
     )
     assert done.status_code == 302
     assert client.get("/api/v1/claims", headers=bearer(secret)).status_code == 401
+
+
+def test_every_api_route_needs_a_token_even_with_a_session_cookie(app, client, users):
+    """The browser's access matrix leaves ``api_v1.*`` out (tests/hardening): this is its check."""
+    login(client, users["admin"].email)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api_v1."):
+            continue
+        url = rule.rule.replace("<int:claim_id>", "1").replace("<int:source_id>", "1")
+        url = url.replace("<int:article_id>", "1").replace("<int:job_id>", "1")
+        url = url.replace("<string(maxlength=200):slug>", "a-slug")
+        assert "<" not in url, url
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, json={} if method != "GET" else None)
+            assert response.status_code == 401, (method, url, response.status_code)
+            assert response.headers["WWW-Authenticate"].startswith("Bearer")
+            assert "Set-Cookie" not in response.headers
+            checked += 1
+    assert checked >= 25
