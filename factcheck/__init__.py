@@ -10,12 +10,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, g, request
 
-from factcheck import auth, errors, health, navigation, security, web
+from factcheck import api, auth, errors, health, navigation, security, web
 from factcheck.admin import views as admin_views
 from factcheck.articles import jobs as articles_jobs
 from factcheck.articles import views as articles_views
 from factcheck.audit import refusals
 from factcheck.audit import views as audit_views
+from factcheck.auth import token_views
 from factcheck.auth import views as auth_views
 from factcheck.claims import views as claims_views
 from factcheck.claims.retrain import NEWSROOM_MODEL
@@ -58,6 +59,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     outlets_views.bp,
     inbox_views.bp,
     dashboard_views.bp,
+    token_views.bp,
 )
 # Every module that declares background jobs (``@tracked_job``, ``@periodic_job``...): importing
 # it registers them, and ``job_queue.init_app`` binds what is registered to the app's queue.
@@ -113,6 +115,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = Int64Converter
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    api.init_app(app)  # /api/v1: tokens, not cookies; its own errors, docs and rate limits
     register_commands(app)
 
     app.teardown_request(_end_request)

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 import factcheck
 from factcheck.articles import cli as articles_cli
 from factcheck.audit import cli as audit_cli
+from factcheck.auth import cli as auth_cli
 from factcheck.auth.services import create_user, list_users, parse_role
 from factcheck.clitools import db_command, language_option, safe_url
 from factcheck.config import ConfigError, settings
@@ -174,6 +175,7 @@ COMMAND_MODULES = (
     jobs_cli,
     dashboard_cli,  # adds ``export csv`` to the export group
     webhooks_cli,
+    auth_cli,  # ``tokens``
 )
 __all__ = ["db_command", "language_option", "main", "register_commands", "safe_url"]
 

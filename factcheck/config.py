@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Config, Flask, current_app
+from limits import parse_many
 
 from factcheck.domain import ValidationError
 from factcheck.fetching import parse_allow_hosts
@@ -84,6 +85,11 @@ class Defaults:
     WEBHOOK_DEADLINE = 15.0  # seconds one webhook request may take (connect, send, answer)
     WEBHOOK_MAX_ATTEMPTS = 6  # tries of one delivery before it is marked failed
     WEBHOOK_RETRY_BASE = 30.0  # seconds before the 2nd try; x4 each time after, with jitter
+    # The API's rate limits (Flask-Limiter notation) and where they are counted: memory:// per
+    # process, or redis://host:6379/N so that every worker and host shares one count.
+    RATELIMIT_STORAGE_URL = "memory://"
+    API_RATE_LIMIT_PER_TOKEN = "300 per minute"  # noqa: S105 - a rate, not a secret
+    API_RATE_LIMIT_PER_ADDRESS = "600 per minute"
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,9 @@ class Settings:
     webhook_deadline: float
     webhook_max_attempts: int
     webhook_retry_base: float
+    ratelimit_storage_url: str
+    api_rate_limit_per_token: str
+    api_rate_limit_per_address: str
 
 
 # --- the kinds of value ------------------------------------------------------------------------
@@ -261,6 +270,30 @@ def _email_address(name: str, value: Any) -> str:
     return text
 
 
+RATELIMIT_SCHEMES = ("memory://", "redis://", "rediss://", "redis+unix://", "valkey://")
+
+
+def _ratelimit_storage(name: str, value: Any) -> str:
+    """Where the API's rate limits are counted: ``memory://`` or a Redis URL."""
+    storage = (value.strip() if isinstance(value, str) else "") or "memory://"
+    if not storage.startswith(RATELIMIT_SCHEMES):
+        raise ConfigError(f"{name} must be memory:// or a redis:// URL, got {value!r}")
+    return storage
+
+
+def _rate(name: str, value: Any) -> str:
+    """A rate in Flask-Limiter's notation (``300 per minute``; several joined by ``;``)."""
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        if not text or not parse_many(text):
+            raise ValueError(text)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a rate such as '300 per minute', got {value!r}"
+        ) from None
+    return text
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 
@@ -322,6 +355,9 @@ SETTINGS: dict[str, Setting] = {
         _own("WEBHOOK_DEADLINE", positive_number),
         _own("WEBHOOK_MAX_ATTEMPTS", whole_number(1, 100)),
         _own("WEBHOOK_RETRY_BASE", positive_number),
+        _own("RATELIMIT_STORAGE_URL", _ratelimit_storage),
+        _own("API_RATE_LIMIT_PER_TOKEN", _rate),
+        _own("API_RATE_LIMIT_PER_ADDRESS", _rate),
     )
 }
 assert {s.field for s in SETTINGS.values()} == {f.name for f in dataclasses.fields(Settings)}

@@ -19,6 +19,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("admin.organisation", "Organisation", Role.ADMIN),
     ("admin.fact_checks.index", "Imported fact-checks", Role.ADMIN),
     ("admin.webhooks.index", "Webhooks", Role.ADMIN),
+    ("tokens.admin_index", "API tokens", Role.ADMIN),
 ]
 
 

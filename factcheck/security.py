@@ -66,7 +66,8 @@ def _add_headers(response: Response) -> Response:
         # Pages for signed-in users hold unpublished work: never keep a copy anywhere.
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
-        response.headers.pop("ETag", None)
+        if request.blueprint != "api_v1":  # the API's ETag is a version for If-Match, not a cache
+            response.headers.pop("ETag", None)
     if settings().session_cookie_secure and not current_app.debug:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -100,6 +100,10 @@ class AuditAction(StrEnum):
     MAIL_SENT = "mail.sent"
     MAIL_FAILED = "mail.failed"
     EXPORT_CSV = "export.csv"
+    # API tokens
+    API_TOKEN_CREATE = "api_token.create"  # noqa: S105 - an action name, not a token
+    API_TOKEN_REVOKE = "api_token.revoke"  # noqa: S105
+    API_TOKEN_USE = "api_token.use"  # noqa: S105
     # webhooks
     WEBHOOK_ADD = "webhook.add"
     WEBHOOK_EDIT = "webhook.edit"

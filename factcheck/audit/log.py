@@ -191,6 +191,9 @@ def record(
         occurred_at = utcnow()
         seq = head.seq + 1
         label = actor.email if actor is not None else (actor_label or SYSTEM_ACTOR)
+        token_id = g.get("api_token_id") if has_request_context() else None
+        if token_id is not None:  # an API call: the event names the token that made it
+            data = {**(data or {}), "api_token_id": token_id}
         body = canonical_json(
             {
                 "seq": seq,

@@ -127,6 +127,8 @@ def _require_login() -> Any:
     view = current_app.view_functions.get(endpoint)
     if endpoint == "static" or getattr(view, "is_public", False):
         return None
+    if getattr(view, "token_authenticated", False):
+        return None  # the API checks its bearer token itself and never reads the cookie
     if current_user.is_authenticated:
         return None
     if wants_json():

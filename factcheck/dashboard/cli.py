@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.claims import queries
-from factcheck.cli import db_command
+from factcheck.clitools import db_command
 from factcheck.dashboard import csvexport
 from factcheck.database import set_write_intent
 from factcheck.extensions import db

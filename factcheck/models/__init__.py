@@ -1,5 +1,6 @@
 """The data model, one module per aggregate."""
 
+from factcheck.models.api_token import ApiToken, Scope
 from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
@@ -35,6 +36,7 @@ __all__ = [
     "PUBLISHED_STATES",
     "SNAPSHOT_FIELDS",
     "WEBHOOK_EVENTS",
+    "ApiToken",
     "Article",
     "AuditChainHead",
     "AuditEvent",
@@ -60,6 +62,7 @@ __all__ = [
     "RatingScale",
     "RatingValue",
     "Role",
+    "Scope",
     "SnapshotStatus",
     "Source",
     "SourceSnapshot",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from factcheck.cli import db_command
+from factcheck.clitools import db_command
 from factcheck.extensions import db
 from factcheck.models import WEBHOOK_EVENTS
 from factcheck.webhooks import services

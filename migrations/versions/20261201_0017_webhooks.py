@@ -6,7 +6,7 @@ caused them (an outbox), from the audit events ``claim.publish``, ``claim.correc
 attempt in ``webhook_attempts``.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -40,6 +40,11 @@ PUBLIC = {
     "publishing.feed",
     "badges.badge_svg",  # the embeddable badge of a published fact-check
     "badges.badge_html",
+    # The API's description and documentation page (no data; the API itself needs a token).
+    "api_docs.openapi_json",
+    "api_docs.docs",
+    "api_docs.docs_script",
+    "api_docs.docs_asset",
 }
 ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -85,7 +90,7 @@ ROLES = ("reviewer", "reviewer2", "editor", "admin")
 
 def forbidden(endpoint: str) -> set[str]:
     """The roles the design refuses at ``endpoint`` (empty: every signed-in user may)."""
-    if endpoint.startswith("admin."):
+    if endpoint.startswith(("admin.", "tokens.admin_")):
         return NON_ADMINS
     if endpoint in EDITOR_ONLY:
         return REVIEWERS
@@ -140,11 +145,15 @@ def test_every_endpoint_is_in_the_matrix_or_public(app):
         "inbox.mark_all_read",
         "inbox.preferences",
         "dashboard.queue_csv",
+        "tokens.index",
+        "tokens.create",
+        "tokens.revoke",
     }
     unknown = {
         r.endpoint
         for r in rules(app)
-        if r.endpoint not in known | everyone and not r.endpoint.startswith("admin.")
+        if r.endpoint not in known | everyone
+        and not r.endpoint.startswith(("admin.", "tokens.admin_"))
     }
     assert not unknown, f"decide who may use {sorted(unknown)} and add them to the matrix"
 

@@ -1,0 +1,66 @@
+"""The API's request cycle: one service call, one commit, or a rollback and a refusal.
+
+Views load (404), check the policy (403), then call :func:`commit` with the service call; a
+:class:`DomainError` rolls everything back and becomes the JSON refusal of its kind. Nothing
+else in the API commits. (The integrator may route this through the web spine later: the views
+depend only on this function.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import request
+
+from factcheck.api.errors import ApiError
+from factcheck.domain import DomainError, NotFound
+from factcheck.errors import status_of
+from factcheck.extensions import db
+from factcheck.models import Claim
+
+T = TypeVar("T")
+_ETAG = re.compile(r'^\s*(?:W/)?"claim-(\d{1,19})-v(\d{1,19})"\s*$')
+
+
+def commit(change: Callable[[], T]) -> T:
+    """Run ``change`` and commit, or roll back and refuse with its status."""
+    try:
+        result = change()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise ApiError(status_of(exc), exc.message, exc.field) from None
+    return result
+
+
+def refuse(exc: DomainError) -> ApiError:
+    return ApiError(status_of(exc), exc.message, exc.field)
+
+
+def load_claim(claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        raise refuse(NotFound(f"no claim #{claim_id}"))
+    return claim
+
+
+def claim_etag(claim: Claim) -> str:
+    return f'"claim-{claim.id}-v{claim.version}"'
+
+
+def expected_version(claim: Claim, version: int | None) -> int | None:
+    """The version the caller edited: ``version`` in the body, else the ``If-Match`` ETag."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return version
+    match = _ETAG.match(header)
+    if match is None or int(match.group(1)) != claim.id:
+        raise ApiError(
+            422, f'If-Match must be this claim\'s ETag, e.g. "claim-{claim.id}-v3"', "If-Match"
+        )
+    from_header = int(match.group(2))
+    if version is not None and version != from_header:
+        raise ApiError(422, "version and If-Match disagree", "version")
+    return from_header

@@ -1,0 +1,138 @@
+"""API tokens in the browser: each user's own at /account/tokens, everyone's at /admin/tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from factcheck.auth import role_required
+from factcheck.auth import tokens as services
+from factcheck.domain import DomainError
+from factcheck.errors import error_response, status_of
+from factcheck.extensions import db
+from factcheck.models import Role, Scope, User, utcnow
+
+bp = Blueprint("tokens", __name__)
+
+SCOPE_HINTS = {
+    Scope.READ: "read articles, claims, fact-checks, the organisation (and the audit trail, "
+    "for editors)",
+    Scope.INGEST: "send articles in",
+    Scope.REVIEW: "work on claims: edit, triage, take, sources, verdicts, propose",
+    Scope.PUBLISH: "approve verdicts and corrections (editors)",
+}
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired(), Length(max=services.MAX_NAME)], description="e.g. CMS"
+    )
+    scopes = SelectMultipleField(
+        "Scopes",
+        choices=[SelectChoice(s.value, f"{s.value} — {SCOPE_HINTS[s]}") for s in Scope],
+        default=[Scope.READ.value],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[DataRequired(message="choose at least one scope")],
+    )
+    expires = DateField("Expires after (optional)", validators=[Optional()])
+
+
+class RevokeForm(FlaskForm):
+    """Only the CSRF token: revoking is a POST."""
+
+
+def _me() -> User:
+    me: User = current_user._get_current_object()
+    return me
+
+
+def _page(form: TokenForm, status: int = 200, secret: str | None = None) -> ResponseReturnValue:
+    return render_template(
+        "auth/tokens.html",
+        form=form,
+        tokens=services.tokens_of(db.session, _me()),
+        revoke_form=RevokeForm(formdata=None),
+        secret=secret,
+        now=utcnow(),
+    ), status
+
+
+@bp.get("/account/tokens")
+def index() -> ResponseReturnValue:
+    return _page(TokenForm(formdata=None))
+
+
+@bp.post("/account/tokens")
+def create() -> ResponseReturnValue:
+    form = TokenForm()
+    if not form.validate():
+        return _page(form, 422)
+    try:
+        made = services.create_token(
+            db.session,
+            _me(),
+            name=form.name.data,
+            scopes=form.scopes.data or [],
+            expires=form.expires.data,
+            actor=_me(),
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        status = status_of(exc)
+        target = getattr(form, "expires" if exc.field == "expires" else exc.field or "", None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*list(target.errors), exc.message]
+        else:
+            flash(exc.message, "error")
+        return _page(form, status)
+    flash(f"Token “{made.token.name}” created. Copy it now: it is shown only once.", "success")
+    return _page(TokenForm(formdata=None), 201, secret=made.secret)
+
+
+def _revoke(token_id: int, back: str) -> ResponseReturnValue:
+    if not RevokeForm().validate():
+        return error_response(400, "The form expired; reload the page and try again.")
+    try:
+        token = services.get_token(db.session, token_id)
+        if token.user_id != _me().id and back == "tokens.index":
+            return error_response(404)  # someone else's token does not exist on your page
+        revoked = services.revoke_token(db.session, token, actor=_me())
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return error_response(status_of(exc), exc.message, exc.field)
+    flash(
+        f"Token {token.prefix}… revoked: it stops working at once."
+        if revoked
+        else f"Token {token.prefix}… was already revoked.",
+        "success",
+    )
+    return redirect(url_for(back))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke(token_id: int) -> ResponseReturnValue:
+    return _revoke(token_id, "tokens.index")
+
+
+@bp.get("/admin/tokens")
+@role_required(Role.ADMIN)
+def admin_index() -> ResponseReturnValue:
+    return render_template(
+        "admin/tokens.html",
+        tokens=services.tokens_of(db.session),
+        revoke_form=RevokeForm(formdata=None),
+        now=utcnow(),
+    )
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@role_required(Role.ADMIN)
+def admin_revoke(token_id: int) -> ResponseReturnValue:
+    return _revoke(token_id, "tokens.admin_index")
