@@ -4,12 +4,12 @@ Every desk, workflow and admin action (an unsafe request by a signed-in user out
 the user's own account) that is answered 403, 409 or 422 appends one event after the response is
 made: who, the action and its target, the rule that refused it (the message the user saw), the
 field, the status and, as every event, the request id. The request's own changes were rolled back
-by the view; this hook rolls back again before it records, so the refusal event is the only thing
-the request ever writes.
+by the request spine's refusal handler (``factcheck.web``); this hook rolls back again before it
+records, so the refusal event is the only thing the request ever writes.
 
-Views say which rule refused through :func:`factcheck.errors.status_of` or
-:func:`factcheck.errors.error_response` (both note it in ``g``); a refusal that names no rule is
-recorded with the generic message of its status.
+The spine's handler says which rule refused through :func:`factcheck.errors.status_of`, and
+:func:`factcheck.errors.error_response` notes it too (both in ``g``); a refusal that names no
+rule is recorded with the generic message of its status.
 """
 
 from __future__ import annotations
