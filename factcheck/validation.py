@@ -27,6 +27,7 @@ MAX_URL_LENGTH = 2000
 MAX_TITLE_LENGTH = 500  # an article's or a cited source's title
 MAX_PUBLISHER_LENGTH = 200  # a publisher's name
 MAX_EXCERPT_LENGTH = 5000  # the passage quoted from a cited source
+MAX_CLAIM_REVIEWED_LENGTH = 500  # a claim as reviewed (the design asks for ≤ 75 characters)
 # Embeddings, overrides and isolates (U+202A–202E, U+2066–2069): in a name or a title they can
 # make the rest of a line read backwards ("evil.example/‮gnp.exe"). Refused in user text.
 BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))

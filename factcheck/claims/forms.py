@@ -24,7 +24,14 @@ from factcheck.claims.services import MAX_CLAIMANT
 from factcheck.claims.workflow import MAX_REASON_LENGTH, label
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.models import ClaimantType, ClaimStatus
-from factcheck.validation import INT64_MAX, INT64_MIN, MAX_URL_LENGTH, int64
+from factcheck.validation import (
+    INT64_MAX,
+    INT64_MIN,
+    MAX_CLAIM_REVIEWED_LENGTH,
+    MAX_TITLE_LENGTH,
+    MAX_URL_LENGTH,
+    int64,
+)
 
 
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -57,7 +64,7 @@ class VersionedForm(FlaskForm):
 class ClaimForm(VersionedForm):
     claim_reviewed = TextAreaField(
         "Claim as reviewed (claimReviewed)",
-        validators=[DataRequired("say what the claim is"), Length(max=500)],
+        validators=[DataRequired("say what the claim is"), Length(max=MAX_CLAIM_REVIEWED_LENGTH)],
         render_kw={"rows": 2, "maxlength": 500},
     )
     claimant_name = StringField("Claimant", validators=[Length(max=MAX_CLAIMANT)])
@@ -76,7 +83,9 @@ class ClaimForm(VersionedForm):
     appearance_url = StringField(
         "Appeared at (URL)", validators=[Length(max=MAX_URL_LENGTH)], render_kw={"inputmode": "url"}
     )
-    appearance_headline = StringField("Appeared in (headline)", validators=[Length(max=500)])
+    appearance_headline = StringField(
+        "Appeared in (headline)", validators=[Length(max=MAX_TITLE_LENGTH)]
+    )
     priority = SelectField("Priority", choices=PRIORITIES, coerce=int64, default=0)
 
     def values(self) -> dict[str, object]:

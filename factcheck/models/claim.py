@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.models.base import Base, enum_column, utcnow
+from factcheck.validation import MAX_CLAIM_REVIEWED_LENGTH, MAX_TITLE_LENGTH
 
 if TYPE_CHECKING:
     from factcheck.models.article import Article
@@ -42,7 +43,7 @@ class Claim(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     start_offset: Mapped[int | None]
     end_offset: Mapped[int | None]
-    claim_reviewed: Mapped[str] = mapped_column(sa.String(500))
+    claim_reviewed: Mapped[str] = mapped_column(sa.String(MAX_CLAIM_REVIEWED_LENGTH))
     claimant_name: Mapped[str | None] = mapped_column(sa.String(200))
     claimant_type: Mapped[ClaimantType | None] = mapped_column(
         enum_column(ClaimantType, "claimant_type")
@@ -50,7 +51,7 @@ class Claim(Base):
     claimant_same_as: Mapped[str | None] = mapped_column(sa.String(2000))
     claim_date: Mapped[date | None]
     appearance_url: Mapped[str | None] = mapped_column(sa.String(2000))
-    appearance_headline: Mapped[str | None] = mapped_column(sa.String(500))
+    appearance_headline: Mapped[str | None] = mapped_column(sa.String(MAX_TITLE_LENGTH))
     language: Mapped[str] = mapped_column(sa.String(8))
     score: Mapped[float | None]
     # Version (SHA-256 prefix) of the weights that scored an extracted claim; None by hand.

@@ -10,7 +10,7 @@ from factcheck.articles.parsing import parse_article
 from factcheck.claims import queries
 from factcheck.domain import ValidationError
 from factcheck.extraction import ExtractionError, extract
-from factcheck.models import Article, Source
+from factcheck.models import Article, Claim, Source
 from factcheck.ratings.services import MAX_LANGUAGE_LENGTH, clean_language
 
 TAGS = [
@@ -65,6 +65,7 @@ def _max_length(field) -> int:
 
 def test_columns_and_forms_share_the_text_lengths():
     from factcheck.articles.forms import AddArticleForm
+    from factcheck.claims.forms import ClaimForm
     from factcheck.review.forms import SourceForm
 
     assert Article.__table__.c.title.type.length == validation.MAX_TITLE_LENGTH
@@ -74,6 +75,10 @@ def test_columns_and_forms_share_the_text_lengths():
     assert _max_length(SourceForm.publisher) == validation.MAX_PUBLISHER_LENGTH
     assert _max_length(SourceForm.excerpt) == validation.MAX_EXCERPT_LENGTH
     assert _max_length(AddArticleForm.publisher) == validation.MAX_PUBLISHER_LENGTH
+    assert Claim.__table__.c.claim_reviewed.type.length == validation.MAX_CLAIM_REVIEWED_LENGTH
+    assert _max_length(ClaimForm.claim_reviewed) == validation.MAX_CLAIM_REVIEWED_LENGTH
+    assert Claim.__table__.c.appearance_headline.type.length == validation.MAX_TITLE_LENGTH
+    assert _max_length(ClaimForm.appearance_headline) == validation.MAX_TITLE_LENGTH
 
 
 def test_the_queue_default_is_the_take_next_order():
