@@ -309,7 +309,23 @@ def test_a_backup_at_an_older_revision_is_checked_there_then_upgraded(tmp_path):
         revisions, head = known_revisions()
     older = revisions[-2]
     dbutil.upgrade(source, older)
-    make_users(make_app(source))
+    # Users written with the columns every revision has: the models describe the head, which
+    # may have added columns to ``users`` since ``older`` (migration 0018 did).
+    engine = sa.create_engine(source)
+    with engine.begin() as conn:
+        for n in range(5):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (email, display_name, role, password_hash, active, "
+                    "created_at) VALUES (:email, :name, 'reviewer', 'x', 1, :now)"
+                ),
+                {
+                    "email": f"user{n}@example.org",
+                    "name": f"User {n}",
+                    "now": "2026-11-30 12:00:00",
+                },
+            )
+    engine.dispose()
     old = tmp_path / "old.backup"
     app = make_app(source)
     with app.app_context():
