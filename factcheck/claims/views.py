@@ -28,6 +28,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from factcheck.articles.display import Segment, paragraph_segments
 from factcheck.audit.history import history_for
@@ -477,7 +478,7 @@ def bulk() -> ResponseReturnValue:
         if wants_json():
             return error_response(status_of(exc), exc.message, exc.field)
         flash(exc.message, "error")
-        return _queue_page(back, status_of(exc))
+        return _queue_page(MultiDict(back), status_of(exc))
     done = "accepted into the queue" if request.form["action"] == "accept" else "dismissed"
     if wants_json():
         return jsonify(claims=[claim_json(c) for c in claims])
