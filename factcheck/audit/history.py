@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -108,6 +109,7 @@ class TimelineEntry:
     changes: list[FieldChange] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)
     created: bool = False  # the changes are a creation snapshot (every before is null)
+    actor_email: str = ""  # the recorded actor (an e-mail, "cli"…) when ``actor`` is a name
 
 
 # Recorded foreign keys, shown by what they point at: a person's name, a rating's label, an
@@ -158,7 +160,9 @@ def field_label(name: str) -> str:
     return name.removesuffix("_id").replace("_", " ")
 
 
-def names_for(session: DBSession, bodies: list[dict[str, Any]]) -> Names:
+def names_for(
+    session: DBSession, bodies: list[dict[str, Any]], actor_ids: Iterable[int] = ()
+) -> Names:
     wanted: dict[str, set[int]] = {"users": set(), "ratings": set(), "articles": set()}
     for body in bodies:
         for name, change in (body.get("changes") or {}).items():
@@ -176,6 +180,7 @@ def names_for(session: DBSession, bodies: list[dict[str, Any]]) -> Names:
             for value in (change.get("before"), change.get("after")):
                 if isinstance(value, int) and not isinstance(value, bool):
                     wanted[kind].add(value)
+    wanted["users"] |= set(actor_ids)
     names = Names()
     if wanted["users"]:
         names.users = _pairs(
@@ -215,7 +220,8 @@ def _entry(event: AuditEvent, body: dict[str, Any], names: Names) -> TimelineEnt
     return TimelineEntry(
         seq=event.seq,
         occurred_at=event.occurred_at,
-        actor=event.actor,
+        actor=names.users.get(event.actor_id or 0, event.actor),
+        actor_email=event.actor,
         action=event.action,
         words=action_words(event.action),
         changes=[
@@ -251,5 +257,7 @@ def history_for(
         .order_by(AuditEvent.seq)
     )
     rows = [(e, json.loads(e.body)) for e in events]
-    names = names_for(session, [body for _, body in rows])
+    names = names_for(
+        session, [body for _, body in rows], (e.actor_id for e, _ in rows if e.actor_id)
+    )
     return [_entry(e, body, names) for e, body in rows]

@@ -24,6 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from factcheck import web
 from factcheck.auth import wants_json
@@ -177,7 +178,7 @@ def bulk() -> ResponseReturnValue:
 
     def refused(exc: DomainError, status: int) -> ResponseReturnValue:
         flash(exc.message, "error")
-        return _queue_page(back, status)
+        return _queue_page(MultiDict(back), status)
 
     web.refuse_with(refused)
     claims = web.run(

@@ -290,6 +290,23 @@ def test_queue_shortcuts_and_bulk_accept_in_the_browser(live_app, browser, world
     page.locator("tr.queue-row a.claim-open").first.click()
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Queue").click()
     assert page.url.endswith("/queue?status=new&sort=oldest")
+    # d: the current candidate is selected and the reason field takes the focus; Enter dismisses.
+    third = int(rows.nth(0).get_attribute("data-claim") or 0)
+    page.keyboard.press("j")
+    page.keyboard.press("d")
+    assert page.evaluate("() => document.activeElement.id") == "bulk-reason"
+    page.keyboard.type("Opinion, not a fact")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "1 claim dismissed." in page.locator(".flashes").inner_text()
+    with app.app_context():
+        dismissed = db.session.get(Claim, third)
+        assert dismissed.status is ClaimStatus.DISMISSED
+        assert dismissed.dismiss_reason == "Opinion, not a fact"
+    # t: take the next queued claim (the one accepted above, first by priority and score).
+    page.keyboard.press("t")
+    page.wait_for_url(re.compile(r"/claims/\d+$"))
+    assert "is yours now" in page.locator(".flashes").inner_text()
     page.context.close()
 
 

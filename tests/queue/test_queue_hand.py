@@ -173,10 +173,14 @@ def test_bulk_is_all_or_nothing_when_a_claim_changed_meanwhile(
         workflow.dismiss(db.session, db.session.get(Claim, four[2]), "Prediction", actor=editor)
         db.session.commit()
     before = len(events(app, "claim.accept"))
-    response = bulk(editor_client, {"claims": picked, "action": "accept"})
+    response = bulk(
+        editor_client, {"claims": picked, "action": "accept", "back": "status=new&q=rapport"}
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert f"claim #{four[2]} was changed by someone else" in html
+    # The refusal shows the queue as it was filtered, with the selection to make again.
+    assert re.findall(r'<tr class="queue-row" data-claim="(\d+)"', html) == [str(four[1])]
     assert statuses(app, four[1:]) == {
         four[1]: ClaimStatus.NEW,
         four[2]: ClaimStatus.DISMISSED,

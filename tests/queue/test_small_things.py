@@ -54,6 +54,10 @@ def test_histories_show_names_not_ids(app: Flask, users: dict[str, Any]) -> None
         re.S,
     )
     assert "assignee id" not in history
+    # Who acted is named too, with the recorded e-mail address kept as its title.
+    assert re.search(
+        r'<strong class="timeline-who" title="editor@example.org">Eddie Editor</strong>', history
+    )
     assert f"<ins>{user_id}</ins>" not in history
 
 
