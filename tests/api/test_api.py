@@ -309,3 +309,100 @@ def test_the_organisation_and_read_only_tokens(app, client, users, token_for):
     assert "ingest" in sent.get_json()["message"]
     writer = token_for("admin", "ingest")
     assert client.get("/api/v1/claims", headers=writer).status_code == 403
+
+
+def test_sources_drafts_sending_back_and_corrections_over_the_api(app, client, users, token_for):
+    from tests.factories import walk_claim
+
+    with app.app_context():
+        people = people_of(users)
+        claim = walk_claim(people, make_claim(actor=people["reviewer"]), "sourced")
+        db.session.commit()
+        claim_id, faux = claim.id, default_rating("Faux").id
+    editor, editor2 = token_for("editor"), token_for("editor2")
+    reviewer = token_for("reviewer", "read", "review")
+    url = f"/api/v1/claims/{claim_id}"
+    sources = client.get(f"{url}/sources", headers=reviewer).get_json()["sources"]
+    source = sources[0]
+    edited = client.patch(
+        f"{url}/sources/{source['id']}",
+        json={**{k: source[k] for k in ("url", "title", "stance")}, "version": source["version"]},
+        headers=reviewer,
+    )
+    assert edited.status_code == 200 and edited.get_json()["version"] == source["version"] + 1
+    stale = client.patch(
+        f"{url}/sources/{source['id']}",
+        json={**{k: source[k] for k in ("url", "title", "stance")}, "version": source["version"]},
+        headers=reviewer,
+    )
+    assert stale.status_code == 409
+    extra = client.post(
+        f"{url}/sources",
+        json={"url": "https://example.org/b", "title": "B", "stance": "context"},
+        headers=reviewer,
+    ).get_json()
+    assert client.delete(f"{url}/sources/{extra['id']}", headers=reviewer).status_code == 204
+    assert client.delete(f"{url}/sources/{extra['id']}", headers=reviewer).status_code == 404
+    # A second draft without its version is a conflict: someone started it already.
+    no_version = client.put(f"{url}/verdict", json={"summary": "Autre"}, headers=reviewer)
+    assert no_version.status_code == 409 and "send its version" in no_version.get_json()["message"]
+    draft = next(v for v in client.get(url, headers=reviewer).get_json()["verdicts"])
+    client.post(f"{url}/propose", json={"version": draft["version"]}, headers=reviewer)
+    back = client.post(
+        f"{url}/request-changes", json={"comment": "Une source de plus."}, headers=editor
+    )
+    assert back.status_code == 200 and back.get_json()["status"] == "in_review"
+    draft = next(
+        v for v in client.get(url, headers=reviewer).get_json()["verdicts"] if v["state"] == "draft"
+    )
+    proposed = client.post(
+        f"{url}/propose",
+        json={"version": draft["version"], "digest": draft["digest"]},
+        headers=reviewer,
+    )
+    assert proposed.status_code == 200, proposed.get_json()
+    approved = client.post(
+        f"{url}/approve", json={"version": proposed.get_json()["version"]}, headers=editor
+    )
+    assert approved.get_json()["status"] == "published"
+    drafted = client.post(
+        f"{url}/correction",
+        json={"rating_id": faux, "summary": "Corrigé.", "note": "Nouvelle source."},
+        headers=editor,
+    )
+    assert drafted.status_code == 200, drafted.get_json()
+    correction = next(
+        v
+        for v in client.get(url, headers=editor).get_json()["verdicts"]
+        if v["corrects_id"] and v["state"] == "proposed"
+    )
+    same_editor = client.post(
+        f"{url}/correction/approve", json={"version": correction["version"]}, headers=editor
+    )
+    assert same_editor.status_code == 403  # the two-person rule
+    done = client.post(
+        f"{url}/correction/approve", json={"version": correction["version"]}, headers=editor2
+    )
+    assert done.status_code == 200, done.get_json()
+    slug = client.get(url, headers=editor).get_json()["slug"]
+    review = client.get(f"/api/v1/fact-checks/{slug}", headers=editor).get_json()["claim_review"]
+    assert review["reviewRating"]["alternateName"] == "Faux"
+    assert "dateModified" in review
+
+
+def test_take_next_gives_the_best_queued_claim_once(app, client, users, token_for):
+    ids = _new_claims(app, users, n=2)
+    editor = token_for("editor")
+    for claim_id in ids:
+        client.post(f"/api/v1/claims/{claim_id}/accept", headers=editor)
+    first = client.post(
+        "/api/v1/claims/take-next", json={}, headers=token_for("reviewer", "review")
+    )
+    second = client.post(
+        "/api/v1/claims/take-next", json={}, headers=token_for("reviewer2", "review")
+    )
+    third = client.post(
+        "/api/v1/claims/take-next", json={}, headers=token_for("reviewer2", "review")
+    )
+    taken = {first.get_json()["claim"]["id"], second.get_json()["claim"]["id"]}
+    assert taken == set(ids) and third.get_json()["claim"] is None
