@@ -111,7 +111,7 @@ def badge_for(claim: Claim) -> Badge:
 def _text_width(text: str) -> int:
     """A fair guess of the width of ``text`` at 11 px in a sans-serif face."""
     wide = sum(1 for ch in text if ch.isupper() or ch in "mwMW@%")
-    return int(len(text) * 6.4 + wide * 1.6) + 14
+    return int(len(text) * 6.0 + wide * 1.6) + 14
 
 
 def svg(badge: Badge) -> str:

@@ -568,3 +568,29 @@ def test_a_desk_approval_hands_the_delivery_to_the_queue_and_returns(app, users,
     finally:
         with app.app_context():
             queue.flush()
+
+
+def test_retry_delays_grow_by_four_with_jitter_and_a_cap():
+    from factcheck.webhooks.delivery import BACKOFF_CAP, retry_delay
+
+    for attempt, nominal in ((1, 30), (2, 120), (3, 480), (4, 1920), (5, 7680)):
+        delays = {retry_delay(attempt, base=30.0) for _ in range(50)}
+        expected = min(nominal, BACKOFF_CAP)
+        assert all(expected * 0.8 <= d <= expected * 1.2 for d in delays), (attempt, delays)
+        assert len(delays) > 1  # jittered, not one fixed schedule for every endpoint
+    assert retry_delay(20, base=30.0) <= BACKOFF_CAP * 1.2
+    # Retry-After asks for longer: granted, up to the cap; never shorter than the backoff.
+    assert retry_delay(1, base=30.0, retry_after=900) == 900
+    assert retry_delay(1, base=30.0, retry_after=10**9) == BACKOFF_CAP
+    assert retry_delay(1, base=30.0, retry_after=1) >= 24
+
+
+def test_410_gone_fails_at_once(ctx, users, receiver):
+    endpoint_id = register(receiver, ("article.ingested",))
+    receiver.script = [410]
+    make_article()
+    db.session.commit()
+    [outcome] = deliver_endpoint(endpoint_id)
+    assert outcome.state is DeliveryState.FAILED and outcome.status_code == 410
+    [delivery] = deliveries(endpoint_id)
+    assert delivery.attempts == 1 and "410 Gone" in (delivery.last_error or "")
