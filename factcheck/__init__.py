@@ -31,7 +31,7 @@ from factcheck.inbox import notify
 from factcheck.inbox import views as inbox_views
 from factcheck.jobs import queue as job_queue
 from factcheck.jobs import services as job_services
-from factcheck.jsonbody import Int64Converter, StrictJSONRequest, read_json_body
+from factcheck.jsonbody import IdConverter, StrictJSONRequest, read_json_body
 from factcheck.memory import jobs as memory_jobs
 from factcheck.memory import views as memory_views
 from factcheck.outlets import jobs as outlets_jobs
@@ -112,7 +112,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     job_queue.init_app(app)
     # ``<int:…>`` in every route stops at 2**63 - 1: a larger id is 404, not a database error.
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = IdConverter
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     api.init_app(app)  # /api/v1: tokens, not cookies; its own errors, docs and rate limits

@@ -20,7 +20,7 @@ from flask import Request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from factcheck.validation import INT64_MAX, INT64_MIN
+from factcheck.validation import DB_INT_MAX, INT64_MAX, INT64_MIN
 
 MAX_DEPTH = 32  # checked before parsing, so no nesting can exhaust the parser's recursion
 INT64 = (INT64_MIN, INT64_MAX)
@@ -207,9 +207,9 @@ def read_json_body(request: Request) -> None:
         request.get_json()
 
 
-class Int64Converter(IntegerConverter):
+class IdConverter(IntegerConverter):
     """``<int:…>`` in URLs, up to the largest id the database holds (a larger one is 404)."""
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", INT64_MAX)
+        kwargs.setdefault("max", DB_INT_MAX)
         super().__init__(url_map, *args, **kwargs)

@@ -8,15 +8,20 @@ from urllib.parse import urlsplit
 
 from factcheck.domain import ValidationError
 
-# Whole numbers the databases can hold (BIGINT): larger ones are refused naming the field.
+# Whole numbers a JSON body may carry: larger ones are refused naming the field.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
-def int64(value: object) -> int:
-    """``int(value)`` within 64 bits (a form's ``coerce``); otherwise ``ValueError``."""
+# What the integer columns hold (ids, versions, sequence numbers: INTEGER, 32 bits on PostgreSQL).
+# An id beyond it names nothing: a path is 404, a form field 422, a query filter is ignored.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+
+
+def db_int(value: object) -> int:
+    """``int(value)`` that an integer column holds (a form's ``coerce``), else ``ValueError``."""
     number = int(value)  # type: ignore[call-overload]
-    if not INT64_MIN <= number <= INT64_MAX:
-        raise ValueError("out of range: whole numbers must fit in 64 bits")
+    if not DB_INT_MIN <= number <= DB_INT_MAX:
+        raise ValueError(f"out of range: at most {DB_INT_MAX}")
     return number
 
 

@@ -18,15 +18,15 @@ from factcheck.auth import role_required
 from factcheck.database import set_write_intent
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Role
-from factcheck.validation import INT64_MAX
+from factcheck.validation import DB_INT_MAX
 
 bp = Blueprint("audit", __name__)
 
 
 def _page_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    number = int(value) if value.isdigit() and len(value) <= 19 else None
-    return number if number is not None and number <= INT64_MAX else None
+    number = int(value) if value.isdigit() and len(value) <= 10 else None
+    return number if number is not None and number <= DB_INT_MAX else None
 
 
 @bp.get("/audit")

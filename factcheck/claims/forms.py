@@ -25,12 +25,12 @@ from factcheck.claims.workflow import MAX_REASON_LENGTH, label
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.models import ClaimantType, ClaimStatus
 from factcheck.validation import (
-    INT64_MAX,
-    INT64_MIN,
+    DB_INT_MAX,
+    DB_INT_MIN,
     MAX_CLAIM_REVIEWED_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_URL_LENGTH,
-    int64,
+    db_int,
 )
 
 
@@ -42,21 +42,22 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 PRIORITIES = options([(0, "Normal"), (1, "Raised"), (2, "High"), (3, "Urgent")])
 
 
-class Int64Field(IntegerField):
-    """A whole number the database can hold; a larger one is a field error, never a 500."""
+class DbIntField(IntegerField):
+    """A whole number an integer column holds (an id, a version); larger is a field error, never
+    a 500."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
         number: int | None = getattr(self, "data", None)
-        if number is not None and not INT64_MIN <= number <= INT64_MAX:
+        if number is not None and not DB_INT_MIN <= number <= DB_INT_MAX:
             self.data = None
-            raise ValueError("out of range: whole numbers must fit in 64 bits")
+            raise ValueError(f"out of range: at most {DB_INT_MAX}")
 
 
 class VersionedForm(FlaskForm):
     """A form that carries the version of the thing it was made from (optimistic locking)."""
 
-    version = Int64Field(
+    version = DbIntField(
         widget=HiddenInput(), validators=[InputRequired("the form has no version")]
     )
 
@@ -86,7 +87,7 @@ class ClaimForm(VersionedForm):
     appearance_headline = StringField(
         "Appeared in (headline)", validators=[Length(max=MAX_TITLE_LENGTH)]
     )
-    priority = SelectField("Priority", choices=PRIORITIES, coerce=int64, default=0)
+    priority = SelectField("Priority", choices=PRIORITIES, coerce=db_int, default=0)
 
     def values(self) -> dict[str, object]:
         return {
@@ -107,11 +108,11 @@ class DismissForm(FlaskForm):
         validators=[DataRequired("give a reason"), Length(max=MAX_REASON_LENGTH)],
         render_kw={"placeholder": "not check-worthy, opinion, duplicate of #…"},
     )
-    duplicate_of = Int64Field("Duplicate of claim #", validators=[Optional()])
+    duplicate_of = DbIntField("Duplicate of claim #", validators=[Optional()])
 
 
 class AssignForm(FlaskForm):
-    assignee = SelectField("Assign to", coerce=int64, validators=[InputRequired()])
+    assignee = SelectField("Assign to", coerce=db_int, validators=[InputRequired()])
 
 
 class QueueFilterForm(FlaskForm):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager
 
 from factcheck.database import DBSession
 from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, User
+from factcheck.validation import DB_INT_MAX
 
 PAGE_SIZE = 50
 MAX_SEARCH_TERMS = 8
@@ -157,7 +158,7 @@ def _typed(key: SortKey, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if key.column.key == "score":
         return float(value)
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DB_INT_MAX:
         raise ValueError("bad cursor value")
     return value
 

@@ -7,7 +7,7 @@ from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from factcheck.claims.forms import Int64Field, VersionedForm, options
+from factcheck.claims.forms import DbIntField, VersionedForm, options
 from factcheck.models import Stance
 from factcheck.review.services import MAX_COMMENT, MAX_EXPLANATION, MAX_NOTE, MAX_SUMMARY
 from factcheck.validation import (
@@ -15,7 +15,7 @@ from factcheck.validation import (
     MAX_PUBLISHER_LENGTH,
     MAX_TITLE_LENGTH,
     MAX_URL_LENGTH,
-    int64,
+    db_int,
 )
 
 STANCES = options(
@@ -69,7 +69,7 @@ class SourceEditForm(SourceForm, VersionedForm):
 class VerdictForm(VersionedForm):
     """The draft verdict. ``version`` is the verdict's (0 when there is no draft yet)."""
 
-    rating = RadioField("Rating", coerce=int64, validate_choice=False)
+    rating = RadioField("Rating", coerce=db_int, validate_choice=False)
     summary = TextAreaField(
         "Summary (public)", validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 3}
     )
@@ -91,7 +91,7 @@ class CorrectionDecisionForm(VersionedForm):
 class ApproveForm(FlaskForm):
     """Approve the proposal as it stood at ``version`` of the claim."""
 
-    version = Int64Field(widget=HiddenInput(), validators=[Optional()])
+    version = DbIntField(widget=HiddenInput(), validators=[Optional()])
 
 
 class RequestChangesForm(FlaskForm):
@@ -104,7 +104,10 @@ class RequestChangesForm(FlaskForm):
 
 class CorrectionForm(FlaskForm):
     rating = RadioField(
-        "Rating", coerce=int64, validate_choice=False, validators=[InputRequired("choose a rating")]
+        "Rating",
+        coerce=db_int,
+        validate_choice=False,
+        validators=[InputRequired("choose a rating")],
     )
     summary = TextAreaField(
         "Summary (public)",
