@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from factcheck.database import DBSession
-from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, User
+from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, ClaimStatusCount, User
 
 PAGE_SIZE = 50
 MAX_SEARCH_TERMS = 8
@@ -242,6 +242,35 @@ def _conditions(session: DBSession, filters: QueueFilters, user: User) -> list[A
     return conds
 
 
+def queue_statement(
+    session: DBSession,
+    filters: QueueFilters,
+    user: User,
+    *,
+    cursor: str | None = None,
+    page_size: int = PAGE_SIZE,
+    conds: Sequence[Any] | None = None,
+) -> Any:
+    """The SELECT of one queue page (``page_size`` + 1 rows, to know if another follows)."""
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    keys = SORTS[sort][1]
+    stmt = (
+        sa.select(Claim)
+        .outerjoin(Claim.article)
+        .outerjoin(Claim.assignee)
+        .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
+        .where(*(conds if conds is not None else _conditions(session, filters, user)))
+        .order_by(*_order_by(keys))
+        .limit(page_size + 1)
+    )
+    if filters.status is not None:
+        stmt = stmt.where(Claim.status == filters.status)
+    after = decode_cursor(sort, cursor)
+    if after is not None:
+        stmt = stmt.where(keyset_after(keys, after))
+    return stmt
+
+
 def queue_page(
     session: DBSession,
     filters: QueueFilters,
@@ -253,22 +282,8 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue after ``cursor``, with the counts per status for the same filters."""
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
-    keys = SORTS[sort][1]
     conds = _conditions(session, filters, user)
-    stmt = (
-        sa.select(Claim)
-        .outerjoin(Claim.article)
-        .outerjoin(Claim.assignee)
-        .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
-        .where(*conds)
-        .order_by(*_order_by(keys))
-        .limit(page_size + 1)
-    )
-    if filters.status is not None:
-        stmt = stmt.where(Claim.status == filters.status)
-    after = decode_cursor(sort, cursor)
-    if after is not None:
-        stmt = stmt.where(keyset_after(keys, after))
+    stmt = queue_statement(session, filters, user, cursor=cursor, page_size=page_size, conds=conds)
     claims = list(session.scalars(stmt))
     next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
     page = QueuePage(claims=claims[:page_size], next_cursor=next_cursor)
@@ -277,12 +292,20 @@ def queue_page(
     return page
 
 
+def counts_statement(session: DBSession, conds: Sequence[Any] = ()) -> Any:
+    """The SELECT behind :func:`status_counts`: the kept counts, or a count of the matches."""
+    if not conds:
+        return sa.select(ClaimStatusCount.status, ClaimStatusCount.n)
+    return sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
+
+
 def status_counts(session: DBSession, conds: Sequence[Any] = ()) -> dict[ClaimStatus, int]:
-    rows = session.execute(
-        sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
-    ).all()
+    """Claims per status matching ``conds``. Without conditions, the counts the triggers of
+    migration 0019 keep in ``claim_status_counts`` (in the transaction of every change, so as
+    fresh as the claims themselves); with some, a count of the matching claims."""
     counts = dict.fromkeys(ClaimStatus, 0)
-    counts.update({status: n for status, n in rows})
+    rows = session.execute(counts_statement(session, conds)).all()
+    counts.update({ClaimStatus(status): int(n) for status, n in rows if n})
     return counts
 
 

@@ -1,0 +1,79 @@
+"""The queue page issues a fixed number of SQL statements, however many claims it shows.
+
+Counted with a SQLAlchemy ``before_cursor_execute`` listener on the app's engine, for a signed-in
+reviewer, with 10 and with 60 claims that have sources, verdicts and assignees (no N+1 query
+per row). Not timed: speed is ``make bench``'s business (bench/bench_pages.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from factcheck.extensions import db
+from tests.factories import make_article, make_claim, people_of, walk_claim
+from tests.helpers import login
+
+MAX_STATEMENTS = 8
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run on the app's engine inside the block."""
+    statements: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listen)
+
+
+def _make_claims(app: Flask, users: dict[str, Any], count: int) -> None:
+    """``count`` claims, each on its own article: every third one in review with sources and a
+    draft verdict (an assignee), every third one queued, the others new."""
+    with app.app_context():
+        people = people_of(users)
+        for n in range(count):
+            article = make_article(
+                body=f"Le Pentagone estime que {n + 1} 000 soldats ont été envoyés. Fin.",
+                title=f"Article {n}",
+            )
+            claim = make_claim(article, actor=people["reviewer"])
+            if n % 3 == 0:
+                walk_claim(people, claim, "sourced")
+            elif n % 3 == 1:
+                walk_claim(people, claim, "queued")
+        db.session.commit()
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_queue_page_statements_do_not_grow_with_the_claims(
+    app: Flask, client: FlaskClient, users: dict[str, Any], count: int
+) -> None:
+    _make_claims(app, users, count)
+    login(client, users["reviewer"].email)
+    client.get("/queue")  # anything done once per process (e.g. first template compile) is past
+    for path in ("/queue", "/queue?q=pentagone", "/queue?status=in_review&sort=score"):
+        with counted(app) as statements:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert "Rita Reviewer" in html or "You" in html  # assignees are shown, loaded eagerly
+        assert len(statements) <= MAX_STATEMENTS, (path, len(statements), statements)
+    # The page shows what it counted: every claim made (plus none other) is in the counts.
+    with counted(app) as statements:
+        html = client.get("/queue").get_data(as_text=True)
+    assert f"{count} claims match the filters" in html
+    assert len(statements) <= MAX_STATEMENTS
