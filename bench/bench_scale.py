@@ -102,7 +102,7 @@ def generate(app: Any, count: int) -> float:
                 "THEN (SELECT min(id) FROM users) + g % 5 END, "
                 "timestamptz '2025-01-01' + g * interval '7 seconds', timestamptz '2025-01-01', "
                 "'[]', '[]', 1, false "
-                f"FROM generate_series(1, {count}) g "
+                f"FROM generate_series(1::bigint, {count}) g "
                 f"CROSS JOIN LATERAL (SELECT {status} AS status) s "
                 f"CROSS JOIN LATERAL (SELECT {text} || ' ' || g || '.' AS text) t "
                 f"JOIN articles a ON a.id = (SELECT min(id) FROM articles) + g % {articles}"
@@ -197,10 +197,16 @@ def measure(app: Any, runs: int, count: int) -> None:
 
         for name, kwargs in cases:
             filters = queries.QueueFilters(**kwargs)
-            statement = queries.queue_statement(session, filters, me)
+            searching = bool(filters.q)
+            few = False
+            if searching:  # as /queue does: the counts first, which choose the page's plan
+                conds = [queries.search_condition(session, queries.search_terms(filters.q))]
+                few = sum(queries.status_counts(session, conds).values()) <= queries.FEW_MATCHES
+                name += " (page + counts)"
+            statement = queries.queue_statement(session, filters, me, few=few)
             row(
                 name,
-                lambda f=filters: queries.queue_page(session, f, me, with_counts=False),
+                lambda f=filters, c=searching: queries.queue_page(session, f, me, with_counts=c),
                 statement,
             )
         row(

@@ -90,10 +90,23 @@ SORTS: dict[str, tuple[str, tuple[SortKey, ...]]] = {
 DEFAULT_SORT = "priority"
 
 
-def _order_by(keys: Sequence[SortKey]) -> list[Any]:
+# A search matching at most this many claims is read through its full-text index and sorted
+# (PostgreSQL): walking a sort index and testing each row would read most of the table first.
+FEW_MATCHES = 20_000
+
+
+def _unindexed(column: Any) -> Any:
+    """The same values as ``column``, as an expression no index provides in order."""
+    if column.key == "created_at":
+        return sa.func.date_trunc("microseconds", column)
+    return column + 0
+
+
+def _order_by(keys: Sequence[SortKey], *, unindexed: bool = False) -> list[Any]:
     out = []
-    for key in keys:
-        expr = key.column.desc() if key.descending else key.column.asc()
+    for i, key in enumerate(keys):
+        column = _unindexed(key.column) if unindexed and i == 0 else key.column
+        expr = column.desc() if key.descending else column.asc()
         if key.nullable:
             expr = expr.nulls_last()  # unscored claims last, on both databases
         out.append(expr)
@@ -250,8 +263,14 @@ def queue_statement(
     cursor: str | None = None,
     page_size: int = PAGE_SIZE,
     conds: Sequence[Any] | None = None,
+    few: bool = False,
 ) -> Any:
-    """The SELECT of one queue page (``page_size`` + 1 rows, to know if another follows)."""
+    """The SELECT of one queue page (``page_size`` + 1 rows, to know if another follows).
+
+    ``few``: the filters match few claims (a rare search word), so the page is sorted from
+    them rather than read along a sort index (on PostgreSQL the planner, misjudging how many
+    claims a prefix search matches, would otherwise test every claim in sort order).
+    """
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     keys = SORTS[sort][1]
     stmt = (
@@ -260,7 +279,7 @@ def queue_statement(
         .outerjoin(Claim.assignee)
         .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
         .where(*(conds if conds is not None else _conditions(session, filters, user)))
-        .order_by(*_order_by(keys))
+        .order_by(*_order_by(keys, unindexed=few))
         .limit(page_size + 1)
     )
     if filters.status is not None:
@@ -283,13 +302,19 @@ def queue_page(
     """One page of the queue after ``cursor``, with the counts per status for the same filters."""
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     conds = _conditions(session, filters, user)
-    stmt = queue_statement(session, filters, user, cursor=cursor, page_size=page_size, conds=conds)
+    counts = status_counts(session, conds) if with_counts else {}
+    few = (
+        bool(search_terms(filters.q))
+        and session.get_bind().dialect.name == "postgresql"
+        and bool(counts)
+        and sum(counts.values()) <= FEW_MATCHES
+    )
+    stmt = queue_statement(
+        session, filters, user, cursor=cursor, page_size=page_size, conds=conds, few=few
+    )
     claims = list(session.scalars(stmt))
     next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
-    page = QueuePage(claims=claims[:page_size], next_cursor=next_cursor)
-    if with_counts:
-        page.counts = status_counts(session, conds)
-    return page
+    return QueuePage(claims=claims[:page_size], next_cursor=next_cursor, counts=counts)
 
 
 def counts_statement(session: DBSession, conds: Sequence[Any] = ()) -> Any:
