@@ -1,4 +1,5 @@
-"""The queue page issues a fixed number of SQL statements, however many claims it shows.
+"""The queue page issues a fixed number of SQL statements, however many claims it shows; the
+claim desk, however many sources its claim has.
 
 Counted with a SQLAlchemy ``before_cursor_execute`` listener on the app's engine, for a signed-in
 reviewer, with 10 and with 60 claims that have sources, verdicts and assignees (no N+1 query
@@ -17,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from factcheck.extensions import db
-from tests.factories import make_article, make_claim, people_of, walk_claim
+from tests.factories import NATO_SOURCE, make_article, make_claim, people_of, walk_claim
 from tests.helpers import login
 
 MAX_STATEMENTS = 8
@@ -77,3 +78,39 @@ def test_queue_page_statements_do_not_grow_with_the_claims(
         html = client.get("/queue").get_data(as_text=True)
     assert f"{count} claims match the filters" in html
     assert len(statements) <= MAX_STATEMENTS
+
+
+def test_desk_statements_do_not_grow_with_the_sources(
+    app: Flask, client: FlaskClient, users: dict[str, Any]
+) -> None:
+    """The claim desk reads the snapshots of all its sources at once (no query per source)."""
+    from factcheck.review import services as review
+
+    with app.app_context():
+        people = people_of(users)
+        ids = []
+        for n, extra in enumerate((0, 4)):
+            article = make_article(
+                body=f"Le Pentagone estime que {n + 1} 000 soldats ont été envoyés. Fin.",
+                title=f"Article {n}",
+            )
+            claim = walk_claim(people, make_claim(article, actor=people["reviewer"]), "sourced")
+            for k in range(extra):
+                review.add_source(
+                    db.session,
+                    claim,
+                    {**NATO_SOURCE, "url": f"https://example.org/{n}/{k}", "title": f"Source {k}"},
+                    actor=people["reviewer"],
+                )
+            ids.append(claim.id)
+        db.session.commit()
+    login(client, users["reviewer"].email)
+    seen = []
+    for claim_id in ids:
+        client.get(f"/claims/{claim_id}")  # anything done once per process is past
+        with counted(app) as statements:
+            response = client.get(f"/claims/{claim_id}")
+        assert response.status_code == 200
+        seen.append(len(statements))
+    assert "Source 3" in response.get_data(as_text=True)
+    assert seen[0] == seen[1], seen  # one source or five: the same statements
