@@ -78,10 +78,10 @@ format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmarks: print figures and ratios (not part of make test; bench_ingest needs Redis)
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: install ## Benchmarks: ratios against bare baselines (BENCH_ARGS="--postgres URL --count 1000000 --full")
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with Locust; DURATION=60 s each
+loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with Locust, 50 users; DURATION=60 s each
 	$(BIN)/python -m pip install --quiet -e '.[load]'  # Locust: not in the locks
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 

@@ -21,6 +21,8 @@ import spacy
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from _common import verdict  # noqa: E402
+
 from factcheck.extraction import extract  # noqa: E402
 from factcheck.extraction.nlp import FR_EXCLUDE, FR_MODEL  # noqa: E402
 from factcheck.extraction.segment import split_paragraphs  # noqa: E402
@@ -60,7 +62,8 @@ def main() -> None:
     label = f"bare {FR_MODEL} ({components})"
     print(f"{label:30s}: {words / bare_s:10,.0f} words/s ({bare_s:.2f} s)")
     print(f"factcheck.extraction.extract  : {words / ours_s:10,.0f} words/s ({ours_s:.2f} s)")
-    print(f"ratio extraction / bare       : {bare_s / ours_s:.2f} (goal >= 0.8)")
+    ratio = bare_s / ours_s
+    print(f"ratio extraction / bare       : {ratio:.2f} ({verdict(ratio, 0.8)})")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,18 @@
 """Load test: gunicorn on SQLite and on PostgreSQL, driven by Locust, then the audit trail checked.
 
     .venv/bin/python bench/loadtest.py [--backend sqlite|postgresql|both] [--duration 60]
-        [--users 20] [--claims 10000] [--workers 4] [--threads 2] [--postgres URL]
+        [--users 50] [--ingesters 2] [--claims 10000] [--workers 4] [--threads 2] [--postgres URL]
 
 For each backend: a fresh database (SQLite in a temporary folder; PostgreSQL in ``fc_load``,
 created if missing, whose ``public`` schema is emptied), migrated to head; 10,000 claims seeded
 through the services in large transactions (so the audit chain is the real one); gunicorn
 started on a free port of 127.0.0.1; Locust run headless from its own process with the newsroom
-mix of ``bench/loadtest_locust.py``. Users start ``--spawn-rate`` a second and each signs in once
-(argon2id: deliberately slow). Requests/s and p50/p95/p99 are computed from every request Locust
+mix of ``bench/loadtest_locust.py`` (reviewers, editors, ingesters whose pages a ``factcheck
+worker`` fetches from a loopback server, and public readers of the index, pages and feed).
+Users start ``--spawn-rate`` a second and each signs in once (argon2id: deliberately slow).
+The audit events of the run must equal the successful writes, the worker's included (one
+``article.ingest`` per article it stored, one ``claim.create`` per claim in them).
+Requests/s and p50/p95/p99 are computed from every request Locust
 made, for the steady state (requests begun after the last sign-in) and for the whole run; sign-ins
 are reported on their own; errors are counted over the whole run. Then it verifies the audit
 chain and checks that the events written during the run are exactly the successful writes Locust
@@ -58,7 +62,13 @@ WRITES = {
     "POST /claims/<id>/verdict": ("verdict.draft|verdict.edit",),
     "POST /claims/<id>/propose": ("verdict.propose", "claim.propose"),
     "POST /claims/<id>/approve": ("verdict.approve", "claim.publish"),
+    "POST /articles/new (url)": ("job.submit",),
 }
+# Written by the job worker for each page it ingests: compared with the rows it stored.
+WORKER_ACTIONS = ("article.ingest", "claim.create")
+PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><header><nav><a href="/">Accueil</a></nav></header><main><article><h1>{title}</h1>
+{paragraphs}</article></main><footer>© Le Journal de charge</footer></body></html>"""
 
 
 def log(message: str) -> None:
@@ -174,6 +184,9 @@ def seed(app: Any, claims: int) -> dict[str, Any]:
         for scale in db.session.scalars(sa.select(RatingScale)):
             ratings.setdefault(scale.language, [v.id for v in scale.values])
         head = int(db.session.execute(sa.text("SELECT seq FROM audit_chain_head")).scalar_one())
+        seed_articles = int(
+            db.session.execute(sa.text("SELECT max(id) FROM articles")).scalar_one()
+        )
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does within a minute of a bulk load: without statistics the
@@ -186,10 +199,66 @@ def seed(app: Any, claims: int) -> dict[str, Any]:
         **emails,
         "ratings": ratings,
         "seed_seq": head,
+        "seed_articles": seed_articles,
     }
 
 
 # --- gunicorn and locust ---------------------------------------------------------------------
+
+
+def serve_pages() -> tuple[Any, str]:
+    """A loopback web server of distinct French news pages (``/article/<n>``) for the jobs."""
+    import http.server
+    import threading
+
+    class Pages(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            n = self.path.rsplit("/", 1)[-1]
+            if not n.isdigit():
+                self.send_error(404)
+                return
+            rng = random.Random(int(n))
+            paragraphs = "\n".join(
+                f"<p>{sentence(int(n), k, rng)} {sentence(int(n), k + 1, rng)} "
+                f"Selon le rapport publié le {1 + k % 28} juin, {k * 3 + int(n) % 97} % des "
+                f"membres de l'OTAN atteignent l'objectif de 2 % du PIB.</p>"
+                for k in range(6)
+            )
+            body = PAGE.format(title=f"Dépêche de charge {n}", paragraphs=paragraphs).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def start_worker(url: str, instance: Path) -> Any:
+    """``factcheck worker`` on the instance's job queue (SQLite file), as ``make run`` starts it."""
+    command = [sys.executable, "-m", "factcheck.cli", "worker", "-w", "2", "--no-periodic"]
+    env = {**server_env(url, instance)}
+    log_file = open(instance / "worker.log", "w", encoding="utf-8")  # noqa: SIM115 - kept open
+    return subprocess.Popen(
+        command, cwd=REPO, env=env, start_new_session=True, stdout=log_file, stderr=log_file
+    )
+
+
+def server_env(url: str, instance: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "FACTCHECK_INSTANCE_PATH": str(instance),
+        "FACTCHECK_SESSION_COOKIE_SECURE": "false",
+        # The pages the ingestion jobs fetch are served on loopback by this harness.
+        "FACTCHECK_FETCH_ALLOW_PRIVATE": "true",
+    }
 
 
 def free_port() -> int:
@@ -200,13 +269,7 @@ def free_port() -> int:
 
 def start_gunicorn(url: str, instance: Path, workers: int, threads: int) -> tuple[Any, str]:
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": SECRET,
-        "FACTCHECK_INSTANCE_PATH": str(instance),
-        "FACTCHECK_SESSION_COOKIE_SECURE": "false",
-    }
+    env = server_env(url, instance)
     command = [
         sys.executable,
         "-m",
@@ -320,16 +383,32 @@ def figures(requests: list[list[Any]], since: float, until: float) -> Figures:
 # --- the audit check -------------------------------------------------------------------------
 
 
-def audit_check(app: Any, seed_seq: int, writes: dict[str, int]) -> tuple[bool, list[str]]:
+def audit_check(
+    app: Any, seed_seq: int, writes: dict[str, int], seed_articles: int | None = None
+) -> tuple[bool, list[str]]:
+    """Verify the chain; compare the run's events with the successful writes, and (when
+    ``seed_articles``, the last seeded article id, is given) the worker's events with the
+    articles and claims it stored after it."""
     from factcheck.audit.store import verify_database
     from factcheck.extensions import db
-    from factcheck.models import AuditEvent
+    from factcheck.models import Article, AuditEvent, Claim
 
     with app.app_context():
         result = verify_database(db.session)
         actions = Counter(
             db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.seq > seed_seq))
         )
+        # What the worker stored for the pages it ingested: each row must have its event.
+        stored_articles = stored_claims = 0
+        if seed_articles is not None:
+            stored_articles = db.session.scalar(
+                sa.select(sa.func.count()).select_from(Article).where(Article.id > seed_articles)
+            )
+            stored_claims = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Claim)
+                .where(Claim.article_id > seed_articles)
+            )
         db.session.remove()
         db.engine.dispose()
     lines = [f"audit chain: {result.summary()}"]
@@ -339,6 +418,9 @@ def audit_check(app: Any, seed_seq: int, writes: dict[str, int]) -> tuple[bool, 
         done = int(writes.get(name, 0))
         for action in written:
             expected[action] += done
+    if seed_articles is not None:
+        expected["article.ingest"] += int(stored_articles or 0)
+        expected["claim.create"] += int(stored_claims or 0)
     seen: Counter[str] = Counter()
     refused: Counter[str] = Counter()
     for action, n in actions.items():
@@ -385,6 +467,7 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> bool:
             return True
     app = app_for(url, instance)
     seeded = seed(app, args.claims)
+    pages, pages_url = serve_pages()
     config = instance / "locust.json"
     config.write_text(
         json.dumps(
@@ -393,14 +476,19 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> bool:
                 "password": PASSWORD,
                 "wait_min": args.wait_min,
                 "wait_max": args.wait_max,
+                "ingesters": max(1, args.ingesters),
+                "pages": pages_url,
             }
         )
     )
     server, base = start_gunicorn(url, instance, args.workers, args.threads)
+    worker = start_worker(url, instance)
     try:
         run_locust(base, config, instance / "locust", args)
     finally:
         stop(server)
+        stop(worker)
+    pages.shutdown()
     load = os.getloadavg()
     counted = json.loads(Path(f"{config}.writes.json").read_text())
     requests = counted["requests"]
@@ -428,7 +516,14 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> bool:
     log(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} (1/5 min)")
     for line, n in counted["errors"].items():
         log(f"  error: {line} ×{n}")
-    audit_ok, lines = audit_check(app, seeded["seed_seq"], counted["writes"])
+    jobs = counted.get("jobs", {})
+    log(
+        f"ingestion jobs followed to their end: {jobs.get('done', 0)} done, "
+        f"{jobs.get('failed', 0)} failed, {jobs.get('unfinished', 0)} unfinished at the deadline"
+    )
+    audit_ok, lines = audit_check(
+        app, seeded["seed_seq"], counted["writes"], seeded["seed_articles"]
+    )
     for line in lines:
         log(line)
     p99 = steady.p99
@@ -444,7 +539,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 60)))
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument(
+        "--ingesters", type=int, default=2, help="users handing web pages to ingestion jobs"
+    )
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)

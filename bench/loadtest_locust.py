@@ -2,8 +2,10 @@
 
 Reviewers browse the queue with filters and searches, take the next claim, open its desk, add a
 source, save a verdict and propose it. Editors browse, then approve proposals (each editor only
-those whose id falls to them, so two editors never race for one approval). Writes ask for JSON,
-so every request is named for what it did and a refusal is a failure.
+those whose id falls to them, so two editors never race for one approval). Ingesters hand web
+pages (served on loopback by the harness) to the ingestion jobs and follow each job to its end;
+readers (not signed in) read the public index, fact-check pages and the ClaimReview feed.
+Writes ask for JSON, so every request is named for what it did and a refusal is a failure.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ WRITES: Counter[str] = Counter()
 # figures of the whole run and of the steady state after the last sign-in from these.
 REQUESTS: list[tuple[float, str, float, bool]] = []
 ERRORS: Counter[str] = Counter()
+JOBS: Counter[str] = Counter()  # ingestion jobs followed to their end, by outcome
 
 
 @events.request.add_listener
@@ -69,7 +72,9 @@ class Newsroom(HttpUser):
         assert found, "no CSRF token on /queue"
         self.token = found[1]
 
-    def post_json(self, path: str, name: str, data: dict[str, Any] | None = None) -> Any:
+    def post_json(
+        self, path: str, name: str, data: dict[str, Any] | None = None, expect: int = 200
+    ) -> Any:
         with self.client.post(
             path,
             data={**(data or {}), "csrf_token": self.token},
@@ -77,7 +82,7 @@ class Newsroom(HttpUser):
             name=name,
             catch_response=True,
         ) as response:
-            if response.status_code != 200:
+            if response.status_code != expect:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 return None
             WRITES[name] += 1
@@ -96,6 +101,8 @@ class Newsroom(HttpUser):
 
 
 class Reviewer(Newsroom):
+    weight = 3
+
     def on_start(self) -> None:
         reviewers = CONFIG["reviewers"]
         self.email = reviewers[next(_reviewers) % len(reviewers)]
@@ -154,6 +161,73 @@ class Reviewer(Newsroom):
             )
 
 
+class Ingester(Newsroom):
+    """Hands web pages (served on loopback by the harness) to the ingestion jobs, then follows
+    each job to its end, as the job page does."""
+
+    fixed_count = int(CONFIG.get("ingesters", 0))
+    _pages = itertools.count()
+
+    def on_start(self) -> None:
+        self.email = CONFIG["editors"][0]
+        self.sign_in()
+
+    @task
+    def ingest_a_page(self) -> None:
+        n = next(Ingester._pages)
+        job = self.post_json(
+            "/articles/new",
+            "POST /articles/new (url)",
+            {"url": f"{CONFIG['pages']}/article/{n}", "language": "fr"},
+            expect=202,
+        )
+        if job is None:
+            return
+        path = f"/articles/jobs/{job['job']['id']}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            with self.client.get(
+                path, headers=JSON, name="GET /articles/jobs/<id>", catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"{response.status_code}")
+                    return
+                state = response.json()["job"]["state"]
+                if state == "done":
+                    JOBS["done"] += 1
+                    return
+                if state == "failed":
+                    response.failure(f"job failed: {response.text[:200]}")
+                    JOBS["failed"] += 1
+                    return
+        JOBS["unfinished"] += 1
+
+
+class Reader(HttpUser):
+    """The public: the fact-check index, a fact-check page, and the ClaimReview feed (with its
+    ETag, as a feed reader polls it). Not signed in."""
+
+    weight = 1
+    wait_time = between(float(CONFIG["wait_min"]), float(CONFIG["wait_max"]))
+    etag = ""
+
+    @task(2)
+    def index(self) -> None:
+        page = self.client.get("/fact-checks", name="GET /fact-checks")
+        slugs = re.findall(r'href="/fact-checks/([^"/?#]+)"', page.text)
+        if slugs:
+            self.client.get(f"/fact-checks/{random.choice(slugs)}", name="GET /fact-checks/<slug>")
+
+    @task(1)
+    def feed(self) -> None:
+        headers = {"If-None-Match": self.etag} if self.etag else {}
+        response = self.client.get(
+            "/claimreview.json", headers=headers, name="GET /claimreview.json"
+        )
+        self.etag = response.headers.get("ETag", self.etag)
+
+
 class Editor(Newsroom):
     # Exactly one simulated editor per editor account, whatever --users says, so that the
     # approvals are split between them and two editors never race for the same one (a race is a
@@ -198,5 +272,5 @@ class Editor(Newsroom):
 def _finish(environment: Any, **_kwargs: Any) -> None:
     """Leave the write counts for the harness; exit 0 (the harness reports the errors)."""
     with open(os.environ["LOADTEST_CONFIG"] + ".writes.json", "w", encoding="utf-8") as out:
-        json.dump({"writes": WRITES, "errors": ERRORS, "requests": REQUESTS}, out)
+        json.dump({"writes": WRITES, "errors": ERRORS, "requests": REQUESTS, "jobs": JOBS}, out)
     environment.process_exit_code = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,11 +36,8 @@ def _time_text(dialect: str) -> Any:
     return sa.func.replace(text, ".000000Z", "Z")  # isoformat() drops a zero fraction
 
 
-def stream_rows(
-    session: DBSession, *, first_seq: int = 1, last_seq: int | None = None
-) -> Iterator[Any]:
-    """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches."""
-    dialect = session.get_bind().dialect.name
+def stream_query(dialect: str, *, first_seq: int = 1, last_seq: int | None = None) -> Any:
+    """The query :func:`stream_rows` runs: every column ``verify_rows`` reads, in seq order."""
     query = (
         sa.select(
             AuditEvent.seq,
@@ -61,9 +58,20 @@ def stream_rows(
     )
     if last_seq is not None:
         query = query.where(AuditEvent.seq <= last_seq)
-    result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
-    for partition in result.partitions():
-        yield from partition
+    return query
+
+
+def stream_rows(
+    session: DBSession, *, first_seq: int = 1, last_seq: int | None = None
+) -> Generator[Any, None, None]:
+    """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches."""
+    query = stream_query(session.get_bind().dialect.name, first_seq=first_seq, last_seq=last_seq)
+    # Through the session's connection (Core): plain rows, without the ORM's loading layer,
+    # which cost as much again as reading them.
+    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
+    with result:  # closes the (server-side) cursor even when the reader stops half-way
+        for partition in result.partitions():
+            yield from partition
 
 
 def chain_head(session: DBSession) -> tuple[int, str]:
@@ -79,7 +87,11 @@ def verify_database(session: DBSession, checkpoint: Checkpoint | None = None) ->
     """Verify the whole stored chain, then that the chain-head row agrees with its last event."""
     head_seq, head_hash = chain_head(session)
     pins = checkpoint.pins() if checkpoint else None
-    result = verify_rows(stream_rows(session), pins=pins)
+    rows = stream_rows(session)
+    try:
+        result = verify_rows(rows, pins=pins)
+    finally:
+        rows.close()  # verification may stop at a bad row: release the cursor now
     if result.ok and (result.last_seq or 0, result.head_hash) != (head_seq, head_hash):
         return VerifyResult(
             False,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from factcheck.database import DBSession
-from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, User
+from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, ClaimStatusCount, User
 from factcheck.validation import DB_INT_MAX
 
 PAGE_SIZE = 50
@@ -92,11 +92,24 @@ SORTS: dict[str, tuple[str, tuple[SortKey, ...]]] = {
 DEFAULT_SORT = "priority"
 
 
-def order_by(keys: Sequence[SortKey]) -> list[Any]:
-    """ORDER BY terms for ``keys``."""
+# A search matching at most this many claims is read through its full-text index and sorted
+# (PostgreSQL): walking a sort index and testing each row would read most of the table first.
+FEW_MATCHES = 20_000
+
+
+def _unindexed(column: Any) -> Any:
+    """The same values as ``column``, as an expression no index provides in order."""
+    if column.key == "created_at":
+        return sa.func.date_trunc("microseconds", column)
+    return column + 0
+
+
+def order_by(keys: Sequence[SortKey], *, unindexed: bool = False) -> list[Any]:
+    """ORDER BY terms for ``keys`` (``unindexed``: the first as an expression no index orders)."""
     out = []
-    for key in keys:
-        expr = key.column.desc() if key.descending else key.column.asc()
+    for i, key in enumerate(keys):
+        column = _unindexed(key.column) if unindexed and i == 0 else key.column
+        expr = column.desc() if key.descending else column.asc()
         if key.nullable:
             expr = expr.nulls_last()  # unscored claims last, on both databases
         out.append(expr)
@@ -249,6 +262,41 @@ def _conditions(session: DBSession, filters: QueueFilters, user: User) -> list[A
     return conds
 
 
+def queue_statement(
+    session: DBSession,
+    filters: QueueFilters,
+    user: User,
+    *,
+    cursor: str | None = None,
+    page_size: int = PAGE_SIZE,
+    conds: Sequence[Any] | None = None,
+    few: bool = False,
+) -> Any:
+    """The SELECT of one queue page (``page_size`` + 1 rows, to know if another follows).
+
+    ``few``: the filters match few claims (a rare search word), so the page is sorted from
+    them rather than read along a sort index (on PostgreSQL the planner, misjudging how many
+    claims a prefix search matches, would otherwise test every claim in sort order).
+    """
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    keys = SORTS[sort][1]
+    stmt = (
+        sa.select(Claim)
+        .outerjoin(Claim.article)
+        .outerjoin(Claim.assignee)
+        .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
+        .where(*(conds if conds is not None else _conditions(session, filters, user)))
+        .order_by(*order_by(keys, unindexed=few))
+        .limit(page_size + 1)
+    )
+    if filters.status is not None:
+        stmt = stmt.where(Claim.status == filters.status)
+    after = decode_cursor(sort, cursor)
+    if after is not None:
+        stmt = stmt.where(keyset_after(keys, after))
+    return stmt
+
+
 def queue_page(
     session: DBSession,
     filters: QueueFilters,
@@ -260,36 +308,36 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue after ``cursor``, with the counts per status for the same filters."""
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
-    keys = SORTS[sort][1]
     conds = _conditions(session, filters, user)
-    stmt = (
-        sa.select(Claim)
-        .outerjoin(Claim.article)
-        .outerjoin(Claim.assignee)
-        .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
-        .where(*conds)
-        .order_by(*order_by(keys))
-        .limit(page_size + 1)
+    counts = status_counts(session, conds) if with_counts else {}
+    few = (
+        bool(search_terms(filters.q))
+        and session.get_bind().dialect.name == "postgresql"
+        and bool(counts)
+        and sum(counts.values()) <= FEW_MATCHES
     )
-    if filters.status is not None:
-        stmt = stmt.where(Claim.status == filters.status)
-    after = decode_cursor(sort, cursor)
-    if after is not None:
-        stmt = stmt.where(keyset_after(keys, after))
+    stmt = queue_statement(
+        session, filters, user, cursor=cursor, page_size=page_size, conds=conds, few=few
+    )
     claims = list(session.scalars(stmt))
     next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
-    page = QueuePage(claims=claims[:page_size], next_cursor=next_cursor)
-    if with_counts:
-        page.counts = status_counts(session, conds)
-    return page
+    return QueuePage(claims=claims[:page_size], next_cursor=next_cursor, counts=counts)
+
+
+def counts_statement(session: DBSession, conds: Sequence[Any] = ()) -> Any:
+    """The SELECT behind :func:`status_counts`: the kept counts, or a count of the matches."""
+    if not conds:
+        return sa.select(ClaimStatusCount.status, ClaimStatusCount.n)
+    return sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
 
 
 def status_counts(session: DBSession, conds: Sequence[Any] = ()) -> dict[ClaimStatus, int]:
-    rows = session.execute(
-        sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
-    ).all()
+    """Claims per status matching ``conds``. Without conditions, the counts the triggers of
+    migration 0019 keep in ``claim_status_counts`` (in the transaction of every change, so as
+    fresh as the claims themselves); with some, a count of the matching claims."""
     counts = dict.fromkeys(ClaimStatus, 0)
-    counts.update({status: n for status, n in rows})
+    rows = session.execute(counts_statement(session, conds)).all()
+    counts.update({ClaimStatus(status): int(n) for status, n in rows if n})
     return counts
 
 

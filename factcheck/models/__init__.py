@@ -4,7 +4,7 @@ from factcheck.models.api_token import ApiToken, Scope
 from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
-from factcheck.models.claim import Claim, ClaimantType, ClaimStatus
+from factcheck.models.claim import Claim, ClaimantType, ClaimStatus, ClaimStatusCount
 from factcheck.models.feed import FeedRevision
 from factcheck.models.job import Job, JobState
 from factcheck.models.memory import ClaimMatch, FollowedFeed, ImportedFactCheck, MatchDecision
@@ -44,6 +44,7 @@ __all__ = [
     "Claim",
     "ClaimMatch",
     "ClaimStatus",
+    "ClaimStatusCount",
     "ClaimantType",
     "DeliveryState",
     "FeedRevision",

@@ -124,3 +124,17 @@ class Claim(Base):
 
     def __repr__(self) -> str:
         return f"<Claim {self.id} {self.status} {self.text[:40]!r}>"
+
+
+class ClaimStatusCount(Base):
+    """How many claims are in each status, kept by database triggers (migration 0019).
+
+    Every insert, delete and status change of a claim updates its row in the same statement's
+    transaction, whoever writes (the services, a bulk ``UPDATE``, a restore): the queue reads its
+    unfiltered counts here instead of counting every claim, and can never show them stale.
+    """
+
+    __tablename__ = "claim_status_counts"
+
+    status: Mapped[str] = mapped_column(sa.String(24), primary_key=True)
+    n: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

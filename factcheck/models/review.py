@@ -71,6 +71,7 @@ class Source(Base):
         order_by="SourceSnapshot.id",
         cascade="all, delete-orphan",
         passive_deletes=True,
+        lazy="selectin",  # the desk lists them per source: one query for all, not one each
     )
 
     __mapper_args__ = {"version_id_col": version}

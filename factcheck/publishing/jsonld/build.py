@@ -7,7 +7,9 @@ and its verdict into a :class:`ReviewData` and the organisation settings into an
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,6 +51,26 @@ def _require_aware(name: str, value: datetime | None) -> None:
         raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value.isoformat()}")
 
 
+# A plain path of unreserved, percent-encoded and sub-delimiter characters without "." or ".."
+# segments, absolute (one leading "/") or relative (no scheme: no ":" in its first segment).
+# urljoin would only put the organisation's scheme and authority (or its URL up to the last "/")
+# in front of it: an export resolves one per review, so it skips the general parsing.
+_PLAIN = r"(?!.*(?:^|/)\.\.?(?:/|$|[?#]))[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*$"
+_PLAIN_ABSOLUTE = re.compile(r"^/(?!/)" + _PLAIN)
+_PLAIN_RELATIVE = re.compile(r"^(?=[A-Za-z0-9\-._~%!$&'()*+,;=@])(?![^/?#]*:)" + _PLAIN)
+
+
+@functools.lru_cache(maxsize=32)
+def _origin(url: str) -> tuple[str, str, str]:
+    """(``scheme://authority``, lower-cased host, the URL a relative path is appended to)."""
+    parts = urlsplit(url)
+    return (
+        f"{parts.scheme}://{parts.netloc}",
+        (parts.hostname or "").lower(),
+        urljoin(url, "x")[:-1],
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Organisation:
     """The fact-checking organisation that publishes the reviews (the ClaimReview ``author``)."""
@@ -74,10 +96,14 @@ class Organisation:
     @property
     def host(self) -> str:
         """The organisation's host name, lower-cased (``www.example.org``)."""
-        return (urlsplit(self.url).hostname or "").lower()
+        return _origin(self.url)[1]
 
     def absolute_url(self, url_or_path: str) -> str:
         """Resolve a path against the organisation's URL; refuse absolute URLs on other hosts."""
+        if _PLAIN_RELATIVE.match(url_or_path):
+            return _origin(self.url)[2] + url_or_path  # what urljoin gives, without parsing
+        if _PLAIN_ABSOLUTE.match(url_or_path):
+            return _origin(self.url)[0] + url_or_path
         resolved = urljoin(self.url, url_or_path)
         parts = urlsplit(resolved)
         if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() != self.host:

@@ -1,0 +1,116 @@
+"""The queue page issues a fixed number of SQL statements, however many claims it shows; the
+claim desk, however many sources its claim has.
+
+Counted with a SQLAlchemy ``before_cursor_execute`` listener on the app's engine, for a signed-in
+reviewer, with 10 and with 60 claims that have sources, verdicts and assignees (no N+1 query
+per row). Not timed: speed is ``make bench``'s business (bench/bench_pages.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from factcheck.extensions import db
+from tests.factories import NATO_SOURCE, make_article, make_claim, people_of, walk_claim
+from tests.helpers import login
+
+MAX_STATEMENTS = 8
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run on the app's engine inside the block."""
+    statements: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listen)
+
+
+def _make_claims(app: Flask, users: dict[str, Any], count: int) -> None:
+    """``count`` claims, each on its own article: every third one in review with sources and a
+    draft verdict (an assignee), every third one queued, the others new."""
+    with app.app_context():
+        people = people_of(users)
+        for n in range(count):
+            article = make_article(
+                body=f"Le Pentagone estime que {n + 1} 000 soldats ont été envoyés. Fin.",
+                title=f"Article {n}",
+            )
+            claim = make_claim(article, actor=people["reviewer"])
+            if n % 3 == 0:
+                walk_claim(people, claim, "sourced")
+            elif n % 3 == 1:
+                walk_claim(people, claim, "queued")
+        db.session.commit()
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_queue_page_statements_do_not_grow_with_the_claims(
+    app: Flask, client: FlaskClient, users: dict[str, Any], count: int
+) -> None:
+    _make_claims(app, users, count)
+    login(client, users["reviewer"].email)
+    client.get("/queue")  # anything done once per process (e.g. first template compile) is past
+    for path in ("/queue", "/queue?q=pentagone", "/queue?status=in_review&sort=score"):
+        with counted(app) as statements:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert "Rita Reviewer" in html or "You" in html  # assignees are shown, loaded eagerly
+        assert len(statements) <= MAX_STATEMENTS, (path, len(statements), statements)
+    # The page shows what it counted: every claim made (plus none other) is in the counts.
+    with counted(app) as statements:
+        html = client.get("/queue").get_data(as_text=True)
+    assert f"{count} claims match the filters" in html
+    assert len(statements) <= MAX_STATEMENTS
+
+
+def test_desk_statements_do_not_grow_with_the_sources(
+    app: Flask, client: FlaskClient, users: dict[str, Any]
+) -> None:
+    """The claim desk reads the snapshots of all its sources at once (no query per source)."""
+    from factcheck.review import services as review
+
+    with app.app_context():
+        people = people_of(users)
+        ids = []
+        for n, extra in enumerate((0, 4)):
+            article = make_article(
+                body=f"Le Pentagone estime que {n + 1} 000 soldats ont été envoyés. Fin.",
+                title=f"Article {n}",
+            )
+            claim = walk_claim(people, make_claim(article, actor=people["reviewer"]), "sourced")
+            for k in range(extra):
+                review.add_source(
+                    db.session,
+                    claim,
+                    {**NATO_SOURCE, "url": f"https://example.org/{n}/{k}", "title": f"Source {k}"},
+                    actor=people["reviewer"],
+                )
+            ids.append(claim.id)
+        db.session.commit()
+    login(client, users["reviewer"].email)
+    seen = []
+    for claim_id in ids:
+        client.get(f"/claims/{claim_id}")  # anything done once per process is past
+        with counted(app) as statements:
+            response = client.get(f"/claims/{claim_id}")
+        assert response.status_code == 200
+        seen.append(len(statements))
+    assert "Source 3" in response.get_data(as_text=True)
+    assert seen[0] == seen[1], seen  # one source or five: the same statements
