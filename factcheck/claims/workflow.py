@@ -36,6 +36,7 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
@@ -303,7 +304,7 @@ def move(
 def accept(session: DBSession, claim: Claim, *, actor: User) -> None:
     """An editor accepts a candidate claim into the queue."""
     require(actor, claim, "claim.accept")
-    move(session, claim, S.QUEUED, actor=actor, action="claim.accept")
+    move(session, claim, S.QUEUED, actor=actor, action=AuditAction.CLAIM_ACCEPT)
 
 
 def dismiss(
@@ -323,7 +324,7 @@ def dismiss(
         claim,
         S.DISMISSED,
         actor=actor,
-        action="claim.dismiss",
+        action=AuditAction.CLAIM_DISMISS,
         values={"dismiss_reason": text, "duplicate_of_id": duplicate_of},
     )
 
@@ -335,7 +336,7 @@ def reopen(session: DBSession, claim: Claim, *, actor: User) -> None:
         claim,
         S.NEW,
         actor=actor,
-        action="claim.reopen",
+        action=AuditAction.CLAIM_REOPEN,
         values={"dismiss_reason": None, "duplicate_of_id": None},
     )
 
@@ -360,7 +361,7 @@ def take(session: DBSession, claim: Claim, *, actor: User) -> None:
     record(
         session,
         actor=actor,
-        action="claim.take",
+        action=AuditAction.CLAIM_TAKE,
         entity_type="claim",
         entity_id=claim.id,
         changes={
@@ -413,7 +414,7 @@ def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> 
         claim,
         S.IN_REVIEW,
         actor=actor,
-        action="claim.assign",
+        action=AuditAction.CLAIM_ASSIGN,
         values={"assignee_id": assignee.id},
     )
 
@@ -426,6 +427,6 @@ def hand_back(session: DBSession, claim: Claim, *, actor: User) -> None:
         claim,
         S.QUEUED,
         actor=actor,
-        action="claim.hand_back",
+        action=AuditAction.CLAIM_HAND_BACK,
         values={"assignee_id": None},
     )

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, add_and_record, change_and_record, record
 from factcheck.claims import policy
 from factcheck.claims.workflow import (
@@ -99,7 +100,7 @@ def add_source(session: DBSession, claim: Claim, values: dict[str, Any], *, acto
         source,
         SOURCE_FIELDS,
         actor=actor,
-        action="source.add",
+        action=AuditAction.SOURCE_ADD,
         entity_type="source",
         data={"claim_id": claim.id},
     )
@@ -131,7 +132,7 @@ def edit_source(
         source,
         clean_source_values(values),
         actor=actor,
-        action="source.edit",
+        action=AuditAction.SOURCE_EDIT,
         entity_type="source",
         data={"claim_id": source.claim_id},
     )
@@ -149,7 +150,7 @@ def remove_source(session: DBSession, source: Source, *, actor: User) -> None:
     record(
         session,
         actor=actor,
-        action="source.remove",
+        action=AuditAction.SOURCE_REMOVE,
         entity_type="source",
         entity_id=source_id,
         changes=before,
@@ -263,7 +264,7 @@ def save_verdict(
             approved_alone=False,
             **values,
         )
-        _add_verdict(session, verdict, actor=actor, action="verdict.draft")
+        _add_verdict(session, verdict, actor=actor, action=AuditAction.VERDICT_DRAFT)
         session.refresh(claim, ["verdicts"])
         return verdict
     if expected_version is not None and expected_version != verdict.version:
@@ -274,7 +275,7 @@ def save_verdict(
         )
     if any(getattr(verdict, k) != v for k, v in values.items()):
         values["last_edited_by_id"] = actor.id
-    _change_verdict(session, verdict, values, actor=actor, action="verdict.edit")
+    _change_verdict(session, verdict, values, actor=actor, action=AuditAction.VERDICT_EDIT)
     return verdict
 
 
@@ -364,14 +365,14 @@ def propose(
             "review_comment": None,
         },
         actor=actor,
-        action="verdict.propose",
+        action=AuditAction.VERDICT_PROPOSE,
     )
     move(
         session,
         claim,
         ClaimStatus.AWAITING_APPROVAL,
         actor=actor,
-        action="claim.propose",
+        action=AuditAction.CLAIM_PROPOSE,
         data={"verdict_id": verdict.id},
     )
     return verdict
@@ -452,13 +453,13 @@ def approve(
         slug=claim.slug or make_slug(session, claim),
     )
     values = _approved_values(verdict, actor)
-    _change_verdict(session, verdict, values, actor=actor, action="verdict.approve")
+    _change_verdict(session, verdict, values, actor=actor, action=AuditAction.VERDICT_APPROVE)
     move(
         session,
         claim,
         ClaimStatus.PUBLISHED,
         actor=actor,
-        action="claim.publish",
+        action=AuditAction.CLAIM_PUBLISH,
         values={
             "published_verdict_id": verdict.id,
             "published_at": values["approved_at"],
@@ -485,14 +486,14 @@ def request_changes(session: DBSession, claim: Claim, comment: str, *, actor: Us
             "proposed_digest": None,
         },
         actor=actor,
-        action="verdict.send_back",
+        action=AuditAction.VERDICT_SEND_BACK,
     )
     move(
         session,
         claim,
         ClaimStatus.IN_REVIEW,
         actor=actor,
-        action="claim.send_back",
+        action=AuditAction.CLAIM_SEND_BACK,
         data={"comment": text},
     )
     return verdict
@@ -577,7 +578,7 @@ def draft_correction(
     )
     verdict.rating = rating
     verdict.proposed_digest = proposal.digest(claim, verdict)
-    _add_verdict(session, verdict, actor=actor, action="verdict.correction_draft")
+    _add_verdict(session, verdict, actor=actor, action=AuditAction.VERDICT_CORRECTION_DRAFT)
     session.refresh(claim, ["verdicts"])
     return verdict
 
@@ -628,14 +629,14 @@ def approve_correction(
         correction,
         _approved_values(correction, actor),
         actor=actor,
-        action="verdict.approve_correction",
+        action=AuditAction.VERDICT_APPROVE_CORRECTION,
     )
     _change_verdict(
         session,
         old,
         {"state": VerdictState.SUPERSEDED},
         actor=actor,
-        action="verdict.supersede",
+        action=AuditAction.VERDICT_SUPERSEDE,
     )
     # The relationship was loaded above: forget it before its key moves, or the flush writes the
     # key twice (post_update), stepping the version twice while the trail records one step.
@@ -645,7 +646,7 @@ def approve_correction(
         claim,
         ClaimStatus.PUBLISHED,
         actor=actor,
-        action="claim.correct",
+        action=AuditAction.CLAIM_CORRECT,
         values={"published_verdict_id": correction.id},
         data={"correction_note": correction.correction_note},
     )
@@ -663,7 +664,7 @@ def discard_correction(
         correction,
         {"state": VerdictState.DISCARDED},
         actor=actor,
-        action="verdict.discard",
+        action=AuditAction.VERDICT_DISCARD,
     )
     return correction
 
@@ -700,7 +701,7 @@ def add_note(session: DBSession, claim: Claim, body: str, *, actor: User) -> Not
     record(
         session,
         actor=actor,
-        action="note.add",
+        action=AuditAction.NOTE_ADD,
         entity_type="note",
         entity_id=note.id,
         changes={"body": (None, text)},
