@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
@@ -15,6 +15,7 @@ from factcheck.audit.forms import EventFilterForm, VerifyForm
 from factcheck.audit.history import action_words
 from factcheck.audit.store import EventFilter, distinct_values, list_events, verify_database
 from factcheck.auth import role_required
+from factcheck.config import settings
 from factcheck.database import set_write_intent
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Role
@@ -52,7 +53,7 @@ def index() -> ResponseReturnValue:
         flt,
         before=_page_arg("before"),
         after=_page_arg("after"),
-        limit=int(current_app.config["PAGE_SIZE"]),
+        limit=settings().page_size,
     )
     filters = {k: v for k, v in request.args.items() if k not in ("before", "after") and v}
     return render_template(

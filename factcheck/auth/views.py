@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     redirect,
@@ -41,6 +40,7 @@ from factcheck.auth.services import (
     sign_out,
 )
 from factcheck.auth.throttle import LoginThrottled
+from factcheck.config import settings
 from factcheck.database import set_write_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
@@ -113,7 +113,7 @@ def login() -> ResponseReturnValue:
     if user.has_two_factor:
         web.commit()
         session.clear()
-        lifetime = int(current_app.config["TWO_FACTOR_PENDING_SECONDS"])
+        lifetime = settings().two_factor_pending_seconds
         session[PENDING_KEY] = {
             "uid": user.id,
             "exp": int(time.time()) + lifetime,

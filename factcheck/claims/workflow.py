@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
+from factcheck.claims.queries import TAKE_NEXT_ORDER, order_by
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, PermissionDenied, ValidationError
 from factcheck.models import Claim, ClaimStatus, User, VerdictState, utcnow
@@ -378,9 +379,7 @@ def take_next(session: DBSession, *, actor: User, language: str | None = None) -
         stmt = (
             sa.select(Claim)
             .where(Claim.status == S.QUEUED, Claim.assignee_id.is_(None))
-            .order_by(
-                Claim.priority.desc(), Claim.score.desc().nulls_last(), Claim.created_at, Claim.id
-            )
+            .order_by(*order_by(TAKE_NEXT_ORDER))
             .limit(1)
         )
         if language:

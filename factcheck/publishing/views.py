@@ -21,6 +21,7 @@ from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from factcheck.auth import public
+from factcheck.config import settings
 from factcheck.extensions import db
 from factcheck.models import Verdict
 from factcheck.organisation.services import effective_settings
@@ -47,16 +48,14 @@ def organisation_name() -> str:
         # An error page while the database is down still says whose site this is.
         with contextlib.suppress(sa.exc.SQLAlchemyError):
             db.session.rollback()
-        return str(current_app.config["ORG_NAME"])
+        return settings().org_name
 
 
 @bp.get("/fact-checks")
 @public
 def index() -> ResponseReturnValue:
     page = request.args.get("page", 1, type=int)
-    listing = services.published_page(
-        db.session, page=page, per_page=int(current_app.config["PAGE_SIZE"])
-    )
+    listing = services.published_page(db.session, page=page, per_page=settings().page_size)
     if listing is None:
         abort(404)
     return render_template(

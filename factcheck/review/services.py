@@ -38,7 +38,13 @@ from factcheck.outlets.snapshots import request_snapshot
 from factcheck.publishing.gate import check_publishable
 from factcheck.publishing.jsonld import validate as jsonld_rules
 from factcheck.review import proposal
-from factcheck.validation import clean_text, clean_url
+from factcheck.validation import (
+    MAX_EXCERPT_LENGTH,
+    MAX_PUBLISHER_LENGTH,
+    MAX_TITLE_LENGTH,
+    clean_text,
+    clean_url,
+)
 
 SOURCE_FIELDS = (
     "url",
@@ -67,9 +73,15 @@ def clean_source_values(values: dict[str, Any]) -> dict[str, Any]:
         )
     out: dict[str, Any] = {
         "url": clean_url(values.get("url"), "url", required=True),
-        "title": clean_text(values.get("title"), "title", max_length=500, required=True),
-        "publisher": clean_text(values.get("publisher"), "publisher", max_length=200),
-        "excerpt": clean_text(values.get("excerpt"), "excerpt", max_length=5000, multiline=True),
+        "title": clean_text(
+            values.get("title"), "title", max_length=MAX_TITLE_LENGTH, required=True
+        ),
+        "publisher": clean_text(
+            values.get("publisher"), "publisher", max_length=MAX_PUBLISHER_LENGTH
+        ),
+        "excerpt": clean_text(
+            values.get("excerpt"), "excerpt", max_length=MAX_EXCERPT_LENGTH, multiline=True
+        ),
         "archive_url": clean_url(values.get("archive_url"), "archive_url"),
     }
     for name in ("date_published", "date_accessed"):
