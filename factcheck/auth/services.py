@@ -328,11 +328,16 @@ def change_own_password(
 
 def load_session(session: DBSession, token: str) -> tuple[User, UserSession] | None:
     """The user behind a session token, if the session is still open; expired ones are closed."""
-    us = session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
-    if us is None or us.ended_at is not None:
+    # One statement for both rows: every signed-in request runs it.
+    row = session.execute(
+        sa.select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
         return None
-    user = session.get(User, us.user_id)
-    if user is None or not user.active:
+    us, user = row
+    if us.ended_at is not None or not user.active:
         return None
     now = utcnow()
     if (

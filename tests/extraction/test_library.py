@@ -36,6 +36,10 @@ print(json.dumps({"flask": loaded, "app": app}))
 """
 
 
+# Plain modules the app shares with the library (each imports only the standard library).
+SHARED = {"factcheck.languages"}
+
+
 def test_extraction_imports_no_flask_and_nothing_of_the_app() -> None:
     assert "factcheck.extraction.pipeline" in LIBRARY  # the probe does import the modules
     done = subprocess.run(
@@ -48,4 +52,4 @@ def test_extraction_imports_no_flask_and_nothing_of_the_app() -> None:
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["flask"] == []
-    assert found["app"] == []
+    assert set(found["app"]) <= SHARED, found["app"]

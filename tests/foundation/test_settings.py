@@ -205,7 +205,7 @@ def _bad_page_size_env(tmp_path: Path) -> dict[str, str]:
 
 def test_the_cli_exits_with_one_line_naming_the_setting(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "factcheck.cli", "users", "list"],
+        [str(Path(sys.executable).with_name("factcheck")), "users", "list"],
         env=_bad_page_size_env(tmp_path),
         cwd=tmp_path,
         capture_output=True,
