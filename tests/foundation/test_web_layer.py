@@ -31,7 +31,7 @@ def module_name(path: Path) -> str:
 
 
 def imported_modules(path: Path) -> set[str]:
-    """Every module ``path`` imports, at any depth (``from a import b`` counts ``a`` and ``a.b``)."""
+    """Every module ``path`` imports, at any depth (``from a import b`` counts a and a.b)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
