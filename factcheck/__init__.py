@@ -53,7 +53,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     publishing_views.bp,
     audit_views.bp,
     memory_views.bp,
-    webhooks_views.bp,  # before admin too: the webhook pages are admin pages
     badge.bp,
     admin_views.bp,
     outlets_views.bp,
@@ -75,6 +74,7 @@ JOB_MODULES = (
 # The fact-check memory's admin pages live under /admin/fact-checks (admins only). Nested once,
 # here, when the package is imported: a blueprint takes no new children once registered.
 admin_views.bp.register_blueprint(memory_views.admin)
+admin_views.bp.register_blueprint(webhooks_views.admin)  # /admin/webhooks, the same way
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 

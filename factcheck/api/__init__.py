@@ -19,6 +19,7 @@ from flask_smorest import Api
 
 from factcheck.api import access, docs
 from factcheck.api.schemas import ErrorSchema
+from factcheck.api.views import blp
 from factcheck.extensions import csrf
 
 API_VERSION = "1"
@@ -63,8 +64,6 @@ def _address_limit() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.api.views import blp
-
     app.config.setdefault("API_TITLE", "factcheck")
     app.config.setdefault("API_VERSION", API_VERSION)
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")

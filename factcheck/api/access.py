@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
+from factcheck import web
 from factcheck.api.errors import ApiError, unauthorized
 from factcheck.api.schemas import ID_MAX
 from factcheck.auth import tokens
@@ -73,7 +74,7 @@ def _record_use(token_id: int) -> None:
             token = db.session.get(ApiToken, token_id)
             if token is not None and tokens.use_is_due(token):
                 tokens.record_use(db.session, token, method=request.method, path=request.path)
-            db.session.commit()
+            web.commit()
     except sa.exc.SQLAlchemyError as exc:  # best effort: a busy database only delays it
         db.session.rollback()
         current_app.logger.warning("could not record a token's use: %s", exc)

@@ -1,9 +1,10 @@
 """The API's request cycle: one service call, one commit, or a rollback and a refusal.
 
-Views load (404), check the policy (403), then call :func:`commit` with the service call; a
-:class:`DomainError` rolls everything back and becomes the JSON refusal of its kind. Nothing
-else in the API commits. (The integrator may route this through the web spine later: the views
-depend only on this function.)
+Views load (404), check the policy (403), then call :func:`commit` with the service call, which
+runs it on the request spine (:func:`factcheck.web.run`: one service, one commit); a
+:class:`DomainError` rolls everything back and becomes the API's JSON refusal of its kind
+(:class:`ApiError`, answered by the blueprint's own handler). Nothing else in the API commits
+but the spine.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TypeVar
 
 from flask import request
 
+from factcheck import web
 from factcheck.api.errors import ApiError
 from factcheck.domain import DomainError, NotFound
 from factcheck.errors import status_of
@@ -25,14 +27,12 @@ _ETAG = re.compile(r'^\s*(?:W/)?"claim-(\d{1,19})-v(\d{1,19})"\s*$')
 
 
 def commit(change: Callable[[], T]) -> T:
-    """Run ``change`` and commit, or roll back and refuse with its status."""
+    """Run ``change`` on the spine and commit, or roll back and refuse with its status."""
     try:
-        result = change()
-        db.session.commit()
+        return web.run(change)
     except DomainError as exc:
-        db.session.rollback()
-        raise ApiError(status_of(exc), exc.message, exc.field) from None
-    return result
+        web.rollback()
+        raise refuse(exc) from None
 
 
 def refuse(exc: DomainError) -> ApiError:

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from factcheck.domain import DomainError
 from factcheck.errors import MESSAGES, note_refusal, status_of
+from factcheck.extensions import db
 from factcheck.jsonbody import JSONBodyRefused
 
 CODES = {
@@ -117,7 +118,5 @@ def handle_http_error(exc: HTTPException) -> Response:
 
 
 def handle_domain_error(exc: DomainError) -> Response:
-    from factcheck.extensions import db
-
     db.session.rollback()
     return error_body(status_of(exc), exc.message, exc.field)

@@ -17,6 +17,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 from werkzeug.exceptions import HTTPException
 
+from factcheck import web
 from factcheck.api import schemas as s
 from factcheck.api.access import authenticate, caller, forget_session, requires
 from factcheck.api.cycle import claim_etag, commit, expected_version, load_claim, refuse
@@ -48,6 +49,8 @@ from factcheck.models import (
     Scope,
     User,
 )
+from factcheck.organisation.services import effective_settings
+from factcheck.publishing.services import claim_review, get_published, organisation, public_path
 from factcheck.review import services as review
 
 blp = Blueprint(
@@ -169,7 +172,7 @@ def create_article(body: dict[str, Any]) -> Any:
         raise refuse(ValidationError("give exactly one of: text or url", field="text"))
     language = None if body["language"] == "auto" else body["language"]
     publisher = (body.get("publisher") or "").strip() or None
-    db.session.commit()  # nothing slow in a transaction: resolving and extracting come first
+    web.release()  # nothing slow in a transaction: resolving and extracting come first
     if given[0] == "url":
         try:
             url, *_ = check_url(body["url"].strip())  # a private address is refused now (422)
@@ -638,14 +641,10 @@ def rating_scales() -> dict[str, Any]:
 
 
 def _organisation() -> Any:
-    from factcheck.publishing.services import organisation
-
     return organisation(db.session, current_app.config)
 
 
 def _fact_check(claim: Claim, review_doc: dict[str, Any] | None = None) -> dict[str, Any]:
-    from factcheck.publishing.services import public_path
-
     verdict = claim.published_verdict
     org = _organisation()
     out = {
@@ -690,8 +689,6 @@ def list_fact_checks(before: int | None = None, limit: int = 50) -> dict[str, An
 @errors(403, 404)
 def show_fact_check(slug: str) -> dict[str, Any]:
     """One published fact-check with its ClaimReview JSON-LD (the public page's)."""
-    from factcheck.publishing.services import claim_review, get_published
-
     claim = get_published(db.session, slug)
     if claim is None:
         raise refuse(NotFound(f"no published fact-check {slug!r}"))
@@ -704,8 +701,6 @@ def show_fact_check(slug: str) -> dict[str, Any]:
 @errors(403)
 def show_organisation() -> dict[str, Any]:
     """The organisation that authors every ClaimReview, as in force now."""
-    from factcheck.organisation.services import effective_settings
-
     return effective_settings(db.session, current_app.config).to_json()
 
 

@@ -1,4 +1,8 @@
-"""API tokens in the browser: each user's own at /account/tokens, everyone's at /admin/tokens."""
+"""API tokens in the browser: each user's own at /account/tokens, everyone's at /admin/tokens.
+
+Creating and revoking run on the request spine (``factcheck.web``): one service, one commit; a
+refusal is rolled back by the spine and shown on the tokens page (or as JSON to scripts).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
+from factcheck import web
 from factcheck.auth import role_required
 from factcheck.auth import tokens as services
 from factcheck.domain import DomainError
-from factcheck.errors import error_response, status_of
+from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.models import Role, Scope, User, utcnow
 
@@ -72,8 +77,18 @@ def create() -> ResponseReturnValue:
     form = TokenForm()
     if not form.validate():
         return _page(form, 422)
-    try:
-        made = services.create_token(
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
+        target = getattr(form, "expires" if exc.field == "expires" else exc.field or "", None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*list(target.errors), exc.message]
+        else:
+            flash(exc.message, "error")
+        return _page(form, status)
+
+    web.refuse_with(refused)
+    made = web.run(
+        lambda: services.create_token(
             db.session,
             _me(),
             name=form.name.data,
@@ -81,16 +96,7 @@ def create() -> ResponseReturnValue:
             expires=form.expires.data,
             actor=_me(),
         )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        status = status_of(exc)
-        target = getattr(form, "expires" if exc.field == "expires" else exc.field or "", None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*list(target.errors), exc.message]
-        else:
-            flash(exc.message, "error")
-        return _page(form, status)
+    )
     flash(f"Token “{made.token.name}” created. Copy it now: it is shown only once.", "success")
     return _page(TokenForm(formdata=None), 201, secret=made.secret)
 
@@ -98,15 +104,10 @@ def create() -> ResponseReturnValue:
 def _revoke(token_id: int, back: str) -> ResponseReturnValue:
     if not RevokeForm().validate():
         return error_response(400, "The form expired; reload the page and try again.")
-    try:
-        token = services.get_token(db.session, token_id)
-        if token.user_id != _me().id and back == "tokens.index":
-            return error_response(404)  # someone else's token does not exist on your page
-        revoked = services.revoke_token(db.session, token, actor=_me())
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        return error_response(status_of(exc), exc.message, exc.field)
+    token = services.get_token(db.session, token_id)  # a refusal is JSON or the error page
+    if token.user_id != _me().id and back == "tokens.index":
+        return error_response(404)  # someone else's token does not exist on your page
+    revoked = web.run(lambda: services.revoke_token(db.session, token, actor=_me()))
     flash(
         f"Token {token.prefix}… revoked: it stops working at once."
         if revoked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -13,12 +13,10 @@ from factcheck.claims import workflow
 from factcheck.claims.workflow import check_version, require_edit
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, ValidationError
+from factcheck.extraction import Candidate
 from factcheck.extraction.clauses import clause_problem, snap_to_words
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
 from factcheck.validation import clean_text, clean_url
-
-if TYPE_CHECKING:
-    from factcheck.extraction import Candidate
 
 # Every column a claim's history must be able to rebuild; creation events carry all of them.
 CLAIM_FIELDS = (

@@ -6,6 +6,7 @@ import logging
 
 from huey import crontab
 
+from factcheck.inbox.mail import send_pending
 from factcheck.jobs.registry import periodic_job
 
 log = logging.getLogger("factcheck.inbox")
@@ -13,8 +14,6 @@ log = logging.getLogger("factcheck.inbox")
 
 @periodic_job("notifications.mail", crontab(minute="*"))
 def send_notification_mail() -> None:
-    from factcheck.inbox.mail import send_pending
-
     outcome = send_pending()
     if outcome.error:
         log.warning("notification e-mail: %s (left pending, retried later)", outcome.error)

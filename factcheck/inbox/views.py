@@ -1,4 +1,8 @@
-"""My work, notifications and the notification preferences: load, check, call a service, commit."""
+"""My work, notifications and notification preferences, on the request spine (``factcheck.web``).
+
+Each POST checks its form, then calls one service through :func:`factcheck.web.run` (one commit);
+a refusal is rolled back by the spine and answered as JSON, or as a flash on the page it came from.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from factcheck import web
 from factcheck.auth import wants_json
 from factcheck.domain import DomainError
-from factcheck.errors import error_response, status_of
+from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.inbox import mail, services
 from factcheck.inbox.forms import ActionForm, MarkReadForm, PreferencesForm
 from factcheck.models import Notification, Role, User
+from factcheck.web.spine import RefusalPage
 
 bp = Blueprint("inbox", __name__)
 
@@ -59,13 +65,14 @@ def _notification_json(n: Notification) -> dict[str, Any]:
     }
 
 
-def _refuse(exc: DomainError, back: str) -> ResponseReturnValue:
-    db.session.rollback()
-    status = status_of(exc)
-    if wants_json() or status == 404:
-        return error_response(status, exc.message, exc.field)
-    flash(exc.message, "error")
-    return redirect(url_for(back)), 303
+def _back_to(back: str) -> RefusalPage:
+    """A refused action, in a browser: its message flashed on the page it came from."""
+
+    def refused(exc: DomainError, _status: int) -> ResponseReturnValue:
+        flash(exc.message, "error")
+        return redirect(url_for(back)), 303
+
+    return refused
 
 
 @bp.get("/my-work")
@@ -89,8 +96,7 @@ def mark_seen() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate():
         return error_response(400, "The form expired; reload the page and try again.")
-    services.mark_claims_seen(db.session, _me())
-    db.session.commit()
+    web.run(lambda: services.mark_claims_seen(db.session, _me()))
     if wants_json():
         return jsonify(ok=True)
     flash("New claims marked as seen.", "success")
@@ -122,11 +128,8 @@ def mark_read() -> ResponseReturnValue:
         if "csrf_token" in form.errors:
             return error_response(400, "The form expired; reload the page and try again.")
         return error_response(422, "id: " + "; ".join(form.id.errors), "id")
-    try:
-        services.mark_read(db.session, _me(), [int(form.id.data)])
-        db.session.commit()
-    except DomainError as exc:
-        return _refuse(exc, "inbox.notifications")
+    web.refuse_with(_back_to("inbox.notifications"))
+    web.run(lambda: services.mark_read(db.session, _me(), [int(form.id.data)]))
     if wants_json():
         return jsonify(ok=True)
     return redirect(url_for("inbox.notifications"), 303)
@@ -137,8 +140,7 @@ def mark_all_read() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate():
         return error_response(400, "The form expired; reload the page and try again.")
-    count = services.mark_all_read(db.session, _me())
-    db.session.commit()
+    count = web.run(lambda: services.mark_all_read(db.session, _me()))
     if wants_json():
         return jsonify(marked=count)
     flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
@@ -152,10 +154,11 @@ def preferences() -> ResponseReturnValue:
     if request.method == "POST":
         if not form.validate():
             return error_response(400, "The form expired; reload the page and try again.")
-        changed = services.set_preferences(
-            db.session, me, email_notifications=bool(form.email_notifications.data)
+        changed = web.run(
+            lambda: services.set_preferences(
+                db.session, me, email_notifications=bool(form.email_notifications.data)
+            )
         )
-        db.session.commit()
         if wants_json():
             return jsonify(email_notifications=me.email_notifications)
         flash("Preferences saved." if changed else "Nothing changed.", "success")

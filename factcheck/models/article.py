@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from factcheck.models.base import Base, utcnow
 from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_TITLE_LENGTH
 
+# Annotations only: relationships resolve their class by name, so no model module imports
+# another at run time (some refer to each other: article, claim, review, outlet).
 if TYPE_CHECKING:
     from factcheck.models.claim import Claim
     from factcheck.models.user import User

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from factcheck.models.base import Base, enum_column, utcnow
 from factcheck.validation import MAX_CLAIM_REVIEWED_LENGTH, MAX_TITLE_LENGTH
 
+# Annotations only: relationships resolve their class by name, so no model module imports
+# another at run time (some refer to each other: article, claim, review, outlet).
 if TYPE_CHECKING:
     from factcheck.models.article import Article
     from factcheck.models.review import Note, Source, Verdict

@@ -67,7 +67,8 @@ def run(service: Callable[[], T]) -> T:
 
 
 def commit() -> None:
-    """The request's one commit (also used to keep a counted refusal, e.g. a failed sign-in)."""
+    """The request's one commit; also a write that must stand on its own before the request's
+    work: a counted refusal (a failed sign-in), an API token's use (recorded at most hourly)."""
     db.session.commit()
 
 
@@ -77,7 +78,8 @@ def rollback() -> None:
 
 
 def release() -> None:
-    """End the transaction signing-in opened, before slow work (fetching, hashing, verifying).
+    """End the transaction the request opened so far (signing in, reading a token) before slow
+    work (fetching, hashing, verifying, extracting).
 
     Nothing is written yet: on SQLite this gives back the single write lock (``BEGIN
     IMMEDIATE``) so that no other request waits while this one reads a file or a web page.

@@ -44,6 +44,8 @@ from factcheck.models import (
     WebhookEvent,
     utcnow,
 )
+from factcheck.publishing.services import claim_review, organisation, public_path
+from factcheck.webhooks.jobs import kick
 
 log = logging.getLogger("factcheck.webhooks")
 
@@ -67,8 +69,6 @@ def body_json(payload: dict[str, Any]) -> str:
 
 
 def _claim_json(session: Session, claim: Claim) -> dict[str, Any]:
-    from factcheck.publishing.services import organisation, public_path
-
     url = None
     if claim.status is ClaimStatus.PUBLISHED and claim.slug:
         org = organisation(session, current_app.config)
@@ -86,8 +86,6 @@ def _claim_json(session: Session, claim: Claim) -> dict[str, Any]:
 
 
 def _published_data(session: Session, claim: Claim, audit: dict[str, Any]) -> dict[str, Any]:
-    from factcheck.publishing.services import claim_review, organisation
-
     # By id, not through the relationship: the key moved in this transaction, and a relationship
     # loaded before that would still name the previous verdict.
     verdict = (
@@ -217,8 +215,6 @@ def _after_commit(session: Session) -> None:
     endpoint_ids = session.info.pop(KICK, None)
     if not endpoint_ids or not has_app_context():
         return
-    from factcheck.webhooks.jobs import kick
-
     kick(sorted(endpoint_ids))
 
 

@@ -1,7 +1,10 @@
-"""Admin pages of webhooks, nested in the admin blueprint (``/admin/webhooks``, admins only).
+"""Admin pages of webhooks (``/admin/webhooks``, admins only).
 
-Each POST validates its form, calls one service, commits once and redirects; a refusal rolls
-back and shows the page again with its status (422 naming the field), or JSON to scripts.
+``admin`` is nested in the admin blueprint by ``factcheck/__init__.py`` (as the fact-check
+memory's admin pages are), so the admin blueprint's admins-only check guards it. Each POST is on
+the request spine (``factcheck.web``): validate its form (422 naming the field), call one
+service, commit once and redirect; a refusal rolls back and shows the page again with its
+status, or JSON to scripts.
 """
 
 from __future__ import annotations
@@ -13,16 +16,14 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from factcheck.admin.views import bp as admin_bp
+from factcheck import web
 from factcheck.auth import wants_json
-from factcheck.domain import DomainError, NotFound, ValidationError
-from factcheck.errors import error_response, status_of
+from factcheck.domain import DomainError, NotFound
 from factcheck.extensions import db
 from factcheck.models import WEBHOOK_EVENTS, User, WebhookDelivery, WebhookEndpoint
 from factcheck.webhooks import services
 from factcheck.webhooks.forms import ActionForm, EndpointForm
 
-bp = Blueprint("webhooks_public", __name__)  # nothing public: the pages nest in ``admin``
 admin = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
@@ -50,27 +51,19 @@ def _form_data(form: EndpointForm) -> dict[str, Any]:
 def _apply(
     form: Any, change: Callable[[], Any], page: Callable[[], str], done: Callable[[], Any]
 ) -> ResponseReturnValue:
-    """Validate ``form`` (its CSRF token), run ``change``, commit once and answer ``done()``."""
-    if not form.validate_on_submit():
-        name, errors = next((n, e) for n, e in form.errors.items() if e)
-        exc: DomainError = ValidationError(f"{name}: {'; '.join(map(str, errors))}", field=name)
-        status = 422
-    else:
-        try:
-            change()
-        except DomainError as caught:
-            exc, status = caught, status_of(caught)
-        else:
-            db.session.commit()
-            return done()
-    db.session.rollback()
-    if wants_json():
-        return error_response(status, exc.message, exc.field)
-    flash(exc.message, "error")
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, exc.message]
-    status_of(exc)  # the recorded refusal names the rule
-    return page(), status
+    """On the spine: validate ``form`` (its CSRF token), run ``change``, commit once and answer
+    ``done()``; a refusal flashes its message, marks its field and shows ``page`` again."""
+
+    def refused(exc: DomainError, status: int) -> ResponseReturnValue:
+        flash(exc.message, "error")
+        if exc.field and exc.field in form:
+            form[exc.field].errors = [*form[exc.field].errors, exc.message]
+        return page(), status
+
+    web.refuse_with(refused)
+    web.validate(form, web.form_refusal)
+    web.run(change)
+    return done()
 
 
 def _index_page(form: EndpointForm | None = None) -> str:
@@ -238,6 +231,3 @@ def delivery_json(delivery: WebhookDelivery) -> dict[str, Any]:
         "last_status": delivery.last_status,
         "last_error": delivery.last_error,
     }
-
-
-admin_bp.register_blueprint(admin)
