@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, add_and_record, change_and_record
 from factcheck.claims import workflow
 from factcheck.claims.workflow import check_version, require_edit
@@ -16,7 +17,12 @@ from factcheck.domain import Conflict, NotFound, ValidationError
 from factcheck.extraction import Candidate
 from factcheck.extraction.clauses import clause_problem, snap_to_words
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
-from factcheck.validation import clean_text, clean_url
+from factcheck.validation import (
+    MAX_CLAIM_REVIEWED_LENGTH,
+    MAX_TITLE_LENGTH,
+    clean_text,
+    clean_url,
+)
 
 # Every column a claim's history must be able to rebuild; creation events carry all of them.
 CLAIM_FIELDS = (
@@ -87,7 +93,7 @@ def _create_claim(
         claim,
         CLAIM_FIELDS,
         actor=actor,
-        action="claim.create",
+        action=AuditAction.CLAIM_CREATE,
         entity_type="claim",
         data={"origin": origin},
     )
@@ -142,7 +148,9 @@ def clean_claim_values(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name == "claim_reviewed":
-            out[name] = clean_text(value, "claim_reviewed", max_length=500, required=True)
+            out[name] = clean_text(
+                value, "claim_reviewed", max_length=MAX_CLAIM_REVIEWED_LENGTH, required=True
+            )
         elif name == "claimant_name":
             out[name] = clean_text(value, "claimant_name", max_length=MAX_CLAIMANT)
         elif name == "claimant_type":
@@ -150,7 +158,7 @@ def clean_claim_values(values: dict[str, Any]) -> dict[str, Any]:
         elif name in ("claimant_same_as", "appearance_url"):
             out[name] = clean_url(value, name)
         elif name == "appearance_headline":
-            out[name] = clean_text(value, name, max_length=500)
+            out[name] = clean_text(value, name, max_length=MAX_TITLE_LENGTH)
         elif name == "priority":
             if not isinstance(value, int) or not 0 <= value <= 3:
                 raise ValidationError("priority must be a whole number from 0 to 3", field=name)
@@ -197,7 +205,7 @@ def edit_claim(
         claim,
         cleaned,
         actor=actor,
-        action="claim.edit",
+        action=AuditAction.CLAIM_EDIT,
         entity_type="claim",
         versioned=True,
     )
