@@ -9,7 +9,18 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from factcheck.claims.queries import SORTS
+from factcheck.claims.services import MAX_CLAIMANT
+from factcheck.claims.workflow import MAX_REASON_LENGTH
+from factcheck.languages import LANGUAGE_CHOICES
 from factcheck.models import ClaimantType, ClaimStatus, Stance
+from factcheck.review.services import MAX_COMMENT, MAX_EXPLANATION, MAX_SUMMARY
+from factcheck.validation import (
+    MAX_CLAIM_REVIEWED_LENGTH,
+    MAX_EXCERPT_LENGTH,
+    MAX_PUBLISHER_LENGTH,
+    MAX_TITLE_LENGTH,
+    MAX_URL_LENGTH,
+)
 
 # Ids are the models' INTEGER columns: 32-bit on PostgreSQL. A larger id names nothing; refusing
 # it here keeps it from reaching the database (where PostgreSQL would fail the query).
@@ -63,9 +74,11 @@ class ErrorSchema(Schema):
 
 class ArticleCreateSchema(Strict):
     text = bounded(2 * 1024 * 1024, metadata={"description": "the article's text (or give url)"})
-    url = bounded(2000, metadata={"description": "a web page to fetch by a background job"})
-    language = fields.String(load_default="auto", validate=validate.OneOf(["auto", "fr", "en"]))
-    publisher = bounded(200, allow_none=True)
+    url = bounded(
+        MAX_URL_LENGTH, metadata={"description": "a web page to fetch by a background job"}
+    )
+    language = fields.String(load_default="auto", validate=validate.OneOf(LANGUAGE_CHOICES))
+    publisher = bounded(MAX_PUBLISHER_LENGTH, allow_none=True)
 
 
 class ArticleListArgs(Strict):
@@ -192,15 +205,15 @@ class ClaimDetailSchema(ClaimSummarySchema):
 
 class ClaimEditSchema(Strict):
     version = ident(metadata={"description": "the version you edited (or send If-Match)"})
-    claim_reviewed = bounded(500)
-    claimant_name = bounded(200, allow_none=True)
+    claim_reviewed = bounded(MAX_CLAIM_REVIEWED_LENGTH)
+    claimant_name = bounded(MAX_CLAIMANT, allow_none=True)
     claimant_type = fields.String(
         allow_none=True, validate=validate.OneOf([t.value for t in ClaimantType])
     )
-    claimant_same_as = bounded(2000, allow_none=True)
+    claimant_same_as = bounded(MAX_URL_LENGTH, allow_none=True)
     claim_date = fields.Date(allow_none=True)
-    appearance_url = bounded(2000, allow_none=True)
-    appearance_headline = bounded(500, allow_none=True)
+    appearance_url = bounded(MAX_URL_LENGTH, allow_none=True)
+    appearance_headline = bounded(MAX_TITLE_LENGTH, allow_none=True)
     priority = fields.Integer(strict=True, validate=validate.Range(min=0, max=3))
 
 
@@ -219,7 +232,7 @@ class TakeNextResultSchema(Schema):
 
 
 class DismissSchema(Strict):
-    reason = bounded(500, required=True)
+    reason = bounded(MAX_REASON_LENGTH, required=True)
     duplicate_of = ident(allow_none=True)
 
 
@@ -237,18 +250,18 @@ class VersionSchema(Strict):
 
 
 class CommentSchema(Strict):
-    comment = bounded(5000, required=True)
+    comment = bounded(MAX_COMMENT, required=True)
 
 
 class SourceCreateSchema(Strict):
-    url = bounded(2000, required=True)
-    title = bounded(500, required=True)
-    publisher = bounded(200, allow_none=True)
+    url = bounded(MAX_URL_LENGTH, required=True)
+    title = bounded(MAX_TITLE_LENGTH, required=True)
+    publisher = bounded(MAX_PUBLISHER_LENGTH, allow_none=True)
     date_published = fields.Date(allow_none=True)
     date_accessed = fields.Date(allow_none=True)
-    excerpt = bounded(5000, allow_none=True)
+    excerpt = bounded(MAX_EXCERPT_LENGTH, allow_none=True)
     stance = fields.String(required=True, validate=validate.OneOf([s.value for s in Stance]))
-    archive_url = bounded(2000, allow_none=True)
+    archive_url = bounded(MAX_URL_LENGTH, allow_none=True)
 
 
 class SourceEditSchema(SourceCreateSchema):
@@ -257,8 +270,8 @@ class SourceEditSchema(SourceCreateSchema):
 
 class VerdictSaveSchema(Strict):
     rating_id = ident(allow_none=True)
-    summary = bounded(1000, allow_none=True)
-    explanation = bounded(20_000, allow_none=True)
+    summary = bounded(MAX_SUMMARY, allow_none=True)
+    explanation = bounded(MAX_EXPLANATION, allow_none=True)
     version = ident(
         allow_none=True, metadata={"description": "the draft's version; omit for a first draft"}
     )
@@ -266,9 +279,11 @@ class VerdictSaveSchema(Strict):
 
 class CorrectionSchema(Strict):
     rating_id = ident(allow_none=True)
-    summary = bounded(1000, allow_none=True)
-    explanation = bounded(20_000, allow_none=True)
-    note = bounded(5000, required=True, metadata={"description": "the public correction note"})
+    summary = bounded(MAX_SUMMARY, allow_none=True)
+    explanation = bounded(MAX_EXPLANATION, allow_none=True)
+    note = bounded(
+        MAX_COMMENT, required=True, metadata={"description": "the public correction note"}
+    )
 
 
 class SourceListSchema(Schema):
