@@ -6,9 +6,11 @@ modules and registers their commands (a plain import each way, no cycle).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import click
 import sqlalchemy as sa
@@ -63,3 +65,21 @@ def db_command(fn: F) -> F:
 
 def safe_url() -> str:
     return db.engine.url.render_as_string(hide_password=True)
+
+
+def part_file(target: Path, output: Path, *, newline: str) -> tuple[IO[str], Path]:
+    """A hidden ``.<name>.….part`` file beside ``target``, to be renamed over it when complete
+    (or removed): an export never leaves a half-written file under the name asked for."""
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the caller closes or removes it
+            "w",
+            encoding="utf-8",
+            newline=newline,
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            suffix=".part",
+            delete=False,
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    return handle, Path(handle.name)

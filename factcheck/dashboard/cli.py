@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import cast
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.claims import queries
-from factcheck.clitools import db_command
+from factcheck.clitools import db_command, part_file
 from factcheck.dashboard import csvexport
 from factcheck.database import set_write_intent
 from factcheck.extensions import db
@@ -75,19 +74,7 @@ def export_csv(
     )
     nobody = cast(User, None)  # "me" is not offered here: no user runs the command
     target = output.expanduser().absolute()
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed or removed below
-            "w",
-            encoding="utf-8",
-            newline="",
-            dir=target.parent,
-            prefix=f".{target.name}.",
-            suffix=".part",
-            delete=False,
-        )
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-    temp = Path(handle.name)
+    handle, temp = part_file(target, output, newline="")
     count = 0
     try:
         reading = set_write_intent(False)  # a long read never holds SQLite's write lock

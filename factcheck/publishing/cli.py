@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from factcheck import fetching
-from factcheck.clitools import db_command
+from factcheck.clitools import db_command, part_file
 from factcheck.database import set_write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
@@ -98,19 +97,7 @@ def export_claimreview(output: Path, fmt: str, since: datetime | None) -> None:
         skipped.append(claim_id)
         click.echo(f"warning: claim #{claim_id} left out: {reason}", err=True)
 
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed or removed below
-            "w",
-            encoding="utf-8",
-            newline="\n",
-            dir=target.parent,
-            prefix=f".{target.name}.",
-            suffix=".part",
-            delete=False,
-        )
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-    temp = Path(handle.name)
+    handle, temp = part_file(target, output, newline="\n")
     try:
         with handle, _read_session() as session:
             # Read in the export's own read-only transaction, like the reviews it authors.
