@@ -18,7 +18,7 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3
   --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
   --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: help install lock run test lint format bench eval train chromium axe clean loadtest vocab
+.PHONY: help install lock run test lint format bench eval train chromium axe clean loadtest vocab translations
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,17 @@ $(INSTALLED): $(DEV_LOCK) pyproject.toml
 	@touch $@
 
 install: $(INSTALLED) ## Create .venv and install the locked dev + train set (requirements/dev.txt), then the project
+
+# The interface's catalogues (Flask-Babel): English is the source text, French the translation.
+CATALOGUES := factcheck/translations
+POT := $(CATALOGUES)/messages.pot
+PYBABEL := $(BIN)/pybabel
+
+translations: install ## Extract the interface's messages, update the French catalogue, compile it (the .mo ships)
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project factcheck --copyright-holder "factcheck" -o $(POT) .
+	$(PYBABEL) update -i $(POT) -d $(CATALOGUES) --no-wrap --ignore-obsolete
+	$(PYBABEL) compile --statistics -d $(CATALOGUES)
 
 lock: install ## Re-resolve requirements/app.txt and dev.txt from pyproject.toml on PyPI, with hashes (UPGRADE=1: newest versions)
 	$(UV_COMPILE) -o $(APP_LOCK)

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, g, request
 
-from factcheck import api, auth, errors, health, navigation, security, web
+from factcheck import api, auth, errors, health, i18n, navigation, security, web
 from factcheck.admin import views as admin_views
 from factcheck.articles import jobs as articles_jobs
 from factcheck.articles import views as articles_views
@@ -26,6 +26,7 @@ from factcheck.dashboard import views as dashboard_views
 from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
 from factcheck.extraction.model import ModelFileError, default_models, use_model
+from factcheck.i18n import views as i18n_views
 from factcheck.inbox import jobs as inbox_jobs
 from factcheck.inbox import notify
 from factcheck.inbox import views as inbox_views
@@ -59,6 +60,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     inbox_views.bp,
     dashboard_views.bp,
     token_views.bp,
+    i18n_views.bp,
 )
 # Every module that declares background jobs (``@tracked_job``, ``@periodic_job``...): importing
 # it registers them, and ``job_queue.init_app`` binds what is registered to the app's queue.
@@ -100,6 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(_start_request)
     csrf.init_app(app)
     login_manager.init_app(app)
+    i18n.init_app(app)  # the interface's language: the user's choice, else the browser's
 
     freshness.install()  # the feed's ETag moves with every change to the published markup
     notify.install()  # notifications are written by the audit event of the change that causes them

@@ -1,6 +1,7 @@
 """Extension instances, created unbound and initialised by the app factory."""
 
 from flask import current_app, request
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,3 +31,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = JSONBodyCSRFProtect()
 login_manager = LoginManager()
+babel = Babel()

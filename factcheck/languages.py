@@ -19,3 +19,18 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 def is_language_tag(value: str) -> bool:
     """Whether ``value`` has the shape of a BCP 47 language tag."""
     return LANGUAGE_TAG.match(value) is not None
+
+
+# The languages the interface speaks (a Babel catalogue each under factcheck/translations, English
+# being the source text), and the one it falls back to.
+INTERFACE_LANGUAGES: tuple[str, ...] = ("en", "fr")
+DEFAULT_INTERFACE_LANGUAGE = "en"
+INTERFACE_LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}  # each in itself
+
+
+def interface_language(value: str | None) -> str | None:
+    """The interface language a tag asks for (``fr-FR`` → ``fr``); None if it is none of ours."""
+    if not value or not is_language_tag(value.strip()):
+        return None
+    primary = value.strip().split("-", 1)[0].lower()
+    return primary if primary in INTERFACE_LANGUAGES else None

@@ -21,6 +21,7 @@ from factcheck.auth.passwords import (
 )
 from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
+from factcheck.languages import INTERFACE_LANGUAGES, interface_language
 from factcheck.models import Role, User, UserSession, utcnow
 
 SESSION_IDLE_TIMEOUT = timedelta(hours=8)
@@ -127,6 +128,23 @@ def set_active(session: DBSession, user: User, active: bool, *, actor: User) -> 
         changes=changes,
         data={"sessions_ended": ended},
     )
+
+
+def set_interface_language(session: DBSession, user: User, language: str) -> bool:
+    """Save the language ``user`` reads the interface in; True when it changed."""
+    if interface_language(language) != language:
+        raise ValidationError(
+            f"language: choose one of {', '.join(INTERFACE_LANGUAGES)}", field="language"
+        )
+    changes = change_and_record(
+        session,
+        user,
+        {"interface_language": language},
+        actor=user,
+        action=AuditAction.USER_PREFERENCES,
+        entity_type="user",
+    )
+    return bool(changes)
 
 
 def set_password(

@@ -40,10 +40,16 @@ class User(UserMixin, Base):
     # when the user last marked the new claims as seen (None: never).
     email_notifications: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     claims_seen_at: Mapped[datetime | None]
+    # The interface language the user chose (``en``, ``fr``); None: the browser's decides.
+    interface_language: Mapped[str | None] = mapped_column(sa.String(8))
 
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("length(display_name) > 0", name="display_name_not_empty"),
+        sa.CheckConstraint(
+            "interface_language IS NULL OR interface_language IN ('en', 'fr')",
+            name="interface_language_known",
+        ),
     )
 
     @property

@@ -1,0 +1,72 @@
+"""The interface's language: English or French, chosen per person, and the catalogues behind it.
+
+Every word the interface shows goes through Flask-Babel (``gettext``/``lazy_gettext`` in
+Python, ``_()`` in templates); the French catalogue is
+``factcheck/translations/fr/LC_MESSAGES/messages.po``, compiled to the ``.mo`` beside it
+(``make translations``; the compiled file ships with the code).
+
+Which language a request is answered in, first match wins:
+
+1. a page that speaks its own content's language (a French fact-check's public page) forces it
+   with :func:`flask_babel.force_locale`;
+2. the signed-in user's preference (their account page, or the switcher on every page);
+3. the switcher's cookie, for someone not signed in (and for a user with no preference yet);
+4. the browser's ``Accept-Language``;
+5. English.
+
+An unknown language anywhere falls back down this list, never to an error; a message the
+catalogue lacks is shown in English.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from factcheck.extensions import babel
+from factcheck.languages import (
+    DEFAULT_INTERFACE_LANGUAGE,
+    INTERFACE_LANGUAGE_NAMES,
+    INTERFACE_LANGUAGES,
+    interface_language,
+)
+
+LANGUAGE_COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_language() -> str:
+    """The interface language of this request (see the module's docstring)."""
+    if current_user and current_user.is_authenticated:
+        chosen = interface_language(current_user.interface_language)
+        if chosen:
+            return chosen
+    chosen = interface_language(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    try:
+        best = request.accept_languages.best_match(INTERFACE_LANGUAGES)
+    except ValueError:  # a malformed header is no choice at all
+        best = None
+    return best or DEFAULT_INTERFACE_LANGUAGE
+
+
+def current_language() -> str:
+    """The language this request is answered in (``fr``, ``en``): for ``<html lang>``."""
+    return str(get_locale() or DEFAULT_INTERFACE_LANGUAGE)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_language,
+        default_locale=DEFAULT_INTERFACE_LANGUAGE,
+        default_domain="messages",
+        default_translation_directories="translations",
+    )
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        interface_languages=INTERFACE_LANGUAGES,
+        interface_language_names=INTERFACE_LANGUAGE_NAMES,
+    )

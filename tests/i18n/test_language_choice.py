@@ -1,0 +1,127 @@
+"""Choosing the interface language: Accept-Language before sign-in, the switcher's cookie, the
+user's preference (kept in the database, audited), and English for anything unknown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, User
+from tests.helpers import csrf_token, login
+
+
+def _html_lang(body: str) -> str:
+    found = re.search(r'<html lang="([^"]+)"', body)
+    assert found, "no <html lang>"
+    return found.group(1)
+
+
+def _login_page(client, **headers) -> str:
+    response = client.get("/login", headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("fr-FR,fr;q=0.9,en;q=0.5", "fr"),
+        ("fr-CA", "fr"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de-DE,de;q=0.9", "en"),  # none of ours: English
+        ("de;q=0.9, fr;q=0.8", "fr"),
+        ("xx-%%%;q=abc", "en"),  # malformed: no error, English
+        ("", "en"),
+    ],
+)
+def test_accept_language_decides_before_sign_in(client, header, expected):
+    body = _login_page(client, **({"Accept-Language": header} if header else {}))
+    assert _html_lang(body) == expected
+
+
+def test_the_switcher_is_on_every_page_and_keeps_the_choice_in_a_cookie(client):
+    body = _login_page(client, **{"Accept-Language": "en"})
+    assert 'action="/language"' in body
+    assert 'lang="fr">Français</button>' in body
+    response = client.post(
+        "/language",
+        data={"csrf_token": csrf_token(client, "/login"), "language": "fr", "next": "/login"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/login")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=fr;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = _login_page(client, **{"Accept-Language": "en"})  # the cookie outranks the browser
+    assert _html_lang(page) == "fr"
+    assert "L’interface est maintenant en français." in page
+
+
+@pytest.mark.parametrize("cookie", ["de", "", "fr-FR-x-%%", "../../etc", "e" * 300])
+def test_an_unknown_language_in_the_cookie_falls_back_without_error(client, cookie):
+    client.set_cookie("lang", cookie)
+    body = _login_page(client, **{"Accept-Language": "en"})
+    expected = "fr" if cookie.startswith("fr") and cookie != "fr-FR-x-%%" else "en"
+    assert _html_lang(body) == expected
+
+
+def test_a_bad_language_is_refused_naming_the_field_and_nothing_is_kept(client):
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/language",
+        data={"csrf_token": token, "language": "de"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "language"
+    assert "Set-Cookie" not in response.headers or "lang=" not in response.headers["Set-Cookie"]
+
+
+def test_a_next_off_site_is_ignored(client):
+    response = client.post(
+        "/language",
+        data={
+            "csrf_token": csrf_token(client, "/login"),
+            "language": "en",
+            "next": "//evil.example/",
+        },
+    )
+    assert response.status_code == 303
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_the_users_preference_is_kept_audited_and_outranks_the_browser(app, client, users):
+    reviewer = users["reviewer"]
+    login(client, reviewer.email)
+    assert _html_lang(client.get("/account/language").get_data(as_text=True)) == "en"
+    token = csrf_token(client, "/account/language")
+    response = client.post("/language", data={"csrf_token": token, "language": "fr"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        "/account/language"
+    )
+    with app.app_context():
+        assert db.session.get(User, reviewer.id).interface_language == "fr"
+        event = db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.action == "user.preferences")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+        assert event is not None and event.entity_id == str(reviewer.id)
+    # Another browser, set to English, with no cookie: the preference decides once signed in.
+    other = app.test_client()
+    login(other, reviewer.email)
+    page = other.get("/account/language", headers={"Accept-Language": "en"})
+    assert _html_lang(page.get_data(as_text=True)) == "fr"
+    assert re.search(r'<input checked[^>]*value="fr"', page.get_data(as_text=True))
+    assert "Langue de l’interface" in page.get_data(as_text=True)
+
+
+def test_a_stored_unknown_preference_cannot_exist(app, users):
+    with app.app_context():
+        user = db.session.get(User, users["reviewer"].id)
+        user.interface_language = "de"
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()
