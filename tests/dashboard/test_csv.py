@@ -157,7 +157,8 @@ def test_an_article_older_than_the_listed_ones_keeps_its_filter_on_the_page_and_
     ids = _world(app, users)
     with app.app_context():
         old = db.session.get(Claim, ids["new"]).article
-        other = make_claim(make_article("Le budget compte 12 milliards. Et une suite.", title="Autre"))
+        another = make_article("Le budget compte 12 milliards. Et une suite.", title="Autre")
+        other = make_claim(another)
         db.session.flush()
         later = old.created_at + timedelta(days=1)
         db.session.execute(
@@ -189,3 +190,34 @@ def test_an_article_older_than_the_listed_ones_keeps_its_filter_on_the_page_and_
         csv_all = sorted(int(r["id"]) for r in _rows(client.get(f"/queue.csv?article={missing}")))
         page = client.get(f"/queue?article={missing}", headers=JSON).get_json()["claims"]
         assert csv_all == sorted(c["id"] for c in page) == everything, missing
+
+
+def test_the_command_streams_without_holding_the_write_lock(
+    app, users, runner, tmp_path, monkeypatch
+):
+    """The export reads in its own read-only session (``clitools.read_session``): on SQLite the
+    desk goes on saving while a long export streams."""
+    import sqlite3
+
+    from factcheck.dashboard import csvexport
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite only: PostgreSQL writers do not share one lock")
+    _world(app, users)
+    real = csvexport.queue_rows
+    seen = []
+
+    def rows(*args, **kwargs):
+        for row in real(*args, **kwargs):
+            other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the export held the write lock
+            other.rollback()
+            other.close()
+            seen.append(row)
+            yield row
+
+    monkeypatch.setattr(csvexport, "queue_rows", rows)
+    result = runner.invoke(args=["export", "csv", "-o", str(tmp_path / "q.csv")])
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 3
