@@ -127,6 +127,19 @@ def _action(claim: Claim) -> dict[str, Any]:
     return {"id": claim.id, "status": claim.status.value, "version": claim.version}
 
 
+def _newest_first(
+    query: Any, id_column: Any, before: int | None, limit: int
+) -> tuple[list[Any], int | None]:
+    """One keyset page of ``query``'s rows by id, newest first, and the id to pass as ``before``
+    for the next page (``None`` on the last)."""
+    query = query.order_by(id_column.desc()).limit(limit + 1)
+    if before is not None:
+        query = query.where(id_column < before)
+    rows = list(db.session.scalars(query))
+    page = rows[:limit]
+    return page, page[-1].id if len(rows) > limit else None
+
+
 def _allowed(ok: bool, message: str) -> None:
     if not ok:
         raise refuse(PermissionDenied(message))
@@ -142,15 +155,8 @@ def _allowed(ok: bool, message: str) -> None:
 @errors(403, 422)
 def list_articles(before: int | None = None, limit: int = 50) -> dict[str, Any]:
     """List articles, newest first (keyset pages: pass `next` as `before`)."""
-    query = sa.select(Article).order_by(Article.id.desc()).limit(limit + 1)
-    if before is not None:
-        query = query.where(Article.id < before)
-    rows = list(db.session.scalars(query))
-    page = rows[:limit]
-    return {
-        "articles": [_article_json(a) for a in page],
-        "next": page[-1].id if len(rows) > limit else None,
-    }
+    page, after = _newest_first(sa.select(Article), Article.id, before, limit)
+    return {"articles": [_article_json(a) for a in page], "next": after}
 
 
 @blp.route("/articles", methods=["POST"])
@@ -652,20 +658,9 @@ def _fact_check(claim: Claim, review_doc: dict[str, Any] | None = None) -> dict[
 @errors(403, 422)
 def list_fact_checks(before: int | None = None, limit: int = 50) -> dict[str, Any]:
     """Published fact-checks, newest claim first (pass `next` as `before`)."""
-    query = (
-        sa.select(Claim)
-        .where(Claim.status == ClaimStatus.PUBLISHED)
-        .order_by(Claim.id.desc())
-        .limit(limit + 1)
-    )
-    if before is not None:
-        query = query.where(Claim.id < before)
-    rows = list(db.session.scalars(query))
-    page = rows[:limit]
-    return {
-        "fact_checks": [_fact_check(c) for c in page],
-        "next": page[-1].id if len(rows) > limit else None,
-    }
+    query = sa.select(Claim).where(Claim.status == ClaimStatus.PUBLISHED)
+    page, after = _newest_first(query, Claim.id, before, limit)
+    return {"fact_checks": [_fact_check(c) for c in page], "next": after}
 
 
 @blp.route("/fact-checks/<string(maxlength=200):slug>", methods=["GET"])
