@@ -32,22 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from _common import PASSWORD, START, analyze, make_app
 
 STATUSES = ("new",) * 3 + ("queued",) * 2 + ("in_review", "awaiting_approval", "dismissed")
-START = datetime(2025, 1, 1, tzinfo=UTC)
 YEAR_SECONDS = 365 * 24 * 3600
-
-
-def make_app(url: str) -> Any:
-    from factcheck import create_app
-
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-            "SQLALCHEMY_DATABASE_URI": url,
-        }
-    )
 
 
 def seed(app: Any, count: int) -> None:
@@ -67,7 +55,7 @@ def seed(app: Any, count: int) -> None:
             create_user(
                 db.session,
                 email=f"bench{i}@example.org",
-                password="bench password, long enough",  # noqa: S106 - a throwaway bench user
+                password=PASSWORD,
                 role=Role.EDITOR if i < 2 else Role.REVIEWER,
                 display_name=f"Bench {i}",
                 actor=None,
@@ -168,8 +156,7 @@ def seed(app: Any, count: int) -> None:
                 flush()
         flush()
         db.session.commit()
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        analyze(db.engine)
 
 
 def best_ms(action: Callable[[], object], repeat: int = 5) -> float:

@@ -7,7 +7,8 @@ modules and registers their commands (a plain import each way, no cycle).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -15,9 +16,10 @@ from typing import IO, Any, TypeVar
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from factcheck.audit.log import AuditError
-from factcheck.database import write_intent
+from factcheck.database import read_intent, write_intent
 from factcheck.domain import DomainError
 from factcheck.extensions import db
 from factcheck.languages import LANGUAGE_CHOICES
@@ -61,6 +63,17 @@ def db_command(fn: F) -> F:
             ) from None
 
     return wrapped  # type: ignore[return-value]
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A separate read-only transaction, so a long export never holds SQLite's write lock.
+
+    ``db_command`` opens the command's own transaction as a writer (``BEGIN IMMEDIATE``);
+    streaming 100,000 rows inside it would keep the desk from saving anything meanwhile.
+    """
+    with read_intent(), Session(db.engine) as session:
+        yield session
 
 
 def safe_url() -> str:

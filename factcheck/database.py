@@ -37,6 +37,17 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextmanager
+def read_intent() -> Iterator[None]:
+    """Open any transaction begun inside this block as a reader (SQLite's deferred ``BEGIN``),
+    so a long read never holds the single write lock."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 PRIVATE_FILE_MODE = 0o600
 
 

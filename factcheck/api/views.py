@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_smorest import Blueprint
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema
 from werkzeug.exceptions import HTTPException
 
 from factcheck import web
@@ -126,6 +127,19 @@ def _action(claim: Claim) -> dict[str, Any]:
     return {"id": claim.id, "status": claim.status.value, "version": claim.version}
 
 
+def _newest_first(
+    query: Any, id_column: Any, before: int | None, limit: int
+) -> tuple[list[Any], int | None]:
+    """One keyset page of ``query``'s rows by id, newest first, and the id to pass as ``before``
+    for the next page (``None`` on the last)."""
+    query = query.order_by(id_column.desc()).limit(limit + 1)
+    if before is not None:
+        query = query.where(id_column < before)
+    rows = list(db.session.scalars(query))
+    page = rows[:limit]
+    return page, page[-1].id if len(rows) > limit else None
+
+
 def _allowed(ok: bool, message: str) -> None:
     if not ok:
         raise refuse(PermissionDenied(message))
@@ -141,15 +155,8 @@ def _allowed(ok: bool, message: str) -> None:
 @errors(403, 422)
 def list_articles(before: int | None = None, limit: int = 50) -> dict[str, Any]:
     """List articles, newest first (keyset pages: pass `next` as `before`)."""
-    query = sa.select(Article).order_by(Article.id.desc()).limit(limit + 1)
-    if before is not None:
-        query = query.where(Article.id < before)
-    rows = list(db.session.scalars(query))
-    page = rows[:limit]
-    return {
-        "articles": [_article_json(a) for a in page],
-        "next": page[-1].id if len(rows) > limit else None,
-    }
+    page, after = _newest_first(sa.select(Article), Article.id, before, limit)
+    return {"articles": [_article_json(a) for a in page], "next": after}
 
 
 @blp.route("/articles", methods=["POST"])
@@ -296,21 +303,6 @@ def edit(body: dict[str, Any], claim_id: int) -> Any:
     return claim_detail_json(claim), 200, {"ETag": claim_etag(claim)}
 
 
-def _move(claim_id: int, change: Callable[[Claim], Any], check: tuple[Any, str] | None = None):
-    claim = load_claim(claim_id)
-    if check is not None:
-        _allowed(check[0](me(), claim), check[1])
-    commit(lambda: change(claim))
-    return _action(claim)
-
-
-EDITORS = policy.is_editor
-
-
-def _editors(message: str) -> tuple[Any, str]:
-    return (lambda user, _claim: EDITORS(user)), message
-
-
 @blp.route("/claims/take-next", methods=["POST"])
 @requires(Scope.REVIEW)
 @blp.arguments(s.TakeNextSchema)
@@ -324,144 +316,126 @@ def take_next(body: dict[str, Any]) -> dict[str, Any]:
     return {"claim": claim_json(claim) if claim else None}
 
 
-@blp.route("/claims/<int:claim_id>/accept", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409)
-def accept(claim_id: int) -> dict[str, Any]:
-    """Editors: accept a new claim into the queue."""
-    return _move(
-        claim_id,
-        lambda c: workflow.accept(db.session, c, actor=me()),
-        _editors("only editors can accept a candidate claim"),
-    )
+@dataclass(frozen=True)
+class ClaimAction:
+    """One workflow action on a claim: ``POST /claims/{claim_id}/<path>`` loads the claim (404),
+    asks ``who`` (403 with its message), runs ``change`` through :func:`cycle.commit` (one commit,
+    or the refusal) and answers the claim's id, status and version."""
+
+    path: str
+    endpoint: str  # the view's name (``api_v1.<endpoint>``)
+    scope: Scope
+    doc: str  # the operation's summary (first line) and description
+    change: Callable[[Claim, dict[str, Any]], Any]  # (claim, body) -> the service's result
+    body: type[Schema] | None = None  # the JSON body, when the action takes one (then 422 too)
+    who: tuple[Callable[[User, Claim], bool], str] | None = None  # checked before the service
 
 
-@blp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.arguments(s.DismissSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def dismiss(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """Editors: dismiss a new claim with a reason (or as a duplicate of another)."""
-    return _move(
-        claim_id,
-        lambda c: workflow.dismiss(
+EDITORS = policy.is_editor
+
+
+def _editors(message: str) -> tuple[Callable[[User, Claim], bool], str]:
+    return (lambda user, _claim: EDITORS(user)), message
+
+
+def _assign(claim: Claim, body: dict[str, Any]) -> None:
+    assignee = db.session.get(User, body["assignee_id"])
+    if assignee is None:
+        raise ValidationError("no such user to assign", field="assignee_id")
+    workflow.assign(db.session, claim, assignee, actor=me())
+
+
+CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
+    ClaimAction(
+        "accept",
+        "accept",
+        Scope.REVIEW,
+        "Editors: accept a new claim into the queue.",
+        lambda c, _body: workflow.accept(db.session, c, actor=me()),
+        who=_editors("only editors can accept a candidate claim"),
+    ),
+    ClaimAction(
+        "dismiss",
+        "dismiss",
+        Scope.REVIEW,
+        "Editors: dismiss a new claim with a reason (or as a duplicate of another).",
+        lambda c, body: workflow.dismiss(
             db.session, c, body["reason"], actor=me(), duplicate_of=body.get("duplicate_of")
         ),
-        _editors("only editors can dismiss a candidate claim"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/reopen", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409)
-def reopen(claim_id: int) -> dict[str, Any]:
-    """Editors: reopen a dismissed claim as new."""
-    return _move(
-        claim_id,
-        lambda c: workflow.reopen(db.session, c, actor=me()),
-        _editors("only editors can reopen a dismissed claim"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/take", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409)
-def take(claim_id: int) -> dict[str, Any]:
-    """Take a queued claim: it is yours (never two reviewers')."""
-    return _move(claim_id, lambda c: workflow.take(db.session, c, actor=me()))
-
-
-@blp.route("/claims/<int:claim_id>/hand-back", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409)
-def hand_back(claim_id: int) -> dict[str, Any]:
-    """Hand a claim in review back to the queue (its reviewer, or an editor)."""
-    return _move(claim_id, lambda c: workflow.hand_back(db.session, c, actor=me()))
-
-
-@blp.route("/claims/<int:claim_id>/assign", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.arguments(s.AssignSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def assign(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """Editors: assign a claim to a user."""
-
-    def change(claim: Claim) -> None:
-        assignee = db.session.get(User, body["assignee_id"])
-        if assignee is None:
-            raise ValidationError("no such user to assign", field="assignee_id")
-        workflow.assign(db.session, claim, assignee, actor=me())
-
-    return _move(claim_id, change, _editors("only editors can assign claims"))
-
-
-@blp.route("/claims/<int:claim_id>/propose", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.arguments(s.ProposeSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def propose(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """The assigned reviewer proposes the draft verdict (≥ 1 source, a rating, a summary).
-
-    Send the draft's `version` and `digest` from GET /claims/{id}: 409 naming what changed.
-    """
-    return _move(
-        claim_id,
-        lambda c: review.propose(
+        body=s.DismissSchema,
+        who=_editors("only editors can dismiss a candidate claim"),
+    ),
+    ClaimAction(
+        "reopen",
+        "reopen",
+        Scope.REVIEW,
+        "Editors: reopen a dismissed claim as new.",
+        lambda c, _body: workflow.reopen(db.session, c, actor=me()),
+        who=_editors("only editors can reopen a dismissed claim"),
+    ),
+    ClaimAction(
+        "take",
+        "take",
+        Scope.REVIEW,
+        "Take a queued claim: it is yours (never two reviewers').",
+        lambda c, _body: workflow.take(db.session, c, actor=me()),
+    ),
+    ClaimAction(
+        "hand-back",
+        "hand_back",
+        Scope.REVIEW,
+        "Hand a claim in review back to the queue (its reviewer, or an editor).",
+        lambda c, _body: workflow.hand_back(db.session, c, actor=me()),
+    ),
+    ClaimAction(
+        "assign",
+        "assign",
+        Scope.REVIEW,
+        "Editors: assign a claim to a user.",
+        _assign,
+        body=s.AssignSchema,
+        who=_editors("only editors can assign claims"),
+    ),
+    ClaimAction(
+        "propose",
+        "propose",
+        Scope.REVIEW,
+        "The assigned reviewer proposes the draft verdict (≥ 1 source, a rating, a summary).\n\n"
+        "Send the draft's `version` and `digest` from GET /claims/{id}: 409 naming what changed.",
+        lambda c, body: review.propose(
             db.session,
             c,
             actor=me(),
             expected_version=body["version"],
             expected_digest=body.get("digest") or None,
         ),
-        (policy.can_propose, "only the assigned reviewer can propose a verdict for this claim"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/approve", methods=["POST"])
-@requires(Scope.PUBLISH)
-@blp.arguments(s.VersionSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def approve(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """An editor who neither proposed nor last wrote the verdict publishes it, as proposed."""
-    return _move(
-        claim_id,
-        lambda c: review.approve(db.session, c, actor=me(), expected_version=body["version"]),
-        _editors("only an editor can approve a verdict awaiting approval"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/request-changes", methods=["POST"])
-@requires(Scope.REVIEW)
-@blp.arguments(s.CommentSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def request_changes(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """Editors: send a proposed verdict back to the reviewer with a comment."""
-    return _move(
-        claim_id,
-        lambda c: review.request_changes(db.session, c, body["comment"], actor=me()),
-        _editors("only an editor can send back a verdict awaiting approval"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/correction", methods=["POST"])
-@requires(Scope.PUBLISH)
-@blp.arguments(s.CorrectionSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def correct(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """Editors: draft a correction of a published fact-check (another editor approves it)."""
-    return _move(
-        claim_id,
-        lambda c: review.draft_correction(
+        body=s.ProposeSchema,
+        who=(policy.can_propose, "only the assigned reviewer can propose a verdict for this claim"),
+    ),
+    ClaimAction(
+        "approve",
+        "approve",
+        Scope.PUBLISH,
+        "An editor who neither proposed nor last wrote the verdict publishes it, as proposed.",
+        lambda c, body: review.approve(db.session, c, actor=me(), expected_version=body["version"]),
+        body=s.VersionSchema,
+        who=_editors("only an editor can approve a verdict awaiting approval"),
+    ),
+    ClaimAction(
+        "request-changes",
+        "request_changes",
+        Scope.REVIEW,
+        "Editors: send a proposed verdict back to the reviewer with a comment.",
+        lambda c, body: review.request_changes(db.session, c, body["comment"], actor=me()),
+        body=s.CommentSchema,
+        who=_editors("only an editor can send back a verdict awaiting approval"),
+    ),
+    ClaimAction(
+        "correction",
+        "correct",
+        Scope.PUBLISH,
+        "Editors: draft a correction of a published fact-check (another editor approves it).",
+        lambda c, body: review.draft_correction(
             db.session,
             c,
             actor=me(),
@@ -470,40 +444,57 @@ def correct(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
             explanation=body.get("explanation"),
             note=body["note"],
         ),
-        _editors("only an editor can correct a published fact-check"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/correction/approve", methods=["POST"])
-@requires(Scope.PUBLISH)
-@blp.arguments(s.VersionSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def approve_correction(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """A second editor publishes the drafted correction (`version`: the correction's)."""
-    return _move(
-        claim_id,
-        lambda c: review.approve_correction(
+        body=s.CorrectionSchema,
+        who=_editors("only an editor can correct a published fact-check"),
+    ),
+    ClaimAction(
+        "correction/approve",
+        "approve_correction",
+        Scope.PUBLISH,
+        "A second editor publishes the drafted correction (`version`: the correction's).",
+        lambda c, body: review.approve_correction(
             db.session, c, actor=me(), expected_version=body["version"]
         ),
-        _editors("only an editor can approve a correction"),
-    )
-
-
-@blp.route("/claims/<int:claim_id>/correction/discard", methods=["POST"])
-@requires(Scope.PUBLISH)
-@blp.arguments(s.VersionSchema)
-@blp.response(200, s.ActionResultSchema)
-@errors(403, 404, 409, 422)
-def discard_correction(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
-    """Editors: discard the drafted correction; the published fact-check is unchanged."""
-    return _move(
-        claim_id,
-        lambda c: review.discard_correction(
+        body=s.VersionSchema,
+        who=_editors("only an editor can approve a correction"),
+    ),
+    ClaimAction(
+        "correction/discard",
+        "discard_correction",
+        Scope.PUBLISH,
+        "Editors: discard the drafted correction; the published fact-check is unchanged.",
+        lambda c, body: review.discard_correction(
             db.session, c, actor=me(), expected_version=body["version"]
         ),
-        _editors("only an editor can discard a correction"),
-    )
+        body=s.VersionSchema,
+        who=_editors("only an editor can discard a correction"),
+    ),
+)
+
+
+def _claim_action_view(action: ClaimAction) -> Callable[..., dict[str, Any]]:
+    """The view of ``action``, routed and documented as a hand-written one would be."""
+
+    def view(*parsed: dict[str, Any], claim_id: int) -> dict[str, Any]:
+        claim = load_claim(claim_id)
+        if action.who is not None:
+            _allowed(action.who[0](me(), claim), action.who[1])
+        body = parsed[0] if parsed else {}
+        commit(lambda: action.change(claim, body))
+        return _action(claim)
+
+    view.__name__ = view.__qualname__ = action.endpoint
+    view.__doc__ = action.doc
+    routed: Any = errors(403, 404, 409, *((422,) if action.body else ()))(view)
+    routed = blp.response(200, s.ActionResultSchema)(routed)
+    if action.body is not None:
+        routed = blp.arguments(action.body)(routed)
+    routed = requires(action.scope)(routed)
+    return blp.route(f"/claims/<int:claim_id>/{action.path}", methods=["POST"])(routed)
+
+
+for _action_row in CLAIM_ACTIONS:
+    _claim_action_view(_action_row)
 
 
 # --- sources and verdicts ----------------------------------------------------------------
@@ -667,20 +658,9 @@ def _fact_check(claim: Claim, review_doc: dict[str, Any] | None = None) -> dict[
 @errors(403, 422)
 def list_fact_checks(before: int | None = None, limit: int = 50) -> dict[str, Any]:
     """Published fact-checks, newest claim first (pass `next` as `before`)."""
-    query = (
-        sa.select(Claim)
-        .where(Claim.status == ClaimStatus.PUBLISHED)
-        .order_by(Claim.id.desc())
-        .limit(limit + 1)
-    )
-    if before is not None:
-        query = query.where(Claim.id < before)
-    rows = list(db.session.scalars(query))
-    page = rows[:limit]
-    return {
-        "fact_checks": [_fact_check(c) for c in page],
-        "next": page[-1].id if len(rows) > limit else None,
-    }
+    query = sa.select(Claim).where(Claim.status == ClaimStatus.PUBLISHED)
+    page, after = _newest_first(query, Claim.id, before, limit)
+    return {"fact_checks": [_fact_check(c) for c in page], "next": after}
 
 
 @blp.route("/fact-checks/<string(maxlength=200):slug>", methods=["GET"])

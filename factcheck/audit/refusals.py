@@ -21,6 +21,7 @@ from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from factcheck import web
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction
 from factcheck.audit.log import AuditError, record
 from factcheck.errors import MESSAGES
@@ -115,7 +116,8 @@ def _said(response: Response) -> tuple[str, str | None] | None:
 
 
 def record_refusal(response: Response) -> Response:
-    """After a 403/409/422 on a desk action: append its ``.denied`` event, alone, and commit."""
+    """After a 403/409/422 on a desk action: append its ``.denied`` event, alone, and commit it
+    through the request spine (``web.commit``), as every request's write is."""
     if response.status_code not in RECORDED_STATUSES:
         return response
     try:
@@ -127,7 +129,7 @@ def record_refusal(response: Response) -> Response:
             g.get("refusal") or _said(response) or (MESSAGES[response.status_code], None)
         )
         entity_type, entity_id = target_of(endpoint, request.view_args or {})
-        db.session.rollback()  # whatever the request did is not kept: only the refusal is
+        web.rollback()  # whatever the request did is not kept: only the refusal is
         record(
             db.session,
             actor=current_user._get_current_object(),
@@ -142,12 +144,12 @@ def record_refusal(response: Response) -> Response:
                 "path": request.path,
             },
         )
-        db.session.commit()
+        web.commit()  # the refusal's own transaction, committed where every request's is
     except (sa.exc.SQLAlchemyError, AuditError) as exc:
         # The refusal stands; only its record is lost (the database is failing under us).
         current_app.logger.warning("could not record a refused action: %s", exc)
         try:
-            db.session.rollback()
+            web.rollback()
         except sa.exc.SQLAlchemyError:
             db.session.remove()
     return response

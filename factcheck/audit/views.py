@@ -16,7 +16,7 @@ from factcheck.audit.history import action_words
 from factcheck.audit.store import EventFilter, distinct_values, list_events, verify_database
 from factcheck.auth import role_required
 from factcheck.config import settings
-from factcheck.database import set_write_intent
+from factcheck.database import read_intent
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Role
 from factcheck.validation import DB_INT_MAX
@@ -98,11 +98,8 @@ def verify() -> ResponseReturnValue:
     # Verification only reads: end the request's write transaction (SQLite BEGIN IMMEDIATE)
     # so that checking a long chain never holds the database's single write lock.
     web.release()
-    token = set_write_intent(False)
-    try:
+    with read_intent():
         result = verify_database(db.session)
         web.rollback()
-    finally:
-        token.var.reset(token)
     flash(result.summary(), "success" if result.ok else "error")
     return redirect(url_for("audit.index")), 303

@@ -41,7 +41,7 @@ from factcheck.auth.services import (
 )
 from factcheck.auth.throttle import LoginThrottled
 from factcheck.config import settings
-from factcheck.database import set_write_intent
+from factcheck.database import read_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
 from factcheck.models import User
@@ -92,14 +92,11 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form), 400
     # Read, then check the password with no transaction open, then decide and record: on
     # SQLite the write lock is never held while argon2id works.
-    reading = set_write_intent(False)
-    try:
+    with read_intent():
         credentials = begin_sign_in(
             db.session, form.email.data or "", client_addr=request.remote_addr
         )
         web.rollback()
-    finally:
-        reading.var.reset(reading)
     password_ok = password_matches(credentials, form.password.data or "")
     try:
         user = finish_sign_in(db.session, credentials, password_ok, client_addr=request.remote_addr)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -19,11 +22,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from factcheck.claims import queries
 from factcheck.claims.queries import SORTS
 from factcheck.claims.services import MAX_CLAIMANT
 from factcheck.claims.workflow import MAX_REASON_LENGTH, label
+from factcheck.database import DBSession
+from factcheck.domain import ValidationError
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
-from factcheck.models import ClaimantType, ClaimStatus
+from factcheck.models import Article, ClaimantType, ClaimStatus
 from factcheck.validation import (
     DB_INT_MAX,
     DB_INT_MIN,
@@ -150,3 +156,70 @@ class QueueFilterForm(FlaskForm):
         default="",
     )
     after = HiddenField()
+
+    # Fields whose bad value refuses the filters (422 naming the field); any other bad value is an
+    # unknown choice, ignored as if not given.
+    REFUSED = ("min_score", "q")
+
+    def filters(self, session: DBSession) -> queries.QueueFilters:
+        """The queue's filters from its query string, as the queue page and its CSV read them.
+
+        The language and article asked for count when they exist, even where the form offers no
+        such choice: an article older than the latest ones the page lists keeps its filter (a
+        link to an old article's claims, and the CSV of that queue). An unknown choice is ignored;
+        a malformed minimum score or search is a ``ValidationError`` naming the field (the form
+        keeps its errors for the page).
+        """
+        self._offer_asked(session)
+        if not self.validate():
+            for name in list(self.errors):
+                if name not in self.REFUSED:
+                    self[name].data = self[name].default  # an unknown choice is ignored
+            for name in self.REFUSED:
+                if self[name].errors:
+                    raise ValidationError(f"{name}: {'; '.join(self[name].errors)}", field=name)
+        status = str(self.status.data or "")
+        article = self.article.data
+        min_score = self.min_score.data
+        return queries.QueueFilters(
+            status=ClaimStatus(status) if status in ClaimStatus._value2member_map_ else None,
+            assignee=self.assignee.data or "anyone",
+            language=self.language.data or None,
+            article_id=int(article) if article and article.isdigit() else None,
+            min_score=float(min_score) if isinstance(min_score, Decimal) else None,
+            q=(self.q.data or "").strip() or None,
+            sort=self.sort.data or queries.DEFAULT_SORT,
+            has_match=self.match.data == "yes",
+        )
+
+    def _offer_asked(self, session: DBSession) -> None:
+        """Make the language and the article asked for valid choices when they exist (the page
+        lists only the latest articles; the CSV shows no form and lists none)."""
+        language = self.language.data
+        if (
+            language
+            and not self._offers(self.language, language)
+            and language in queries.language_choices(session)
+        ):
+            self.language.choices = [
+                *self._choices(self.language),
+                *options([(language, language)]),
+            ]
+        article = self.article.data
+        if (
+            article
+            and re.fullmatch(r"[0-9]{1,10}", article)
+            and int(article) <= DB_INT_MAX  # beyond an id column: ignored, never a 500
+            and not self._offers(self.article, article)
+        ):
+            title = session.scalar(sa.select(Article.title).where(Article.id == int(article)))
+            if title is not None:
+                self.article.choices = [*self._choices(self.article), *options([(article, title)])]
+
+    @staticmethod
+    def _choices(field: SelectField) -> list[Any]:
+        return list(field.choices or [])
+
+    @classmethod
+    def _offers(cls, field: SelectField, value: str) -> bool:
+        return any(str(choice.value) == value for choice in cls._choices(field))

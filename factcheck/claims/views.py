@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -111,22 +110,6 @@ def show(claim_id: int) -> ResponseReturnValue:
 # --- the queue -----------------------------------------------------------------------------
 
 
-def _queue_filters(form: QueueFilterForm) -> queries.QueueFilters:
-    status = str(form.status.data or "")
-    article = form.article.data
-    min_score = form.min_score.data
-    return queries.QueueFilters(
-        status=ClaimStatus(status) if status in ClaimStatus._value2member_map_ else None,
-        assignee=form.assignee.data or "anyone",
-        language=form.language.data or None,
-        article_id=int(article) if article and article.isdigit() else None,
-        min_score=float(min_score) if isinstance(min_score, Decimal) else None,
-        q=(form.q.data or "").strip() or None,
-        sort=form.sort.data or queries.DEFAULT_SORT,
-        has_match=form.match.data == "yes",
-    )
-
-
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
     return _queue_page(request.args)
@@ -140,13 +123,10 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
     form.article.choices = options(
         [("", "Any article"), *[(str(i), t) for i, t in queries.article_choices(db.session)]]
     )
-    valid = form.validate()
-    if not valid:
-        for name in list(form.errors):
-            if name not in ("min_score", "q"):
-                form[name].data = form[name].default  # an unknown choice is ignored, not fatal
-        valid = not (form.min_score.errors or form.q.errors)
-    filters = _queue_filters(form) if valid else queries.QueueFilters()
+    try:
+        filters, valid = form.filters(db.session), True
+    except ValidationError:  # the form shows the error beside its field
+        filters, valid = queries.QueueFilters(), False
     page = queries.queue_page(db.session, filters, user(), cursor=form.after.data or None)
     if wants_json():
         return jsonify(

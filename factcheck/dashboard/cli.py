@@ -12,14 +12,12 @@ from typing import cast
 
 import click
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.claims import queries
-from factcheck.clitools import db_command, part_file
+from factcheck.clitools import db_command, part_file, read_session
 from factcheck.dashboard import csvexport
-from factcheck.database import set_write_intent
 from factcheck.extensions import db
 from factcheck.models import ClaimStatus, User
 from factcheck.publishing.cli import export_cli
@@ -77,26 +75,20 @@ def export_csv(
     handle, temp = part_file(target, output, newline="")
     count = 0
     try:
-        reading = set_write_intent(False)  # a long read never holds SQLite's write lock
-        try:
-            with handle, Session(db.engine) as session:
-                org_url = organisation(session, current_app.config).url
-                total = csvexport.queue_count(session, filters, nobody)
-                with click.progressbar(
-                    length=total,
-                    label="exporting",
-                    file=sys.stderr,  # drawn on a terminal only; elsewhere just its label
-                ) as bar:
-                    rows = csvexport.queue_rows(
-                        session, filters, nobody, org_url, progress=bar.update
-                    )
-                    for chunk in csvexport.lines(csvexport.QUEUE_COLUMNS, rows):
-                        handle.write(chunk)
-                    count = total
-                handle.flush()
-                os.fsync(handle.fileno())
-        finally:
-            reading.var.reset(reading)
+        with handle, read_session() as session:
+            org_url = organisation(session, current_app.config).url
+            total = csvexport.queue_count(session, filters, nobody)
+            with click.progressbar(
+                length=total,
+                label="exporting",
+                file=sys.stderr,  # drawn on a terminal only; elsewhere just its label
+            ) as bar:
+                rows = csvexport.queue_rows(session, filters, nobody, org_url, progress=bar.update)
+                for chunk in csvexport.lines(csvexport.QUEUE_COLUMNS, rows):
+                    handle.write(chunk)
+                count = total
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
         record(
             db.session,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,12 +18,12 @@ from flask_login import current_user
 
 from factcheck.auth import role_required, wants_json
 from factcheck.claims import queries
-from factcheck.claims.forms import QueueFilterForm, options
+from factcheck.claims.forms import QueueFilterForm
 from factcheck.dashboard import charts, csvexport, figures
 from factcheck.domain import ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
-from factcheck.models import ClaimStatus, Role, User
+from factcheck.models import Role, User
 from factcheck.publishing.services import organisation
 
 bp = Blueprint("dashboard", __name__)
@@ -114,40 +112,10 @@ def table_csv() -> ResponseReturnValue:
     return _csv(csvexport.table_lines(table), name)
 
 
-def queue_filters_from(args: Any) -> queries.QueueFilters:
-    """The queue's filters from its query string, as the queue page reads them; 422 naming a
-    field that is malformed (an unknown choice is ignored, as on the page)."""
-    form = QueueFilterForm(args)
-    languages = queries.language_choices(db.session)
-    form.language.choices = options([("", "Any language"), *[(lang, lang) for lang in languages]])
-    form.article.choices = options(
-        [("", "Any article"), *[(str(i), t) for i, t in queries.article_choices(db.session)]]
-    )
-    if not form.validate():
-        for name in ("min_score", "q"):
-            if form[name].errors:
-                raise ValidationError(f"{name}: {'; '.join(form[name].errors)}", field=name)
-        for name in list(form.errors):
-            form[name].data = form[name].default
-    status = str(form.status.data or "")
-    article = args.get("article") or ""
-    min_score = form.min_score.data
-    return queries.QueueFilters(
-        status=ClaimStatus(status) if status in ClaimStatus._value2member_map_ else None,
-        assignee=form.assignee.data or "anyone",
-        language=form.language.data or None,
-        article_id=int(article) if article.isdigit() and len(article) <= 18 else None,
-        min_score=float(min_score) if isinstance(min_score, Decimal) else None,
-        q=(form.q.data or "").strip() or None,
-        sort=form.sort.data or queries.DEFAULT_SORT,
-        has_match=form.match.data == "yes",
-    )
-
-
 @bp.get("/queue.csv")
 def queue_csv() -> ResponseReturnValue:
     try:
-        filters = queue_filters_from(request.args)
+        filters = QueueFilterForm(request.args).filters(db.session)
     except ValidationError as exc:
         return error_response(422, exc.message, exc.field)
     org_url = organisation(db.session, current_app.config).url

@@ -17,11 +17,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.orm import Session
 
 from factcheck import fetching
-from factcheck.clitools import db_command, part_file
-from factcheck.database import set_write_intent
+from factcheck.clitools import db_command, part_file, read_session
 from factcheck.domain import DomainError
 from factcheck.extensions import db
 from factcheck.memory.desk import refresh_open_claims
@@ -33,21 +31,6 @@ from factcheck.publishing.jsonld.importer import ClaimReviewImportError, parse_c
 
 export_cli = AppGroup("export", help="Export published data.")
 import_cli = AppGroup("import", help="Read data published elsewhere.")
-
-
-@contextlib.contextmanager
-def _read_session() -> Iterator[Session]:
-    """A separate read-only transaction, so a long export never holds SQLite's write lock.
-
-    ``db_command`` opens the command's own transaction as a writer (``BEGIN IMMEDIATE``);
-    streaming 100,000 reviews inside it would keep the desk from saving anything meanwhile.
-    """
-    token = set_write_intent(False)
-    try:
-        with Session(db.engine) as session:
-            yield session
-    finally:
-        token.var.reset(token)
 
 
 def _stderr_is_terminal() -> bool:
@@ -99,7 +82,7 @@ def export_claimreview(output: Path, fmt: str, since: datetime | None) -> None:
 
     handle, temp = part_file(target, output, newline="\n")
     try:
-        with handle, _read_session() as session:
+        with handle, read_session() as session:
             # Read in the export's own read-only transaction, like the reviews it authors.
             org = services.organisation(session, current_app.config)
             total = services.feed_state(session, since=day).count

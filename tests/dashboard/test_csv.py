@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from factcheck.claims.queries import article_choices
 from factcheck.dashboard.csvexport import neutralise
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim
+from factcheck.models import Article, AuditEvent, Claim
 from tests.factories import make_article, make_claim, people_of, walk_claim
 from tests.helpers import login
 
@@ -144,3 +146,78 @@ def test_the_queue_page_links_its_filters_to_the_csv(client, users):
     assert '/queue.csv?status=queued&amp;language=fr" download>Export CSV</a>' in html or (
         '/queue.csv?language=fr&amp;status=queued" download>Export CSV</a>' in html
     )
+
+
+def test_an_article_older_than_the_listed_ones_keeps_its_filter_on_the_page_and_the_csv(
+    app, client, users
+):
+    """The page lists the 200 latest articles; one asked for beyond them still filters the queue,
+    its JSON and its CSV alike, and the page's select shows it chosen. An id that names no
+    article is an unknown choice: ignored by both, as the page's other choices are."""
+    ids = _world(app, users)
+    with app.app_context():
+        old = db.session.get(Claim, ids["new"]).article
+        another = make_article("Le budget compte 12 milliards. Et une suite.", title="Autre")
+        other = make_claim(another)
+        db.session.flush()
+        later = old.created_at + timedelta(days=1)
+        db.session.execute(
+            sa.insert(Article),
+            [
+                {
+                    "title": f"Later {n}",
+                    "language": "fr",
+                    "body": "x",
+                    "raw": "x",
+                    "content_hash": f"{n:064d}",
+                    "created_at": later + timedelta(minutes=n),
+                }
+                for n in range(200)
+            ],
+        )
+        db.session.commit()
+        old_id, other_id, title = old.id, other.id, old.title
+        assert old_id not in [i for i, _ in article_choices(db.session)]
+    login(client, users["editor"].email)
+    csv_ids = sorted(int(r["id"]) for r in _rows(client.get(f"/queue.csv?article={old_id}")))
+    assert csv_ids == sorted(ids.values())
+    page = client.get(f"/queue?article={old_id}", headers=JSON).get_json()["claims"]
+    assert sorted(c["id"] for c in page) == csv_ids
+    html = client.get(f"/queue?article={old_id}").get_data(as_text=True)
+    assert f'<option selected value="{old_id}">{title}</option>' in html
+    everything = sorted([*ids.values(), other_id])
+    for missing in ("999999", "3000000000", "1" * 400, "²"):
+        csv_all = sorted(int(r["id"]) for r in _rows(client.get(f"/queue.csv?article={missing}")))
+        page = client.get(f"/queue?article={missing}", headers=JSON).get_json()["claims"]
+        assert csv_all == sorted(c["id"] for c in page) == everything, missing
+
+
+def test_the_command_streams_without_holding_the_write_lock(
+    app, users, runner, tmp_path, monkeypatch
+):
+    """The export reads in its own read-only session (``clitools.read_session``): on SQLite the
+    desk goes on saving while a long export streams."""
+    import sqlite3
+
+    from factcheck.dashboard import csvexport
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite only: PostgreSQL writers do not share one lock")
+    _world(app, users)
+    real = csvexport.queue_rows
+    seen = []
+
+    def rows(*args, **kwargs):
+        for row in real(*args, **kwargs):
+            other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the export held the write lock
+            other.rollback()
+            other.close()
+            seen.append(row)
+            yield row
+
+    monkeypatch.setattr(csvexport, "queue_rows", rows)
+    result = runner.invoke(args=["export", "csv", "-o", str(tmp_path / "q.csv")])
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 3

@@ -1,13 +1,19 @@
 """The web layer's shape (issue 13): one commit, in the request spine; no view imports another's.
 
-These read the source, as a reviewer would: every ``views.py``, every ``*_views.py`` and the
-whole API package are the web layer; ``factcheck/web/`` is the spine that commits for them.
+These read the source, as a reviewer would: every ``views.py``, every ``*_views.py``, the
+whole API package and every module whose functions the app runs around a request (request hooks,
+error handlers, URL preprocessors, context processors: ``audit/refusals.py``'s after-request
+hook, ``errors.py``…) are the web layer; ``factcheck/web/`` is the spine that commits for them.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
+from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 PACKAGE = Path(__file__).resolve().parents[2] / "factcheck"
 SPINE = PACKAGE / "web"
@@ -20,6 +26,34 @@ def web_layer() -> list[Path]:
         *(PACKAGE / "api").rglob("*.py"),
     }
     return sorted(p for p in found if SPINE not in p.parents)
+
+
+def hook_functions(app: Any) -> Iterable[Any]:
+    """Every function the app (or one of its blueprints) runs around a request."""
+    registries = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.url_value_preprocessors,
+        app.url_default_functions,
+        app.template_context_processors,
+    )
+    for registry in registries:
+        yield from chain.from_iterable(registry.values())
+    for by_code in app.error_handler_spec.values():
+        for handlers in by_code.values():
+            yield from handlers.values()
+
+
+def hook_modules(app: Any) -> list[Path]:
+    """The files of this package that hold those functions."""
+    names = {getattr(f, "__module__", None) or "" for f in hook_functions(app)}
+    files = {
+        Path(str(sys.modules[name].__file__)).resolve()
+        for name in names
+        if name == "factcheck" or name.startswith("factcheck.")
+    }
+    return sorted(p for p in files if SPINE not in p.parents)
 
 
 def view_modules() -> list[Path]:
@@ -59,10 +93,24 @@ def test_the_web_layer_includes_every_new_feature():
     assert not any(name.startswith("factcheck.web.") for name in names)
 
 
-def test_only_the_spine_commits_in_the_web_layer():
+def test_the_web_layer_includes_the_request_hooks(app):
+    names = {module_name(p) for p in hook_modules(app)}
+    for expected in (
+        "factcheck.audit.refusals",  # after every request: a refusal's .denied event
+        "factcheck.errors",  # the error pages
+        "factcheck.security",  # the headers of every response
+        "factcheck.auth.__init__",  # sign-in required
+        "factcheck.__init__",  # the request id and the write intent
+        "factcheck.api.access",  # the API's token
+    ):
+        assert expected in names
+    assert not any(name.startswith("factcheck.web.") for name in names)
+
+
+def test_only_the_spine_commits_in_the_web_layer(app):
     offenders = [
         f"{path.relative_to(PACKAGE.parent)}:{number}"
-        for path in web_layer()
+        for path in sorted({*web_layer(), *hook_modules(app)})
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if "session.commit()" in line
     ]
