@@ -109,7 +109,10 @@ def fr_figures(labels: Sequence[str], flagged: Sequence[bool]) -> FrFigures:
 
 def score_article(article: FrArticle, models: Models) -> list[Candidate]:
     """The candidate of each labelled sentence, from ``extract`` over the whole body."""
-    by_text = {c.text: c for c in extract(article.body, "fr", models=models, split_compound=False)}
+    found = extract(
+        article.body, "fr", models=models, split_compound=False, headline=article.headline
+    )
+    by_text = {c.text: c for c in found}
     missing = [s.text for s in article.sentences if s.text not in by_text]
     if missing:
         raise ValueError(f"article {article.article_id}: sentence not found: {missing[0]!r}")
