@@ -487,6 +487,8 @@ def anaphor_of(phrase: str) -> tuple[str, ClaimantType | None] | None:
     words = phrase.lower().split()
     if not words:
         return None
+    if words[0] in ("source", "sources") and 2 <= len(words) <= 3:
+        return None  # "source policière": a named kind of source, kept as written
     if words[0] in _DOCUMENTS:
         return words[0], "Organization"
     if len(words) <= 2 and words[0] in ANAPHORS:
@@ -697,6 +699,11 @@ def resolve_claimants(
                 or word in _FR_COMPANY_WORDS
                 or word in _FR_PRONOUNS
             )
+            # Before anything in the body, the headline's source is what is meant.
+            opening = [c for at, c in history if at < 0 and (not kind or c.type == kind)]
+            if len(opening) == len(history):
+                generic = True
+                typed = opening
             chosen = next(iter(named or (typed if generic else [])), None)
             if chosen is not None:
                 history.append((index, chosen))
