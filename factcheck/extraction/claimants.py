@@ -738,7 +738,10 @@ def quote_depths(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, bo
 
 # -- French attributions: who speaks, before or after the verb ------------------------------
 
-_FR_AUX = r"(?:a|ont|avait|avaient|aurait|auraient|avait-il|avait-elle|a-t-il|a-t-elle|a-t-on|ont-ils|ont-elles)"
+_FR_AUX = (
+    r"(?:a|ont|avait|avaient|aurait|auraient|avait-il|avait-elle|a-t-il|a-t-elle|a-t-on|"
+    r"ont-ils|ont-elles)"
+)
 _FR_PARTICIPLES = (
     r"déclaré|affirmé|estimé|indiqué|annoncé|dit|précisé|expliqué|assuré|rappelé|ajouté|"
     r"averti|reconnu|confirmé|dénoncé|évoqué|révélé|souligné|avancé|détaillé|calculé|chiffré|"
@@ -767,7 +770,8 @@ _FR_TIME = (
 # What may sit between an attribution verb and the speaker after it: "a indiqué mercredi à
 # l'AFP", "a pour sa part avancé", "indiquait en janvier dernier".
 _FR_FILLER = re.compile(
-    r"^\s*(?:(?:(?:ce|le|en|au|dès|fin|début|mi-?|courant)\s+)?" + _FR_TIME
+    r"^\s*(?:(?:(?:ce|le|en|au|dès|fin|début|mi-?|courant)\s+)?"
+    + _FR_TIME
     + r"(?:\s+(?:dernier|dernière|prochain|soir|matin|midi|après-midi|\d{1,4}))*"
     r"|le\s+\d{1,2}(?:er)?\s+" + _FR_TIME + r"|au\s+début\s+du\s+mois\s+d['’]\s*\w+"
     r"|\d{1,2}(?:er)?\s+" + _FR_TIME + r"(?:\s+\d{4})?"
@@ -793,62 +797,82 @@ _FR_DET = re.compile(
 )
 # Heads that describe a person by role: resolved to the person named before when no name follows.
 _FR_ROLES = frozenset(
-    """ministre porte-parole procureur procureure président présidente secrétaire directeur
-    directrice maire préfet préfète patron patronne dirigeant dirigeante chef cheffe
-    responsable avocat avocate conseiller conseillère député députée sénateur sénatrice
-    commissaire gouverneur gouverneure chancelière chancelier premier dernier dernière
-    juge magistrat enquêteur chercheur chercheuse auteur auteure expert experte médecin
-    professeur professeure épidémiologiste économiste syndicaliste élu élue rapporteur
-    rapporteure co-rapporteure délégué déléguée ambassadeur ambassadrice général""".split()
-)
+    (
+        "ministre", "porte-parole", "procureur", "procureure", "président", "présidente",
+        "secrétaire", "directeur", "directrice", "maire", "préfet", "préfète", "patron",
+        "patronne", "dirigeant", "dirigeante", "chef", "cheffe", "responsable", "avocat",
+        "avocate", "conseiller", "conseillère", "député", "députée", "sénateur", "sénatrice",
+        "commissaire", "gouverneur", "gouverneure", "chancelière", "chancelier", "premier",
+        "dernier", "dernière", "juge", "magistrat", "enquêteur", "chercheur", "chercheuse",
+        "auteur", "auteure", "expert", "experte", "médecin", "professeur", "professeure",
+        "épidémiologiste", "économiste", "syndicaliste", "élu", "élue", "rapporteur",
+        "rapporteure", "co-rapporteure", "délégué", "déléguée", "ambassadeur", "ambassadrice",
+        "général",
+    )
+)  # fmt: skip
 # Heads that describe a group of people speaking for the body named before ("les chercheurs",
 # "ses auteurs").
 _FR_GROUP_ANAPHORS = frozenset(
-    "chercheurs auteurs scientifiques experts enquêteurs analystes économistes".split()
+    ["chercheurs", "auteurs", "scientifiques", "experts", "enquêteurs", "analystes", "économistes"]
 )
 _FR_PRONOUNS = {"il": "Person", "elle": "Person", "ils": "", "elles": "", "on": None}
 # Nouns that head a source phrase naming a kind of source ("une source policière", "les
 # pompiers", "le parquet de Rennes"); any organisation head counts too.
 _FR_SOURCE_HEADS = frozenset(
-    """source sources pompiers secours autorités enquêteurs médias journal quotidien
-    hebdomadaire radio chaîne agence parquet préfecture gendarmerie police syndicat syndicats
-    associations association ong organisateurs habitants témoins experts chercheurs
-    scientifiques spécialistes élus opposition majorité services ministère ministres
-    gouvernement ville région municipalité département état armée marine douanes justice
-    tribunal groupe entreprise compagnie opérateur constructeur avionneur laboratoire
-    hôpital hôpitaux observatoire institut fédération collectif comité""".split()
-)
+    (
+        "source", "sources", "pompiers", "secours", "autorités", "enquêteurs", "médias",
+        "journal", "quotidien", "hebdomadaire", "radio", "chaîne", "agence", "parquet",
+        "préfecture", "gendarmerie", "police", "syndicat", "syndicats", "associations",
+        "association", "ong", "organisateurs", "habitants", "témoins", "experts", "chercheurs",
+        "scientifiques", "spécialistes", "élus", "opposition", "majorité", "services",
+        "ministère", "ministres", "gouvernement", "ville", "région", "municipalité",
+        "département", "état", "armée", "marine", "douanes", "justice", "tribunal", "groupe",
+        "entreprise", "compagnie", "opérateur", "constructeur", "avionneur", "laboratoire",
+        "hôpital", "hôpitaux", "observatoire", "institut", "fédération", "collectif", "comité",
+    )
+)  # fmt: skip
 _ORG_LIKE = _ORG_HEADS | frozenset(
-    """ville région municipalité département état parquet préfecture gendarmerie douanes
-    avionneur constructeur groupe laboratoire opérateur syndicat ong collectif""".split()
-)
+    (
+        "ville", "région", "municipalité", "département", "état", "parquet", "préfecture",
+        "gendarmerie", "douanes", "avionneur", "constructeur", "groupe", "laboratoire",
+        "opérateur", "syndicat", "ong", "collectif",
+    )
+)  # fmt: skip
 
 
 # Heads that describe the body named before rather than name one ("l'avionneur européen").
 _FR_COMPANY_WORDS = frozenset(
-    """avionneur constructeur groupe laboratoire opérateur entreprise compagnie institution
-    organisation organisme société firme enseigne""".split()
-)
+    (
+        "avionneur", "constructeur", "groupe", "laboratoire", "opérateur", "entreprise",
+        "compagnie", "institution", "organisation", "organisme", "société", "firme", "enseigne",
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Speaker:
-    """A noun phrase found as a speaker: a claimant, or a pointer back ("anaphor:<word>:<type>")."""
+    """A noun phrase read as a speaker: a claimant, or a pointer back ("anaphor:<word>:<kind>")."""
 
     claimant: Claimant | None
     reason: str
 
 
 _FR_FUNCTION = frozenset(
-    """en au aux à a dans pour par sur avec sans si mais et or depuis lors après avant selon
-    entre vers chez contre comme quand lorsque puisque parmi outre concernant malgré soit
-    celle-ci celles-ci celui-ci ceux-ci cela ça ce c'est il elle ils elles on nous vous je tout
-    tous toute toutes chacun chacune aucun aucune plusieurs certains certaines""".split()
-)
+    (
+        "en", "au", "aux", "à", "a", "dans", "pour", "par", "sur", "avec", "sans", "si", "mais",
+        "et", "or", "depuis", "lors", "après", "avant", "selon", "entre", "vers", "chez",
+        "contre", "comme", "quand", "lorsque", "puisque", "parmi", "outre", "concernant",
+        "malgré", "soit", "celle-ci", "celles-ci", "celui-ci", "ceux-ci", "cela", "ça", "ce",
+        "c'est", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tout", "tous",
+        "toute", "toutes", "chacun", "chacune", "aucun", "aucune", "plusieurs", "certains",
+        "certaines",
+    )
+)  # fmt: skip
 
 
 def _head_word(phrase: str) -> str:
-    """The first word of a phrase without its determiners, lower-cased ("la porte-parole" -> "porte-parole")."""
+    """The first word of a phrase without its determiners, lower-cased ("la porte-parole"
+    gives "porte-parole")."""
     rest = _FR_DET.sub("", phrase.strip())
     words = rest.split()
     return words[0].lower().strip(",.") if words else ""
@@ -885,10 +909,10 @@ def french_noun_phrase(
         return Speaker(classify(persons[0], people), f"speaker: {clean_name(persons[0].text)}")
     lowered = phrase.lower()
     if head in _FR_PRONOUNS and len(phrase.split()) == 1:
-        kind = _FR_PRONOUNS[head]
-        if kind is None:
+        pointed = _FR_PRONOUNS[head]
+        if pointed is None:
             return None
-        return Speaker(None, f"anaphor:{head}:{kind}")
+        return Speaker(None, f"anaphor:{head}:{pointed}")
     if head in ("dernier", "dernière") or lowered.startswith(("ce dernier", "cette dernière")):
         return Speaker(None, "anaphor:il:Person")
     if head in _FR_GROUP_ANAPHORS:
@@ -902,15 +926,12 @@ def french_noun_phrase(
     if orgs and head not in _ORG_LIKE and head not in _FR_ROLES:
         return Speaker(classify(orgs[0], people), f"speaker: {clean_name(orgs[0].text)}")
     if head in _FR_ROLES:
-        if orgs and head in ("porte-parole",):
-            return Speaker(None, f"anaphor:{head}:Person")
         return Speaker(None, f"anaphor:{head}:Person")
     if head in _DOCUMENTS and not orgs:
         return Speaker(None, f"anaphor:{head}:Organization")
     named = any(w[:1].isupper() for w in stripped.split())
     if head in ANAPHORS and len(stripped.split()) <= 2 and not named:
-        kind = ANAPHORS[head]
-        return Speaker(None, f"anaphor:{head}:{kind or ''}")
+        return Speaker(None, f"anaphor:{head}:{ANAPHORS[head] or ''}")
     if head in _ORG_LIKE or head in _FR_SOURCE_HEADS or stripped[:1].isupper():
         if len(stripped.split()) > 9 or any(ch.isdigit() for ch in stripped):
             return None
@@ -922,11 +943,17 @@ def french_noun_phrase(
         people_name = people.get(stripped.lower())
         if people_name:
             return Speaker(Claimant(people_name, "Person"), f"speaker: {people_name}")
-        kind: ClaimantType = "Organization"
-        if stripped[:1].isupper() and head not in _ORG_LIKE and len(stripped.split()) in (2, 3):
-            if not orgs and not any(w in _ORG_HEADS for w in stripped.lower().split()):
-                kind = "Person" if all(w[:1].isupper() for w in stripped.split()) else kind
-        return Speaker(Claimant(stripped, kind), f"speaker: {stripped}")
+        # "France Inter", "Calédonie ensemble": a capitalised name the NER missed is a body
+        # unless every word is capitalised and none names a body ("Vaughan Getting").
+        guessed: ClaimantType = "Organization"
+        if (
+            len(stripped.split()) in (2, 3)
+            and not orgs
+            and all(w[:1].isupper() for w in stripped.split())
+            and not any(w in _ORG_LIKE for w in stripped.lower().split())
+        ):
+            guessed = "Person"
+        return Speaker(Claimant(stripped, guessed), f"speaker: {stripped}")
     return None
 
 
@@ -947,14 +974,6 @@ def _np_after(sentence: str, start: int) -> tuple[str, int] | None:
     if not phrase or len(phrase.split()) > 12:
         return None
     return phrase, pos
-
-
-_FR_OPENER = re.compile(
-    r"^(?:(?:mais|et|or|ainsi|toutefois|par\s+ailleurs|en\s+outre|enfin|si|alors)\s*,?\s+)?"
-    r"(?:(?:en|au|aux|à|a|dans|sur|pour|selon|depuis|lors|après|avant|de|du|jeudi|vendredi|"
-    r"lundi|mardi|mercredi|samedi|dimanche|fin|début|mi-\w+|cette|ce)\b[^,]{0,60},\s+)?",
-    re.IGNORECASE,
-)
 
 
 def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:

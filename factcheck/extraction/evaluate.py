@@ -261,7 +261,15 @@ def gold_pairs(expression: str) -> list[tuple[float, str]]:
         return []
     if re.fullmatch(r"(?:19|20)\d\d", text) or re.match(r"\d+(?:e|er|ème)\b", lowered):
         return []
+    part_of = len(numbers) == 2 and re.search(
+        r"\bsur\b|\bdes\b", text[numbers[0].end() : numbers[1].start()]
+    )
+    # "19 voix sur 54": the unit follows the part ("23 des 32 membres": the whole);
+    # "6,8 à 8,4 milliards d'euros": the last number.
     after = text[numbers[-1].end() :].strip()
+    if part_of:
+        between = re.split(r"\bsur\b|\bdes\b", text[numbers[0].end() : numbers[1].start()])
+        after = between[0].strip() or after
     words = re.findall(r"%|[^\W\d_]+", after.replace("’", "'").replace("'", " "))
     scale = 1.0
     if words and words[0].lower() in _SCALE:
@@ -277,12 +285,11 @@ def gold_pairs(expression: str) -> list[tuple[float, str]]:
         unit = "%"
     key = _unit_key(unit) if unit != "%" else "%"
     values = [parse_number(m.group(0), "fr") * scale for m in numbers]
-    if len(values) == 2 and re.search(
-        r"\bsur\b|\bdes\b", text[numbers[0].end() : numbers[1].start()]
-    ):
+    if part_of:
         values = values[:1]  # "19 voix sur 54": the part is the quantity, the whole is its "of"
-    if len(values) == 2 and "à" not in text[numbers[0].end() : numbers[1].start()]:
-        values = values[:1]
+    gap = text[numbers[0].end() : numbers[1].start()] if len(values) == 2 else ""
+    if len(values) == 2 and not re.fullmatch(r"\s*%?\s*(?:à|et|ou|-|–)\s*", gap):
+        values = values[:1]  # "3,1 pour 100.000": a rate, its base is no count of its own
     return [(v, key) for v in values]
 
 
@@ -301,10 +308,11 @@ def quantity_pairs(pairs: Sequence[tuple[FrSentence, Candidate]]) -> tuple[int, 
         gold: Counter[tuple[float, str]] = Counter()
         for expression in sentence.quantities:
             gold.update((round(v, 6), u) for v, u in gold_pairs(expression))
+        # Like the gold side: only expressions with a digit ("un cas sur quatre" is out).
         predicted: Counter[tuple[float, str]] = Counter(
             (round(abs(q.value), 6), "%" if q.unit == "%" else _unit_key(q.unit))
             for q in candidate.quantities
-            if q.unit != "date"
+            if q.unit != "date" and any(ch.isdigit() for ch in q.text)
         )
         tp += sum((gold & predicted).values())
         n_pred += sum(predicted.values())

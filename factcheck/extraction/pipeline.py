@@ -215,9 +215,7 @@ def analyse(
         head_people = cl.people_index(head_mentions)
         claimant, _ = cl.find_claimant(headline, head_mentions, language, head_people)
         if claimant is None:
-            orgs = [
-                m for m in head_mentions if m.label == "ORG" and cl.could_claim(m, head_people)
-            ]
+            orgs = [m for m in head_mentions if m.label == "ORG" and cl.could_claim(m, head_people)]
             claimant = cl.classify(orgs[0], head_people) if orgs else None
         seed = [claimant] if claimant else []
 

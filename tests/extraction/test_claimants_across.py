@@ -31,7 +31,7 @@ def test_a_role_after_the_verb_leads_to_the_name_and_il_points_back() -> None:
 def test_a_role_without_a_name_is_the_person_named_before() -> None:
     body = (
         "Le référendum aura lieu le 4 octobre 2020, a indiqué mercredi la porte-parole du "
-        "gouvernement Sibeth Ndiaye. La date \"a été reportée compte tenu de la crise "
+        'gouvernement Sibeth Ndiaye. La date "a été reportée compte tenu de la crise '
         'sanitaire", a expliqué la porte-parole.'
     )
     assert _claimants(body) == [("Sibeth Ndiaye", "Person")] * 2
