@@ -402,7 +402,8 @@ _SOURCE_INTRO = {
     ),
 }
 _PHRASE_STOP = re.compile(
-    r"[,.;:!?()«»\"“”]|\s(?:qui|que|qu['’]|dont|où|a|ont|est|sont|avait|publiée?s?|parue?s?|"
+    r"(?<!\bM)(?<!\bMM)(?<!\bMr)(?<!\bDr)(?<!\bPr)\.|[,;:!?()«»\"“”]"
+    r"|\s(?:qui|que|qu['’]|dont|où|a|ont|est|sont|avait|publiée?s?|parue?s?|"
     r"selon|mais|et\s+(?:le|la|les|a)|pour|en\s+\d|who|which|that|has|have|is|was|were|"
     r"published|on|in\s+\d)(?=\s|$)"
 )
@@ -526,7 +527,8 @@ def find_claimant(
         key=lambda m: m.start,
     )
     if language == "fr":
-        own = french_claimant(sentence, candidates, people)
+        places = [m for m in mentions if m.label in ("LOC", "GPE")]
+        own = french_claimant(sentence, candidates, people, places)
         if own is not None:
             return own
     lowered = sentence.lower()
@@ -748,12 +750,13 @@ _FR_PARTICIPLES = (
     r"recensé|constaté|jugé|insisté|martelé|répondu|poursuivi|conclu|commenté|observé|écrit|"
     r"fait\s+savoir|prévenu|relevé|noté|signalé|démenti|admis|déploré|regretté|réclamé|"
     r"demandé|souhaité|plaidé|lancé|appris|affiché|décidé|mis\s+en\s+garde|publié|dévoilé|"
-    r"justifié|prédit|prévu|recommandé|proposé|annoncée?s?"
+    r"justifié|prédit|prévu|recommandé|proposé|mentionné|exprimé|promis|cité|annoncée?s?"
 )
 _FR_FINITE = (
     r"(?:déclar|affirm|estim|indiqu|annonc|précis|expliqu|assur|rappel|ajout|confirm|dénonc|"
     r"évoqu|révél|soulign|avanc|détaill|calcul|chiffr|recens|constat|jug|insist|martel|comment|"
-    r"observ|relev|signal|déplor|regrett|réclam|demand|souhait|plaid|dévoil|souhait|rapport)"
+    r"observ|relev|signal|déplor|regrett|réclam|demand|souhait|plaid|dévoil|rapport|recommand|"
+    r"préconis)"
     r"(?:e|ent|ait|aient)|dit|disent|disait|disaient|écrit|écrivent|avertit|reconnaît|"
     r"conclut|concluent|prévient|préviennent|répond|répondent|fait\s+savoir|ajoutant|"
     r"affirmant|estimant|précisant|soulignant|expliquant|indiquant|assurant|rappelant"
@@ -879,7 +882,12 @@ def _head_word(phrase: str) -> str:
 
 
 def french_noun_phrase(
-    phrase: str, at: int, sentence: str, candidates: list[Mention], people: dict[str, str]
+    phrase: str,
+    at: int,
+    sentence: str,
+    candidates: list[Mention],
+    people: dict[str, str],
+    places: Sequence[Mention] = (),
 ) -> Speaker | None:
     """Who a noun phrase in speaker position names: a person or organisation mentioned in it
     (or in an apposition right after it: "la procureure adjointe, Anne-Laure Sandretto"), the
@@ -935,6 +943,12 @@ def french_noun_phrase(
     if head in _ORG_LIKE or head in _FR_SOURCE_HEADS or stripped[:1].isupper():
         if len(stripped.split()) > 9 or any(ch.isdigit() for ch in stripped):
             return None
+        if (
+            head not in _ORG_LIKE
+            and stripped.lower() not in people
+            and _only_places(stripped, at + phrase.find(stripped), places)
+        ):
+            return None  # "Moscou", "le Pays de Galles ou encore Israël": places
         if head in _NOT_NAMES or head in _TIME_WORDS:
             return None
         if head in _FR_COMPANY_WORDS and not any(w[:1].isupper() for w in stripped.split()):
@@ -955,6 +969,19 @@ def french_noun_phrase(
             guessed = "Person"
         return Speaker(Claimant(stripped, guessed), f"speaker: {stripped}")
     return None
+
+
+def _only_places(text: str, at: int, places: Sequence[Mention]) -> bool:
+    """Whether ``text`` (at ``at`` in the sentence) is nothing but places tagged by the NER,
+    with their articles and coordinators ("le Pays de Galles ou encore Israël")."""
+    rest = list(text)
+    blanked = False
+    for place in places:
+        for i in range(max(place.start - at, 0), min(place.end - at, len(text))):
+            rest[i] = " "
+            blanked = True
+    left = re.sub(r"(?i)\b(?:le|la|les|l['’]|de|du|des|et|ou|encore|aussi)\b", " ", "".join(rest))
+    return blanked and not left.strip(" ,")
 
 
 def _np_after(sentence: str, start: int) -> tuple[str, int] | None:
@@ -1002,11 +1029,63 @@ _FR_POUR = re.compile(
 )
 
 
+_FR_DOCUMENT_OF = re.compile(
+    r"(?<![\w])(?:étude|rapport|enquête|sondage|note|évaluation|bilan|baromètre|rapports|études)"
+    r"(?:\s+[a-zà-ÿ-]+){0,2}?\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)"
+    r"(?=[A-ZÀ-Þ])",
+)
+_FR_SELON = re.compile(r"(?<![\w])(?:selon|d['’]après)\s", re.IGNORECASE)
+_FR_SUBJECT_STOP = re.compile(
+    r"\s(?:qui|que|qu['’]|dont|a|ont|est|sont|était|avait|avaient|aurait|va|vont|doit|"
+    r"peut|ne|n['’]|s['’]|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|[,;:(«\"]",
+    re.IGNORECASE,
+)
+_FR_CONJUNCTION = re.compile(
+    r"^(?:(?:si|mais|et|or|ainsi|enfin|en\s+outre|par\s+ailleurs|de\s+son\s+côté)\s*,?\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _organisation_subject(
+    sentence: str, candidates: list[Mention], people: dict[str, str], places: Sequence[Mention]
+) -> Speaker | None:
+    """A sentence that opens on a body as its subject ("La région de Madrid, épicentre…,
+    s'apprête à…", "Si le ministère des Armées a réussi…"): that body speaks for its acts."""
+    lead = _FR_CONJUNCTION.match(sentence)
+    at = lead.end() if lead else 0
+    rest = sentence[at:]
+    stop = _FR_SUBJECT_STOP.search(rest)
+    phrase = rest[: stop.start()] if stop else rest
+    head = _head_word(phrase)
+    if not re.match(r"(?i)(?:l['’]|le\s|la\s|les\s)", phrase) or head not in _ORG_LIKE:
+        return None
+    if head in _FR_COMPANY_WORDS or len(phrase.split()) > 8:
+        return None
+    speaker = french_noun_phrase(phrase, at, sentence, candidates, people, places)
+    return speaker if speaker and speaker.claimant else None
+
+
 def french_claimant(
-    sentence: str, candidates: list[Mention], people: dict[str, str]
+    sentence: str,
+    candidates: list[Mention],
+    people: dict[str, str],
+    places: Sequence[Mention] = (),
 ) -> tuple[Claimant | None, str | None] | None:
     """The speaker of a French sentence's attribution, or None to fall back to the shared rules.
-    Returns (None, "anaphor:...") for a speaker that points back."""
+    Returns (None, "anaphor:...") for a speaker that points back. An attribution closing the
+    sentence ("…, selon cette source policière") is the outer one and wins over a verb before
+    it; the author of a study named in the sentence wins over the outlet that reports it."""
+    document = _FR_DOCUMENT_OF.search(sentence)
+    if document:
+        found = _np_after(sentence, document.end())
+        if found:
+            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people, places)
+            if speaker and speaker.claimant and speaker.claimant.type == "Organization":
+                return speaker.claimant, f"author of the {document.group(0).split()[0]}"
+    selon = [m.start() for m in _FR_SELON.finditer(sentence)]
+    verbs = list(FR_SPEECH.finditer(sentence))
+    if selon and not any(v.start() > selon[-1] for v in verbs):
+        return None  # the shared "selon" rules read it
     learned = _FR_LEARNED.search(sentence)
     if learned:
         found = _np_after(sentence, learned.end())
@@ -1014,17 +1093,17 @@ def french_claimant(
             phrase = found[0]
             if re.match(r"(?i)sources?\b", phrase):
                 return Claimant(phrase, "Organization"), f"source: {phrase}"
-            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people)
+            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people, places)
             if speaker:
                 return speaker.claimant, speaker.reason
     pour = _FR_POUR.match(sentence)
     if pour:
         found = _np_after(sentence, pour.end())
         if found:
-            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people)
+            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people, places)
             if speaker:
                 return speaker.claimant, speaker.reason
-    for verb in FR_SPEECH.finditer(sentence):
+    for verb in verbs:
         text = verb.group(0).lower()
         pronoun = re.search(r"-(?:t-)?(il|elle|ils|elles|on)$", text)
         if pronoun:
@@ -1039,26 +1118,34 @@ def french_claimant(
         if postposed:
             found = _np_after(sentence, verb.end())
             if found:
-                speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people)
+                speaker = french_noun_phrase(
+                    found[0], found[1], sentence, candidates, people, places
+                )
                 if speaker:
                     return speaker.claimant, speaker.reason
         pieces = _nps_before(sentence, verb.start())
         for number, (phrase, at) in enumerate(pieces):
-            speaker = french_noun_phrase(phrase, at, sentence, candidates, people)
+            speaker = french_noun_phrase(phrase, at, sentence, candidates, people, places)
             if not speaker:
                 continue
             if speaker.claimant is None and speaker.reason.endswith(":Person"):
                 # "Thierry Baril, le directeur des ressources humaines d'Airbus, a annoncé".
                 for earlier, earlier_at in pieces[number + 1 : number + 2]:
-                    named = french_noun_phrase(earlier, earlier_at, sentence, candidates, people)
+                    named = french_noun_phrase(
+                        earlier, earlier_at, sentence, candidates, people, places
+                    )
                     if named and named.claimant and named.claimant.type == "Person":
                         return named.claimant, named.reason
             return speaker.claimant, speaker.reason
         # A verb with its subject after it ("estime l'Imperial College de Londres").
         found = _np_after(sentence, verb.end())
         if found and not re.match(r"(?i)(?:que|qu['’]|à|de|d['’])\b", found[0]):
-            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people)
+            speaker = french_noun_phrase(found[0], found[1], sentence, candidates, people, places)
             opening = _FR_DET.sub("", found[0])
             if speaker and speaker.claimant and opening.startswith(speaker.claimant.name):
                 return speaker.claimant, speaker.reason
+    if not verbs and not selon:
+        body = _organisation_subject(sentence, candidates, people, places)
+        if body:
+            return body.claimant, f"subject: {body.reason.split(': ', 1)[-1]}"
     return None

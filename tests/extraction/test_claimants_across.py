@@ -123,3 +123,40 @@ def test_english_days_and_names_of_bodies_across_sentences() -> None:
     )
     defra = ("Department for Environment, Food and Rural Affairs", "Organization")
     assert _claimants(body, "en") == [defra, defra]
+
+
+def test_a_closing_selon_is_the_outer_attribution() -> None:
+    body = (
+        "Le conjoint, qui a été placé en garde à vue, a déclaré à la police avoir eu "
+        '"une espèce de coup de folie", selon une source policière.'
+    )
+    assert _claimants(body) == [("source policière", "Organization")]
+
+
+def test_the_author_of_a_study_beats_the_outlet_that_reports_it() -> None:
+    body = (
+        "Le Parisien dévoile samedi 30 juin une étude de l'Observatoire national "
+        "interministériel de la sécurité routière selon laquelle 23.000 vies ont été sauvées."
+    )
+    (found,) = _claimants(body)
+    assert found is not None and found[0].startswith("Observatoire national interministériel")
+
+
+def test_a_body_as_subject_speaks_for_its_acts_and_ends_the_carry_over() -> None:
+    body = (
+        "Le maire de Londres Sadiq Khan a annoncé 12 mesures. "
+        "La région de Madrid, épicentre de la pandémie en Espagne, s'apprête à étendre les "
+        "restrictions à 167.000 habitants."
+    )
+    assert _claimants(body) == [
+        ("Sadiq Khan", "Person"),
+        ("région de Madrid", "Organization"),
+    ]
+
+
+def test_a_list_of_places_is_never_the_speaker() -> None:
+    body = (
+        "Madrid, Moscou, le Pays de Galles ou encore Israël ont annoncé vendredi de nouvelles "
+        "mesures sanitaires contre 2 millions de cas."
+    )
+    assert _claimants(body) == [None]
