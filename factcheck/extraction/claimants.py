@@ -1003,6 +1003,12 @@ def _np_after(sentence: str, start: int) -> tuple[str, int] | None:
     return phrase, pos
 
 
+_FR_CONJUNCTION = re.compile(
+    r"^(?:(?:si|mais|et|or|ainsi|enfin|en\s+outre|par\s+ailleurs|de\s+son\s+côté)\s*,?\s+)+",
+    re.IGNORECASE,
+)
+
+
 def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:
     """Candidate subject noun phrases of a verb at ``verb_start``, nearest first: each
     comma-separated piece of the clause before it ("En Russie, la ville de Moscou, confrontée
@@ -1012,11 +1018,15 @@ def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:
     quote = max(head.rfind(ch) for ch in '«»"“”:;')
     found = []
     for piece in re.finditer(r"[^,()]+", head[quote + 1 :]):
-        phrase = piece.group(0).strip()
+        start = quote + 1 + piece.start()
+        conjunction = _FR_CONJUNCTION.match(piece.group(0).lstrip())
+        lead = len(piece.group(0)) - len(piece.group(0).lstrip())
+        if conjunction:  # "mais Donald Trump a justifié…"
+            lead += conjunction.end()
+        phrase = piece.group(0)[lead:].strip()
         if not phrase or len(phrase.split()) > 10:
             continue
-        start = quote + 1 + piece.start() + (len(piece.group(0)) - len(piece.group(0).lstrip()))
-        found.append((phrase, start))
+        found.append((phrase, start + lead))
     return found[::-1]
 
 
@@ -1034,14 +1044,14 @@ _FR_DOCUMENT_OF = re.compile(
     r"(?:\s+[a-zà-ÿ-]+){0,2}?\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)"
     r"(?=[A-ZÀ-Þ])",
 )
-_FR_SELON = re.compile(r"(?<![\w])(?:selon|d['’]après)\s", re.IGNORECASE)
+_FR_SELON = re.compile(
+    r"(?<![\w])(?:selon|d['’]après)\s(?!(?:lui|elle|eux|elles|moi|nous|vous|laquelle|lequel|"
+    r"lesquels|lesquelles|les\s+cas|les\s+pays|les\s+régions)\b)",
+    re.IGNORECASE,
+)
 _FR_SUBJECT_STOP = re.compile(
     r"\s(?:qui|que|qu['’]|dont|a|ont|est|sont|était|avait|avaient|aurait|va|vont|doit|"
     r"peut|ne|n['’]|s['’]|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|[,;:(«\"]",
-    re.IGNORECASE,
-)
-_FR_CONJUNCTION = re.compile(
-    r"^(?:(?:si|mais|et|or|ainsi|enfin|en\s+outre|par\s+ailleurs|de\s+son\s+côté)\s*,?\s+)+",
     re.IGNORECASE,
 )
 

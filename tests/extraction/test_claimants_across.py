@@ -160,3 +160,13 @@ def test_a_list_of_places_is_never_the_speaker() -> None:
         "mesures sanitaires contre 2 millions de cas."
     )
     assert _claimants(body) == [None]
+
+
+def test_a_conjunction_and_selon_lui_do_not_hide_the_speaker() -> None:
+    body = (
+        "La présence américaine a pris une nouvelle importance, mais Donald Trump a justifié "
+        "sa décision par le fait que Berlin ne contribuait selon lui pas assez au budget de "
+        "l'Otan, avec 2 % de son PIB. "
+        '"Ils doivent des milliards de dollars à l\'Otan", a-t-il dit.'
+    )
+    assert _claimants(body) == [("Donald Trump", "Person")] * 2
