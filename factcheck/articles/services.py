@@ -94,7 +94,7 @@ def extract_candidates(parsed: ParsedArticle) -> list[Any]:
     """The check-worthy sentences of ``parsed``: slow (spaCy), so call it outside transactions."""
 
     try:
-        return list(extract(parsed.body, parsed.language))
+        return list(extract(parsed.body, parsed.language, headline=parsed.headline or ""))
     except ExtractionError as exc:
         raise ValidationError(str(exc), field="text") from None
 

@@ -128,10 +128,17 @@ MAX_SENTENCE_WORDS = 400
 
 
 def extract(
-    body: str, language: str, *, models: Models | None = None, split_compound: bool = True
+    body: str,
+    language: str,
+    *,
+    models: Models | None = None,
+    split_compound: bool = True,
+    headline: str = "",
 ) -> list[Candidate]:
     """Score every sentence of ``body`` (cleaned article text), in document order. A sentence
-    joining two checkable statements gives one candidate per statement (``split_compound``)."""
+    joining two checkable statements gives one candidate per statement (``split_compound``).
+    The ``headline`` is not scored; the source it names ("…, selon l'OFCE") is what an opening
+    "l'observatoire" or "l'avionneur" points back to."""
     _check(language)
     if not body or not body.strip():
         raise ExtractionError("body is empty: there is no text to extract claims from")
@@ -142,7 +149,7 @@ def extract(
     chosen = models or default_models()
     model = chosen.for_language(language)
     result = []
-    for (s, e), (claimant, reason) in analyse(body, language):
+    for (s, e), (claimant, reason) in analyse(body, language, headline=headline):
         if len(body[s:e].split()) > MAX_SENTENCE_WORDS:
             raise ExtractionError(
                 f"a sentence at character {s} has more than {MAX_SENTENCE_WORDS} words: "
@@ -195,10 +202,22 @@ def compound_parts(body: str, start: int, end: int, language: str) -> list[tuple
 
 
 def analyse(
-    body: str, language: str
+    body: str, language: str, *, headline: str = ""
 ) -> list[tuple[tuple[int, int], tuple[Claimant | None, str | None]]]:
-    """Sentence spans of ``body`` with the claimant (and why) of each; no scoring."""
+    """Sentence spans of ``body`` with the claimant (and why) of each; no scoring. The
+    claimant the ``headline`` names, if any, is what an anaphor with nothing before it in the
+    body points back to."""
     spans = split_sentences(body)
+    seed: list[Claimant] = []
+    headline = " ".join(headline.split())
+    if headline:
+        (head_mentions,) = _mentions([headline], language)
+        head_people = cl.people_index(head_mentions)
+        claimant, _ = cl.find_claimant(headline, head_mentions, language, head_people)
+        if claimant is None:
+            orgs = [m for m in head_mentions if m.label == "ORG" and cl.could_claim(m, head_people)]
+            claimant = cl.classify(orgs[0], head_people) if orgs else None
+        seed = [claimant] if claimant else []
 
     # Entities per paragraph, re-based onto body offsets, then shared out to sentences.
     paragraphs = split_paragraphs(body)
@@ -225,7 +244,7 @@ def analyse(
     # Carry-over to sentences without an attribution was chosen on French news (fr-checkworthy
     # train); English resolves explicit anaphors only ("the ministry", "she").
     window = cl.CARRY_WINDOW if language == "fr" else 0
-    found = cl.resolve(_share_quote_speakers(body, spans, found), window)
+    found = cl.resolve(_share_quote_speakers(body, spans, found), window, seed)
     return list(zip(spans, found, strict=True))
 
 

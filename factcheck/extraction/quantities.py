@@ -217,6 +217,10 @@ _ONE_IN = {
                      r"(?P<whole>deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+)(?![\w])",
                      re.IGNORECASE),
 }  # fmt: skip
+_GLUED_UNIT = re.compile(
+    r"(?:km/h|km²|km2|km|kg|mg|cm|mm|m²|m2|m3|ha|kWh|MWh|GWh|MW|GW|kW)(?![\w])"
+)
+_PER = re.compile(r"^\s*(?:pour|per|for\s+every)\s*$", re.IGNORECASE)
 _TIME = re.compile(r"\s?[hH](?:\d\d)?(?![\w])|:\d\d")
 _RANGE_GAP = re.compile(r"^\s*(?:à|et|ou|-|–|to|and|or)\s*$")
 _PART_GAP = re.compile(r"^\s*(?:sur|des|out\s+of|of)\s*$")
@@ -266,6 +270,14 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
             and (start == 1 or sentence[start - 2] in ' («"')
         ):
             sign = -1.0  # "-2,2%": a sign, not an identifier
+        elif (
+            start > 1
+            and sentence[start - 1] in "-–"
+            and sentence[start - 2].isdigit()
+            and match["unit"]
+            and match["unit"].lower() not in _STOP_UNITS | _NOT_UNITS
+        ):
+            pass  # "18-75 ans": the top of a range with its unit
         elif start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "-/:–"):
             continue  # part of an identifier, a time or a range we do not model
         number = match["num"]
@@ -279,6 +291,14 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
         end = match.end("scale") if match["scale"] else match.end("num")
         if match["cur"]:
             unit = _CURRENCY_SYMBOL[match["cur"].strip()]
+        glued = _GLUED_UNIT.match(tail)
+        if glued and not match["scale"] and not match["pct"]:
+            # "80km/h": a unit symbol written against the number.
+            unit = glued.group(0)
+            text = sentence[start : match.end("num") + glued.end()]
+            value_here = sign * parse_number(number, language)
+            found.append((start, start + len(text), Quantity(text, value_here, unit), False))
+            continue
         if match["pct"]:
             unit = "%"
             end = match.end("pctof") if match["pctof"] else match.end("pct")
@@ -286,6 +306,8 @@ def find_quantities(sentence: str, language: str) -> list[Quantity]:
             if match["whole"]:
                 end = match.end("whole")
             word = match["unit"]
+            if word and re.match(r"[ldLD]['’]", word):
+                word = None  # "100.000 l'an dernier": an article and its noun, not a unit
             if word and word.lower() not in _STOP_UNITS and word.lower() not in _NOT_UNITS:
                 if word.lower() in MONTHS:
                     continue  # "20 janvier": a date
@@ -311,6 +333,20 @@ def _join(
         if result:
             p_start, p_end, prev, p_scaled = result[-1]
             gap = sentence[p_end:start]
+            if (
+                _PER.match(gap)
+                and prev.of is None
+                and q.unit is None
+                and q.value in (100.0, 1000.0, 10_000.0, 100_000.0, 1_000_000.0)
+            ):
+                # "3,1 pour 100.000": a rate; the base is its whole, not a count of its own.
+                result[-1] = (
+                    p_start,
+                    end,
+                    Quantity(sentence[p_start:end], prev.value, prev.unit, q.value),
+                    p_scaled,
+                )
+                continue
             if (
                 _PART_GAP.match(gap)
                 and prev.unit not in (None, "%")

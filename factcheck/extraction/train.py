@@ -306,7 +306,7 @@ def french_rows(articles: Sequence[Any], desk: Sequence[Row] = ()) -> list[Row]:
 
     rows = list(desk)
     for article in articles:
-        found = analyse(article.body, "fr")
+        found = analyse(article.body, "fr", headline=article.headline)
         by_text = {article.body[s:e]: claimant for (s, e), (claimant, _) in found}
         for sentence in article.sentences:
             claimant = by_text.get(sentence.text)

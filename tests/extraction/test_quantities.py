@@ -49,3 +49,27 @@ def test_quantity_table(
 )
 def test_not_quantities(sentence: str, language: str) -> None:
     assert find_quantities(sentence, language) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        # The English article: a unit after the scale word, never a preposition.
+        ("Northvale Water lost 1.8 million litres a day.", "en", [(1.8e6, "litres", None)]),
+        ("Leaks cost £48 million from the budget.", "en", [(48e6, "pounds", None)]),
+        # A vote tally is not a bare count: "19" has no unit to stand on its own.
+        ("The council voted 54–19 to approve the plan.", "en", [(54.0, None, None)]),
+        ("Le chiffre de 2023 selon le ministère.", "fr", []),
+        # A unit symbol against the number, a range written with a hyphen, a rate per 100.000.
+        ("La vitesse passe à 80km/h sur les routes.", "fr", [(80.0, "km/h", None)]),
+        ("Les femmes de 18-75 ans sont invitées.", "fr", [(18.0, "ans", None),
+                                                          (75.0, "ans", None)]),
+        ("Le taux était de 3,1 pour 100.000, contre 1,7 pour 100.000 l'an dernier.", "fr",
+         [(3.1, None, 100_000.0), (1.7, None, 100_000.0)]),
+    ],
+)  # fmt: skip
+def test_units_are_nouns_or_symbols_never_prepositions(
+    sentence: str, language: str, expected: list[tuple[float, str | None, float | None]]
+) -> None:
+    found = [(q.value, q.unit, q.of) for q in find_quantities(sentence, language)]
+    assert found == expected
