@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 from werkzeug.exceptions import HTTPException
@@ -169,13 +170,13 @@ def create_article(body: dict[str, Any]) -> Any:
     """
     given = [name for name in ("text", "url") if (body.get(name) or "").strip()]
     if len(given) != 1:
-        raise refuse(ValidationError("give exactly one of: text or url", field="text"))
+        raise refuse(ValidationError(_("give exactly one of: text or url"), field="text"))
     language = None if body["language"] == "auto" else body["language"]
     publisher = (body.get("publisher") or "").strip() or None
     web.release()  # nothing slow in a transaction: resolving and extracting come first
     if given[0] == "url":
         try:
-            url, *_ = check_url(body["url"].strip())  # a private address is refused now (422)
+            url, *_rest = check_url(body["url"].strip())  # a private address is refused now (422)
         except DomainError as exc:
             raise refuse(exc) from None
         asked = commit(
@@ -220,7 +221,7 @@ def show_article(article_id: int) -> dict[str, Any]:
     """One article with its body and its claims."""
     article = db.session.get(Article, article_id)
     if article is None:
-        raise refuse(NotFound(f"no article #{article_id}"))
+        raise refuse(NotFound(_("no article #%(id)s", id=article_id)))
     return _article_json(article, detail=True)
 
 
@@ -232,7 +233,7 @@ def show_job(job_id: int) -> dict[str, Any]:
     """Where a fetch stands: queued, running, done (`article_id`) or failed (`error`)."""
     job = db.session.get(Job, job_id)
     if job is None:
-        raise refuse(NotFound(f"no job #{job_id}"))
+        raise refuse(NotFound(_("no job #%(id)s", id=job_id)))
     return job_json(job)
 
 
@@ -258,7 +259,7 @@ def list_claims(**args: Any) -> dict[str, Any]:
     )
     cursor = args.get("cursor")
     if cursor and queries.decode_cursor(filters.sort, cursor) is None:
-        raise ApiError(422, "cursor: not a cursor this list gave (for this sort)", "cursor")
+        raise ApiError(422, _("cursor: not a cursor this list gave (for this sort)"), "cursor")
     page = queries.queue_page(db.session, filters, me(), cursor=cursor, page_size=args["limit"])
     return {
         "claims": [claim_json(c) for c in page.claims],
@@ -291,7 +292,9 @@ def edit(body: dict[str, Any], claim_id: int) -> Any:
     _allowed(policy.works_on(me(), claim), workflow.NOT_YOURS)
     version = expected_version(claim, body.pop("version", None))
     if version is None:
-        raise refuse(ValidationError("send the version you edited (or If-Match)", field="version"))
+        raise refuse(
+            ValidationError(_("send the version you edited (or If-Match)"), field="version")
+        )
     commit(lambda: edit_claim(db.session, claim, body, actor=me(), expected_version=version))
     return claim_detail_json(claim), 200, {"ETag": claim_etag(claim)}
 
@@ -333,7 +336,7 @@ def accept(claim_id: int) -> dict[str, Any]:
     return _move(
         claim_id,
         lambda c: workflow.accept(db.session, c, actor=me()),
-        _editors("only editors can accept a candidate claim"),
+        _editors(_("only editors can accept a candidate claim")),
     )
 
 
@@ -349,7 +352,7 @@ def dismiss(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
         lambda c: workflow.dismiss(
             db.session, c, body["reason"], actor=me(), duplicate_of=body.get("duplicate_of")
         ),
-        _editors("only editors can dismiss a candidate claim"),
+        _editors(_("only editors can dismiss a candidate claim")),
     )
 
 
@@ -362,7 +365,7 @@ def reopen(claim_id: int) -> dict[str, Any]:
     return _move(
         claim_id,
         lambda c: workflow.reopen(db.session, c, actor=me()),
-        _editors("only editors can reopen a dismissed claim"),
+        _editors(_("only editors can reopen a dismissed claim")),
     )
 
 
@@ -395,10 +398,10 @@ def assign(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     def change(claim: Claim) -> None:
         assignee = db.session.get(User, body["assignee_id"])
         if assignee is None:
-            raise ValidationError("no such user to assign", field="assignee_id")
+            raise ValidationError(_("no such user to assign"), field="assignee_id")
         workflow.assign(db.session, claim, assignee, actor=me())
 
-    return _move(claim_id, change, _editors("only editors can assign claims"))
+    return _move(claim_id, change, _editors(_("only editors can assign claims")))
 
 
 @blp.route("/claims/<int:claim_id>/propose", methods=["POST"])
@@ -420,7 +423,7 @@ def propose(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
             expected_version=body["version"],
             expected_digest=body.get("digest") or None,
         ),
-        (policy.can_propose, "only the assigned reviewer can propose a verdict for this claim"),
+        (policy.can_propose, _("only the assigned reviewer can propose a verdict for this claim")),
     )
 
 
@@ -434,7 +437,7 @@ def approve(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     return _move(
         claim_id,
         lambda c: review.approve(db.session, c, actor=me(), expected_version=body["version"]),
-        _editors("only an editor can approve a verdict awaiting approval"),
+        _editors(_("only an editor can approve a verdict awaiting approval")),
     )
 
 
@@ -448,7 +451,7 @@ def request_changes(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     return _move(
         claim_id,
         lambda c: review.request_changes(db.session, c, body["comment"], actor=me()),
-        _editors("only an editor can send back a verdict awaiting approval"),
+        _editors(_("only an editor can send back a verdict awaiting approval")),
     )
 
 
@@ -470,7 +473,7 @@ def correct(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
             explanation=body.get("explanation"),
             note=body["note"],
         ),
-        _editors("only an editor can correct a published fact-check"),
+        _editors(_("only an editor can correct a published fact-check")),
     )
 
 
@@ -486,7 +489,7 @@ def approve_correction(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
         lambda c: review.approve_correction(
             db.session, c, actor=me(), expected_version=body["version"]
         ),
-        _editors("only an editor can approve a correction"),
+        _editors(_("only an editor can approve a correction")),
     )
 
 
@@ -502,7 +505,7 @@ def discard_correction(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
         lambda c: review.discard_correction(
             db.session, c, actor=me(), expected_version=body["version"]
         ),
-        _editors("only an editor can discard a correction"),
+        _editors(_("only an editor can discard a correction")),
     )
 
 
@@ -598,7 +601,9 @@ def save_verdict(body: dict[str, Any], claim_id: int) -> dict[str, Any]:
     def change() -> None:
         draft = review.draft_verdict(claim)
         if draft is not None and not body.get("version"):
-            raise Conflict(f"a draft exists: send its version (now {draft.version})")
+            raise Conflict(
+                _("a draft exists: send its version (now %(version)s)", version=draft.version)
+            )
         review.save_verdict(
             db.session,
             claim,
@@ -691,7 +696,7 @@ def show_fact_check(slug: str) -> dict[str, Any]:
     """One published fact-check with its ClaimReview JSON-LD (the public page's)."""
     claim = get_published(db.session, slug)
     if claim is None:
-        raise refuse(NotFound(f"no published fact-check {slug!r}"))
+        raise refuse(NotFound(_("no published fact-check %(slug)s", slug=repr(slug))))
     return _fact_check(claim, claim_review(db.session, claim, _organisation()))
 
 
@@ -711,7 +716,7 @@ def show_organisation() -> dict[str, Any]:
 @errors(403, 422)
 def audit_events(**args: Any) -> dict[str, Any]:
     """Editors and admins: audit events, newest first, filtered (pass `next` as `before`)."""
-    _allowed(me().has_role(Role.EDITOR), "only editors and admins read the audit trail")
+    _allowed(me().has_role(Role.EDITOR), _("only editors and admins read the audit trail"))
     flt = EventFilter(
         actor=args.get("actor") or None,
         action=args.get("action") or None,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
@@ -23,28 +25,33 @@ from factcheck.models import Role, Scope, User, utcnow
 
 bp = Blueprint("tokens", __name__)
 
-SCOPE_HINTS = {
-    Scope.READ: "read articles, claims, fact-checks, the organisation (and the audit trail, "
-    "for editors)",
-    Scope.INGEST: "send articles in",
-    Scope.REVIEW: "work on claims: edit, triage, take, sources, verdicts, propose",
-    Scope.PUBLISH: "approve verdicts and corrections (editors)",
+# Each scope's label: its code (what the API and the CLI take), then what it allows.
+SCOPE_LABELS = {
+    Scope.READ: _l(
+        "read — read articles, claims, fact-checks, the organisation (and the audit trail, "
+        "for editors)"
+    ),
+    Scope.INGEST: _l("ingest — send articles in"),
+    Scope.REVIEW: _l("review — work on claims: edit, triage, take, sources, verdicts, propose"),
+    Scope.PUBLISH: _l("publish — approve verdicts and corrections (editors)"),
 }
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Name", validators=[DataRequired(), Length(max=services.MAX_NAME)], description="e.g. CMS"
+        _l("Name"),
+        validators=[DataRequired(), Length(max=services.MAX_NAME)],
+        description=_l("e.g. CMS"),
     )
     scopes = SelectMultipleField(
-        "Scopes",
-        choices=[SelectChoice(s.value, f"{s.value} — {SCOPE_HINTS[s]}") for s in Scope],
+        _l("Scopes"),
+        choices=[SelectChoice(s.value, SCOPE_LABELS[s]) for s in Scope],
         default=[Scope.READ.value],
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[DataRequired(message="choose at least one scope")],
+        validators=[DataRequired(message=_l("choose at least one scope"))],
     )
-    expires = DateField("Expires after (optional)", validators=[Optional()])
+    expires = DateField(_l("Expires after (optional)"), validators=[Optional()])
 
 
 class RevokeForm(FlaskForm):
@@ -97,21 +104,24 @@ def create() -> ResponseReturnValue:
             actor=_me(),
         )
     )
-    flash(f"Token “{made.token.name}” created. Copy it now: it is shown only once.", "success")
+    flash(
+        _("Token “%(name)s” created. Copy it now: it is shown only once.", name=made.token.name),
+        "success",
+    )
     return _page(TokenForm(formdata=None), 201, secret=made.secret)
 
 
 def _revoke(token_id: int, back: str) -> ResponseReturnValue:
     if not RevokeForm().validate():
-        return error_response(400, "The form expired; reload the page and try again.")
+        return error_response(400, _("The form expired; reload the page and try again."))
     token = services.get_token(db.session, token_id)  # a refusal is JSON or the error page
     if token.user_id != _me().id and back == "tokens.index":
         return error_response(404)  # someone else's token does not exist on your page
     revoked = web.run(lambda: services.revoke_token(db.session, token, actor=_me()))
     flash(
-        f"Token {token.prefix}… revoked: it stops working at once."
+        _("Token %(prefix)s… revoked: it stops working at once.", prefix=token.prefix)
         if revoked
-        else f"Token {token.prefix}… was already revoked.",
+        else _("Token %(prefix)s… was already revoked.", prefix=token.prefix),
         "success",
     )
     return redirect(url_for(back))

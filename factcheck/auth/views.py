@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -44,6 +45,7 @@ from factcheck.config import settings
 from factcheck.database import set_write_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
+from factcheck.i18n import N_
 from factcheck.models import User
 from factcheck.validation import refuse_control_characters
 
@@ -51,7 +53,7 @@ bp = Blueprint("auth", __name__)
 
 # The secret being enrolled, encrypted, until the user confirms it with a code.
 ENROL_KEY = "2fa_enrol"
-WRONG_CREDENTIALS = "Email or password is wrong, or the account is disabled."
+WRONG_CREDENTIALS = N_("Email or password is wrong, or the account is disabled.")
 
 
 def _user() -> User:
@@ -71,9 +73,9 @@ def _begin(result: SignIn, target: str | None) -> ResponseReturnValue:
     session[SESSION_TOKEN_KEY] = result.token
     session[SESSION_SEEN_KEY] = int(time.time())
     if totp.admin_must_enrol(result.user):
-        flash("Set up two-factor sign-in to continue: admins must use it.", "error")
+        flash(_("Set up two-factor sign-in to continue: admins must use it."), "error")
         return redirect(url_for("auth.two_factor"))
-    flash(f"Signed in as {result.user.display_name}.", "success")
+    flash(_("Signed in as %(name)s.", name=result.user.display_name), "success")
     return redirect(target or url_for("inbox.my_work"))
 
 
@@ -107,7 +109,7 @@ def login() -> ResponseReturnValue:
         return _throttled(exc, "auth/login.html", form=form)
     if user is None:
         web.commit()  # keep the failure: it is counted and audited
-        flash(WRONG_CREDENTIALS, "error")
+        flash(_(WRONG_CREDENTIALS), "error")
         return render_template("auth/login.html", form=form), 401
     target = safe_next(form.next.data)
     if user.has_two_factor:
@@ -143,7 +145,7 @@ def login_2fa() -> ResponseReturnValue:
     loaded = _pending_user()
     if loaded is None:
         session.pop(PENDING_KEY, None)
-        flash("Sign in again: the second step expired or was not started.", "error")
+        flash(_("Sign in again: the second step expired or was not started."), "error")
         return redirect(url_for("auth.login"))
     user, pending = loaded
     form = TwoFactorCodeForm()
@@ -157,7 +159,7 @@ def login_2fa() -> ResponseReturnValue:
         return _throttled(exc, "auth/login_2fa.html", form=form)
     if not ok:
         web.commit()  # keep the counted, audited failure
-        form.code.errors = ["That code is not right, or was already used."]
+        form.code.errors = [_("That code is not right, or was already used.")]
         return render_template("auth/login_2fa.html", form=form), 401
     result = open_session(
         db.session,
@@ -179,7 +181,7 @@ def logout() -> ResponseReturnValue:
             sign_out(db.session, _user(), token)
             web.commit()
         session.clear()
-        flash("Signed out.", "success")
+        flash(_("Signed out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -208,7 +210,7 @@ def password() -> ResponseReturnValue:
         _field_error(form, exc)
         return render_template("auth/password.html", form=form), 422
     web.commit()
-    flash("Password changed. Every other session of yours was signed out.", "success")
+    flash(_("Password changed. Every other session of yours was signed out."), "success")
     return redirect(url_for("auth.password"))
 
 
@@ -258,7 +260,7 @@ def two_factor() -> ResponseReturnValue:
         return _two_factor_page(form, 422)
     web.commit()
     session.pop(ENROL_KEY, None)
-    flash("Two-factor sign-in is on: you will be asked for a code at every sign-in.", "success")
+    flash(_("Two-factor sign-in is on: you will be asked for a code at every sign-in."), "success")
     return redirect(url_for("auth.two_factor"))
 
 
@@ -278,5 +280,5 @@ def two_factor_disable() -> ResponseReturnValue:
         _field_error(form, exc)
         return _two_factor_page(form, 422)
     web.commit()
-    flash("Two-factor sign-in is off.", "success")
+    flash(_("Two-factor sign-in is off."), "success")
     return redirect(url_for("auth.two_factor"))
