@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -25,16 +26,28 @@ from factcheck.models import Role, Scope, User, utcnow
 
 bp = Blueprint("tokens", __name__)
 
-# Each scope's label: its code (what the API and the CLI take), then what it allows.
-SCOPE_LABELS = {
+# What each scope allows, said after its code (the word the API and the CLI take).
+SCOPE_HINTS = {
     Scope.READ: _l(
-        "read — read articles, claims, fact-checks, the organisation (and the audit trail, "
-        "for editors)"
+        "read articles, claims, fact-checks, the organisation (and the audit trail, for editors)"
     ),
-    Scope.INGEST: _l("ingest — send articles in"),
-    Scope.REVIEW: _l("review — work on claims: edit, triage, take, sources, verdicts, propose"),
-    Scope.PUBLISH: _l("publish — approve verdicts and corrections (editors)"),
+    Scope.INGEST: _l("send articles in"),
+    Scope.REVIEW: _l("work on claims: edit, triage, take, sources, verdicts, propose"),
+    Scope.PUBLISH: _l("approve verdicts and corrections (editors)"),
 }
+
+
+class ScopeLabel:
+    """A scope's checkbox label: its code, as code, then what it allows in the page's language."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def __html__(self) -> str:
+        return Markup("<code>%s</code> — %s") % (self.scope.value, SCOPE_HINTS[self.scope])
+
+    def __str__(self) -> str:
+        return f"{self.scope.value} — {SCOPE_HINTS[self.scope]}"
 
 
 class TokenForm(FlaskForm):
@@ -45,7 +58,7 @@ class TokenForm(FlaskForm):
     )
     scopes = SelectMultipleField(
         _l("Scopes"),
-        choices=[SelectChoice(s.value, SCOPE_LABELS[s]) for s in Scope],
+        choices=[SelectChoice(s.value, ScopeLabel(s)) for s in Scope],
         default=[Scope.READ.value],
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -46,6 +47,7 @@ from factcheck.database import set_write_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
 from factcheck.i18n import N_
+from factcheck.languages import interface_language
 from factcheck.models import User
 from factcheck.validation import refuse_control_characters
 
@@ -72,10 +74,12 @@ def _begin(result: SignIn, target: str | None) -> ResponseReturnValue:
     session.clear()
     session[SESSION_TOKEN_KEY] = result.token
     session[SESSION_SEEN_KEY] = int(time.time())
-    if totp.admin_must_enrol(result.user):
-        flash(_("Set up two-factor sign-in to continue: admins must use it."), "error")
-        return redirect(url_for("auth.two_factor"))
-    flash(_("Signed in as %(name)s.", name=result.user.display_name), "success")
+    # Said in the language of the user just signed in (this request chose one before).
+    with force_locale(interface_language(result.user.interface_language) or str(get_locale())):
+        if totp.admin_must_enrol(result.user):
+            flash(_("Set up two-factor sign-in to continue: admins must use it."), "error")
+            return redirect(url_for("auth.two_factor"))
+        flash(_("Signed in as %(name)s.", name=result.user.display_name), "success")
     return redirect(target or url_for("inbox.my_work"))
 
 
