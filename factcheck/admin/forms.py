@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf
@@ -23,16 +24,16 @@ from factcheck.validation import MAX_URL_LENGTH
 
 
 class ScaleForm(FlaskForm):
-    name = StringField("Name", render_kw={"maxlength": MAX_SCALE_NAME_LENGTH})
-    language = StringField("Language", render_kw={"maxlength": MAX_LANGUAGE_LENGTH})
-    is_default = BooleanField("Default scale for this language")
+    name = StringField(_l("Name"), render_kw={"maxlength": MAX_SCALE_NAME_LENGTH})
+    language = StringField(_l("Language"), render_kw={"maxlength": MAX_LANGUAGE_LENGTH})
+    is_default = BooleanField(_l("Default scale for this language"))
 
 
 class ValueForm(FlaskForm):
-    label = StringField("Label", render_kw={"maxlength": MAX_LABEL_LENGTH})
+    label = StringField(_l("Label"), render_kw={"maxlength": MAX_LABEL_LENGTH})
     # Text, not IntegerField: the service parses it and its message names the field and the range.
     value = StringField(
-        "Numeric value",
+        _l("Numeric value"),
         render_kw={
             "inputmode": "numeric",
             "pattern": "[0-9]*",
@@ -41,13 +42,13 @@ class ValueForm(FlaskForm):
         },
     )
     definition = TextAreaField(
-        "Definition", render_kw={"maxlength": MAX_DEFINITION_LENGTH, "rows": 3}
+        _l("Definition"), render_kw={"maxlength": MAX_DEFINITION_LENGTH, "rows": 3}
     )
 
 
 class MoveForm(FlaskForm):
     direction = HiddenField(
-        validators=[AnyOf(["up", "down"], message="direction must be up or down")]
+        validators=[AnyOf(["up", "down"], message=_l("direction must be up or down"))]
     )
 
 
@@ -65,13 +66,15 @@ _URL = {"inputmode": "url", "maxlength": MAX_URL_LENGTH, "placeholder": "https:/
 class OrganisationForm(VersionedForm):
     """The organisation page; ``version`` 0 while the configuration's values are in force."""
 
-    name = StringField("Name", render_kw={"maxlength": MAX_NAME_LENGTH})
-    url = StringField("Public URL", render_kw=_URL)
-    methodology_url = StringField("Methodology (publishingPrinciples)", render_kw=_URL)
-    corrections_policy_url = StringField("Corrections policy (correctionsPolicy)", render_kw=_URL)
-    logo_url = StringField("Logo URL", render_kw=_URL)
+    name = StringField(_l("Name"), render_kw={"maxlength": MAX_NAME_LENGTH})
+    url = StringField(_l("Public URL"), render_kw=_URL)
+    methodology_url = StringField(_l("Methodology (publishingPrinciples)"), render_kw=_URL)
+    corrections_policy_url = StringField(
+        _l("Corrections policy (correctionsPolicy)"), render_kw=_URL
+    )
+    logo_url = StringField(_l("Logo URL"), render_kw=_URL)
     same_as = TextAreaField(
-        f"Other profiles (sameAs), one address per line, at most {MAX_SAME_AS}",
+        _l("Other profiles (sameAs), one address per line, at most %(max)d", max=MAX_SAME_AS),
         filters=[_unix_newlines],
         render_kw={"rows": 4, "inputmode": "url"},
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from factcheck.auth.passwords import check_password_policy
 from factcheck.auth.services import (
@@ -70,14 +71,14 @@ def _chosen_password(password: str | None, generate: bool) -> tuple[str, str | N
     if generate:
         if password:
             raise ValidationError(
-                "either type a password or ask for one to be generated, not both",
+                _("either type a password or ask for one to be generated, not both"),
                 field="password",
             )
         made = generate_password()
         return made, made
     if not password:
         raise ValidationError(
-            "password is required (or ask for one to be generated)", field="password"
+            _("password is required (or ask for one to be generated)"), field="password"
         )
     return password, None
 

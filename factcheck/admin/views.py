@@ -25,6 +25,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -34,7 +35,13 @@ from factcheck.admin import services as accounts
 from factcheck.admin.forms import DeleteForm, MoveForm, OrganisationForm, ScaleForm, ValueForm
 from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
-from factcheck.auth.forms import ActiveForm, NewUserForm, PasswordResetForm, RoleForm
+from factcheck.auth.forms import (
+    ROLE_LABELS,
+    ActiveForm,
+    NewUserForm,
+    PasswordResetForm,
+    RoleForm,
+)
 from factcheck.auth.services import get_user, set_active
 from factcheck.domain import Conflict, DomainError, NotFound, ValidationError
 from factcheck.extensions import db
@@ -103,6 +110,11 @@ def _submit(
     return done(web.run(change))
 
 
+def role_name(user: User) -> str:
+    """``user``'s role as a word of the interface's language (a lower-case common noun)."""
+    return str(ROLE_LABELS[user.role]).lower()
+
+
 def _saved(message: str, target: str, category: str = "success") -> ResponseReturnValue:
     flash(message, category)
     return redirect(target)
@@ -160,7 +172,11 @@ def create_user() -> ResponseReturnValue:
     def done(made: Any) -> ResponseReturnValue:
         if made.generated_password:
             return _show_password(made.user, made.generated_password, created=True)
-        created = f"Created {made.user.email} ({made.user.role.value})."
+        created = _(
+            "Created %(email)s (%(role)s).",
+            email=made.user.email,
+            role=role_name(made.user),
+        )
         return _saved(created, url_for(".user", user_id=made.user.id))
 
     return _submit(
@@ -194,10 +210,16 @@ def user_role(user_id: int) -> ResponseReturnValue:
         lambda: accounts.change_role_to(db.session, user, form.role.data, actor=_actor()),
         lambda: _user_page(user, role_form=form),
         lambda changed: (
-            _saved(f"{user.email} is now {user.role.value}.", here)
+            _saved(_("%(email)s is now %(role)s.", email=user.email, role=role_name(user)), here)
             if changed
             else _saved(
-                f"{user.email} already was {user.role.value}; nothing changed.", here, "info"
+                _(
+                    "%(email)s already was %(role)s; nothing changed.",
+                    email=user.email,
+                    role=role_name(user),
+                ),
+                here,
+                "info",
             )
         ),
     )
@@ -212,10 +234,10 @@ def user_active(user_id: int) -> ResponseReturnValue:
         form,
         lambda: set_active(db.session, user, form.active.data == "1", actor=_actor()),
         lambda: _user_page(user),
-        lambda _: _saved(
-            f"{user.email} is active again and can sign in."
+        lambda _done: _saved(
+            _("%(email)s is active again and can sign in.", email=user.email)
             if user.active
-            else f"{user.email} is deactivated; their open sessions have ended.",
+            else _("%(email)s is deactivated; their open sessions have ended.", email=user.email),
             here,
         ),
     )
@@ -230,7 +252,9 @@ def user_password(user_id: int) -> ResponseReturnValue:
     def done(shown: str | None) -> ResponseReturnValue:
         if shown:
             return _show_password(user, shown, created=False)
-        changed = f"Password of {user.email} changed; their other sessions have ended."
+        changed = _(
+            "Password of %(email)s changed; their other sessions have ended.", email=user.email
+        )
         return _saved(changed, url_for(".user", user_id=user.id))
 
     return _submit(
@@ -320,8 +344,9 @@ def scale(scale_id: int) -> ResponseReturnValue:
             actor=_actor(),
         ),
         lambda: _scale_page(rating_scale, scale_form=form),
-        lambda _: _saved(
-            f"Saved scale {rating_scale.name!r}.", url_for(".scale", scale_id=rating_scale.id)
+        lambda _done: _saved(
+            _("Saved scale %(scale)s.", scale=repr(rating_scale.name)),
+            url_for(".scale", scale_id=rating_scale.id),
         ),
     )
 
@@ -342,7 +367,12 @@ def add_value(scale_id: int) -> ResponseReturnValue:
         ),
         lambda: _scale_page(scale, value_form=form),
         lambda added: _saved(
-            f"Added {added.label!r} ({added.value}) to {scale.name!r}.",
+            _(
+                "Added %(label)s (%(value)s) to %(scale)s.",
+                label=repr(added.label),
+                value=added.value,
+                scale=repr(scale.name),
+            ),
             url_for(".scale", scale_id=scale.id, _anchor=f"value-{added.id}"),
         ),
     )
@@ -365,8 +395,8 @@ def value(scale_id: int, value_id: int) -> ResponseReturnValue:
             actor=_actor(),
         ),
         lambda: _value_page(rating, form=form),
-        lambda _: _saved(
-            f"Saved {rating.label!r}.",
+        lambda _done: _saved(
+            _("Saved %(label)s.", label=repr(rating.label)),
             url_for(".scale", scale_id=scale_id, _anchor=f"value-{rating.id}"),
         ),
     )
@@ -381,8 +411,10 @@ def move_value(scale_id: int, value_id: int) -> ResponseReturnValue:
         form,
         lambda: ratings.move_value(db.session, rating, form.direction.data or "", actor=_actor()),
         lambda: _scale_page(scale),
-        lambda _: _saved(
-            f"Moved {rating.label!r} {form.direction.data}.",
+        lambda _done: _saved(
+            _("Moved %(label)s up.", label=repr(rating.label))
+            if form.direction.data == "up"
+            else _("Moved %(label)s down.", label=repr(rating.label)),
             url_for(".scale", scale_id=scale.id, _anchor=f"value-{rating.id}"),
         ),
     )
@@ -398,8 +430,9 @@ def delete_value(scale_id: int, value_id: int) -> ResponseReturnValue:
         form,
         lambda: ratings.delete_value(db.session, rating, actor=_actor()),
         lambda: _value_page(rating),
-        lambda _: _saved(
-            f"Deleted {label!r} from {scale.name!r}.", url_for(".scale", scale_id=scale.id)
+        lambda _done: _saved(
+            _("Deleted %(label)s from %(scale)s.", label=repr(label), scale=repr(scale.name)),
+            url_for(".scale", scale_id=scale.id),
         ),
     )
 
@@ -477,7 +510,7 @@ def organisation() -> ResponseReturnValue:
     if wants_json():
         return jsonify(organisation=saved.to_json())
     flash(
-        "Saved the organisation settings: public pages, the feed and exports use them now.",
+        _("Saved the organisation settings: public pages, the feed and exports use them now."),
         "success",
     )
     return redirect(url_for(".organisation"))

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 
 from factcheck import web
@@ -30,6 +31,17 @@ from factcheck.models import ApiToken, Scope, User
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _no_such(name: str) -> str:
+    """The 404 message for an id of the path (one whole sentence per kind, for translators)."""
+    known = {
+        "article_id": _("no such article"),
+        "claim_id": _("no such claim"),
+        "job_id": _("no such job"),
+        "source_id": _("no such source"),
+    }
+    return known.get(name) or _("no such object")
+
+
 def forget_session(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """No cookie signs anyone in here: the caller is anonymous until a token says otherwise.
 
@@ -38,12 +50,12 @@ def forget_session(_endpoint: str | None, values: dict[str, Any] | None) -> None
     g._login_user = AnonymousUserMixin()
     for name, value in (values or {}).items():
         if name.endswith("_id") and isinstance(value, int) and value > ID_MAX:
-            raise ApiError(404, f"no such {name.removesuffix('_id')}")
+            raise ApiError(404, _no_such(name))
 
 
 def bearer_secret() -> str | None:
     header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.strip().partition(" ")
+    scheme, _sep, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer":
         return None
     return secret.strip() or None
@@ -53,7 +65,7 @@ def authenticate() -> None:
     """Every API call needs a live token: 401 with ``WWW-Authenticate: Bearer`` otherwise."""
     secret = bearer_secret()
     if secret is None:
-        raise unauthorized("send a token: Authorization: Bearer <token>", sent=False)
+        raise unauthorized(_("send a token: Authorization: Bearer <token>"), sent=False)
     try:
         token = tokens.authenticate(db.session, secret)
     except tokens.TokenRefused as exc:
@@ -99,7 +111,9 @@ def requires(scope: Scope) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_token().has_scope(scope):
                 raise ApiError(
-                    403, f"this token lacks the {scope.value} scope", field=f"scope:{scope.value}"
+                    403,
+                    _("this token lacks the %(scope)s scope", scope=scope.value),
+                    field=f"scope:{scope.value}",
                 )
             return view(*args, **kwargs)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import request
+from flask_babel import gettext as _
 
 from factcheck import web
 from factcheck.api.errors import ApiError
@@ -42,7 +43,7 @@ def refuse(exc: DomainError) -> ApiError:
 def load_claim(claim_id: int) -> Claim:
     claim = db.session.get(Claim, claim_id)
     if claim is None:
-        raise refuse(NotFound(f"no claim #{claim_id}"))
+        raise refuse(NotFound(_("no claim #%(id)s", id=claim_id)))
     return claim
 
 
@@ -58,9 +59,11 @@ def expected_version(claim: Claim, version: int | None) -> int | None:
     match = _ETAG.match(header)
     if match is None or int(match.group(1)) != claim.id:
         raise ApiError(
-            422, f'If-Match must be this claim\'s ETag, e.g. "claim-{claim.id}-v3"', "If-Match"
+            422,
+            _('If-Match must be this claim\'s ETag, e.g. "claim-%(id)s-v3"', id=claim.id),
+            "If-Match",
         )
     from_header = int(match.group(2))
     if version is not None and version != from_header:
-        raise ApiError(422, "version and If-Match disagree", "version")
+        raise ApiError(422, _("version and If-Match disagree"), "version")
     return from_header

@@ -14,6 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema
 from werkzeug.exceptions import HTTPException
@@ -176,13 +179,13 @@ def create_article(body: dict[str, Any]) -> Any:
     """
     given = [name for name in ("text", "url") if (body.get(name) or "").strip()]
     if len(given) != 1:
-        raise refuse(ValidationError("give exactly one of: text or url", field="text"))
+        raise refuse(ValidationError(_("give exactly one of: text or url"), field="text"))
     language = None if body["language"] == "auto" else body["language"]
     publisher = (body.get("publisher") or "").strip() or None
     web.release()  # nothing slow in a transaction: resolving and extracting come first
     if given[0] == "url":
         try:
-            url, *_ = check_url(body["url"].strip())  # a private address is refused now (422)
+            url, *_rest = check_url(body["url"].strip())  # a private address is refused now (422)
         except DomainError as exc:
             raise refuse(exc) from None
         asked = commit(
@@ -265,7 +268,7 @@ def list_claims(**args: Any) -> dict[str, Any]:
     )
     cursor = args.get("cursor")
     if cursor and queries.decode_cursor(filters.sort, cursor) is None:
-        raise ApiError(422, "cursor: not a cursor this list gave (for this sort)", "cursor")
+        raise ApiError(422, _("cursor: not a cursor this list gave (for this sort)"), "cursor")
     page = queries.queue_page(db.session, filters, me(), cursor=cursor, page_size=args["limit"])
     return {
         "claims": [claim_json(c) for c in page.claims],
@@ -298,7 +301,9 @@ def edit(body: dict[str, Any], claim_id: int) -> Any:
     _allowed(policy.works_on(me(), claim), workflow.NOT_YOURS)
     version = expected_version(claim, body.pop("version", None))
     if version is None:
-        raise refuse(ValidationError("send the version you edited (or If-Match)", field="version"))
+        raise refuse(
+            ValidationError(_("send the version you edited (or If-Match)"), field="version")
+        )
     commit(lambda: edit_claim(db.session, claim, body, actor=me(), expected_version=version))
     return claim_detail_json(claim), 200, {"ETag": claim_etag(claim)}
 
@@ -328,20 +333,22 @@ class ClaimAction:
     doc: str  # the operation's summary (first line) and description
     change: Callable[[Claim, dict[str, Any]], Any]  # (claim, body) -> the service's result
     body: type[Schema] | None = None  # the JSON body, when the action takes one (then 422 too)
-    who: tuple[Callable[[User, Claim], bool], str] | None = None  # checked before the service
+    who: tuple[Callable[[User, Claim], bool], LazyString] | None = (
+        None  # checked before the service
+    )
 
 
 EDITORS = policy.is_editor
 
 
-def _editors(message: str) -> tuple[Callable[[User, Claim], bool], str]:
+def _editors(message: LazyString) -> tuple[Callable[[User, Claim], bool], LazyString]:
     return (lambda user, _claim: EDITORS(user)), message
 
 
 def _assign(claim: Claim, body: dict[str, Any]) -> None:
     assignee = db.session.get(User, body["assignee_id"])
     if assignee is None:
-        raise ValidationError("no such user to assign", field="assignee_id")
+        raise ValidationError(_("no such user to assign"), field="assignee_id")
     workflow.assign(db.session, claim, assignee, actor=me())
 
 
@@ -352,7 +359,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
         Scope.REVIEW,
         "Editors: accept a new claim into the queue.",
         lambda c, _body: workflow.accept(db.session, c, actor=me()),
-        who=_editors("only editors can accept a candidate claim"),
+        who=_editors(_l("only editors can accept a candidate claim")),
     ),
     ClaimAction(
         "dismiss",
@@ -363,7 +370,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
             db.session, c, body["reason"], actor=me(), duplicate_of=body.get("duplicate_of")
         ),
         body=s.DismissSchema,
-        who=_editors("only editors can dismiss a candidate claim"),
+        who=_editors(_l("only editors can dismiss a candidate claim")),
     ),
     ClaimAction(
         "reopen",
@@ -371,7 +378,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
         Scope.REVIEW,
         "Editors: reopen a dismissed claim as new.",
         lambda c, _body: workflow.reopen(db.session, c, actor=me()),
-        who=_editors("only editors can reopen a dismissed claim"),
+        who=_editors(_l("only editors can reopen a dismissed claim")),
     ),
     ClaimAction(
         "take",
@@ -394,7 +401,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
         "Editors: assign a claim to a user.",
         _assign,
         body=s.AssignSchema,
-        who=_editors("only editors can assign claims"),
+        who=_editors(_l("only editors can assign claims")),
     ),
     ClaimAction(
         "propose",
@@ -410,7 +417,10 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
             expected_digest=body.get("digest") or None,
         ),
         body=s.ProposeSchema,
-        who=(policy.can_propose, "only the assigned reviewer can propose a verdict for this claim"),
+        who=(
+            policy.can_propose,
+            _l("only the assigned reviewer can propose a verdict for this claim"),
+        ),
     ),
     ClaimAction(
         "approve",
@@ -419,7 +429,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
         "An editor who neither proposed nor last wrote the verdict publishes it, as proposed.",
         lambda c, body: review.approve(db.session, c, actor=me(), expected_version=body["version"]),
         body=s.VersionSchema,
-        who=_editors("only an editor can approve a verdict awaiting approval"),
+        who=_editors(_l("only an editor can approve a verdict awaiting approval")),
     ),
     ClaimAction(
         "request-changes",
@@ -428,7 +438,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
         "Editors: send a proposed verdict back to the reviewer with a comment.",
         lambda c, body: review.request_changes(db.session, c, body["comment"], actor=me()),
         body=s.CommentSchema,
-        who=_editors("only an editor can send back a verdict awaiting approval"),
+        who=_editors(_l("only an editor can send back a verdict awaiting approval")),
     ),
     ClaimAction(
         "correction",
@@ -445,7 +455,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
             note=body["note"],
         ),
         body=s.CorrectionSchema,
-        who=_editors("only an editor can correct a published fact-check"),
+        who=_editors(_l("only an editor can correct a published fact-check")),
     ),
     ClaimAction(
         "correction/approve",
@@ -456,7 +466,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
             db.session, c, actor=me(), expected_version=body["version"]
         ),
         body=s.VersionSchema,
-        who=_editors("only an editor can approve a correction"),
+        who=_editors(_l("only an editor can approve a correction")),
     ),
     ClaimAction(
         "correction/discard",
@@ -467,7 +477,7 @@ CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
             db.session, c, actor=me(), expected_version=body["version"]
         ),
         body=s.VersionSchema,
-        who=_editors("only an editor can discard a correction"),
+        who=_editors(_l("only an editor can discard a correction")),
     ),
 )
 
@@ -478,7 +488,9 @@ def _claim_action_view(action: ClaimAction) -> Callable[..., dict[str, Any]]:
     def view(*parsed: dict[str, Any], claim_id: int) -> dict[str, Any]:
         claim = load_claim(claim_id)
         if action.who is not None:
-            _allowed(action.who[0](me(), claim), action.who[1])
+            _allowed(
+                action.who[0](me(), claim), str(action.who[1])
+            )  # said in this request's language
         body = parsed[0] if parsed else {}
         commit(lambda: action.change(claim, body))
         return _action(claim)
@@ -691,7 +703,7 @@ def show_organisation() -> dict[str, Any]:
 @errors(403, 422)
 def audit_events(**args: Any) -> dict[str, Any]:
     """Editors and admins: audit events, newest first, filtered (pass `next` as `before`)."""
-    _allowed(me().has_role(Role.EDITOR), "only editors and admins read the audit trail")
+    _allowed(me().has_role(Role.EDITOR), _("only editors and admins read the audit trail"))
     flt = EventFilter(
         actor=args.get("actor") or None,
         action=args.get("action") or None,

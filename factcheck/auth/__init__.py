@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -132,7 +133,7 @@ def _require_login() -> Any:
     if current_user.is_authenticated:
         return None
     if wants_json():
-        response = jsonify(error="unauthorized", message="sign in first", field=None)
+        response = jsonify(error="unauthorized", message=_("sign in first"), field=None)
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -155,7 +156,7 @@ def _require_admin_enrolment() -> Any:
 
     if not admin_must_enrol(current_user._get_current_object()):
         return None
-    message = "set up two-factor sign-in first: admins must use it"
+    message = _("set up two-factor sign-in first: admins must use it")
     if wants_json():
         response = jsonify(error="forbidden", message=message, field=None)
         response.status_code = 403

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,9 +16,9 @@ from factcheck.models import Role
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
     next = HiddenField()
 
@@ -26,45 +27,50 @@ class LogoutForm(FlaskForm):
     """Only carries the CSRF token: logout is a POST."""
 
 
-ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
+# Each role's name on screen; the value sent stays the role's code.
+ROLE_LABELS = {Role.REVIEWER: _l("Reviewer"), Role.EDITOR: _l("Editor"), Role.ADMIN: _l("Admin")}
+ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 
 
 class NewUserForm(FlaskForm):
     """An admin creates an account; the services check every rule (role text included)."""
 
-    email = EmailField("Email", validators=[DataRequired(message="email is required")])
-    display_name = StringField("Display name")
+    email = EmailField(_l("Email"), validators=[DataRequired(message=_l("email is required"))])
+    display_name = StringField(_l("Display name"))
     # validate_choice=False: an unknown role reaches parse_role, whose message names the roles.
-    role = SelectField("Role", choices=ROLE_CHOICES, default="reviewer", validate_choice=False)
-    password = PasswordField("Initial password", validators=[Length(max=MAX_PASSWORD_LENGTH)])
-    generate = BooleanField("Generate a password for me (shown once)")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="reviewer", validate_choice=False)
+    password = PasswordField(_l("Initial password"), validators=[Length(max=MAX_PASSWORD_LENGTH)])
+    generate = BooleanField(_l("Generate a password for me (shown once)"))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES, validate_choice=False)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validate_choice=False)
 
 
 class ActiveForm(FlaskForm):
     """Carries the wanted state: ``1`` to reactivate, ``0`` to deactivate."""
 
-    active = HiddenField(validators=[AnyOf(["0", "1"], message="active must be 0 or 1")])
+    active = HiddenField(validators=[AnyOf(["0", "1"], message=_l("active must be 0 or 1"))])
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField("New password", validators=[Length(max=MAX_PASSWORD_LENGTH)])
-    generate = BooleanField("Generate a password (shown once)")
+    password = PasswordField(_l("New password"), validators=[Length(max=MAX_PASSWORD_LENGTH)])
+    generate = BooleanField(_l("Generate a password (shown once)"))
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("New password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
     confirm = PasswordField(
-        "New password, again",
-        validators=[DataRequired(), EqualTo("new_password", message="the two passwords differ")],
+        _l("New password, again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("the two passwords differ")),
+        ],
     )
 
 
@@ -72,7 +78,7 @@ class TwoFactorCodeForm(FlaskForm):
     """A six-digit code from the authenticator app (sign-in step, enrolment, turning it off)."""
 
     code = StringField(
-        "Code from your app",
-        validators=[DataRequired(message="type the 6-digit code"), Length(max=12)],
+        _l("Code from your app"),
+        validators=[DataRequired(message=_l("type the 6-digit code")), Length(max=12)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )

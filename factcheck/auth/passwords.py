@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 from factcheck.domain import ValidationError
 
@@ -24,15 +25,19 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"password is too short: use at least {MIN_PASSWORD_LENGTH} characters",
+            _(
+                "password is too short: use at least %(min)d characters",
+                min=MIN_PASSWORD_LENGTH,
+            ),
             field="password",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError(
-            f"password is too long: at most {MAX_PASSWORD_LENGTH} characters", field="password"
+            _("password is too long: at most %(max)d characters", max=MAX_PASSWORD_LENGTH),
+            field="password",
         )
     if password.lower() in _COMMON or len(set(password)) < 5:
-        raise ValidationError("password is too easy to guess", field="password")
+        raise ValidationError(_("password is too easy to guess"), field="password")
 
 
 def hash_password(password: str) -> str:

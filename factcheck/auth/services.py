@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, apply_changes, change_and_record, record
@@ -33,7 +34,9 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationError(f"email is not valid: {exc}", field="email") from exc
+        raise ValidationError(
+            _("email is not valid: %(reason)s", reason=exc), field="email"
+        ) from exc
 
 
 def parse_role(value: str) -> Role:
@@ -42,7 +45,8 @@ def parse_role(value: str) -> Role:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise ValidationError(
-            f"unknown role {value!r}: use one of {allowed}", field="role"
+            _("unknown role %(role)s: use one of %(allowed)s", role=repr(value), allowed=allowed),
+            field="role",
         ) from None
 
 
@@ -57,7 +61,9 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise ValidationError(f"a user with email {email} already exists", field="email")
+        raise ValidationError(
+            _("a user with email %(email)s already exists", email=email), field="email"
+        )
     check_password_policy(password)
     name = (display_name or "").strip() or email.split("@", 1)[0]
     user = User(email=email, display_name=name, role=role, password_hash=hash_password(password))
@@ -75,7 +81,7 @@ def create_user(
 def get_user(session: DBSession, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user #{user_id}")
+        raise NotFound(_("no user #%(id)s", id=user_id))
     return user
 
 
@@ -94,11 +100,20 @@ def refuse_removing_last_admin(session: DBSession, user: User, *, field: str, ch
         .with_for_update()
     ).all()
     if not [admin_id for admin_id in admins if admin_id != user.id]:
-        raise ValidationError(
-            f"{user.email} is the last active admin and cannot be {change}: "
-            "make another user an admin first",
-            field=field,
+        message = (
+            _(
+                "%(email)s is the last active admin and cannot be demoted: "
+                "make another user an admin first",
+                email=user.email,
+            )
+            if change == "demoted"
+            else _(
+                "%(email)s is the last active admin and cannot be deactivated: "
+                "make another user an admin first",
+                email=user.email,
+            )
         )
+        raise ValidationError(message, field=field)
 
 
 def change_role(session: DBSession, user: User, role: Role, *, actor: User) -> None:
@@ -112,7 +127,7 @@ def change_role(session: DBSession, user: User, role: Role, *, actor: User) -> N
 def set_active(session: DBSession, user: User, active: bool, *, actor: User) -> None:
     """Activate or deactivate ``user``; deactivation ends every session the user has."""
     if user.id == actor.id and not active:
-        raise ValidationError("you cannot deactivate yourself", field="active")
+        raise ValidationError(_("you cannot deactivate yourself"), field="active")
     if not active:
         refuse_removing_last_admin(session, user, field="active", change="deactivated")
     changes = apply_changes(user, {"active": active})
@@ -134,7 +149,8 @@ def set_interface_language(session: DBSession, user: User, language: str) -> boo
     """Save the language ``user`` reads the interface in; True when it changed."""
     if interface_language(language) != language:
         raise ValidationError(
-            f"language: choose one of {', '.join(INTERFACE_LANGUAGES)}", field="language"
+            _("language: choose one of %(allowed)s", allowed=", ".join(INTERFACE_LANGUAGES)),
+            field="language",
         )
     changes = change_and_record(
         session,
@@ -333,10 +349,10 @@ def change_own_password(
             entity_id=user.id,
             data={"reason": "wrong current password"},
         )
-        raise ValidationError("the current password is not right", field="current_password")
+        raise ValidationError(_("the current password is not right"), field="current_password")
     if verify_password(user.password_hash, new):
         raise ValidationError(
-            "the new password must differ from the current one", field="new_password"
+            _("the new password must differ from the current one"), field="new_password"
         )
     try:
         set_password(session, user, new, actor=user, keep_session_id=keep_session_id)

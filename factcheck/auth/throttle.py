@@ -16,19 +16,21 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import has_app_context
+from flask_babel import gettext
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.config import settings
 from factcheck.database import DBSession
 from factcheck.domain import DomainError
+from factcheck.i18n import N_
 from factcheck.models import utcnow
 from factcheck.models.user import LoginAttempt
 
 DEFAULT_MAX_FAILURES = 5
 DEFAULT_WINDOW_SECONDS = 60
 KEEP_ATTEMPTS = timedelta(days=1)
-THROTTLED_MESSAGE = "Too many attempts; wait a minute and try again"
+THROTTLED_MESSAGE = N_("Too many attempts; wait a minute and try again")
 
 
 class LoginThrottled(DomainError):
@@ -37,7 +39,7 @@ class LoginThrottled(DomainError):
     code = "throttled"
 
     def __init__(self) -> None:
-        super().__init__(THROTTLED_MESSAGE)
+        super().__init__(gettext(THROTTLED_MESSAGE))
 
 
 def _limits() -> tuple[int, timedelta]:

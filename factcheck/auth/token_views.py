@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -23,28 +26,45 @@ from factcheck.models import Role, Scope, User, utcnow
 
 bp = Blueprint("tokens", __name__)
 
+# What each scope allows, said after its code (the word the API and the CLI take).
 SCOPE_HINTS = {
-    Scope.READ: "read articles, claims, fact-checks, the organisation (and the audit trail, "
-    "for editors)",
-    Scope.INGEST: "send articles in",
-    Scope.REVIEW: "work on claims: edit, triage, take, sources, verdicts, propose",
-    Scope.PUBLISH: "approve verdicts and corrections (editors)",
+    Scope.READ: _l(
+        "read articles, claims, fact-checks, the organisation (and the audit trail, for editors)"
+    ),
+    Scope.INGEST: _l("send articles in"),
+    Scope.REVIEW: _l("work on claims: edit, triage, take, sources, verdicts, propose"),
+    Scope.PUBLISH: _l("approve verdicts and corrections (editors)"),
 }
+
+
+class ScopeLabel:
+    """A scope's checkbox label: its code, as code, then what it allows in the page's language."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def __html__(self) -> str:
+        return Markup("<code>%s</code> — %s") % (self.scope.value, SCOPE_HINTS[self.scope])
+
+    def __str__(self) -> str:
+        return f"{self.scope.value} — {SCOPE_HINTS[self.scope]}"
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Name", validators=[DataRequired(), Length(max=services.MAX_NAME)], description="e.g. CMS"
+        _l("Name"),
+        validators=[DataRequired(), Length(max=services.MAX_NAME)],
+        description=_l("e.g. CMS"),
     )
     scopes = SelectMultipleField(
-        "Scopes",
-        choices=[SelectChoice(s.value, f"{s.value} — {SCOPE_HINTS[s]}") for s in Scope],
+        _l("Scopes"),
+        choices=[SelectChoice(s.value, ScopeLabel(s)) for s in Scope],
         default=[Scope.READ.value],
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[DataRequired(message="choose at least one scope")],
+        validators=[DataRequired(message=_l("choose at least one scope"))],
     )
-    expires = DateField("Expires after (optional)", validators=[Optional()])
+    expires = DateField(_l("Expires after (optional)"), validators=[Optional()])
 
 
 class RevokeForm(FlaskForm):
@@ -97,21 +117,24 @@ def create() -> ResponseReturnValue:
             actor=_me(),
         )
     )
-    flash(f"Token “{made.token.name}” created. Copy it now: it is shown only once.", "success")
+    flash(
+        _("Token “%(name)s” created. Copy it now: it is shown only once.", name=made.token.name),
+        "success",
+    )
     return _page(TokenForm(formdata=None), 201, secret=made.secret)
 
 
 def _revoke(token_id: int, back: str) -> ResponseReturnValue:
     if not RevokeForm().validate():
-        return error_response(400, "The form expired; reload the page and try again.")
+        return error_response(400, _("The form expired; reload the page and try again."))
     token = services.get_token(db.session, token_id)  # a refusal is JSON or the error page
     if token.user_id != _me().id and back == "tokens.index":
         return error_response(404)  # someone else's token does not exist on your page
     revoked = web.run(lambda: services.revoke_token(db.session, token, actor=_me()))
     flash(
-        f"Token {token.prefix}… revoked: it stops working at once."
+        _("Token %(prefix)s… revoked: it stops working at once.", prefix=token.prefix)
         if revoked
-        else f"Token {token.prefix}… was already revoked.",
+        else _("Token %(prefix)s… was already revoked.", prefix=token.prefix),
         "success",
     )
     return redirect(url_for(back))

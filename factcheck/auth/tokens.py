@@ -14,8 +14,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from factcheck.audit.actions import AuditAction
@@ -54,10 +57,15 @@ def parse_scopes(names: Iterable[str]) -> list[Scope]:
         except ValueError:
             allowed = ", ".join(s.value for s in Scope)
             raise ValidationError(
-                f"unknown scope {name!r}: choose from {allowed}", field="scopes"
+                _(
+                    "unknown scope %(scope)s: choose from %(allowed)s",
+                    scope=repr(name),
+                    allowed=allowed,
+                ),
+                field="scopes",
             ) from None
     if not scopes:
-        raise ValidationError("choose at least one scope", field="scopes")
+        raise ValidationError(_("choose at least one scope"), field="scopes")
     return sorted(scopes, key=lambda s: s.value)
 
 
@@ -71,7 +79,7 @@ def parse_expiry(value: date | datetime | None, *, now: datetime | None = None) 
     else:
         expires = datetime(value.year, value.month, value.day, tzinfo=UTC) + timedelta(days=1)
     if expires <= now:
-        raise ValidationError("the expiry date must be in the future", field="expires")
+        raise ValidationError(_("the expiry date must be in the future"), field="expires")
     return expires
 
 
@@ -87,9 +95,9 @@ def create_token(
     """Make a token for ``user`` (by ``user`` themself, an admin, or the CLI when ``actor`` is
     None); the secret is returned once."""
     if actor is not None and actor.id != user.id and not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("only an admin can make a token for someone else")
+        raise PermissionDenied(_("only an admin can make a token for someone else"))
     if not user.active:
-        raise ValidationError(f"{user.email} is deactivated", field="email")
+        raise ValidationError(_("%(email)s is deactivated", email=user.email), field="email")
     clean_name = clean_text(name, "name", max_length=MAX_NAME, required=True)
     chosen = parse_scopes(scopes)
     expires_at = parse_expiry(expires)
@@ -100,7 +108,8 @@ def create_token(
     )
     if (count or 0) >= MAX_TOKENS_PER_USER:
         raise ValidationError(
-            f"at most {MAX_TOKENS_PER_USER} tokens per user: revoke one first", field="name"
+            _("at most %(max)d tokens per user: revoke one first", max=MAX_TOKENS_PER_USER),
+            field="name",
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -134,7 +143,7 @@ def tokens_of(session: DBSession, user: User | None = None) -> list[ApiToken]:
 def get_token(session: DBSession, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"no token #{token_id}")
+        raise NotFound(_("no token #%(id)s", id=token_id))
     return token
 
 
@@ -142,7 +151,7 @@ def revoke_token(session: DBSession, token: ApiToken, *, actor: User | None) -> 
     """Revoke ``token`` (its owner, an admin, or the CLI when ``actor`` is None); False when it
     already was."""
     if actor is not None and token.user_id != actor.id and not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("only its owner or an admin can revoke this token")
+        raise PermissionDenied(_("only its owner or an admin can revoke this token"))
     if token.revoked_at is not None:
         return False
     change_and_record(
@@ -158,10 +167,14 @@ def revoke_token(session: DBSession, token: ApiToken, *, actor: User | None) -> 
 
 
 class TokenRefused(Exception):
-    """The Authorization header names no usable token; ``message`` says why (401)."""
+    """The Authorization header names no usable token; ``message`` says why (401).
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    ``message`` is lazy: said in the request's language in the JSON body, and in English in the
+    ``WWW-Authenticate`` header (a header is Latin-1, and read by programs).
+    """
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
         self.message = message
 
 
@@ -169,19 +182,21 @@ def authenticate(session: DBSession, secret: str, *, now: datetime | None = None
     """The token ``secret`` is, with its active user; or :class:`TokenRefused` saying why."""
     now = now or utcnow()
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
-        raise TokenRefused("that is not a factcheck token")
+        raise TokenRefused(_l("that is not a factcheck token"))
     token = session.scalar(
         sa.select(ApiToken)
         .where(ApiToken.token_hash == hash_token(secret))
         .options(joinedload(ApiToken.user))
     )
     if token is None:
-        raise TokenRefused("unknown token")
+        raise TokenRefused(_l("unknown token"))
     state = token.state(now)
+    if state == "expired":
+        raise TokenRefused(_l("this token is expired"))
     if state != "active":
-        raise TokenRefused(f"this token is {state}")
+        raise TokenRefused(_l("this token is revoked"))
     if not token.user.active:
-        raise TokenRefused("the token's user is deactivated")
+        raise TokenRefused(_l("the token's user is deactivated"))
     return token
 
 
@@ -206,5 +221,5 @@ def record_use(session: DBSession, token: ApiToken, *, method: str, path: str) -
 def find_user(session: DBSession, email: str) -> User:
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise NotFound(f"no user {email}")
+        raise NotFound(_("no user %(email)s", email=email))
     return user

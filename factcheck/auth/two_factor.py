@@ -23,6 +23,7 @@ from pathlib import Path
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
+from flask_babel import gettext as _
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
@@ -137,11 +138,11 @@ def admin_must_enrol(user: User) -> bool:
 def enable(session: DBSession, user: User, secret: str, code: str) -> None:
     """Turn on two-factor sign-in with ``secret`` once ``code`` proves the app has it."""
     if user.has_two_factor:
-        raise ValidationError("two-factor sign-in is already on", field="code")
+        raise ValidationError(_("two-factor sign-in is already on"), field="code")
     step = matching_step(secret, code, after=None)
     if step is None:
         raise ValidationError(
-            "that code is not right: type the 6 digits your app shows now", field="code"
+            _("that code is not right: type the 6 digits your app shows now"), field="code"
         )
     user.totp_secret = encrypt_secret(secret)
     user.totp_last_step = step
@@ -157,11 +158,11 @@ def enable(session: DBSession, user: User, secret: str, code: str) -> None:
 def disable(session: DBSession, user: User, code: str, *, client_addr: str | None) -> None:
     """Turn off two-factor sign-in; needs a valid, unused code."""
     if not user.has_two_factor:
-        raise ValidationError("two-factor sign-in is not on", field="code")
+        raise ValidationError(_("two-factor sign-in is not on"), field="code")
     if user.role is Role.ADMIN and settings().require_admin_2fa:
-        raise ValidationError("admins must keep two-factor sign-in on", field="code")
+        raise ValidationError(_("admins must keep two-factor sign-in on"), field="code")
     if not check_code(session, user, code, client_addr=client_addr):
-        raise ValidationError("that code is not right, or was already used", field="code")
+        raise ValidationError(_("that code is not right, or was already used"), field="code")
     user.totp_secret = None
     user.totp_last_step = None
     record(

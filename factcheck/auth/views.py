@@ -16,6 +16,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -44,6 +46,8 @@ from factcheck.config import settings
 from factcheck.database import read_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
+from factcheck.i18n import N_
+from factcheck.languages import interface_language
 from factcheck.models import User
 from factcheck.validation import refuse_control_characters
 
@@ -51,7 +55,7 @@ bp = Blueprint("auth", __name__)
 
 # The secret being enrolled, encrypted, until the user confirms it with a code.
 ENROL_KEY = "2fa_enrol"
-WRONG_CREDENTIALS = "Email or password is wrong, or the account is disabled."
+WRONG_CREDENTIALS = N_("Email or password is wrong, or the account is disabled.")
 
 
 def _user() -> User:
@@ -70,10 +74,12 @@ def _begin(result: SignIn, target: str | None) -> ResponseReturnValue:
     session.clear()
     session[SESSION_TOKEN_KEY] = result.token
     session[SESSION_SEEN_KEY] = int(time.time())
-    if totp.admin_must_enrol(result.user):
-        flash("Set up two-factor sign-in to continue: admins must use it.", "error")
-        return redirect(url_for("auth.two_factor"))
-    flash(f"Signed in as {result.user.display_name}.", "success")
+    # Said in the language of the user just signed in (this request chose one before).
+    with force_locale(interface_language(result.user.interface_language) or str(get_locale())):
+        if totp.admin_must_enrol(result.user):
+            flash(_("Set up two-factor sign-in to continue: admins must use it."), "error")
+            return redirect(url_for("auth.two_factor"))
+        flash(_("Signed in as %(name)s.", name=result.user.display_name), "success")
     return redirect(target or url_for("inbox.my_work"))
 
 
@@ -104,7 +110,7 @@ def login() -> ResponseReturnValue:
         return _throttled(exc, "auth/login.html", form=form)
     if user is None:
         web.commit()  # keep the failure: it is counted and audited
-        flash(WRONG_CREDENTIALS, "error")
+        flash(_(WRONG_CREDENTIALS), "error")
         return render_template("auth/login.html", form=form), 401
     target = safe_next(form.next.data)
     if user.has_two_factor:
@@ -140,7 +146,7 @@ def login_2fa() -> ResponseReturnValue:
     loaded = _pending_user()
     if loaded is None:
         session.pop(PENDING_KEY, None)
-        flash("Sign in again: the second step expired or was not started.", "error")
+        flash(_("Sign in again: the second step expired or was not started."), "error")
         return redirect(url_for("auth.login"))
     user, pending = loaded
     form = TwoFactorCodeForm()
@@ -154,7 +160,7 @@ def login_2fa() -> ResponseReturnValue:
         return _throttled(exc, "auth/login_2fa.html", form=form)
     if not ok:
         web.commit()  # keep the counted, audited failure
-        form.code.errors = ["That code is not right, or was already used."]
+        form.code.errors = [_("That code is not right, or was already used.")]
         return render_template("auth/login_2fa.html", form=form), 401
     result = open_session(
         db.session,
@@ -176,7 +182,7 @@ def logout() -> ResponseReturnValue:
             sign_out(db.session, _user(), token)
             web.commit()
         session.clear()
-        flash("Signed out.", "success")
+        flash(_("Signed out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -205,7 +211,7 @@ def password() -> ResponseReturnValue:
         _field_error(form, exc)
         return render_template("auth/password.html", form=form), 422
     web.commit()
-    flash("Password changed. Every other session of yours was signed out.", "success")
+    flash(_("Password changed. Every other session of yours was signed out."), "success")
     return redirect(url_for("auth.password"))
 
 
@@ -255,7 +261,7 @@ def two_factor() -> ResponseReturnValue:
         return _two_factor_page(form, 422)
     web.commit()
     session.pop(ENROL_KEY, None)
-    flash("Two-factor sign-in is on: you will be asked for a code at every sign-in.", "success")
+    flash(_("Two-factor sign-in is on: you will be asked for a code at every sign-in."), "success")
     return redirect(url_for("auth.two_factor"))
 
 
@@ -275,5 +281,5 @@ def two_factor_disable() -> ResponseReturnValue:
         _field_error(form, exc)
         return _two_factor_page(form, 422)
     web.commit()
-    flash("Two-factor sign-in is off.", "success")
+    flash(_("Two-factor sign-in is off."), "success")
     return redirect(url_for("auth.two_factor"))

@@ -14,13 +14,17 @@ Which language a request is answered in, first match wins:
 4. the browser's ``Accept-Language``;
 5. English.
 
+The API (``/api/v1``) has no cookie session: only ``Accept-Language`` (then English) decides
+the language of its refusals' ``message``, whoever the token belongs to. Outside a request (the
+CLI, the job worker) everything is English.
+
 An unknown language anywhere falls back down this list, never to an error; a message the
 catalogue lacks is shown in English.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -36,8 +40,28 @@ LANGUAGE_COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+API_PREFIX = "/api/"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it now (a module constant that
+    stays English in tests and logs); pass it to ``gettext`` where it is shown."""
+    return message
+
+
+def _accept_language() -> str | None:
+    try:
+        return request.accept_languages.best_match(INTERFACE_LANGUAGES)
+    except ValueError:  # a malformed header is no choice at all
+        return None
+
+
 def select_language() -> str:
     """The interface language of this request (see the module's docstring)."""
+    if not has_request_context():
+        return DEFAULT_INTERFACE_LANGUAGE
+    if request.path.startswith(API_PREFIX):
+        return _accept_language() or DEFAULT_INTERFACE_LANGUAGE
     if current_user and current_user.is_authenticated:
         chosen = interface_language(current_user.interface_language)
         if chosen:
@@ -45,11 +69,7 @@ def select_language() -> str:
     chosen = interface_language(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:
         return chosen
-    try:
-        best = request.accept_languages.best_match(INTERFACE_LANGUAGES)
-    except ValueError:  # a malformed header is no choice at all
-        best = None
-    return best or DEFAULT_INTERFACE_LANGUAGE
+    return _accept_language() or DEFAULT_INTERFACE_LANGUAGE
 
 
 def current_language() -> str:
