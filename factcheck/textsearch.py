@@ -30,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import Stemmer  # PyStemmer: the Snowball stemmers, in C
+
 from factcheck.languages import SUPPORTED_LANGUAGES
 
 # The Snowball stemmer of each language the desk reads (PyStemmer, the stemmers PostgreSQL's
@@ -59,8 +61,6 @@ _local = threading.local()  # PyStemmer's stemmers must not be shared between th
 def _stemmer(language: str) -> Any:
     stemmers: dict[str, Any] | None = getattr(_local, "stemmers", None)
     if stemmers is None:
-        import Stemmer  # PyStemmer: Snowball in C
-
         stemmers = {lang: Stemmer.Stemmer(name) for lang, name in STEMMERS.items()}
         _local.stemmers = stemmers
     return stemmers[language]
