@@ -210,7 +210,7 @@ def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str])
             sa.cast(sa.literal(textsearch.tsquery(made), sa.Text), TSQUERY)
         )
     # Any other database: the same rule as plain, unindexed LIKEs over the stored words (tokens
-    # hold letters and digits only, never a LIKE wildcard).
+    # hold letters, digits and the stem mark, never a LIKE wildcard).
     spaced = " " + sa.func.coalesce(Claim.search_words, "") + " "
     return sa.and_(
         *(
