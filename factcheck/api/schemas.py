@@ -153,7 +153,14 @@ class ClaimListArgs(Strict):
     language = bounded(16)
     article_id = query_ident()
     min_score = fields.Float(validate=validate.Range(min=0, max=1))
-    q = bounded(200, metadata={"description": "full-text search over claim text and claimant"})
+    q = bounded(
+        200,
+        metadata={
+            "description": "search over claim text and claimant: every word, as a word start "
+            "or in another form (accents and case aside; « soldats » finds « soldat »); "
+            "without a letter or digit, no search"
+        },
+    )
     sort = fields.String(load_default="priority", validate=validate.OneOf(list(SORTS)))
     match = fields.Boolean(
         load_default=False, metadata={"description": "only claims already checked elsewhere"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,16 +15,18 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import contains_eager
 
+from factcheck import textsearch
 from factcheck.database import DBSession
 from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, ClaimStatusCount, User
 from factcheck.validation import DB_INT_MAX
 
 PAGE_SIZE = 50
-MAX_SEARCH_TERMS = 8
 
-# Objects made by migration 0003 that the models do not declare (see env.py's include_object).
+# Search objects the models do not declare (see env.py's include_object): the FTS5 table of
+# migration 0020 (SQLite), the GIN index and stored tsvector of migrations 0008 and 0020.
 SEARCH_OBJECTS = frozenset(
     {
         "claims_fts",
@@ -34,7 +35,7 @@ SEARCH_OBJECTS = frozenset(
         "claims_fts_docsize",
         "claims_fts_idx",
         "ix_claims_search",
-        "search_document",  # PostgreSQL's stored tsvector column (migration 0008)
+        "search_document",  # PostgreSQL's stored tsvector column (migrations 0008, 0020)
     }
 )
 
@@ -49,14 +50,14 @@ SORT_INDEXES = frozenset(
     }
 )
 
-# PostgreSQL's stored tsvector of the claim text and claimant, GIN-indexed (migration 0008).
+# PostgreSQL's stored tsvector of the claim's search words, GIN-indexed (migration 0020).
 PG_SEARCH_DOCUMENT = "claims.search_document"
 
 
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Alembic filter: leave the search objects (migrations 0003, 0008) and the sort indexes
+    """Alembic filter: leave the search objects (migrations 0008, 0020) and the sort indexes
     (0005) out of model comparison."""
     return not (reflected and compare_to is None and name in SEARCH_OBJECTS | SORT_INDEXES)
 
@@ -179,35 +180,47 @@ def _typed(key: SortKey, value: Any) -> Any:
 # --- search --------------------------------------------------------------------------------
 
 
-def search_terms(query: str | None) -> list[str]:
-    """The words of a search box: runs of letters and digits, lower-cased, at most eight."""
-    return re.findall(r"[^\W_]+", (query or "").lower())[:MAX_SEARCH_TERMS]
+def search_terms(query: str | None) -> list[textsearch.Term]:
+    """The terms of a search box (:func:`factcheck.textsearch.search_terms`): at most eight
+    words, folded, each with its French and English stems."""
+    return textsearch.search_terms(query)
 
 
-def search_condition(session: DBSession, terms: Sequence[str]) -> Any:
-    """Claims whose text or claimant contains every term (each as a word prefix)."""
+def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str]) -> Any:
+    """Claims whose search words match every term: a word starting with it (accents and case
+    aside), or of the same French or English stem (:func:`factcheck.textsearch.matches`).
+
+    Both databases look the same stored tokens up (migration 0020), so they find the same
+    claims: SQLite through its FTS5 table, PostgreSQL through the GIN-indexed tsvector.
+    """
+    made = [t if isinstance(t, textsearch.Term) else textsearch.term(t) for t in terms]
+    made = [t for t in made if t.prefix]
+    if not made:
+        return sa.true()
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        match = " AND ".join(f'"{t}"*' for t in terms)
         ids: sa.Select[Any] = (
             sa.select(sa.literal_column("rowid"))
             .select_from(sa.table("claims_fts"))
-            .where(sa.literal_column("claims_fts").op("MATCH")(match))
+            .where(sa.literal_column("claims_fts").op("MATCH")(textsearch.fts5_query(made)))
         )
         return Claim.id.in_(ids)
     if dialect == "postgresql":
-        tsquery = " & ".join(f"{t}:*" for t in terms)
         return sa.literal_column(PG_SEARCH_DOCUMENT).op("@@")(
-            sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery)
+            sa.cast(sa.literal(textsearch.tsquery(made), sa.Text), TSQUERY)
         )
-    # Any other database: a plain, unindexed substring match.
+    # Any other database: the same rule as plain, unindexed LIKEs over the stored words (tokens
+    # hold letters, digits and the stem mark, never a LIKE wildcard).
+    spaced = " " + sa.func.coalesce(Claim.search_words, "") + " "
     return sa.and_(
         *(
             sa.or_(
-                sa.func.lower(Claim.text).contains(t),
-                sa.func.lower(sa.func.coalesce(Claim.claimant_name, "")).contains(t),
+                *(
+                    spaced.like(f"% {token}%" if is_prefix else f"% {token} %")
+                    for token, is_prefix in t.alternatives
+                )
             )
-            for t in terms
+            for t in made
         )
     )
 

@@ -145,6 +145,7 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
         back=queries.queue_back(query),
         action_form=ActionForm(formdata=None),
         languages=languages,
+        no_search_words=bool(filters.q) and not queries.search_terms(filters.q),
     ), (status if valid else 422)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from factcheck import textsearch
 from factcheck.models.base import Base, enum_column, utcnow
 from factcheck.validation import MAX_CLAIM_REVIEWED_LENGTH, MAX_TITLE_LENGTH
 
@@ -37,6 +38,13 @@ class ClaimantType(enum.StrEnum):
 CLAIM_REVIEWED_RECOMMENDED_LENGTH = 75
 
 
+def _search_words_of_row(context: Any) -> str:
+    """The default of ``claims.search_words``: worked out from the row being inserted, so a bulk
+    ``INSERT`` of claims (``session.execute(sa.insert(Claim), rows)``) is searchable too."""
+    row = context.get_current_parameters()
+    return textsearch.document(row.get("text"), row.get("claimant_name"), row.get("language"))
+
+
 class Claim(Base):
     __tablename__ = "claims"
 
@@ -55,6 +63,12 @@ class Claim(Base):
     appearance_url: Mapped[str | None] = mapped_column(sa.String(2000))
     appearance_headline: Mapped[str | None] = mapped_column(sa.String(MAX_TITLE_LENGTH))
     language: Mapped[str] = mapped_column(sa.String(8))
+    # The words the queue searches (factcheck.textsearch.document of text, claimant, language),
+    # indexed by migration 0020. Set on insert and whenever those change through the ORM; a raw
+    # UPDATE of them must set it too. Deferred: nothing but the search reads it.
+    search_words: Mapped[str] = mapped_column(
+        sa.Text, default=_search_words_of_row, server_default="", deferred=True
+    )
     score: Mapped[float | None]
     # Version (SHA-256 prefix) of the weights that scored an extracted claim; None by hand.
     model_version: Mapped[str | None] = mapped_column(sa.String(32))
@@ -126,6 +140,18 @@ class Claim(Base):
 
     def __repr__(self) -> str:
         return f"<Claim {self.id} {self.status} {self.text[:40]!r}>"
+
+
+# The columns a claim's search words are made of.
+SEARCHED_FIELDS = ("text", "claimant_name", "language")
+
+
+@sa.event.listens_for(Claim, "before_update")
+def _keep_search_words(mapper: Any, connection: Any, claim: Claim) -> None:
+    """Work the search words out again when the text, claimant or language changes."""
+    state = sa.inspect(claim)
+    if any(state.attrs[name].history.has_changes() for name in SEARCHED_FIELDS):
+        claim.search_words = textsearch.document(claim.text, claim.claimant_name, claim.language)
 
 
 class ClaimStatusCount(Base):
