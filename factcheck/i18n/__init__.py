@@ -20,7 +20,7 @@ catalogue lacks is shown in English.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -38,6 +38,8 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 def select_language() -> str:
     """The interface language of this request (see the module's docstring)."""
+    if not has_request_context():  # the CLI, a worker: messages in English
+        return DEFAULT_INTERFACE_LANGUAGE
     if current_user and current_user.is_authenticated:
         chosen = interface_language(current_user.interface_language)
         if chosen:
