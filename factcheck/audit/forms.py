@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -26,33 +27,35 @@ class EventFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Actor", validators=[no_control_characters, Optional(), Length(max=254)])
+    actor = StringField(
+        _l("Actor"), validators=[no_control_characters, Optional(), Length(max=254)]
+    )
     action = SelectField(
-        "Action",
-        choices=[SelectChoice("", "Any")],
+        _l("Action"),
+        choices=[SelectChoice("", _l("Any"))],
         validate_choice=False,
         validators=[no_control_characters],
     )
     entity_type = SelectField(
-        "Entity type",
-        choices=[SelectChoice("", "Any")],
+        _l("Entity type"),
+        choices=[SelectChoice("", _l("Any"))],
         validate_choice=False,
         validators=[no_control_characters],
     )
     entity_id = StringField(
-        "Entity id", validators=[no_control_characters, Optional(), Length(max=64)]
+        _l("Entity id"), validators=[no_control_characters, Optional(), Length(max=64)]
     )
     outcome = SelectField(
-        "Outcome",
+        _l("Outcome"),
         choices=[
-            SelectChoice("", "Any"),
-            SelectChoice("done", "Changes only"),
-            SelectChoice("refused", "Refusals only"),
+            SelectChoice("", _l("Any")),
+            SelectChoice("done", _l("Changes only")),
+            SelectChoice("refused", _l("Refusals only")),
         ],
         validators=[Optional()],
     )
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
 
 
 class VerifyForm(FlaskForm):

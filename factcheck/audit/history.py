@@ -9,66 +9,69 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
 from factcheck.database import DBSession
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, RatingValue, User
 
-ACTION_WORDS: dict[str, str] = {
-    AuditAction.ARTICLE_INGEST: "ingested the article",
-    AuditAction.CLAIM_CREATE: "created the claim",
-    AuditAction.CLAIM_EDIT: "edited the claim",
-    AuditAction.CLAIM_ACCEPT: "accepted the claim into the queue",
-    AuditAction.CLAIM_DISMISS: "dismissed the claim",
-    AuditAction.CLAIM_REOPEN: "reopened the claim",
-    AuditAction.CLAIM_TAKE: "took the claim for review",
-    AuditAction.CLAIM_ASSIGN: "assigned the claim",
-    AuditAction.CLAIM_HAND_BACK: "handed the claim back to the queue",
-    AuditAction.CLAIM_PROPOSE: "proposed a verdict",
-    AuditAction.CLAIM_SEND_BACK: "sent the claim back for changes",
-    AuditAction.CLAIM_PUBLISH: "published the fact-check",
-    AuditAction.CLAIM_CORRECT: "published a correction",
-    AuditAction.SOURCE_ADD: "added a source",
-    AuditAction.SOURCE_EDIT: "edited a source",
-    AuditAction.SOURCE_REMOVE: "removed a source",
-    AuditAction.VERDICT_DRAFT: "drafted a verdict",
-    AuditAction.VERDICT_EDIT: "edited the draft verdict",
-    AuditAction.VERDICT_PROPOSE: "proposed a verdict",
-    AuditAction.VERDICT_APPROVE: "approved the verdict",
-    AuditAction.VERDICT_SEND_BACK: "sent the verdict back",
-    AuditAction.VERDICT_CORRECT: "corrected the verdict",
-    AuditAction.VERDICT_CORRECTION_DRAFT: "drafted a correction",
-    AuditAction.VERDICT_APPROVE_CORRECTION: "approved the correction",
-    AuditAction.VERDICT_SUPERSEDE: "superseded the verdict by a correction",
-    AuditAction.VERDICT_DISCARD: "discarded the correction draft",
-    AuditAction.NOTE_ADD: "added a note",
-    AuditAction.RATING_SCALE_CREATE: "created the rating scale",
-    AuditAction.RATING_SCALE_EDIT: "changed the rating scale",
-    AuditAction.RATING_VALUE_ADD: "added a rating",
-    AuditAction.RATING_VALUE_EDIT: "changed a rating",
-    AuditAction.RATING_VALUE_MOVE: "reordered a rating",
-    AuditAction.RATING_VALUE_DELETE: "deleted a rating",
-    AuditAction.ORGANISATION_EDIT: "changed the organisation settings",
-    AuditAction.USER_CREATE: "created the user",
-    AuditAction.USER_ROLE: "changed the role",
-    AuditAction.USER_DEACTIVATE: "deactivated the user",
-    AuditAction.USER_ACTIVATE: "reactivated the user",
-    AuditAction.USER_PASSWORD: "changed the password",
-    AuditAction.LOGIN_SUCCESS: "signed in",
-    AuditAction.LOGIN_FAILURE: "failed to sign in",
-    AuditAction.LOGIN_THROTTLED: "was refused sign-in (too many attempts)",
-    AuditAction.LOGOUT: "signed out",
-    AuditAction.AUDIT_EXPORT: "exported the audit trail",
-    AuditAction.EXPORT_CLAIMREVIEW: "exported the ClaimReview feed",
-    AuditAction.OUTLET_ADD: "started following the outlet",
-    AuditAction.OUTLET_PAUSE: "paused the outlet",
-    AuditAction.OUTLET_RESUME: "resumed the outlet",
-    AuditAction.OUTLET_POLL_NOW: "asked for a poll now",
-    AuditAction.OUTLET_POLL: "polled the outlet",
-    AuditAction.OUTLET_REMOVE: "stopped following the outlet",
-    AuditAction.SNAPSHOT_CAPTURE: "captured the source's page",
-    AuditAction.SNAPSHOT_FAIL: "could not capture the source's page",
+# What a person reads after the actor's name ("Alice published the fact-check"); translated.
+ACTION_WORDS: dict[str, Any] = {
+    AuditAction.ARTICLE_INGEST: _l("ingested the article"),
+    AuditAction.CLAIM_CREATE: _l("created the claim"),
+    AuditAction.CLAIM_EDIT: _l("edited the claim"),
+    AuditAction.CLAIM_ACCEPT: _l("accepted the claim into the queue"),
+    AuditAction.CLAIM_DISMISS: _l("dismissed the claim"),
+    AuditAction.CLAIM_REOPEN: _l("reopened the claim"),
+    AuditAction.CLAIM_TAKE: _l("took the claim for review"),
+    AuditAction.CLAIM_ASSIGN: _l("assigned the claim"),
+    AuditAction.CLAIM_HAND_BACK: _l("handed the claim back to the queue"),
+    AuditAction.CLAIM_PROPOSE: _l("proposed a verdict"),
+    AuditAction.CLAIM_SEND_BACK: _l("sent the claim back for changes"),
+    AuditAction.CLAIM_PUBLISH: _l("published the fact-check"),
+    AuditAction.CLAIM_CORRECT: _l("published a correction"),
+    AuditAction.SOURCE_ADD: _l("added a source"),
+    AuditAction.SOURCE_EDIT: _l("edited a source"),
+    AuditAction.SOURCE_REMOVE: _l("removed a source"),
+    AuditAction.VERDICT_DRAFT: _l("drafted a verdict"),
+    AuditAction.VERDICT_EDIT: _l("edited the draft verdict"),
+    AuditAction.VERDICT_PROPOSE: _l("proposed a verdict"),
+    AuditAction.VERDICT_APPROVE: _l("approved the verdict"),
+    AuditAction.VERDICT_SEND_BACK: _l("sent the verdict back"),
+    AuditAction.VERDICT_CORRECT: _l("corrected the verdict"),
+    AuditAction.VERDICT_CORRECTION_DRAFT: _l("drafted a correction"),
+    AuditAction.VERDICT_APPROVE_CORRECTION: _l("approved the correction"),
+    AuditAction.VERDICT_SUPERSEDE: _l("superseded the verdict by a correction"),
+    AuditAction.VERDICT_DISCARD: _l("discarded the correction draft"),
+    AuditAction.NOTE_ADD: _l("added a note"),
+    AuditAction.RATING_SCALE_CREATE: _l("created the rating scale"),
+    AuditAction.RATING_SCALE_EDIT: _l("changed the rating scale"),
+    AuditAction.RATING_VALUE_ADD: _l("added a rating"),
+    AuditAction.RATING_VALUE_EDIT: _l("changed a rating"),
+    AuditAction.RATING_VALUE_MOVE: _l("reordered a rating"),
+    AuditAction.RATING_VALUE_DELETE: _l("deleted a rating"),
+    AuditAction.ORGANISATION_EDIT: _l("changed the organisation settings"),
+    AuditAction.USER_CREATE: _l("created the user"),
+    AuditAction.USER_ROLE: _l("changed the role"),
+    AuditAction.USER_DEACTIVATE: _l("deactivated the user"),
+    AuditAction.USER_ACTIVATE: _l("reactivated the user"),
+    AuditAction.USER_PASSWORD: _l("changed the password"),
+    AuditAction.LOGIN_SUCCESS: _l("signed in"),
+    AuditAction.LOGIN_FAILURE: _l("failed to sign in"),
+    AuditAction.LOGIN_THROTTLED: _l("was refused sign-in (too many attempts)"),
+    AuditAction.LOGOUT: _l("signed out"),
+    AuditAction.AUDIT_EXPORT: _l("exported the audit trail"),
+    AuditAction.EXPORT_CLAIMREVIEW: _l("exported the ClaimReview feed"),
+    AuditAction.OUTLET_ADD: _l("started following the outlet"),
+    AuditAction.OUTLET_PAUSE: _l("paused the outlet"),
+    AuditAction.OUTLET_RESUME: _l("resumed the outlet"),
+    AuditAction.OUTLET_POLL_NOW: _l("asked for a poll now"),
+    AuditAction.OUTLET_POLL: _l("polled the outlet"),
+    AuditAction.OUTLET_REMOVE: _l("stopped following the outlet"),
+    AuditAction.SNAPSHOT_CAPTURE: _l("captured the source's page"),
+    AuditAction.SNAPSHOT_FAIL: _l("could not capture the source's page"),
 }
 _MAX_VALUE = 160
 
@@ -76,10 +79,10 @@ _MAX_VALUE = 160
 def action_words(action: str) -> str:
     """``claim.status`` → "changed the status"; unknown actions are spelled out."""
     if is_denied(action):
-        return "was refused: " + action_words(action.removesuffix(DENIED_SUFFIX))
+        return _("was refused: %(what)s", what=action_words(action.removesuffix(DENIED_SUFFIX)))
     if action in ACTION_WORDS:
-        return ACTION_WORDS[action]
-    entity, _, verb = action.partition(".")
+        return str(ACTION_WORDS[action])
+    entity, _sep, verb = action.partition(".")
     return f"{verb.replace('_', ' ')} ({entity.replace('_', ' ')})" if verb else action
 
 
@@ -153,11 +156,63 @@ class Names:
         return show_value(value)
 
 
+# The fields a person meets in timelines, named in the reader's language; any other field is
+# spelled out from its column name.
+FIELD_LABELS: dict[str, Any] = {
+    "text": _l("text"),
+    "claim reviewed": _l("claim reviewed"),
+    "claimant name": _l("claimant name"),
+    "claimant type": _l("claimant type"),
+    "claimant same as": _l("claimant same as"),
+    "claim date": _l("claim date"),
+    "appearance url": _l("appearance url"),
+    "appearance headline": _l("appearance headline"),
+    "language": _l("language"),
+    "score": _l("score"),
+    "status": _l("status"),
+    "assignee": _l("assignee"),
+    "priority": _l("priority"),
+    "duplicate of": _l("duplicate of"),
+    "dismiss reason": _l("dismiss reason"),
+    "url": _l("url"),
+    "title": _l("title"),
+    "publisher": _l("publisher"),
+    "date published": _l("date published"),
+    "date accessed": _l("date accessed"),
+    "excerpt": _l("excerpt"),
+    "stance": _l("stance"),
+    "archive url": _l("archive url"),
+    "state": _l("state"),
+    "rating": _l("rating"),
+    "summary": _l("summary"),
+    "explanation": _l("explanation"),
+    "review comment": _l("review comment"),
+    "correction note": _l("correction note"),
+    "kind": _l("kind"),
+    "name": _l("name"),
+    "feed url": _l("feed url"),
+    "interval seconds": _l("interval seconds"),
+    "paused": _l("paused"),
+    "description": _l("description"),
+    "events": _l("events"),
+    "active": _l("active"),
+    "byline": _l("byline"),
+    "headline": _l("headline"),
+    "published on": _l("published on"),
+    "role": _l("role"),
+    "display name": _l("display name"),
+    "email": _l("email"),
+    "definition": _l("definition"),
+    "value": _l("value"),
+    "label": _l("label"),
+    "position": _l("position"),
+}
+
+
 def field_label(name: str) -> str:
-    """``assignee_id`` → "assignee"; ``rating_value_id`` → "rating"."""
-    if name == "rating_value_id":
-        return "rating"
-    return name.removesuffix("_id").replace("_", " ")
+    """``assignee_id`` → "assignee"; ``rating_value_id`` → "rating" (translated when known)."""
+    label = "rating" if name == "rating_value_id" else name.removesuffix("_id").replace("_", " ")
+    return str(FIELD_LABELS.get(label, label))
 
 
 def names_for(

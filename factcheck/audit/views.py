@@ -8,12 +8,14 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from factcheck import web
 from factcheck.audit.forms import EventFilterForm, VerifyForm
 from factcheck.audit.history import action_words
 from factcheck.audit.store import EventFilter, distinct_values, list_events, verify_database
+from factcheck.audit.verify import VerifyResult
 from factcheck.auth import role_required
 from factcheck.config import settings
 from factcheck.database import read_intent
@@ -76,7 +78,7 @@ def refusal_of(event: AuditEvent) -> dict[str, Any] | None:
 
 
 def _choices(column: Any) -> list[SelectChoice]:
-    return [SelectChoice("", "Any")] + [
+    return [SelectChoice("", _("Any"))] + [
         SelectChoice(v, v) for v in distinct_values(db.session, column)
     ]
 
@@ -93,7 +95,7 @@ def _day_start(day: object, *, plus_one: bool = False) -> datetime | None:
 def verify() -> ResponseReturnValue:
     form = VerifyForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("audit.index")), 303
     # Verification only reads: end the request's write transaction (SQLite BEGIN IMMEDIATE)
     # so that checking a long chain never holds the database's single write lock.
@@ -101,5 +103,28 @@ def verify() -> ResponseReturnValue:
     with read_intent():
         result = verify_database(db.session)
         web.rollback()
-    flash(result.summary(), "success" if result.ok else "error")
+    flash(summary_for_people(result), "success" if result.ok else "error")
     return redirect(url_for("audit.index")), 303
+
+
+def summary_for_people(result: VerifyResult) -> str:
+    """:meth:`VerifyResult.summary` in the reader's language (the CLI prints the English)."""
+    if result.ok:
+        if result.count == 0:
+            return _("OK: the audit trail is empty")
+        if result.first_seq != 1:
+            return _(
+                "OK: %(count)s events verified (seq %(first)s–%(last)s); head hash %(hash)s",
+                count=result.count,
+                first=result.first_seq,
+                last=result.last_seq,
+                hash=result.head_hash,
+            )
+        return _(
+            "OK: %(count)s events verified; head hash %(hash)s",
+            count=result.count,
+            hash=result.head_hash,
+        )
+    if result.bad_seq is not None:
+        return _("FAILED at seq %(seq)s: %(reason)s", seq=result.bad_seq, reason=result.reason)
+    return _("FAILED at the end of the log: %(reason)s", reason=result.reason)

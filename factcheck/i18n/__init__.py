@@ -14,7 +14,7 @@ Which language a request is answered in, first match wins:
 4. the browser's ``Accept-Language``;
 5. English.
 
-The API (``/api/v1``) has no cookie session: only ``Accept-Language`` (then English) decides
+The API (``/api/v1``, but its documentation page) has no cookie session: only ``Accept-Language`` (then English) decides
 the language of its refusals' ``message``, whoever the token belongs to. Outside a request (the
 CLI, the job worker) everything is English.
 
@@ -41,6 +41,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 API_PREFIX = "/api/"
+API_DOCS = "api_docs."  # the API's documentation page is a page for people: chosen as any page
 
 
 def N_(message: str) -> str:
@@ -60,7 +61,7 @@ def select_language() -> str:
     """The interface language of this request (see the module's docstring)."""
     if not has_request_context():
         return DEFAULT_INTERFACE_LANGUAGE
-    if request.path.startswith(API_PREFIX):
+    if request.path.startswith(API_PREFIX) and not (request.endpoint or "").startswith(API_DOCS):
         return _accept_language() or DEFAULT_INTERFACE_LANGUAGE
     if current_user and current_user.is_authenticated:
         chosen = interface_language(current_user.interface_language)

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
@@ -81,11 +82,20 @@ def _row(claim: Claim, item: Found, rank: int) -> ClaimMatch:
 
 def _chosen(session: DBSession, claim: Claim, org: Any, kind: str, target_id: int) -> Found:
     if kind not in KINDS:
-        raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
+        raise ValidationError(
+            _("kind must be one of %(kinds)s", kinds=", ".join(KINDS)), field="kind"
+        )
     for item in find_matches(session, claim, org, top=DESK_TOP):
         if (item.kind, item.target_id) == (kind, target_id):
             return item
-    raise NotFound(f"fact-check {kind} #{target_id} is not among the matches of claim #{claim.id}")
+    raise NotFound(
+        _(
+            "fact-check %(kind)s #%(id)s is not among the matches of claim #%(claim)s",
+            kind=kind,
+            id=target_id,
+            claim=claim.id,
+        )
+    )
 
 
 def _decide(
@@ -116,7 +126,9 @@ def link_as_source(
     """Add an earlier fact-check to the claim's sources (whoever may edit the claim)."""
     item = _chosen(session, claim, org, kind, target_id)
     if any(s.url == item.url for s in claim.sources):
-        raise ValidationError(f"{item.url} is already a source of this claim", field="url")
+        raise ValidationError(
+            _("%(url)s is already a source of this claim", url=item.url), field="url"
+        )
     source = review.add_source(
         session,
         claim,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField
@@ -14,15 +15,17 @@ from factcheck.memory.desk import KINDS
 class MatchForm(FlaskForm):
     """Which earlier fact-check the button is about."""
 
-    kind = SelectField("Kind", choices=options((k, k) for k in KINDS), validators=[DataRequired()])
-    target_id = IntegerField("Fact-check", validators=[DataRequired(), NumberRange(min=1)])
+    kind = SelectField(
+        _l("Kind"), choices=options((k, k) for k in KINDS), validators=[DataRequired()]
+    )
+    target_id = IntegerField(_l("Fact-check"), validators=[DataRequired(), NumberRange(min=1)])
 
 
 class ImportForm(FlaskForm):
     """A ClaimReview file (JSON, JSON Lines, HTML) or the URL of a feed or page."""
 
-    file = FileField("File (JSON, JSON-LD, JSON Lines, DataFeed or an HTML page)")
-    url = StringField("…or a feed or page URL", validators=[Optional(), Length(max=2000)])
+    file = FileField(_l("File (JSON, JSON-LD, JSON Lines, DataFeed or an HTML page)"))
+    url = StringField(_l("…or a feed or page URL"), validators=[Optional(), Length(max=2000)])
     dry_run = HiddenField(default="")
 
 
@@ -30,12 +33,12 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Length(max=200)])
+    q = StringField(_l("Search"), validators=[Length(max=200)])
 
 
 class FeedForm(FlaskForm):
-    url = StringField("Feed URL", validators=[DataRequired(), Length(max=2000)])
+    url = StringField(_l("Feed URL"), validators=[DataRequired(), Length(max=2000)])
 
 
 class FeedActionForm(FlaskForm):
-    feed_id = IntegerField("Feed", validators=[DataRequired(), NumberRange(min=1)])
+    feed_id = IntegerField(_l("Feed"), validators=[DataRequired(), NumberRange(min=1)])

@@ -15,6 +15,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
 from factcheck import web
@@ -37,6 +40,14 @@ bp = Blueprint("memory", __name__)
 # Nested in the admin blueprint (``/admin/fact-checks``) by ``create_app``.
 admin = Blueprint("fact_checks", __name__, url_prefix="/fact-checks")
 
+# How a flash names an import job's state (the stored value stays English).
+JOB_STATE_LABELS = {
+    "queued": _l("queued"),
+    "running": _l("running"),
+    "done": _l("done"),
+    "failed": _l("failed"),
+}
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -58,7 +69,7 @@ def link_match(claim_id: int) -> ResponseReturnValue:
             target_id=int(form.target_id.data or 0),
             actor=user(),
         ),
-        done="Added the earlier fact-check to the sources.",
+        done=_("Added the earlier fact-check to the sources."),
         form=form,
         anchor="#sources",
         allowed=(policy.can_edit, "only the assigned reviewer or an editor can add sources"),
@@ -79,7 +90,7 @@ def duplicate_match(claim_id: int) -> ResponseReturnValue:
             target_id=int(form.target_id.data or 0),
             actor=user(),
         ),
-        done="Dismissed as already checked.",
+        done=_("Dismissed as already checked."),
         form=form,
         allowed=workflow.allowed("claim.dismiss"),
     )
@@ -125,10 +136,14 @@ def _read(form: ImportForm) -> tuple[bytes, str]:
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"the file is larger than {MAX_UPLOAD_BYTES:,} bytes", field="file"
+                _(
+                    "the file is larger than %(limit)s bytes",
+                    limit=format_decimal(MAX_UPLOAD_BYTES),
+                ),
+                field="file",
             )
         return data, f"upload:{upload.filename}"
-    raise ValidationError("choose a file or give a URL", field="file")
+    raise ValidationError(_("choose a file or give a URL"), field="file")
 
 
 def _queue_import(url: str, feed_id: int | None = None) -> ResponseReturnValue:
@@ -154,8 +169,22 @@ def _queue_import(url: str, feed_id: int | None = None) -> ResponseReturnValue:
         return jsonify(job=job_json(done)), 202
     state = done.state.value
     outcome = (done.payload or {}).get("outcome")
+    shown_state = str(JOB_STATE_LABELS.get(state, state))
     flash(
-        f"Import of {address}: job #{job.id} {state}" + (f" — {outcome}" if outcome else ""),
+        _(
+            "Import of %(address)s: job #%(job)s %(state)s — %(outcome)s",
+            address=address,
+            job=job.id,
+            state=shown_state,
+            outcome=outcome,
+        )
+        if outcome
+        else _(
+            "Import of %(address)s: job #%(job)s %(state)s",
+            address=address,
+            job=job.id,
+            state=shown_state,
+        ),
         "error" if state == "failed" else "success",
     )
     if done.error:
@@ -178,13 +207,15 @@ def import_file() -> ResponseReturnValue:
     url = (form.url.data or "").strip()
     if url and not (form.file.data and getattr(form.file.data, "filename", "")):
         if dry_run:
-            raise ValidationError("a URL is imported by the worker: no preview", field="url")
+            raise ValidationError(_("a URL is imported by the worker: no preview"), field="url")
         return _queue_import(url)
     data, source = _read(form)
     try:
         results = parse_claim_reviews(data)
     except ClaimReviewImportError as exc:
-        raise ValidationError(f"{exc}; nothing was stored", field="file") from None
+        raise ValidationError(
+            _("%(problem)s; nothing was stored", problem=exc), field="file"
+        ) from None
 
     def store() -> list[Any]:
         outcomes = services.import_reviews(
@@ -205,7 +236,13 @@ def import_file() -> ResponseReturnValue:
         ), (422 if refused else 200)
     stored = sum(o.action in ("created", "updated") for o in outcomes)
     flash(
-        f"{stored} stored, {refused} refused" + (" (dry run: nothing stored)" if dry_run else ""),
+        _(
+            "%(stored)d stored, %(refused)d refused (dry run: nothing stored)",
+            stored=stored,
+            refused=refused,
+        )
+        if dry_run
+        else _("%(stored)d stored, %(refused)d refused", stored=stored, refused=refused),
         "error" if refused else "success",
     )
     return _page(ImportForm(formdata=None), outcomes, 422 if refused else 200)
@@ -221,18 +258,20 @@ def follow() -> ResponseReturnValue:
         return _page(status=status)
 
     web.refuse_with(refused)
-    web.validate(form, lambda _form: ValidationError("url: give the feed's address", field="url"))
+    web.validate(
+        form, lambda _form: ValidationError(_("url: give the feed's address"), field="url")
+    )
     feed = web.run(lambda: services.follow_feed(db.session, form.url.data or "", actor=user()))
     if wants_json():
         return jsonify(feed={"id": feed.id, "url": feed.url, "active": feed.active}), 201
-    flash(f"Following {feed.url}: imported every hour by the worker.", "success")
+    flash(_("Following %(url)s: imported every hour by the worker.", url=feed.url), "success")
     return redirect(url_for(".index"))
 
 
 def _feed(form: FeedActionForm) -> FollowedFeed:
     feed = db.session.get(FollowedFeed, form.feed_id.data or 0) if form.validate() else None
     if feed is None:
-        raise NotFound("no such followed feed")
+        raise NotFound(_("no such followed feed"))
     return feed
 
 
@@ -240,7 +279,7 @@ def _feed(form: FeedActionForm) -> FollowedFeed:
 def unfollow() -> ResponseReturnValue:
     feed = _feed(FeedActionForm())
     web.run(lambda: services.unfollow_feed(db.session, feed, actor=user()))
-    flash(f"No longer following {feed.url}.", "success")
+    flash(_("No longer following %(url)s.", url=feed.url), "success")
     return redirect(url_for(".index"))
 
 

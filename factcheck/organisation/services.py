@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, change_and_record, record
@@ -65,11 +66,15 @@ def clean_public_url(value: str | None) -> str:
     url = clean_url(value, "url", required=True)
     parts = urlsplit(url)
     if not parts.hostname:
-        raise ValidationError("url must name a host, as in https://www.example.org/", field="url")
+        raise ValidationError(
+            _("url must name a host, as in https://www.example.org/"), field="url"
+        )
     if "?" in url or "#" in url:
         raise ValidationError(
-            "url must not have a query (?…) or a fragment (#…): "
-            "every fact-check's address is built on it",
+            _(
+                "url must not have a query (?…) or a fragment (#…): "
+                "every fact-check's address is built on it"
+            ),
             field="url",
         )
     return base_url(url)
@@ -87,12 +92,19 @@ def clean_same_as(value: str | None) -> list[str]:
         try:
             link = clean_url(line, "same_as", required=True)
         except ValidationError as exc:
-            raise ValidationError(f"{exc.message} (line {number})", field="same_as") from None
+            raise ValidationError(
+                _("%(problem)s (line %(line)d)", problem=exc.message, line=number), field="same_as"
+            ) from None
         if link not in links:
             links.append(str(link))
     if len(links) > MAX_SAME_AS:
         raise ValidationError(
-            f"same_as has {len(links)} addresses; at most {MAX_SAME_AS}", field="same_as"
+            _(
+                "same_as has %(count)d addresses; at most %(limit)d",
+                count=len(links),
+                limit=MAX_SAME_AS,
+            ),
+            field="same_as",
         )
     return links
 
@@ -125,8 +137,12 @@ def _locked_row(session: DBSession) -> OrganisationSettings | None:
 
 def _stale(expected: int, current: int) -> Conflict:
     return Conflict(
-        "the organisation settings were changed by someone else since you opened them "
-        f"(your copy: version {expected}; now: version {current})"
+        _(
+            "the organisation settings were changed by someone else since you opened them "
+            "(your copy: version %(yours)d; now: version %(now)d)",
+            yours=expected,
+            now=current,
+        )
     )
 
 

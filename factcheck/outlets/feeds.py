@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import feedparser
+from flask_babel import gettext as _
 from trafilatura.feeds import FeedParameters, determine_feed
 from trafilatura.sitemaps import DETECT_SITEMAP_LINK, SitemapObject, extract_robots_sitemaps
 from trafilatura.utils import safe_relative_url
@@ -71,9 +72,15 @@ def read_listing(body: bytes, url: str, content_type: str) -> Listing:
     if kind is OutletKind.SITEMAP:
         return parse_sitemap(body, url)
     if kind is OutletKind.SITE:
-        raise ValidationError(f"{url} is a web page, not a feed or a sitemap", field="url")
+        raise ValidationError(
+            _("%(url)s is a web page, not a feed or a sitemap", url=url), field="url"
+        )
     raise ValidationError(
-        f"{url} is not an RSS or Atom feed or a sitemap (Content-Type: {content_type or 'none'})",
+        _(
+            "%(url)s is not an RSS or Atom feed or a sitemap (Content-Type: %(type)s)",
+            url=url,
+            type=content_type or "none",
+        ),
         field="url",
     )
 
@@ -84,15 +91,19 @@ def parse_feed(body: bytes, url: str) -> Listing:
     if not parsed.get("version"):
         problem = parsed.get("bozo_exception")
         raise ValidationError(
-            f"the feed at {url} is malformed: {_describe(problem)}"
+            _("the feed at %(url)s is malformed: %(problem)s", url=url, problem=_describe(problem))
             if problem
-            else f"{url} is not an RSS or Atom feed",
+            else _("%(url)s is not an RSS or Atom feed", url=url),
             field="url",
         )
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(problem, _BENIGN):
         raise ValidationError(
-            f"the feed at {url} is malformed: {_describe(parsed.get('bozo_exception'))}",
+            _(
+                "the feed at %(url)s is malformed: %(problem)s",
+                url=url,
+                problem=_describe(parsed.get("bozo_exception")),
+            ),
             field="url",
         )
     feed_language = language_code(parsed.feed.get("language"))
@@ -153,7 +164,10 @@ def parse_sitemap(body: bytes, url: str) -> Listing:
     sitemap.content = body.decode("utf-8", errors="replace")
     sitemap.process()
     if not sitemap.urls and not sitemap.sitemap_urls:
-        raise ValidationError(f"the sitemap at {url} lists no page of {parts.netloc}", field="url")
+        raise ValidationError(
+            _("the sitemap at %(url)s lists no page of %(host)s", url=url, host=parts.netloc),
+            field="url",
+        )
     entries = [Entry(url=u) for u in dict.fromkeys(sitemap.urls)][:MAX_ENTRIES]
     return Listing(
         kind=OutletKind.SITEMAP, entries=entries, sitemaps=list(dict.fromkeys(sitemap.sitemap_urls))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
@@ -17,25 +18,27 @@ from factcheck.validation import MAX_URL_LENGTH
 
 KIND_CHOICES = options(
     [
-        ("site", "A web site (its feed or sitemap is found)"),
-        ("rss", "An RSS feed"),
-        ("atom", "An Atom feed"),
-        ("sitemap", "A sitemap"),
+        ("site", _l("A web site (its feed or sitemap is found)")),
+        ("rss", _l("An RSS feed")),
+        ("atom", _l("An Atom feed")),
+        ("sitemap", _l("A sitemap")),
     ]
 )
-LANGUAGE_CHOICES = options([("auto", "Detect per article"), ("fr", "French"), ("en", "English")])
+LANGUAGE_CHOICES = options(
+    [("auto", _l("Detect per article")), ("fr", _l("French")), ("en", _l("English"))]
+)
 
 
 class OutletForm(FlaskForm):
-    url = StringField("Address", render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"})
-    kind = SelectField("Kind", choices=KIND_CHOICES, default="site", validate_choice=False)
-    name = StringField("Name (publisher of its articles)", render_kw={"maxlength": MAX_NAME})
+    url = StringField(_l("Address"), render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"})
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="site", validate_choice=False)
+    name = StringField(_l("Name (publisher of its articles)"), render_kw={"maxlength": MAX_NAME})
     language = SelectField(
-        "Language", choices=LANGUAGE_CHOICES, default="auto", validate_choice=False
+        _l("Language"), choices=LANGUAGE_CHOICES, default="auto", validate_choice=False
     )
     # Text, not IntegerField: the service parses it and its message names the field and range.
     interval_minutes = StringField(
-        "Poll every (minutes)",
+        _l("Poll every (minutes)"),
         default=str(DEFAULT_INTERVAL_MINUTES),
         render_kw={
             "inputmode": "numeric",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from factcheck.articles.reading import MAX_DOCUMENT_BYTES, parse_html
 from factcheck.articles.services import (
@@ -214,7 +215,10 @@ def _discover(site_url: str) -> str:
         if _usable(candidate):
             return candidate
     raise ValidationError(
-        f"no RSS or Atom feed or sitemap was found on {site_url}: add the feed's own address",
+        _(
+            "no RSS or Atom feed or sitemap was found on %(url)s: add the feed's own address",
+            url=site_url,
+        ),
         field="url",
     )
 

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record, record
@@ -28,7 +30,7 @@ MAX_INTERVAL_MINUTES = 7 * 24 * 60
 DEFAULT_INTERVAL_MINUTES = 60
 MAX_NAME = 200
 MAX_ERROR = 1000
-EDITORS_ONLY = "only editors and admins can change the outlets the desk follows"
+EDITORS_ONLY = _l("only editors and admins can change the outlets the desk follows")
 
 
 def can_manage(user: User) -> bool:
@@ -38,7 +40,7 @@ def can_manage(user: User) -> bool:
 
 def _require_manage(actor: User | None) -> None:
     if actor is not None and not can_manage(actor):
-        raise PermissionDenied(EDITORS_ONLY)
+        raise PermissionDenied(str(EDITORS_ONLY))
 
 
 def clean_outlet_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -47,20 +49,24 @@ def clean_outlet_values(values: dict[str, Any]) -> dict[str, Any]:
     try:
         kind = OutletKind(str(values.get("kind") or OutletKind.SITE.value))
     except ValueError:
-        raise ValidationError("kind must be rss, atom, sitemap or site", field="kind") from None
+        raise ValidationError(_("kind must be rss, atom, sitemap or site"), field="kind") from None
     language = str(values.get("language") or "auto")
     if language not in LANGUAGES:
-        raise ValidationError("language must be auto, fr or en", field="language")
+        raise ValidationError(_("language must be auto, fr or en"), field="language")
     raw_interval = values.get("interval_minutes", DEFAULT_INTERVAL_MINUTES)
     try:
         minutes = int(str(raw_interval).strip())
     except ValueError:
         raise ValidationError(
-            "interval must be a whole number of minutes", field="interval_minutes"
+            _("interval must be a whole number of minutes"), field="interval_minutes"
         ) from None
     if not MIN_INTERVAL_MINUTES <= minutes <= MAX_INTERVAL_MINUTES:
         raise ValidationError(
-            f"interval must be between {MIN_INTERVAL_MINUTES} and {MAX_INTERVAL_MINUTES} minutes",
+            _(
+                "interval must be between %(low)d and %(high)d minutes",
+                low=MIN_INTERVAL_MINUTES,
+                high=MAX_INTERVAL_MINUTES,
+            ),
             field="interval_minutes",
         )
     return {
@@ -81,7 +87,8 @@ def add_outlet(session: DBSession, values: dict[str, Any], *, actor: User | None
     existing = session.scalar(sa.select(Outlet).where(Outlet.url == cleaned["url"]))
     if existing is not None:
         raise ValidationError(
-            f"{cleaned['url']} is already followed (outlet #{existing.id})", field="url"
+            _("%(url)s is already followed (outlet #%(id)s)", url=cleaned["url"], id=existing.id),
+            field="url",
         )
     outlet = Outlet(
         **cleaned,
@@ -102,7 +109,7 @@ def add_outlet(session: DBSession, values: dict[str, Any], *, actor: User | None
 def get_outlet(session: DBSession, outlet_id: int) -> Outlet:
     outlet = session.get(Outlet, outlet_id)
     if outlet is None:
-        raise NotFound(f"no outlet #{outlet_id}")
+        raise NotFound(_("no outlet #%(id)s", id=outlet_id))
     return outlet
 
 
@@ -112,7 +119,7 @@ def find_outlet(session: DBSession, ref: str) -> Outlet:
         return get_outlet(session, int(ref))
     outlet = session.scalar(sa.select(Outlet).where(Outlet.url == ref))
     if outlet is None:
-        raise NotFound(f"no outlet with the address {ref}")
+        raise NotFound(_("no outlet with the address %(url)s", url=ref))
     return outlet
 
 
@@ -253,7 +260,7 @@ def poll_now(session: DBSession, outlet: Outlet, *, actor: User | None) -> None:
     """Make the outlet due at once (a worker polls it next); a paused outlet must be resumed."""
     _require_manage(actor)
     if outlet.paused:
-        raise Conflict(f"outlet #{outlet.id} is paused; resume it to poll it")
+        raise Conflict(_("outlet #%(id)s is paused; resume it to poll it", id=outlet.id))
     change_and_record(
         session,
         outlet,

@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import trafilatura
 from flask import current_app
+from flask_babel import gettext as _
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -253,14 +254,18 @@ class StoredCopy:
 def read_copy(snapshot: SourceSnapshot) -> StoredCopy:
     """The stored WARC file and the response in it, checked against the recorded SHA-256."""
     if snapshot.status is not SnapshotStatus.CAPTURED or not snapshot.path:
-        raise NotFound(f"snapshot #{snapshot.id} has no stored copy")
+        raise NotFound(_("snapshot #%(id)s has no stored copy", id=snapshot.id))
     path = snapshot_dir() / snapshot.path
     try:
         warc = path.read_bytes()
     except OSError:
-        raise NotFound(f"the stored copy of snapshot #{snapshot.id} is missing") from None
+        raise NotFound(
+            _("the stored copy of snapshot #%(id)s is missing", id=snapshot.id)
+        ) from None
     if hashlib.sha256(warc).hexdigest() != snapshot.sha256:
-        raise NotFound(f"the stored copy of snapshot #{snapshot.id} does not match its SHA-256")
+        raise NotFound(
+            _("the stored copy of snapshot #%(id)s does not match its SHA-256", id=snapshot.id)
+        )
     for rec in ArchiveIterator(io.BytesIO(warc)):
         if rec.rec_type == "response":
             http = rec.http_headers
@@ -271,11 +276,11 @@ def read_copy(snapshot: SourceSnapshot) -> StoredCopy:
                 body=rec.content_stream().read(),
                 warc=warc,
             )
-    raise NotFound(f"the stored copy of snapshot #{snapshot.id} holds no response")
+    raise NotFound(_("the stored copy of snapshot #%(id)s holds no response", id=snapshot.id))
 
 
 def get_snapshot(session: DBSession, snapshot_id: int) -> SourceSnapshot:
     snapshot = session.get(SourceSnapshot, snapshot_id)
     if snapshot is None:
-        raise NotFound(f"no snapshot #{snapshot_id}")
+        raise NotFound(_("no snapshot #%(id)s", id=snapshot_id))
     return snapshot

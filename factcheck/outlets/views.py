@@ -12,6 +12,9 @@ from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -22,11 +25,29 @@ from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.jobs import job_json, jobs_for
-from factcheck.models import Outlet, SourceSnapshot, User
+from factcheck.models import Outlet, OutletKind, SnapshotStatus, SourceSnapshot, User
 from factcheck.outlets import services, snapshots
 from factcheck.outlets.forms import ActionForm, OutletForm
 
 bp = Blueprint("outlets", __name__)
+
+# How the pages name an outlet's kind and a snapshot's status (the stored values stay English).
+KIND_LABELS = {
+    OutletKind.RSS: _l("rss"),
+    OutletKind.ATOM: _l("atom"),
+    OutletKind.SITEMAP: _l("sitemap"),
+    OutletKind.SITE: _l("site"),
+}
+SNAPSHOT_STATUS_LABELS = {
+    SnapshotStatus.PENDING: _l("pending"),
+    SnapshotStatus.CAPTURED: _l("captured"),
+    SnapshotStatus.FAILED: _l("failed"),
+}
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {"kind_labels": KIND_LABELS, "snapshot_status_labels": SNAPSHOT_STATUS_LABELS}
 
 
 def _me() -> User:
@@ -77,9 +98,10 @@ def index() -> ResponseReturnValue:
 def add() -> ResponseReturnValue:
     form = OutletForm()
     web.refuse_with(_refused_page)
-    web.require(services.can_manage(_me()), services.EDITORS_ONLY)
+    web.require(services.can_manage(_me()), str(services.EDITORS_ONLY))
     web.validate(
-        form, lambda _form: ValidationError("the form expired; reload the page", field="csrf_token")
+        form,
+        lambda _form: ValidationError(_("the form expired; reload the page"), field="csrf_token"),
     )
 
     def refused(exc: DomainError, status: int) -> ResponseReturnValue:
@@ -93,7 +115,7 @@ def add() -> ResponseReturnValue:
     outlet = web.run(lambda: services.add_outlet(db.session, form.values(), actor=_me()))
     if wants_json():
         return jsonify(outlet=outlet_json(outlet)), 201
-    flash(f"Now following {outlet.url}; a worker polls it within a minute.", "success")
+    flash(_("Now following %(url)s; a worker polls it within a minute.", url=outlet.url), "success")
     return redirect(url_for("outlets.show", outlet_id=outlet.id))
 
 
@@ -106,7 +128,7 @@ def _refused_page(exc: DomainError, status: int) -> ResponseReturnValue:
 def show(outlet_id: int) -> ResponseReturnValue:
     outlet = db.session.get(Outlet, outlet_id)
     if outlet is None:
-        return error_response(404, f"no outlet #{outlet_id}")
+        return error_response(404, _("no outlet #%(id)s", id=outlet_id))
     recent = jobs_for(db.session, "outlet", outlet.id, limit=5)
     if wants_json():
         return jsonify(
@@ -128,10 +150,10 @@ def _act(
     outlet_id: int, change: Callable[[Outlet], None], done: str, *, to_index: bool = False
 ) -> ResponseReturnValue:
     """An outlet action on the request spine: load (404), editors only (403), one service."""
-    outlet = web.load(Outlet, outlet_id, f"no outlet #{outlet_id}")
-    web.require(services.can_manage(_me()), services.EDITORS_ONLY)
+    outlet = web.load(Outlet, outlet_id, _("no outlet #%(id)s", id=outlet_id))
+    web.require(services.can_manage(_me()), str(services.EDITORS_ONLY))
     if not ActionForm().validate():
-        return error_response(400, "the form expired; reload the page")
+        return error_response(400, _("the form expired; reload the page"))
     web.run(lambda: change(outlet))
     if wants_json():
         return jsonify(outlet=None if to_index else outlet_json(outlet))
@@ -146,7 +168,7 @@ def pause(outlet_id: int) -> ResponseReturnValue:
     return _act(
         outlet_id,
         lambda o: services.set_paused(db.session, o, True, actor=_me()),
-        "Paused: it will not be polled until you resume it.",
+        _("Paused: it will not be polled until you resume it."),
     )
 
 
@@ -155,7 +177,7 @@ def resume(outlet_id: int) -> ResponseReturnValue:
     return _act(
         outlet_id,
         lambda o: services.set_paused(db.session, o, False, actor=_me()),
-        "Resumed: a worker polls it again within a minute.",
+        _("Resumed: a worker polls it again within a minute."),
     )
 
 
@@ -164,7 +186,7 @@ def poll(outlet_id: int) -> ResponseReturnValue:
     return _act(
         outlet_id,
         lambda o: services.poll_now(db.session, o, actor=_me()),
-        "Due now: a worker polls it within a minute; this page then shows the result.",
+        _("Due now: a worker polls it within a minute; this page then shows the result."),
     )
 
 
@@ -173,7 +195,7 @@ def remove(outlet_id: int) -> ResponseReturnValue:
     return _act(
         outlet_id,
         lambda o: services.remove_outlet(db.session, o, actor=_me()),
-        "Removed: the outlet is no longer followed; its articles stay on the desk.",
+        _("Removed: the outlet is no longer followed; its articles stay on the desk."),
         to_index=True,
     )
 
@@ -185,7 +207,7 @@ def remove(outlet_id: int) -> ResponseReturnValue:
 def snapshot(snapshot_id: int) -> ResponseReturnValue:
     found = db.session.get(SourceSnapshot, snapshot_id)
     if found is None:
-        return error_response(404, f"no snapshot #{snapshot_id}")
+        return error_response(404, _("no snapshot #%(id)s", id=snapshot_id))
     copy, problem = None, None
     try:
         copy = snapshots.read_copy(found) if found.status.value == "captured" else None
@@ -193,14 +215,17 @@ def snapshot(snapshot_id: int) -> ResponseReturnValue:
         problem = exc.message
     if wants_json():
         return jsonify(snapshot=snapshot_json(found), problem=problem)
-    return render_template("outlets/snapshot.html", snapshot=found, copy=copy, problem=problem)
+    size = format_decimal(found.size) if found.size is not None else ""
+    return render_template(
+        "outlets/snapshot.html", snapshot=found, copy=copy, problem=problem, size=size
+    )
 
 
 @bp.get("/snapshots/<int:snapshot_id>.warc.gz")
 def snapshot_warc(snapshot_id: int) -> ResponseReturnValue:
     found = db.session.get(SourceSnapshot, snapshot_id)
     if found is None:
-        return error_response(404, f"no snapshot #{snapshot_id}")
+        return error_response(404, _("no snapshot #%(id)s", id=snapshot_id))
     try:
         copy = snapshots.read_copy(found)
     except DomainError as exc:

@@ -21,6 +21,8 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.http import is_resource_modified
 
@@ -28,14 +30,13 @@ from factcheck.auth import public
 from factcheck.extensions import db
 from factcheck.models import Claim, Verdict
 from factcheck.publishing import services
+from factcheck.publishing.language import page_language
 
 bp = Blueprint("badges", __name__)
 
 MAX_AGE = 300  # seconds a cache may reuse a badge without asking again
 MAX_LABEL = 40
 MAX_ORG = 48
-CHECKED_BY = {"fr": "Vérifié par", "en": "Checked by"}
-READ = {"fr": "Lire la vérification", "en": "Read the fact-check"}
 # Colours with white text at a contrast of at least 4.5:1, by where the rating sits on its scale.
 TONES = (("false", "#b3261e"), ("mixed", "#8a4b00"), ("true", "#1e6b35"))
 STYLE = (
@@ -91,15 +92,18 @@ def badge_for(claim: Claim) -> Badge:
     if verdict is None or verdict.snapshot_label is None:
         abort(404)
     org = services.organisation(db.session, current_app.config)
-    language = "fr" if (claim.language or "").lower().startswith("fr") else "en"
+    language = page_language(claim.language)
     tone, colour = _tone(verdict)
     modified = verdict.approved_at or claim.published_at
     assert modified is not None
+    with force_locale(language):  # the fact-check's language, never the visitor's
+        checked_by = _("Checked by %(organisation)s", organisation=_short(org.name, MAX_ORG))
+        read = _("Read the fact-check")
     return Badge(
         language=language,
         label=_short(verdict.snapshot_label, MAX_LABEL),
-        checked_by=f"{CHECKED_BY[language]} {_short(org.name, MAX_ORG)}",
-        read=READ[language],
+        checked_by=checked_by,
+        read=read,
         tone=tone,
         colour=colour,
         url=org.absolute_url(services.public_path(claim.slug or "")),

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
@@ -75,13 +76,37 @@ def _builder_field(message: str, default: str) -> str:
     return next((f for name, f in FIELD_OF_BUILDER_NAME if message.startswith(name)), default)
 
 
-def refusal(problem: Problem, *, what: str) -> ValidationError:
-    """The refusal for a validator error: its message, its path, and the field it names."""
+def _invalid(what: str, problem: str, slug: str = "") -> str:
+    """The sentence of a refusal, whole for each action (French orders it differently); the
+    validator's own problem text is technical and stays as it is."""
+    if what == "correction":
+        return _(
+            "this correction would not be valid ClaimReview markup, so nothing was published "
+            "or changed: %(problem)s",
+            problem=problem,
+        )
+    if what == "settings":
+        return _(
+            "with these settings, %(slug)s would not be valid ClaimReview markup, so nothing "
+            "was published or changed: %(problem)s",
+            slug=slug,
+            problem=problem,
+        )
+    return _(
+        "publishing this verdict would not be valid ClaimReview markup, so nothing was "
+        "published or changed: %(problem)s",
+        problem=problem,
+    )
+
+
+def refusal(problem: Problem, *, what: str, slug: str = "") -> ValidationError:
+    """The refusal for a validator error: its message, its path, and the field it names.
+
+    ``what`` is ``publish``, ``correction`` or ``settings`` (then ``slug`` names the review).
+    """
     where = problem.path or "(root)"
     return ValidationError(
-        f"{what} would not be valid ClaimReview markup, so nothing was published or changed: "
-        f"{where}: {problem.message}",
-        field=field_of(problem.path),
+        _invalid(what, f"{where}: {problem.message}", slug), field=field_of(problem.path)
     )
 
 
@@ -142,14 +167,12 @@ def check_publishable(
         best=best,
         worst=worst,
     )
-    what = "this correction" if correcting else "publishing this verdict"
+    what = "correction" if correcting else "publish"
     try:
         review = build_claim_review(services.review_data(row), org)
     except ValueError as exc:
         raise ValidationError(
-            f"{what} would not be valid ClaimReview markup, so nothing was published or "
-            f"changed: {exc}",
-            field=_builder_field(str(exc), "claim"),
+            _invalid(what, str(exc)), field=_builder_field(str(exc), "claim")
         ) from None
     found = errors(validate_claim_review(review, org_url=org.url))
     if found:
@@ -180,7 +203,7 @@ def check_organisation(
         )
     except ValueError as exc:
         raise ValidationError(
-            f"these settings would not make valid ClaimReview markup: {exc}",
+            _("these settings would not make valid ClaimReview markup: %(problem)s", problem=exc),
             field=_builder_field(str(exc), "url"),
         ) from None
     try:
@@ -200,7 +223,11 @@ def check_organisation(
             found = _errors(build_claim_review(data, new), new)
         except ValueError as exc:
             raise ValidationError(
-                f"with these settings, {row.slug!r} could not be built: {exc}",
+                _(
+                    "with these settings, %(slug)s could not be built: %(problem)s",
+                    slug=repr(row.slug),
+                    problem=exc,
+                ),
                 field=_builder_field(str(exc), "url"),
             ) from None
         if not found:
@@ -212,7 +239,7 @@ def check_organisation(
         )
         introduced = [p for p in found if (p.path, p.message) not in before]
         if introduced:
-            raise refusal(introduced[0], what=f"with these settings, {row.slug!r}")
+            raise refusal(introduced[0], what="settings", slug=repr(row.slug))
     return checked
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
@@ -105,6 +106,7 @@ def published_select() -> sa.Select[Any]:
             Verdict.snapshot_definition.label("rating_definition"),
             Verdict.snapshot_best.label("best"),
             Verdict.snapshot_worst.label("worst"),
+            Verdict.snapshot_language.label("rating_language"),
         )
         .join(Verdict, Verdict.id == Claim.published_verdict_id)
         .where(Claim.status == ClaimStatus.PUBLISHED, Claim.slug.is_not(None))
@@ -191,11 +193,11 @@ def start_of_day(day: date) -> datetime:
 def parse_day(text: str) -> date:
     """A calendar day written ``YYYY-MM-DD`` (nothing else); ValueError says what was wrong."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+        raise ValueError(_("%(value)s is not a date written YYYY-MM-DD", value=repr(text)))
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real calendar date") from None
+        raise ValueError(_("%(value)s is not a real calendar date", value=repr(text))) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,27 +17,40 @@ from flask import (
     stream_with_context,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from factcheck.auth import public
 from factcheck.config import settings
 from factcheck.extensions import db
-from factcheck.models import Verdict
+from factcheck.models import Stance, Verdict
 from factcheck.organisation.services import effective_settings
 from factcheck.publishing import services
 from factcheck.publishing.jsonld.build import iter_feed, script_tag
+from factcheck.publishing.language import french_typography, page_language, passage_language
 from factcheck.review.services import corrections
 
 bp = Blueprint("publishing", __name__)
 
 FEED_MEDIA_TYPE = "application/ld+json; charset=utf-8"
 FEED_MAX_AGE = 300  # seconds a cache may reuse the feed without asking again
+# How the public page names a source's stance (the stored value stays the English word).
+STANCE_LABELS = {
+    Stance.SUPPORTS: _l("supports"),
+    Stance.REFUTES: _l("refutes"),
+    Stance.CONTEXT: _l("context"),
+}
 
 
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
     return {"organisation_name": organisation_name}
+
+
+bp.add_app_template_filter(french_typography, "french_typography")
 
 
 def organisation_name() -> str:
@@ -78,16 +91,29 @@ def fact_check(slug: str) -> ResponseReturnValue:
         current_app.logger.exception("no ClaimReview for claim #%s", claim.id)
         jsonld = None
     verdict = claim.published_verdict
-    return render_template(
-        "publishing/fact_check.html",
-        claim=claim,
-        verdict=verdict,
-        rating=rating_as_published(verdict) if verdict else None,
-        corrections=list(reversed(corrections(claim))),
-        jsonld=jsonld,
-        org=org,
-        canonical_url=org.absolute_url(services.public_path(claim.slug or slug)),
-    )
+    # The page speaks the fact-check's language, not the visitor's; the JSON-LD above is built
+    # outside this block and does not depend on any language but the claim's own.
+    language = page_language(claim.language)
+    with force_locale(language):
+        return render_template(
+            "publishing/fact_check.html",
+            page_lang=language,
+            claim=claim,
+            verdict=verdict,
+            rating=rating_as_published(verdict) if verdict else None,
+            corrections=list(reversed(corrections(claim))),
+            jsonld=jsonld,
+            org=org,
+            canonical_url=org.absolute_url(services.public_path(claim.slug or slug)),
+            stance_labels=STANCE_LABELS,
+            source_languages={
+                source.id: passage_language(
+                    "\n".join(filter(None, (source.title, source.excerpt))), claim.language
+                )
+                for source in claim.sources
+            },
+            headline_language=passage_language(claim.appearance_headline, claim.language),
+        )
 
 
 def rating_as_published(verdict: Verdict) -> dict[str, Any]:
@@ -112,7 +138,9 @@ def feed() -> ResponseReturnValue:
         try:
             since = services.parse_day(since_text.strip())
         except ValueError as exc:
-            response = jsonify(error="bad_request", message=f"since: {exc}", field="since")
+            response = jsonify(
+                error="bad_request", message=_("since: %(problem)s", problem=exc), field="since"
+            )
             response.status_code = 400
             return response
     settings = effective_settings(db.session, current_app.config)

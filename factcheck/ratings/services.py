@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from factcheck.audit.actions import AuditAction
@@ -198,7 +199,11 @@ def clean_language(value: str | None) -> str:
     tag = tag.lower().replace("_", "-")
     if not is_language_tag(tag):
         raise ValidationError(
-            f"language {tag!r} is not a language code: use e.g. fr, en or en-gb", field="language"
+            _(
+                "language %(tag)s is not a language code: use e.g. fr, en or en-gb",
+                tag=repr(tag),
+            ),
+            field="language",
         )
     return tag
 
@@ -221,11 +226,18 @@ def parse_rating_value(value: str | int | None) -> int:
     else:
         text = clean_text(value, "value", max_length=12, required=True) or ""
         if not re.fullmatch(r"[+-]?[0-9]+", text):
-            raise ValidationError(f"value must be a whole number, not {text!r}", field="value")
+            raise ValidationError(
+                _("value must be a whole number, not %(text)s", text=repr(text)), field="value"
+            )
         number = int(text)
     if not MIN_RATING_VALUE <= number <= MAX_RATING_VALUE:
         raise ValidationError(
-            f"value must be from {MIN_RATING_VALUE} to {MAX_RATING_VALUE} (got {number})",
+            _(
+                "value must be from %(low)d to %(high)d (got %(number)d)",
+                low=MIN_RATING_VALUE,
+                high=MAX_RATING_VALUE,
+                number=number,
+            ),
             field="value",
         )
     return number
@@ -244,14 +256,16 @@ def list_scales(session: DBSession) -> list[RatingScale]:
 def get_scale(session: DBSession, scale_id: int) -> RatingScale:
     scale = session.get(RatingScale, scale_id)
     if scale is None:
-        raise NotFound(f"no rating scale #{scale_id}")
+        raise NotFound(_("no rating scale #%(id)s", id=scale_id))
     return scale
 
 
 def get_value(session: DBSession, scale: RatingScale, value_id: int) -> RatingValue:
     rating = session.get(RatingValue, value_id)
     if rating is None or rating.scale_id != scale.id:
-        raise NotFound(f"no value #{value_id} on scale {scale.name!r}")
+        raise NotFound(
+            _("no value #%(id)s on scale %(scale)s", id=value_id, scale=repr(scale.name))
+        )
     return rating
 
 
@@ -355,11 +369,21 @@ def _check_unique(
             continue
         if other.label.casefold() == label.casefold():
             raise ValidationError(
-                f"label {label!r} is already on this scale (value {other.value})", field="label"
+                _(
+                    "label %(label)s is already on this scale (value %(value)s)",
+                    label=repr(label),
+                    value=other.value,
+                ),
+                field="label",
             )
         if other.value == value:
             raise ValidationError(
-                f"value {value} is already on this scale (label {other.label!r})", field="value"
+                _(
+                    "value %(value)s is already on this scale (label %(label)s)",
+                    value=value,
+                    label=repr(other.label),
+                ),
+                field="value",
             )
 
 
@@ -388,10 +412,12 @@ def edit_scale(
         )
     )
     if any(o.name.casefold() == new_name.casefold() for o in others):
-        raise ValidationError(f"a scale named {new_name!r} already exists", field="name")
+        raise ValidationError(
+            _("a scale named %(name)s already exists", name=repr(new_name)), field="name"
+        )
     if not is_default and not any(o.is_default for o in others):
         raise ValidationError(
-            "this is the only default scale: make another scale the default first",
+            _("this is the only default scale: make another scale the default first"),
             field="is_default",
         )
     changes = change_and_record(
@@ -485,8 +511,19 @@ def edit_value(
         if used:
             field = "label" if new_label != rating.label else "value"
             raise ValidationError(
-                f"{rating.label!r} is the rating of {used} published verdict(s): its {field} "
-                "cannot change without changing published fact-checks (the definition can)",
+                _(
+                    "%(label)s is the rating of %(used)d published verdict(s): its label "
+                    "cannot change without changing published fact-checks (the definition can)",
+                    label=repr(rating.label),
+                    used=used,
+                )
+                if field == "label"
+                else _(
+                    "%(label)s is the rating of %(used)d published verdict(s): its value "
+                    "cannot change without changing published fact-checks (the definition can)",
+                    label=repr(rating.label),
+                    used=used,
+                ),
                 field=field,
             )
     change_and_record(
@@ -503,13 +540,20 @@ def edit_value(
 def move_value(session: DBSession, rating: RatingValue, direction: str, *, actor: User) -> None:
     """Move a value one place ``up`` or ``down`` within its scale; positions stay 0..n-1."""
     if direction not in ("up", "down"):
-        raise ValidationError(f"direction must be up or down, not {direction!r}", field="direction")
+        raise ValidationError(
+            _("direction must be up or down, not %(direction)s", direction=repr(direction)),
+            field="direction",
+        )
     siblings = _locked_values(session, rating.scale)
     index = next(i for i, v in enumerate(siblings) if v.id == rating.id)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(siblings):
-        where = "first" if direction == "up" else "last"
-        raise ValidationError(f"{rating.label!r} is already {where}", field="direction")
+        raise ValidationError(
+            _("%(label)s is already first", label=repr(rating.label))
+            if direction == "up"
+            else _("%(label)s is already last", label=repr(rating.label)),
+            field="direction",
+        )
     siblings[index], siblings[target] = siblings[target], siblings[index]
     before = rating.position
     for position, sibling in enumerate(siblings):
@@ -535,21 +579,32 @@ def delete_value(session: DBSession, rating: RatingValue, *, actor: User) -> Non
     usage = value_usage(session, rating)
     if usage.published:
         raise ValidationError(
-            f"{rating.label!r} cannot be deleted: {usage.published} published verdict(s) use it",
+            _(
+                "%(label)s cannot be deleted: %(count)d published verdict(s) use it",
+                label=repr(rating.label),
+                count=usage.published,
+            ),
             field="value",
         )
     if usage.in_progress:
         raise ValidationError(
-            f"{rating.label!r} cannot be deleted: {usage.in_progress} verdict(s) in review use "
-            "it; change their rating first",
+            _(
+                "%(label)s cannot be deleted: %(count)d verdict(s) in review use it; "
+                "change their rating first",
+                label=repr(rating.label),
+                count=usage.in_progress,
+            ),
             field="value",
         )
     scale = rating.scale
     siblings = _locked_values(session, scale)
     if len(siblings) <= MIN_VALUES_PER_SCALE:
         raise ValidationError(
-            f"{rating.label!r} cannot be deleted: a scale needs at least "
-            f"{MIN_VALUES_PER_SCALE} values",
+            _(
+                "%(label)s cannot be deleted: a scale needs at least %(count)d values",
+                label=repr(rating.label),
+                count=MIN_VALUES_PER_SCALE,
+            ),
             field="value",
         )
     before, rating_id = _value_record(rating), rating.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 
@@ -11,17 +12,19 @@ from factcheck.webhooks.services import MAX_DESCRIPTION
 
 
 class EndpointForm(FlaskForm):
-    url = StringField("Endpoint URL", render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"})
-    description = StringField("Description", render_kw={"maxlength": MAX_DESCRIPTION})
+    url = StringField(
+        _l("Endpoint URL"), render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"}
+    )
+    description = StringField(_l("Description"), render_kw={"maxlength": MAX_DESCRIPTION})
     # Choices are not checked by WTForms: the service refuses unknown ones naming the field.
     events = SelectMultipleField(
-        "Events",
+        _l("Events"),
         choices=[SelectChoice(e, e) for e in WEBHOOK_EVENTS],
         validate_choice=False,
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
     )
-    active = BooleanField("Active (send deliveries)", default=True)
+    active = BooleanField(_l("Active (send deliveries)"), default=True)
 
 
 class ActionForm(FlaskForm):

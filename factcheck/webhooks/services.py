@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record, record
@@ -42,11 +43,15 @@ def clean_events(values: Iterable[str] | str | None) -> list[str]:
     unknown = sorted(chosen - set(WEBHOOK_EVENTS))
     if unknown:
         raise ValidationError(
-            f"events: unknown event {unknown[0]!r}; choose among {', '.join(WEBHOOK_EVENTS)}",
+            _(
+                "events: unknown event %(event)s; choose among %(events)s",
+                event=repr(unknown[0]),
+                events=", ".join(WEBHOOK_EVENTS),
+            ),
             field="events",
         )
     if not chosen:
-        raise ValidationError("events: choose at least one event", field="events")
+        raise ValidationError(_("events: choose at least one event"), field="events")
     return [e for e in WEBHOOK_EVENTS if e in chosen]
 
 
@@ -58,7 +63,9 @@ def clean_endpoint_url(value: str | None) -> str:
     """
     url = clean_url(value, "url", required=True)
     if len(url) > MAX_URL_LENGTH:
-        raise ValidationError(f"url: at most {MAX_URL_LENGTH} characters", field="url")
+        raise ValidationError(
+            _("url: at most %(limit)d characters", limit=MAX_URL_LENGTH), field="url"
+        )
     host = (urlsplit(url).hostname or "").strip("[]")
     policy = FetchPolicy.current()
     try:
@@ -70,8 +77,11 @@ def clean_endpoint_url(value: str | None) -> str:
         private_name and not policy.allow_private and not policy.host_allowed(host)
     ):
         raise ValidationError(
-            f"url: {host} is a private or local address; webhooks may not call it (a "
-            "deployment can allow its own hosts with FETCH_ALLOW_HOSTS)",
+            _(
+                "url: %(host)s is a private or local address; webhooks may not call it (a "
+                "deployment can allow its own hosts with FETCH_ALLOW_HOSTS)",
+                host=host,
+            ),
             field="url",
         )
     return url
@@ -176,7 +186,7 @@ def send_again(session: DBSession, delivery: WebhookDelivery, *, actor: User | N
 def get_endpoint(session: DBSession, endpoint_id: int) -> WebhookEndpoint:
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound(f"no webhook endpoint #{endpoint_id}")
+        raise NotFound(_("no webhook endpoint #%(id)s", id=endpoint_id))
     return endpoint
 
 
@@ -186,7 +196,7 @@ def find_endpoint(session: DBSession, ident: str) -> WebhookEndpoint:
         return get_endpoint(session, int(ident))
     endpoint = session.scalar(sa.select(WebhookEndpoint).where(WebhookEndpoint.url == ident))
     if endpoint is None:
-        raise NotFound(f"no webhook endpoint {ident}")
+        raise NotFound(_("no webhook endpoint %(ref)s", ref=ident))
     return endpoint
 
 
@@ -195,7 +205,7 @@ def get_delivery(
 ) -> WebhookDelivery:
     delivery = session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.endpoint_id != endpoint.id:
-        raise NotFound(f"no delivery #{delivery_id} for this endpoint")
+        raise NotFound(_("no delivery #%(id)s for this endpoint", id=delivery_id))
     return delivery
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from factcheck import web
@@ -25,6 +27,18 @@ from factcheck.webhooks import services
 from factcheck.webhooks.forms import ActionForm, EndpointForm
 
 admin = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+# How the pages name a delivery's state (the stored value stays English).
+DELIVERY_STATE_LABELS = {
+    "pending": _l("pending"),
+    "succeeded": _l("succeeded"),
+    "failed": _l("failed"),
+}
+
+
+@admin.context_processor
+def _labels() -> dict[str, Any]:
+    return {"delivery_state_labels": DELIVERY_STATE_LABELS}
 
 
 def _actor() -> User:
@@ -125,7 +139,7 @@ def create() -> ResponseReturnValue:
         endpoint = made[0]
         if wants_json():
             return jsonify(endpoint={**endpoint_json(endpoint), "secret": endpoint.secret}), 201
-        flash("Endpoint registered. Give its signing secret (below) to the receiver.", "success")
+        flash(_("Endpoint registered. Give its signing secret (below) to the receiver."), "success")
         return redirect(url_for(".endpoint", webhook_id=endpoint.id))
 
     return _apply(form, change, lambda: _index_page(form), done)
@@ -150,7 +164,7 @@ def edit(webhook_id: int) -> ResponseReturnValue:
         form,
         lambda: services.update_endpoint(db.session, found, _form_data(form), actor=_actor()),
         lambda: _endpoint_page(found, form),
-        lambda: _done("Endpoint saved.", found),
+        lambda: _done(_("Endpoint saved."), found),
     )
 
 
@@ -161,7 +175,7 @@ def rotate_secret(webhook_id: int) -> ResponseReturnValue:
         ActionForm(),
         lambda: services.rotate_secret(db.session, found, actor=_actor()),
         lambda: _endpoint_page(found),
-        lambda: _done("New secret made: give it to the receiver.", found),
+        lambda: _done(_("New secret made: give it to the receiver."), found),
     )
 
 
@@ -172,7 +186,7 @@ def remove(webhook_id: int) -> ResponseReturnValue:
     def done() -> ResponseReturnValue:
         if wants_json():
             return jsonify(removed=webhook_id)
-        flash("Endpoint removed.", "success")
+        flash(_("Endpoint removed."), "success")
         return redirect(url_for(".index"))
 
     return _apply(
@@ -194,7 +208,7 @@ def resend(webhook_id: int, delivery_id: int) -> ResponseReturnValue:
         ActionForm(),
         lambda: services.send_again(db.session, delivery, actor=_actor()),
         lambda: _endpoint_page(found),
-        lambda: _done("Delivery queued again: a worker sends it shortly.", found),
+        lambda: _done(_("Delivery queued again: a worker sends it shortly."), found),
     )
 
 

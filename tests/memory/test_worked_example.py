@@ -51,7 +51,7 @@ def test_worked_example_is_published_once_through_the_real_services(app, client,
     with app.app_context():
         assert _counts() == before
     page = client.get(f"/fact-checks/{slug}").get_data(as_text=True)
-    assert "Worked example." in page and "Sweden Herald" in page
+    assert "Exemple commenté." in page and "Sweden Herald" in page  # a French fact-check
     review = jsonld_of(page)
     assert review["reviewRating"]["alternateName"] == "Vrai"
     assert errors(validate_claim_review(review, org_url=ORG_URL)) == []
