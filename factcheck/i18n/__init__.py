@@ -14,9 +14,9 @@ Which language a request is answered in, first match wins:
 4. the browser's ``Accept-Language``;
 5. English.
 
-The API (``/api/v1``, but its documentation page) has no cookie session: only ``Accept-Language`` (then English) decides
-the language of its refusals' ``message``, whoever the token belongs to. Outside a request (the
-CLI, the job worker) everything is English.
+The API (``/api/v1``, but its documentation page) has no cookie session: only
+``Accept-Language`` (then English) decides the language of its refusals' ``message``, whoever
+the token belongs to. Outside a request (the CLI, the job worker) everything is English.
 
 An unknown language anywhere falls back down this list, never to an error; a message the
 catalogue lacks is shown in English.
