@@ -41,7 +41,7 @@ PYBABEL := $(BIN)/pybabel
 translations: install ## Extract the interface's messages, update the French catalogue, compile it (the .mo ships)
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project factcheck --copyright-holder "factcheck" -o $(POT) .
-	$(PYBABEL) update -i $(POT) -d $(CATALOGUES) --no-wrap --ignore-obsolete
+	$(PYBABEL) update -i $(POT) -d $(CATALOGUES) --no-wrap --ignore-obsolete --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGUES)
 
 lock: install ## Re-resolve requirements/app.txt and dev.txt from pyproject.toml on PyPI, with hashes (UPGRADE=1: newest versions)

@@ -5,26 +5,47 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
 from factcheck.auth import wants_json
 from factcheck.config import settings
-from factcheck.domain import DomainError
+from factcheck.domain import DomainError, in_english
 from factcheck.extensions import db
 
+
+def N_(text: str) -> str:
+    """Marks an English text for the catalogue (``pybabel extract`` knows ``N_``): the table
+    stays English (the audit trail and the API read it), the page says it translated."""
+    return text
+
+
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Sign in first.",
-    403: "You are not allowed to do that.",
-    404: "There is nothing here.",
-    405: "That method is not allowed here.",
-    409: "Someone else changed this in the meantime.",
-    413: "What you sent is too large.",
-    422: "What you sent is not valid.",
-    500: "Something went wrong on our side. Nothing was saved.",
-    503: "The service is unavailable right now. Nothing was saved; try again.",
+    400: N_("The request could not be understood."),
+    401: N_("Sign in first."),
+    403: N_("You are not allowed to do that."),
+    404: N_("There is nothing here."),
+    405: N_("That method is not allowed here."),
+    409: N_("Someone else changed this in the meantime."),
+    413: N_("What you sent is too large."),
+    422: N_("What you sent is not valid."),
+    500: N_("Something went wrong on our side. Nothing was saved."),
+    503: N_("The service is unavailable right now. Nothing was saved; try again."),
 }
+
+
+# Flask-WTF's CSRF refusals (400), in English as it raises them; the page translates them.
+CSRF_MESSAGES = frozenset(
+    {
+        N_("The CSRF token is missing."),
+        N_("The CSRF session token is missing."),
+        N_("The CSRF token has expired."),
+        N_("The CSRF token is invalid."),
+        N_("The CSRF tokens do not match."),
+    }
+)
 
 
 # How each kind of refusal from a service is answered over HTTP (one place for every view).
@@ -33,7 +54,7 @@ STATUS_OF_DOMAIN_ERROR = {"invalid": 422, "forbidden": 403, "not_found": 404, "c
 
 def status_of(exc: DomainError) -> int:
     """The HTTP status for a service's refusal (noted for the audit trail's refusal event)."""
-    note_refusal(exc.message, exc.field)
+    note_refusal(exc.english, exc.field)
     return STATUS_OF_DOMAIN_ERROR.get(exc.code, 422)
 
 
@@ -47,11 +68,17 @@ def note_refusal(message: str, field: str | None = None) -> None:
 
 
 def error_response(
-    status: int, message: str | None = None, field: str | None = None
+    status: int, message: str | LazyString | None = None, field: str | None = None
 ) -> ResponseReturnValue:
-
-    message = message or MESSAGES.get(status, "Error")
-    note_refusal(message, field)
+    """The refusal page (or JSON) in the interface's language; the audit trail notes it in
+    English (a lazy ``message`` is said in both)."""
+    if message is None:
+        english = MESSAGES.get(status, N_("Error"))
+        note_refusal(english, field)
+        message = gettext(english)
+    else:
+        note_refusal(in_english(message), field)
+        message = str(message)
     request_id = g.get("request_id")
     if wants_json():
         return jsonify(
@@ -61,6 +88,12 @@ def error_response(
     return render_template(
         "error.html", status=status, message=message, request_id=request_id
     ), status
+
+
+def refusal_response(exc: DomainError) -> ResponseReturnValue:
+    """A service's refusal answered here rather than by the request spine: said in the
+    interface's language, noted in English."""
+    return error_response(status_of(exc), exc.message, exc.field)
 
 
 def _load_user_or_anonymous() -> None:
@@ -90,18 +123,20 @@ def _code(status: int) -> str:
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
-    description = (
+    description: str | LazyString | None = (
         exc.description if status in (400, 404, 409, 413, 422) and exc.description else None
     )
     if status == 413:
         limit_mb = settings().max_content_length // (1024 * 1024)
-        description = f"What you sent is too large (the limit is {limit_mb} MB)."
+        description = _l("What you sent is too large (the limit is %(mb)s MB).", mb=limit_mb)
+    if description in CSRF_MESSAGES:
+        description = _l(description)  # noted in English, shown in the interface's language
     return error_response(
         status, description if status != 404 else None, getattr(exc, "field", None)
     )
 
 
-UNAVAILABLE = "The database is unavailable. Nothing was saved; retry shortly."
+UNAVAILABLE = N_("The database is unavailable. Nothing was saved; retry shortly.")
 
 
 def _as_anonymous() -> None:
@@ -133,7 +168,7 @@ def _database_error(exc: sa.exc.DBAPIError) -> ResponseReturnValue:
     if _unavailable(exc):
         current_app.logger.warning("database unavailable: %s", exc)
         _as_anonymous()
-        return error_response(503, UNAVAILABLE)
+        return error_response(503, _l(UNAVAILABLE))
     current_app.logger.exception("database error")
     return error_response(500)
 
@@ -143,7 +178,7 @@ def _server_error(exc: Exception) -> ResponseReturnValue:
     if _unavailable(exc):  # e.g. an AuditError raised because the database failed under it
         current_app.logger.warning("database unavailable: %s", exc)
         _as_anonymous()
-        return error_response(503, UNAVAILABLE)
+        return error_response(503, _l(UNAVAILABLE))
     current_app.logger.exception("unhandled error", exc_info=exc)
     return error_response(500)
 

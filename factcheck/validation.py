@@ -6,6 +6,8 @@ import unicodedata
 from typing import Literal, overload
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+
 from factcheck.domain import ValidationError
 
 # Whole numbers a JSON body may carry: larger ones are refused naming the field.
@@ -75,24 +77,43 @@ def clean_text(
         category = unicodedata.category(ch)
         if category == "Cc" and not (multiline and ch in "\n\t"):
             raise ValidationError(
-                f"{field} contains a control character (U+{ord(ch):04X})", field=field
+                _l(
+                    "%(field)s contains a control character (U+%(ch)s)",
+                    field=field,
+                    ch=f"{ord(ch):04X}",
+                ),
+                field=field,
             )
         if ch in BIDI_CONTROLS:
             raise ValidationError(
-                f"{field} contains a bidirectional control character (U+{ord(ch):04X}), which "
-                "can reorder the text shown around it; remove it",
+                _l(
+                    "%(field)s contains a bidirectional control character (U+%(ch)s), "
+                    "which can reorder the text shown around it; remove it",
+                    field=field,
+                    ch=f"{ord(ch):04X}",
+                ),
                 field=field,
             )
         if category == "Cs":
             raise ValidationError(
-                f"{field} contains an unpaired surrogate (U+{ord(ch):04X}): not valid Unicode",
+                _l(
+                    "%(field)s contains an unpaired surrogate (U+%(ch)s): not valid Unicode",
+                    field=field,
+                    ch=f"{ord(ch):04X}",
+                ),
                 field=field,
             )
     if required and not text:
-        raise ValidationError(f"{field} is required", field=field)
+        raise ValidationError(_l("%(field)s is required", field=field), field=field)
     if len(text) > max_length:
         raise ValidationError(
-            f"{field} is too long ({len(text)} characters; at most {max_length})", field=field
+            _l(
+                "%(field)s is too long (%(count)s characters; at most %(max_length)s)",
+                field=field,
+                count=len(text),
+                max_length=max_length,
+            ),
+            field=field,
         )
     return text or None
 
@@ -121,17 +142,26 @@ def clean_url(value: str | None, field: str, *, required: bool = False) -> str |
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError when the port is not a number in range
     except ValueError as exc:
-        raise ValidationError(f"{field} is not a valid web address ({exc})", field=field) from None
+        raise ValidationError(
+            _l("%(field)s is not a valid web address (%(exc)s)", field=field, exc=exc), field=field
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_URL_SCHEMES or not parts.netloc:
-        raise ValidationError(f"{field} must be an http:// or https:// address", field=field)
+        raise ValidationError(
+            _l("%(field)s must be an http:// or https:// address", field=field), field=field
+        )
     if any(c.isspace() for c in text):
-        raise ValidationError(f"{field} must not contain spaces", field=field)
+        raise ValidationError(_l("%(field)s must not contain spaces", field=field), field=field)
     url = _uri(scheme + text[len(scheme) :], parts.netloc, field)
     if len(url) > MAX_URL_LENGTH:
         raise ValidationError(
-            f"{field} is too long once percent-encoded ({len(url)} characters; at most "
-            f"{MAX_URL_LENGTH})",
+            _l(
+                "%(field)s is too long once percent-encoded (%(count)s characters; at "
+                "most %(max_url_length)s)",
+                field=field,
+                count=len(url),
+                max_url_length=MAX_URL_LENGTH,
+            ),
             field=field,
         )
     return url
@@ -146,7 +176,7 @@ def _uri(text: str, netloc: str, field: str) -> str:
             ascii_host = host.encode("idna").decode("ascii")
         except UnicodeError:
             raise ValidationError(
-                f"{field} has a host name that is not valid", field=field
+                _l("%(field)s has a host name that is not valid", field=field), field=field
             ) from None
         text = text.replace(netloc, userinfo + at + ascii_host + colon + port, 1)
     out = []
@@ -154,13 +184,18 @@ def _uri(text: str, netloc: str, field: str) -> str:
         if ch.isascii():
             if not (ch.isalnum() or ch in _URI_PUNCTUATION):
                 raise ValidationError(
-                    f"{field} contains {ch!r}, which a web address cannot hold "
-                    "(percent-encode it, e.g. %20 for a space)",
+                    _l(
+                        "%(field)s contains %(ch)s, which a web address cannot hold "
+                        "(percent-encode it, e.g. %%20 for a space)",
+                        field=field,
+                        ch=repr(ch),
+                    ),
                     field=field,
                 )
             if ch == "%" and not (len(text) > i + 2 and {text[i + 1], text[i + 2]} <= _HEX):
                 raise ValidationError(
-                    f"{field} has a % that is not followed by two hex digits", field=field
+                    _l("%(field)s has a %% that is not followed by two hex digits", field=field),
+                    field=field,
                 )
             out.append(ch)
         else:

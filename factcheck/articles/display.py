@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from factcheck.models import Claim
 
 
@@ -58,7 +60,7 @@ class ClaimView:
         ignored."""
         sort = args.get("sort") or "score"
         if sort not in SORTS:
-            return cls(error=f"sort must be one of: {', '.join(SORTS)}")
+            return cls(error=gettext("sort must be one of: %(sorts)s", sorts=", ".join(SORTS)))
         raw = (args.get("min_score") or "").strip()
         if not raw:
             return cls(sort=sort)
@@ -67,7 +69,7 @@ class ClaimView:
         except ValueError:
             value = -1.0
         if not 0.0 <= value <= 1.0:
-            return cls(sort=sort, error="min_score must be a number from 0 to 1")
+            return cls(sort=sort, error=gettext("min_score must be a number from 0 to 1"))
         return cls(sort=sort, min_score=value)
 
     def apply(self, claims: Sequence[Claim]) -> list[Claim]:

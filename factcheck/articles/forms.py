@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
@@ -9,9 +10,9 @@ from factcheck.forms import ActionForm as ActionForm  # one definition, re-expor
 from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_URL_LENGTH
 
 LANGUAGE_CHOICES = [
-    SelectChoice("auto", "Detect"),
-    SelectChoice("fr", "French"),
-    SelectChoice("en", "English"),
+    SelectChoice("auto", _l("Detect")),
+    SelectChoice("fr", _l("French")),
+    SelectChoice("en", _l("English")),
 ]
 
 
@@ -19,19 +20,23 @@ class AddArticleForm(FlaskForm):
     """Exactly one of: pasted text, a URL, or an uploaded .txt/.md/.html file."""
 
     text = TextAreaField(
-        "Paste the article", validators=[Optional(), Length(max=MAX_ARTICLE_CHARS)]
+        _l("Paste the article"), validators=[Optional(), Length(max=MAX_ARTICLE_CHARS)]
     )
-    url = StringField("…or its web address", validators=[Optional(), Length(max=MAX_URL_LENGTH)])
-    file = FileField("…or upload a file (.txt, .md, .html)")
-    language = SelectField("Language", choices=LANGUAGE_CHOICES, default="auto")
-    publisher = StringField("Publisher", validators=[Optional(), Length(max=MAX_PUBLISHER_LENGTH)])
+    url = StringField(
+        _l("…or its web address"), validators=[Optional(), Length(max=MAX_URL_LENGTH)]
+    )
+    file = FileField(_l("…or upload a file (.txt, .md, .html)"))
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="auto")
+    publisher = StringField(
+        _l("Publisher"), validators=[Optional(), Length(max=MAX_PUBLISHER_LENGTH)]
+    )
 
 
 class ManualClaimForm(FlaskForm):
     text = TextAreaField(
-        "Passage to check", validators=[Length(min=1, max=2000, message="paste a passage")]
+        _l("Passage to check"), validators=[Length(min=1, max=2000, message=_l("paste a passage"))]
     )
 
 
 class DismissForm(FlaskForm):
-    reason = StringField("Reason", validators=[Length(max=MAX_REASON_LENGTH)])
+    reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON_LENGTH)])

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import py3langid
+from flask_babel import lazy_gettext as _l
 
 from factcheck.domain import ValidationError
 from factcheck.languages import SUPPORTED_LANGUAGES
@@ -91,23 +92,34 @@ def detect_language(text: str) -> str:
 def decode_text(data: bytes, *, name: str = "the file") -> str:
     """Decode UTF-8 text, refusing binary data with a message that says so."""
     if b"\x00" in data[:8192]:
-        raise ValidationError(f"{name} is binary, not text", field="file")
+        raise ValidationError(_l("%(name)s is binary, not text", name=name), field="file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError(
-            f"{name} is not UTF-8 text (bad byte at position {exc.start})", field="file"
+            _l(
+                "%(name)s is not UTF-8 text (bad byte at position %(start)s)",
+                name=name,
+                start=exc.start,
+            ),
+            field="file",
         ) from None
 
 
 def _check_raw(raw: str) -> None:
     if len(raw) > MAX_ARTICLE_CHARS:
         raise ValidationError(
-            f"article is too long ({len(raw):,} characters; the limit is {MAX_ARTICLE_CHARS:,})",
+            _l(
+                "article is too long (%(count)s characters; the limit is %(max_article_chars)s)",
+                count=f"{len(raw):,}",
+                max_article_chars=f"{MAX_ARTICLE_CHARS:,}",
+            ),
             field="text",
         )
     if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in raw):
-        raise ValidationError("article contains control characters (binary data?)", field="text")
+        raise ValidationError(
+            _l("article contains control characters (binary data?)"), field="text"
+        )
 
 
 def clean_blocks(text: str) -> list[str]:
@@ -126,9 +138,9 @@ def parse_article(raw: str, *, language: str | None = None) -> ParsedArticle:
     _check_raw(raw)
     blocks = clean_blocks(raw)
     if not blocks:
-        raise ValidationError("article is empty", field="text")
+        raise ValidationError(_l("article is empty"), field="text")
     if len(blocks) == 1 and _looks_like_headline(blocks[0]) and not _ends_sentence(blocks[0]):
-        raise ValidationError("article has a title but no body text", field="text")
+        raise ValidationError(_l("article has a title but no body text"), field="text")
 
     title = blocks.pop(0) if len(blocks) > 1 and "\n" not in blocks[0] else blocks[0][:200]
     byline = blocks.pop(0) if len(blocks) > 1 and _looks_like_byline(blocks[0]) else None
@@ -143,7 +155,7 @@ def parse_parts(
     _check_raw(raw)
     blocks = clean_blocks(body)
     if not blocks:
-        raise ValidationError("article is empty", field="text")
+        raise ValidationError(_l("article is empty"), field="text")
     if not title:
         title = blocks.pop(0) if len(blocks) > 1 else blocks[0][:200]
     elif len(blocks) > 1 and blocks[0].strip() == title.strip():
@@ -161,12 +173,15 @@ def _finish(
 ) -> ParsedArticle:
     body = "\n\n".join(blocks)
     if not body.strip():
-        raise ValidationError("article has a title but no body text", field="text")
+        raise ValidationError(_l("article has a title but no body text"), field="text")
     lang = language or detect_language(body)
     if lang not in SUPPORTED_LANGUAGES:
         raise ValidationError(
-            f"article language {lang!r} is not supported "
-            f"(supported: {', '.join(SUPPORTED_LANGUAGES)})",
+            _l(
+                "article language %(lang)s is not supported (supported: %(supported_languages)s)",
+                lang=repr(lang),
+                supported_languages=", ".join(SUPPORTED_LANGUAGES),
+            ),
             field="language",
         )
     return ParsedArticle(

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path, PurePath
 
 import trafilatura
+from flask_babel import lazy_gettext as _l
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
@@ -35,15 +36,26 @@ def read_local(source: str) -> bytes:
     else:
         path = Path(source)
         if not path.is_file():
-            raise ValidationError(f"{source}: no such file")
+            raise ValidationError(_l("%(source)s: no such file", source=source))
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
             raise ValidationError(
-                f"{source} is too large ({size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,})"
+                _l(
+                    "%(source)s is too large (%(size)s bytes; the limit is %(max_document_bytes)s)",
+                    source=source,
+                    size=f"{size:,}",
+                    max_document_bytes=f"{MAX_DOCUMENT_BYTES:,}",
+                )
             )
         where, data = source, path.read_bytes()
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(f"{where} is larger than {MAX_DOCUMENT_BYTES:,} bytes")
+        raise ValidationError(
+            _l(
+                "%(where)s is larger than %(max_document_bytes)s bytes",
+                where=where,
+                max_document_bytes=f"{MAX_DOCUMENT_BYTES:,}",
+            )
+        )
     return data
 
 
@@ -52,13 +64,23 @@ def read_document(data: bytes, filename: str, *, language: str | None = None) ->
     name = PurePath(filename).name or "the file"
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ValidationError(
-            f"{name} is too large ({len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,})",
+            _l(
+                "%(name)s is too large (%(count)s bytes; the limit is %(max_document_bytes)s)",
+                name=name,
+                count=f"{len(data):,}",
+                max_document_bytes=f"{MAX_DOCUMENT_BYTES:,}",
+            ),
             field="file",
         )
     suffix = PurePath(filename).suffix.lower()
     if suffix and suffix not in SUPPORTED_SUFFIXES:
         raise ValidationError(
-            f"{name}: unsupported file type {suffix} (use .txt, .md or .html)", field="file"
+            _l(
+                "%(name)s: unsupported file type %(suffix)s (use .txt, .md or .html)",
+                name=name,
+                suffix=suffix,
+            ),
+            field="file",
         )
     text = decode_text(data, name=name)
     if suffix in HTML_SUFFIXES:
@@ -73,7 +95,7 @@ def parse_markdown(text: str, *, language: str | None = None) -> ParsedArticle:
     rendered = MarkdownIt("commonmark").render(text)
     blocks = _html_blocks(rendered)
     if not blocks:
-        raise ValidationError("article is empty", field="text")
+        raise ValidationError(_l("article is empty"), field="text")
     if len(blocks) == 1:
         return parse_parts(title=None, byline=None, body=blocks[0], raw=text, language=language)
     return replace(parse_article("\n\n".join(blocks), language=language), raw=text)
@@ -92,7 +114,7 @@ def parse_html(
 ) -> ParsedArticle:
     """The main text of a web page with its title and author, without page furniture."""
     if not markup.strip():
-        raise ValidationError("the page is empty", field="file")
+        raise ValidationError(_l("the page is empty"), field="file")
     text = trafilatura.extract(
         markup,
         url=url,
@@ -103,7 +125,7 @@ def parse_html(
     )
     if not text or len(text.split()) < MIN_PAGE_WORDS:
         raise ValidationError(
-            "no article text was found in the page", field="url" if url else "file"
+            _l("no article text was found in the page"), field="url" if url else "file"
         )
     meta = trafilatura.extract_metadata(markup, default_url=url)
     body = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from factcheck import web
@@ -91,9 +92,16 @@ def new() -> ResponseReturnValue:
             201 if result.created else 200
         )
     if result.created:
-        flash(f"Article added; {len(result.claims)} check-worthy claims found.", "success")
+        flash(
+            ngettext(
+                "Article added; %(num)d check-worthy claim found.",
+                "Article added; %(num)d check-worthy claims found.",
+                len(result.claims),
+            ),
+            "success",
+        )
     else:
-        flash("This article is already on the desk; nothing was added.", "info")
+        flash(gettext("This article is already on the desk; nothing was added."), "info")
     return redirect(url_for("articles.show", article_id=result.article.id))
 
 
@@ -131,7 +139,7 @@ def _request_url(
     if request_.article is not None:
         if wants_json():
             return jsonify(article=_article_json(request_.article), created=False)
-        flash("This page is already on the desk; nothing was added.", "info")
+        flash(gettext("This page is already on the desk; nothing was added."), "info")
         return redirect(url_for("articles.show", article_id=request_.article.id))
     queued = request_.job
     assert queued is not None
@@ -152,9 +160,9 @@ def ingest_job(job_id: int) -> ResponseReturnValue:
     if found.state == JobState.DONE and found.article_id is not None:
         outcome = (found.payload or {}).get("outcome")
         if outcome == "already known":
-            flash("This page is already on the desk; nothing was added.", "info")
+            flash(gettext("This page is already on the desk; nothing was added."), "info")
         else:
-            flash("Article added from the web page.", "success")
+            flash(gettext("Article added from the web page."), "success")
         return redirect(url_for("articles.show", article_id=found.article_id))
     return render_template("articles/job.html", job=found)
 
@@ -171,12 +179,14 @@ def _article_json(article: Article) -> dict[str, Any]:
 
 def _form_invalid(form: Any) -> ResponseReturnValue:
     field = next(iter(form.errors), None)
-    message = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+    message = "; ".join(
+        f"{name}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+    )
     return error_response(422, message, field)
 
 
 def _field_error(form: Any, exc: DomainError) -> None:
-    note_refusal(exc.message, exc.field)
+    note_refusal(exc.english, exc.field)
     field = getattr(form, exc.field or "", None) if exc.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*list(field.errors), exc.message]
@@ -232,7 +242,7 @@ def add_claim(article_id: int) -> ResponseReturnValue:
     )
     if wants_json():
         return jsonify(claim=claim_json(claim)), 201
-    flash(f"Claim #{claim.id} added.", "success")
+    flash(gettext("Claim #%(id)s added.", id=claim.id), "success")
     return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))
 
 
@@ -253,7 +263,7 @@ def accept(article_id: int, claim_id: int) -> ResponseReturnValue:
         article,
         claim,
         lambda: workflow.accept(db.session, claim, actor=current_user),
-        f"Claim #{claim.id} accepted into the queue.",
+        gettext("Claim #%(id)s accepted into the queue.", id=claim.id),
     )
 
 
@@ -268,14 +278,16 @@ def dismiss(article_id: int, claim_id: int) -> ResponseReturnValue:
         article,
         claim,
         lambda: workflow.dismiss(db.session, claim, form.reason.data or "", actor=current_user),
-        f"Claim #{claim.id} dismissed.",
+        gettext("Claim #%(id)s dismissed.", id=claim.id),
     )
 
 
 def _invalid(article: Article, form: Any) -> ResponseReturnValue:
     """A form whose fields are wrong: 422 with a message naming each field (the CSRF check ran)."""
     field = next(iter(form.errors), None)
-    message = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+    message = "; ".join(
+        f"{name}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+    )
     note_refusal(message, field)
     if wants_json():
         return error_response(422, message, field)

@@ -11,11 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
 from factcheck.database import DBSession
 from factcheck.extensions import db
-from factcheck.models import Article, AuditEvent, RatingValue, User
+from factcheck.models import Article, AuditEvent, ClaimStatus, RatingValue, Role, User
 
 # What a person reads after the actor's name ("Alice published the fact-check"); translated.
 ACTION_WORDS: dict[str, Any] = {
@@ -72,6 +73,37 @@ ACTION_WORDS: dict[str, Any] = {
     AuditAction.OUTLET_REMOVE: _l("stopped following the outlet"),
     AuditAction.SNAPSHOT_CAPTURE: _l("captured the source's page"),
     AuditAction.SNAPSHOT_FAIL: _l("could not capture the source's page"),
+    AuditAction.CLAIM_BULK_TRIAGE: _l("triaged claims in bulk"),
+    AuditAction.CLAIM_MARK_EXAMPLE: _l("marked the fact-check as a worked example"),
+    AuditAction.CLAIM_MATCH_LINKED: _l("linked an earlier fact-check as a source"),
+    AuditAction.CLAIM_MATCH_DUPLICATE: _l("dismissed the claim as already checked"),
+    AuditAction.VERDICT_ANNOTATE: _l("annotated the verdict"),
+    AuditAction.USER_ACTIVE: _l("changed whether the account is active"),
+    AuditAction.MODEL_SWITCH: _l("switched the check-worthiness model"),
+    AuditAction.LOGIN_2FA_FAILURE: _l("failed the two-factor code"),
+    AuditAction.TWO_FACTOR_ENABLE: _l("turned on two-factor sign-in"),
+    AuditAction.TWO_FACTOR_DISABLE: _l("turned off two-factor sign-in"),
+    AuditAction.AUDIT_VERIFY: _l("verified the audit trail"),
+    AuditAction.FACT_CHECK_IMPORT: _l("imported a fact-check"),
+    AuditAction.FACT_CHECK_REIMPORT: _l("updated an imported fact-check"),
+    AuditAction.JOB_SUBMIT: _l("queued a background job"),
+    AuditAction.JOB_RESUBMIT: _l("queued a background job again"),
+    AuditAction.FEED_FOLLOW: _l("started following a fact-check feed"),
+    AuditAction.FEED_UNFOLLOW: _l("stopped following a fact-check feed"),
+    AuditAction.INBOX_SEEN: _l("marked the new claims as seen"),
+    AuditAction.NOTIFICATION_READ: _l("read a notification"),
+    AuditAction.USER_PREFERENCES: _l("changed their preferences"),
+    AuditAction.MAIL_SENT: _l("sent an e-mail notification"),
+    AuditAction.MAIL_FAILED: _l("could not send an e-mail notification"),
+    AuditAction.EXPORT_CSV: _l("exported a CSV file"),
+    AuditAction.API_TOKEN_CREATE: _l("created an API token"),
+    AuditAction.API_TOKEN_REVOKE: _l("revoked an API token"),
+    AuditAction.API_TOKEN_USE: _l("used an API token"),
+    AuditAction.WEBHOOK_ADD: _l("added a webhook"),
+    AuditAction.WEBHOOK_EDIT: _l("changed a webhook"),
+    AuditAction.WEBHOOK_REMOVE: _l("removed a webhook"),
+    AuditAction.WEBHOOK_RESEND: _l("resent a webhook delivery"),
+    AuditAction.WEBHOOK_ROTATE_SECRET: _l("rotated a webhook's secret"),
 }
 _MAX_VALUE = 160
 
@@ -92,6 +124,22 @@ def show_value(value: Any) -> str:
         return "—"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+
+
+def _shown_value(name: str, value: Any) -> str:
+    """A recorded value in the reader's language where it is one of ours (a claim's status, a
+    role); a recorded list or object as code (it is data, not words)."""
+    from factcheck.auth.forms import ROLE_LABELS
+    from factcheck.claims.workflow import STATUS_NAMES
+
+    if name == "status" and value in ClaimStatus._value2member_map_:
+        return str(STATUS_NAMES[ClaimStatus(value)])
+    if name == "role" and value in Role._value2member_map_:
+        return str(ROLE_LABELS[Role(value)]).lower()
+    shown = show_value(value)
+    if isinstance(value, list | dict) and shown != "—":
+        return Markup("<code>%s</code>") % shown
+    return shown
 
 
 @dataclass(frozen=True)
@@ -144,13 +192,13 @@ class Names:
 
     def show(self, name: str, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int):
-            return show_value(value)
+            return _shown_value(name, value)
         if name in USER_FIELDS:
-            return self.users.get(value, f"user #{value}")
+            return self.users.get(value, _("user #%(id)s", id=value))
         if name == "rating_value_id":
-            return self.ratings.get(value, f"rating #{value}")
+            return self.ratings.get(value, _("rating #%(id)s", id=value))
         if name == "article_id":
-            return self.articles.get(value, f"article #{value}")
+            return self.articles.get(value, _("article #%(id)s", id=value))
         if name in NUMBERED_FIELDS:
             return f"#{value}"
         return show_value(value)
@@ -206,6 +254,63 @@ FIELD_LABELS: dict[str, Any] = {
     "value": _l("value"),
     "label": _l("label"),
     "position": _l("position"),
+    "published at": _l("published at"),
+    "published verdict": _l("published verdict"),
+    "reasons": _l("reasons"),
+    "slug": _l("address"),
+    "content hash": _l("content hash"),
+    "body": _l("body"),
+    "raw": _l("raw"),
+    "created at": _l("created at"),
+    "created by": _l("created by"),
+    "updated at": _l("updated at"),
+    "article": _l("article"),
+    "end offset": _l("end offset"),
+    "start offset": _l("start offset"),
+    "is example": _l("is example"),
+    "model version": _l("model version"),
+    "quantities": _l("quantities"),
+    "version": _l("version"),
+    "author": _l("author"),
+    "claim": _l("claim"),
+    "corrections policy url": _l("corrections policy url"),
+    "logo url": _l("logo url"),
+    "methodology url": _l("methodology url"),
+    "same as": _l("same as"),
+    "articles found": _l("articles found"),
+    "failures": _l("failures"),
+    "last error": _l("last error"),
+    "last poll at": _l("last poll at"),
+    "next poll at": _l("next poll at"),
+    "last modified": _l("last modified"),
+    "is default": _l("is default"),
+    "scale": _l("scale"),
+    "added by": _l("added by"),
+    "email notifications": _l("email notifications"),
+    "interface language": _l("interface language"),
+    "approved alone": _l("approved alone"),
+    "approved at": _l("approved at"),
+    "approved by": _l("approved by"),
+    "corrects": _l("corrects"),
+    "last edited by": _l("last edited by"),
+    "proposed at": _l("proposed at"),
+    "proposed by": _l("proposed by"),
+    "proposed digest": _l("proposed digest"),
+    "proposed version": _l("proposed version"),
+    "snapshot label": _l("snapshot label"),
+    "snapshot value": _l("snapshot value"),
+    "snapshot best": _l("snapshot best"),
+    "snapshot worst": _l("snapshot worst"),
+    "snapshot definition": _l("snapshot definition"),
+    "snapshot language": _l("snapshot language"),
+    "snapshot scale": _l("snapshot scale"),
+    "expires at": _l("expires at"),
+    "last used at": _l("last used at"),
+    "prefix": _l("prefix"),
+    "revoked at": _l("revoked at"),
+    "revoked by": _l("revoked by"),
+    "scopes": _l("scopes"),
+    "user": _l("user"),
 }
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -21,9 +23,10 @@ from factcheck import web
 from factcheck.articles.display import Segment, paragraph_segments
 from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
+from factcheck.auth.forms import ROLE_LABELS
 from factcheck.claims import policy, queries, workflow
 from factcheck.claims.forms import ActionForm, AssignForm, ClaimForm, DismissForm, options
-from factcheck.domain import Conflict, DomainError, ValidationError
+from factcheck.domain import Conflict, DomainError, Message, ValidationError, in_english
 from factcheck.extensions import db
 from factcheck.memory.index import find_matches
 from factcheck.models import Claim, RatingScale, RatingValue, User, Verdict, VerdictState
@@ -43,7 +46,7 @@ def user() -> User:
 
 
 def load_claim(claim_id: int) -> Claim:
-    return web.load(Claim, claim_id, f"no claim #{claim_id}")
+    return web.load(Claim, claim_id, _l("no claim #%(id)s", id=claim_id))
 
 
 def source_prefix(source_id: int) -> str:
@@ -55,23 +58,36 @@ def source_prefix(source_id: int) -> str:
 WORKS_ON: Policy = (policy.works_on, workflow.NOT_YOURS)
 
 
-def form_message(form: FlaskForm) -> str:
+def form_message(form: FlaskForm, *, english: bool = False) -> str:
+    """ "Check the form — Label: problem · …", in the interface's language (or in English, for
+    the audit trail)."""
+    said = in_english if english else str
     parts = []
     for name, errors in form.errors.items():
-        label = form[name].label.text if name in form else name
-        parts.append(f"{label}: {'; '.join(str(e) for e in errors)}")
-    return "Check the form — " + " · ".join(parts)
+        label = said(form[name].label.text) if name in form else name
+        parts.append(
+            said(
+                _l(
+                    "%(field)s: %(problem)s",
+                    field=label,
+                    problem="; ".join(said(e) for e in errors),
+                )
+            )
+        )
+    return said(_l("Check the form — %(problems)s", problems=" · ".join(parts)))
 
 
 def _form_refusal(form: FlaskForm) -> ValidationError:
-    return ValidationError(form_message(form), field=web.first_error(form))
+    refusal = ValidationError(form_message(form), field=web.first_error(form))
+    refusal.english = form_message(form, english=True)
+    return refusal
 
 
 def perform(
     claim_id: int,
     change: Callable[[Claim], Any],
     *,
-    done: str,
+    done: Message,
     form: FlaskForm | None = None,
     form_key: str | None = None,
     anchor: str = "",
@@ -101,7 +117,7 @@ def perform(
     web.run(lambda: change(claim))
     if wants_json():
         return jsonify(id=claim.id, status=claim.status.value, version=claim.version)
-    flash(done, "success")
+    flash(str(done), "success")
     return redirect(url_for("claims.show", claim_id=claim.id) + anchor)
 
 
@@ -156,9 +172,10 @@ def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingVal
     candidates = [verdict.rating] if verdict is not None and verdict.rating else scale
     for rating in candidates:
         if rating is not None and rating_in_wording(claim.claim_reviewed, rating):
-            return (
-                f"The wording contains the rating “{rating.label}”. State what was claimed, "
-                "not the verdict: the verdict cannot be proposed like this."
+            return gettext(
+                "The wording contains the rating “%(rating)s”. State what was claimed, "
+                "not the verdict: the verdict cannot be proposed like this.",
+                rating=rating.label,
             )
     return None
 
@@ -237,7 +254,8 @@ def desk(
         for source in claim.sources:
             set_version(source_forms[source.id], source.version)
     forms["assign_form"].assignee.choices = options(
-        (u.id, f"{u.display_name} ({u.role.value})") for u in queries.assignable_users(db.session)
+        (u.id, f"{u.display_name} ({str(ROLE_LABELS[u.role]).lower()})")
+        for u in queries.assignable_users(db.session)
     )
     for name in ("verdict_form", "correction_form"):
         forms[name].rating.choices = rating_choices

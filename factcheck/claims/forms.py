@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -25,7 +27,7 @@ from wtforms.widgets import HiddenInput
 from factcheck.claims import queries
 from factcheck.claims.queries import SORTS
 from factcheck.claims.services import MAX_CLAIMANT
-from factcheck.claims.workflow import MAX_REASON_LENGTH, label
+from factcheck.claims.workflow import MAX_REASON_LENGTH, STATUS_NAMES
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
@@ -45,7 +47,7 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-PRIORITIES = options([(0, "Normal"), (1, "Raised"), (2, "High"), (3, "Urgent")])
+PRIORITIES = options([(0, _l("Normal")), (1, _l("Raised")), (2, _l("High")), (3, _l("Urgent"))])
 
 
 class DbIntField(IntegerField):
@@ -57,43 +59,54 @@ class DbIntField(IntegerField):
         number: int | None = getattr(self, "data", None)
         if number is not None and not DB_INT_MIN <= number <= DB_INT_MAX:
             self.data = None
-            raise ValueError(f"out of range: at most {DB_INT_MAX}")
+            raise ValueError(gettext("out of range: at most %(most)s", most=DB_INT_MAX))
 
 
 class VersionedForm(FlaskForm):
     """A form that carries the version of the thing it was made from (optimistic locking)."""
 
     version = DbIntField(
-        widget=HiddenInput(), validators=[InputRequired("the form has no version")]
+        widget=HiddenInput(), validators=[InputRequired(_l("the form has no version"))]
     )
 
 
 class ClaimForm(VersionedForm):
     claim_reviewed = TextAreaField(
-        "Claim as reviewed (claimReviewed)",
-        validators=[DataRequired("say what the claim is"), Length(max=MAX_CLAIM_REVIEWED_LENGTH)],
+        _l("Claim as reviewed (claimReviewed)"),
+        validators=[
+            DataRequired(_l("say what the claim is")),
+            Length(max=MAX_CLAIM_REVIEWED_LENGTH),
+        ],
         render_kw={"rows": 2, "maxlength": 500},
     )
-    claimant_name = StringField("Claimant", validators=[Length(max=MAX_CLAIMANT)])
+    claimant_name = StringField(_l("Claimant"), validators=[Length(max=MAX_CLAIMANT)])
     claimant_type = SelectField(
-        "Claimant is a",
-        choices=options([("", "—"), *[(t.value, t.value) for t in ClaimantType]]),
+        _l("Claimant is a"),
+        choices=options(
+            [
+                ("", "—"),
+                (ClaimantType.PERSON.value, _l("Person")),
+                (ClaimantType.ORGANIZATION.value, _l("Organization")),
+            ]
+        ),
         default="",
         validate_choice=True,
     )
     claimant_same_as = StringField(
-        "Claimant’s sameAs URL",
+        _l("Claimant’s sameAs URL"),
         validators=[Length(max=MAX_URL_LENGTH)],
         render_kw={"inputmode": "url", "placeholder": "https://www.wikidata.org/wiki/Q…"},
     )
-    claim_date = DateField("Claim date", validators=[Optional()])
+    claim_date = DateField(_l("Claim date"), validators=[Optional()])
     appearance_url = StringField(
-        "Appeared at (URL)", validators=[Length(max=MAX_URL_LENGTH)], render_kw={"inputmode": "url"}
+        _l("Appeared at (URL)"),
+        validators=[Length(max=MAX_URL_LENGTH)],
+        render_kw={"inputmode": "url"},
     )
     appearance_headline = StringField(
-        "Appeared in (headline)", validators=[Length(max=MAX_TITLE_LENGTH)]
+        _l("Appeared in (headline)"), validators=[Length(max=MAX_TITLE_LENGTH)]
     )
-    priority = SelectField("Priority", choices=PRIORITIES, coerce=db_int, default=0)
+    priority = SelectField(_l("Priority"), choices=PRIORITIES, coerce=db_int, default=0)
 
     def values(self) -> dict[str, object]:
         return {
@@ -110,15 +123,15 @@ class ClaimForm(VersionedForm):
 
 class DismissForm(FlaskForm):
     reason = StringField(
-        "Reason",
-        validators=[DataRequired("give a reason"), Length(max=MAX_REASON_LENGTH)],
-        render_kw={"placeholder": "not check-worthy, opinion, duplicate of #…"},
+        _l("Reason"),
+        validators=[DataRequired(_l("give a reason")), Length(max=MAX_REASON_LENGTH)],
+        render_kw={"placeholder": _l("not check-worthy, opinion, duplicate of #…")},
     )
-    duplicate_of = DbIntField("Duplicate of claim #", validators=[Optional()])
+    duplicate_of = DbIntField(_l("Duplicate of claim #"), validators=[Optional()])
 
 
 class AssignForm(FlaskForm):
-    assignee = SelectField("Assign to", coerce=db_int, validators=[InputRequired()])
+    assignee = SelectField(_l("Assign to"), coerce=db_int, validators=[InputRequired()])
 
 
 class QueueFilterForm(FlaskForm):
@@ -127,32 +140,36 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Length(max=200)])
+    q = StringField(_l("Search"), validators=[Length(max=200)])
     status = SelectField(
-        "Status",
-        choices=options([("", "Any status"), *[(s.value, label(s)) for s in ClaimStatus]]),
+        _l("Status"),
+        choices=options(
+            [("", _l("Any status")), *[(s.value, STATUS_NAMES[s]) for s in ClaimStatus]]
+        ),
     )
     assignee = SelectField(
-        "Assignee",
-        choices=options([("anyone", "Anyone"), ("me", "Me"), ("unassigned", "Unassigned")]),
+        _l("Assignee"),
+        choices=options(
+            [("anyone", _l("Anyone")), ("me", _l("Me")), ("unassigned", _l("Unassigned"))]
+        ),
         default="anyone",
     )
-    language = SelectField("Language", choices=options([("", "Any")]))
-    article = SelectField("Article", choices=options([("", "Any article")]))
+    language = SelectField(_l("Language"), choices=options([("", _l("Any language"))]))
+    article = SelectField(_l("Article"), choices=options([("", _l("Any article"))]))
     min_score = DecimalField(
-        "Minimum score",
+        _l("Minimum score"),
         places=2,
-        validators=[Optional(), NumberRange(0, 1, "between 0 and 1")],
+        validators=[Optional(), NumberRange(0, 1, _l("between 0 and 1"))],
         render_kw={"step": "0.05", "min": 0, "max": 1, "inputmode": "decimal"},
     )
     sort = SelectField(
-        "Sort by",
+        _l("Sort by"),
         choices=options((k, label) for k, (label, _) in SORTS.items()),
         default="priority",
     )
     match = SelectField(
-        "Already checked",
-        choices=options([("", "Any claim"), ("yes", "Has a match")]),
+        _l("Already checked"),
+        choices=options([("", _l("Any claim")), ("yes", _l("Has a match"))]),
         default="",
     )
     after = HiddenField()

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import contains_eager
 
@@ -81,14 +83,14 @@ TAKE_NEXT_ORDER: tuple[SortKey, ...] = (
     SortKey(Claim.id, False),
 )
 
-SORTS: dict[str, tuple[str, tuple[SortKey, ...]]] = {
-    "priority": ("Priority", TAKE_NEXT_ORDER),
+SORTS: dict[str, tuple[LazyString, tuple[SortKey, ...]]] = {
+    "priority": (_l("Priority"), TAKE_NEXT_ORDER),
     "score": (
-        "Score",
+        _l("Score"),
         (SortKey(Claim.score, True, nullable=True), SortKey(Claim.id, False)),
     ),
-    "oldest": ("Oldest first", (SortKey(Claim.created_at, False), SortKey(Claim.id, False))),
-    "newest": ("Newest first", (SortKey(Claim.created_at, True), SortKey(Claim.id, True))),
+    "oldest": (_l("Oldest first"), (SortKey(Claim.created_at, False), SortKey(Claim.id, False))),
+    "newest": (_l("Newest first"), (SortKey(Claim.created_at, True), SortKey(Claim.id, True))),
 }
 DEFAULT_SORT = "priority"
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, add_and_record, change_and_record
@@ -144,7 +145,10 @@ def clean_claim_values(values: dict[str, Any]) -> dict[str, Any]:
     """Validate the editable fields of a claim; unknown fields are refused."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationError(
+            _l("cannot edit %(unknown)s", unknown=", ".join(sorted(unknown))),
+            field=sorted(unknown)[0],
+        )
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name == "claim_reviewed":
@@ -161,11 +165,11 @@ def clean_claim_values(values: dict[str, Any]) -> dict[str, Any]:
             out[name] = clean_text(value, name, max_length=MAX_TITLE_LENGTH)
         elif name == "priority":
             if not isinstance(value, int) or not 0 <= value <= 3:
-                raise ValidationError("priority must be a whole number from 0 to 3", field=name)
+                raise ValidationError(_l("priority must be a whole number from 0 to 3"), field=name)
             out[name] = value
         else:  # claim_date
             if value is not None and not isinstance(value, date):
-                raise ValidationError("claim_date must be a date (YYYY-MM-DD)", field=name)
+                raise ValidationError(_l("claim_date must be a date (YYYY-MM-DD)"), field=name)
             out[name] = value
     return out
 
@@ -177,7 +181,7 @@ def _claimant_type(value: Any) -> ClaimantType | None:
         return ClaimantType(value)
     except ValueError:
         raise ValidationError(
-            "claimant type must be Person or Organization", field="claimant_type"
+            _l("claimant type must be Person or Organization"), field="claimant_type"
         ) from None
 
 
@@ -198,7 +202,7 @@ def edit_claim(
         cleaned.get("claimant_name") or claim.claimant_name
     ):
         raise ValidationError(
-            "give the claimant's name with the sameAs link", field="claimant_name"
+            _l("give the claimant's name with the sameAs link"), field="claimant_name"
         )
     return change_and_record(
         session,
@@ -221,8 +225,10 @@ def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: 
         passage = normalised
     if start < 0:
         raise ValidationError(
-            "that text does not appear in the article; select or paste a "
-            "passage of the article exactly",
+            _l(
+                "that text does not appear in the article; select or paste a passage "
+                "of the article exactly"
+            ),
             field="text",
         )
     end = start + len(passage)
@@ -232,7 +238,9 @@ def add_manual_claim(session: DBSession, article: Article, text: str, *, actor: 
         )
     )
     if existing is not None:
-        raise ValidationError(f"that passage is already claim #{existing.id}", field="text")
+        raise ValidationError(
+            _l("that passage is already claim #%(id)s", id=existing.id), field="text"
+        )
     return _create_claim(
         session,
         article,
@@ -266,12 +274,14 @@ def triage_many(
     """
 
     if action not in BULK_ACTIONS:
-        raise ValidationError("action must be accept or dismiss", field="action")
+        raise ValidationError(_l("action must be accept or dismiss"), field="action")
     items = list(dict(picked).items())  # one entry per claim, in the order given
     if not items:
-        raise ValidationError("select at least one claim", field="claims")
+        raise ValidationError(_l("select at least one claim"), field="claims")
     if len(items) > MAX_BULK:
-        raise ValidationError(f"select at most {MAX_BULK} claims at once", field="claims")
+        raise ValidationError(
+            _l("select at most %(max_bulk)s claims at once", max_bulk=MAX_BULK), field="claims"
+        )
     text = None
     if action == "dismiss":
         text = clean_text(reason, "reason", max_length=workflow.MAX_REASON_LENGTH, required=True)
@@ -287,11 +297,15 @@ def triage_many(
     for claim_id, version in items:
         claim = found.get(claim_id)
         if claim is None:
-            raise NotFound(f"no claim #{claim_id}")
+            raise NotFound(_l("no claim #%(claim_id)s", claim_id=claim_id))
         if claim.version != version:
             raise Conflict(
-                f"claim #{claim.id} was changed by someone else since the queue was shown "
-                f"(it is {workflow.label(claim.status)} now); nothing was changed"
+                _l(
+                    "claim #%(id)s was changed by someone else since the queue was shown "
+                    "(it is %(status)s now); nothing was changed",
+                    id=claim.id,
+                    status=workflow.STATUS_NAMES[claim.status],
+                )
             )
         if action == "accept":
             workflow.accept(session, claim, actor=actor)
@@ -316,8 +330,10 @@ def add_selected_claim(session: DBSession, article: Article, text: str, *, actor
         start = article.body.find(passage)
     if start < 0:
         raise ValidationError(
-            "that text does not appear in the article; select or paste a "
-            "passage of the article exactly",
+            _l(
+                "that text does not appear in the article; select or paste a passage "
+                "of the article exactly"
+            ),
             field="text",
         )
     start, end = snap_to_words(article.body, start, start + len(passage))

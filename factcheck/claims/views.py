@@ -22,6 +22,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
@@ -49,13 +51,44 @@ from factcheck.claims.services import edit_claim, triage_many
 from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
+from factcheck.extraction import reasons
 from factcheck.models import Claim, ClaimStatus, User
 from factcheck.models.claim import CLAIM_REVIEWED_RECOMMENDED_LENGTH
 from factcheck.validation import refuse_control_characters
 
 bp = Blueprint("claims", __name__)
 
-STATUS_LABELS = {s: workflow.label(s) for s in ClaimStatus}
+STATUS_LABELS = workflow.STATUS_NAMES
+
+# Shown beside a value that is stored as the machine wrote it.
+CLAIMANT_TYPE_LABELS = {"Person": _l("Person"), "Organization": _l("Organization")}
+STANCE_LABELS = {"supports": _l("supports"), "refutes": _l("refutes"), "context": _l("context")}
+JOB_STATE_LABELS = {
+    "queued": _l("queued"),
+    "running": _l("running"),
+    "done": _l("done"),
+    "failed": _l("failed"),
+}
+MAIL_STATE_LABELS = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
+# The queue's filters as the breadcrumb names them (in English, their names in the address).
+QUEUE_ARG_LABELS = {
+    "q": _l("q"),
+    "status": _l("status"),
+    "assignee": _l("assignee"),
+    "language": _l("language"),
+    "article": _l("article"),
+    "min_score": _l("min score"),
+    "sort": _l("sort"),
+    "match": _l("match"),
+}
+# The reasons offered when dismissing a candidate (free text: the user may write another).
+DISMISS_REASONS = (
+    _l("Not check-worthy"),
+    _l("Opinion, not a fact"),
+    _l("Prediction"),
+    _l("Duplicate of another claim"),
+    _l("Not verifiable"),
+)
 
 
 @bp.app_context_processor
@@ -65,27 +98,44 @@ def _template_helpers() -> dict[str, Any]:
         "policy": policy,
         "ClaimStatus": ClaimStatus,
         "status_labels": STATUS_LABELS,
+        "claimant_type_labels": CLAIMANT_TYPE_LABELS,
+        "stance_labels": STANCE_LABELS,
+        "job_state_labels": JOB_STATE_LABELS,
+        "mail_state_labels": MAIL_STATE_LABELS,
+        "queue_arg_labels": QUEUE_ARG_LABELS,
+        "sort_labels": {key: label for key, (label, _) in queries.SORTS.items()},
+        "dismiss_reasons": DISMISS_REASONS,
         "recommended_length": CLAIM_REVIEWED_RECOMMENDED_LENGTH,
     }
 
 
 @bp.app_template_filter("age")
 def age(moment: datetime | None) -> str:
-    """How long ago, in the largest sensible unit: "5 min", "3 h", "12 d"."""
+    """How long ago, in the largest sensible unit: "5 min", "3 h", "12 d" ("12 j" in French)."""
     if moment is None:
         return "—"
     seconds = max(0, int((datetime.now(UTC) - moment).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds // size} {unit}"
-    return "just now"
+    if seconds >= 86400:
+        return gettext("%(num)s d", num=seconds // 86400)
+    if seconds >= 3600:
+        return gettext("%(num)s h", num=seconds // 3600)
+    if seconds >= 60:
+        return gettext("%(num)s min", num=seconds // 60)
+    return gettext("just now")
 
 
 @bp.app_template_filter("ago")
 def ago(moment: datetime | None) -> str:
-    """The same in a sentence: "5 min ago", or "just now" (never "just now ago")."""
+    """The same in a sentence: "5 min ago" ("il y a 5 min"), or "just now" (never "just now
+    ago")."""
     since = age(moment)
-    return since if since in ("—", "just now") else f"{since} ago"
+    return since if since in ("—", gettext("just now")) else gettext("%(age)s ago", age=since)
+
+
+@bp.app_template_filter("reason")
+def reason(text: str) -> str:
+    """One of extraction's stored ``reasons`` in the interface's language."""
+    return reasons.shown(text)
 
 
 @bp.get("/claims/desk.js")
@@ -119,9 +169,14 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
     """The queue filtered by ``query`` (its GET arguments); ``status`` for a refused bulk action."""
     form = QueueFilterForm(query)
     languages = queries.language_choices(db.session)
-    form.language.choices = options([("", "Any language"), *[(lang, lang) for lang in languages]])
+    form.language.choices = options(
+        [("", gettext("Any language")), *[(lang, lang) for lang in languages]]
+    )
     form.article.choices = options(
-        [("", "Any article"), *[(str(i), t) for i, t in queries.article_choices(db.session)]]
+        [
+            ("", gettext("Any article")),
+            *[(str(i), t) for i, t in queries.article_choices(db.session)],
+        ]
     )
     try:
         filters, valid = form.filters(db.session), True
@@ -153,9 +208,9 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
 def bulk() -> ResponseReturnValue:
     """Accept or dismiss the selected candidates in one transaction: all of them, or none."""
     if not ActionForm().validate():
-        return error_response(400, "The form expired; reload the page and try again.")
+        return error_response(400, _l("The form expired; reload the page and try again."))
     back = queries.queue_back_args(request.form.get("back"))
-    web.require(policy.is_editor(user()), "only editors can accept or dismiss candidate claims")
+    web.require(policy.is_editor(user()), _l("only editors can accept or dismiss candidate claims"))
 
     def refused(exc: DomainError, status: int) -> ResponseReturnValue:
         flash(exc.message, "error")
@@ -171,10 +226,17 @@ def bulk() -> ResponseReturnValue:
             reason=request.form.get("reason"),
         )
     )
-    done = "accepted into the queue" if request.form["action"] == "accept" else "dismissed"
     if wants_json():
         return jsonify(claims=[claim_json(c) for c in claims])
-    flash(f"{len(claims)} claim{'' if len(claims) == 1 else 's'} {done}.", "success")
+    if request.form["action"] == "accept":
+        done = ngettext(
+            "%(num)d claim accepted into the queue.",
+            "%(num)d claims accepted into the queue.",
+            len(claims),
+        )
+    else:
+        done = ngettext("%(num)d claim dismissed.", "%(num)d claims dismissed.", len(claims))
+    flash(done, "success")
     queue_url = url_for("claims.queue")
     return redirect(f"{queue_url}?{queries.queue_back(back)}" if back else queue_url)
 
@@ -182,7 +244,9 @@ def bulk() -> ResponseReturnValue:
 def _picked(value: str) -> tuple[int, int]:
     """A checkbox value ``"<claim id>:<version>"`` as a pair of numbers."""
     if not re.fullmatch(r"[0-9]{1,18}:[0-9]{1,18}", value):
-        raise ValidationError(f"not a claim selection: {value[:40]!r}", field="claims")
+        raise ValidationError(
+            _l("not a claim selection: %(value)s", value=repr(value[:40])), field="claims"
+        )
     claim_id, _, version = value.partition(":")
     return int(claim_id), int(version)
 
@@ -191,7 +255,7 @@ def _picked(value: str) -> tuple[int, int]:
 def take_next() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate():
-        return error_response(400, "The form expired; reload the page and try again.")
+        return error_response(400, _l("The form expired; reload the page and try again."))
     language = (request.form.get("language") or "").strip() or None
     refuse_control_characters(language, "language")  # 422 naming the field, as an error page
     web.refuse_with(_back_to_queue)
@@ -199,9 +263,9 @@ def take_next() -> ResponseReturnValue:
     if wants_json():
         return jsonify(claim=claim_json(claim) if claim else None)
     if claim is None:
-        flash("No queued claim is waiting. Well done.", "info")
+        flash(gettext("No queued claim is waiting. Well done."), "info")
         return redirect(url_for("claims.queue"))
-    flash(f"Claim #{claim.id} is yours now.", "success")
+    flash(gettext("Claim #%(id)s is yours now.", id=claim.id), "success")
     return redirect(url_for("claims.show", claim_id=claim.id))
 
 
@@ -236,7 +300,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         change,
-        done="Claim saved.",
+        done=_l("Claim saved."),
         form=form,
         form_key="claim_form",
         anchor="#claim",
@@ -250,7 +314,7 @@ def accept(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: workflow.accept(db.session, c, actor=user()),
-        done="Accepted into the queue.",
+        done=_l("Accepted into the queue."),
         form=ActionForm(),
         allowed=workflow.allowed("claim.accept"),
     )
@@ -264,7 +328,7 @@ def dismiss(claim_id: int) -> ResponseReturnValue:
         lambda c: workflow.dismiss(
             db.session, c, form.reason.data, actor=user(), duplicate_of=form.duplicate_of.data
         ),
-        done="Claim dismissed.",
+        done=_l("Claim dismissed."),
         form=form,
         form_key="dismiss_form",
         allowed=workflow.allowed("claim.dismiss"),
@@ -276,7 +340,7 @@ def reopen(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: workflow.reopen(db.session, c, actor=user()),
-        done="Claim reopened as a new candidate.",
+        done=_l("Claim reopened as a new candidate."),
         form=ActionForm(),
         allowed=workflow.allowed("claim.reopen"),
     )
@@ -287,7 +351,7 @@ def take(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: workflow.take(db.session, c, actor=user()),
-        done="The claim is yours now.",
+        done=_l("The claim is yours now."),
         form=ActionForm(),
     )
 
@@ -302,13 +366,13 @@ def assign(claim_id: int) -> ResponseReturnValue:
     def change(claim: Claim) -> None:
         assignee = db.session.get(User, form.assignee.data)
         if assignee is None:
-            raise ValidationError("choose someone to assign", field="assignee")
+            raise ValidationError(_l("choose someone to assign"), field="assignee")
         workflow.assign(db.session, claim, assignee, actor=user())
 
     return perform(
         claim_id,
         change,
-        done="Assignment saved.",
+        done=_l("Assignment saved."),
         form=form,
         form_key="assign_form",
         allowed=workflow.allowed("claim.assign"),
@@ -320,6 +384,6 @@ def hand_back(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: workflow.hand_back(db.session, c, actor=user()),
-        done="Handed back to the queue.",
+        done=_l("Handed back to the queue."),
         form=ActionForm(),
     )

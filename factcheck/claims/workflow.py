@@ -35,13 +35,15 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.claims.queries import TAKE_NEXT_ORDER, order_by
 from factcheck.database import DBSession
-from factcheck.domain import Conflict, PermissionDenied, ValidationError
+from factcheck.domain import Conflict, Message, PermissionDenied, ValidationError
 from factcheck.models import Claim, ClaimStatus, User, VerdictState, utcnow
 from factcheck.validation import clean_text
 
@@ -71,23 +73,23 @@ class Move:
     target: ClaimStatus  # the claim's state it ends in
     who: Who  # may this user ever make this move on this claim? (403 when not)
     who_label: str  # the same, in words, for the documentation and tests
-    message: str  # the refusal when ``who`` says no, written here only
+    message: Message  # the refusal when ``who`` says no, written here only
     guard: str = ""  # what the move needs, checked by its service (422 / 409)
     verdict: tuple[VerdictState | None, VerdictState] | None = None  # the verdict's move with it
     also: tuple[tuple[VerdictState, VerdictState], ...] = ()  # other verdicts that move with it
 
 
-EDITORS_ACCEPT = "only editors can accept a candidate claim"
-EDITORS_DISMISS = "only editors can dismiss a candidate claim"
-EDITORS_REOPEN = "only editors can reopen a dismissed claim"
-EDITORS_ASSIGN = "only editors can assign queued or in-review claims"
-ASSIGNEE_HANDS_BACK = "only the assignee or an editor can hand this claim back"
-ASSIGNEE_PROPOSES = "only the assigned reviewer can propose a verdict for this claim"
-EDITORS_SEND_BACK = "only an editor can send back a verdict awaiting approval"
-EDITORS_APPROVE = "only an editor can approve a verdict awaiting approval"
-EDITORS_CORRECT = "only an editor can correct a published fact-check"
-EDITORS_APPROVE_CORRECTION = "only an editor can approve a correction"
-EDITORS_DISCARD_CORRECTION = "only an editor can discard a correction"
+EDITORS_ACCEPT = _l("only editors can accept a candidate claim")
+EDITORS_DISMISS = _l("only editors can dismiss a candidate claim")
+EDITORS_REOPEN = _l("only editors can reopen a dismissed claim")
+EDITORS_ASSIGN = _l("only editors can assign queued or in-review claims")
+ASSIGNEE_HANDS_BACK = _l("only the assignee or an editor can hand this claim back")
+ASSIGNEE_PROPOSES = _l("only the assigned reviewer can propose a verdict for this claim")
+EDITORS_SEND_BACK = _l("only an editor can send back a verdict awaiting approval")
+EDITORS_APPROVE = _l("only an editor can approve a verdict awaiting approval")
+EDITORS_CORRECT = _l("only an editor can correct a published fact-check")
+EDITORS_APPROVE_CORRECTION = _l("only an editor can approve a correction")
+EDITORS_DISCARD_CORRECTION = _l("only an editor can discard a correction")
 
 MOVES: tuple[Move, ...] = (
     Move("claim.accept", S.NEW, S.QUEUED, _editor, "editor", EDITORS_ACCEPT),
@@ -214,7 +216,7 @@ def rows(name: str) -> tuple[Move, ...]:
     return found
 
 
-def allowed(name: str) -> tuple[Who, str]:
+def allowed(name: str) -> tuple[Who, Message]:
     """``(who, message)`` of move ``name``: the policy a view checks before reading the form."""
     first = rows(name)[0]
     return first.who, first.message
@@ -236,26 +238,43 @@ def row_for(claim: Claim, name: str) -> Move | None:
 MAX_REASON_LENGTH = 500
 
 
+# The workflow's states as people read them (the values stay the machine's: ``in_review``).
+STATUS_NAMES: dict[ClaimStatus, LazyString] = {
+    S.NEW: _l("new"),
+    S.QUEUED: _l("queued"),
+    S.DISMISSED: _l("dismissed"),
+    S.IN_REVIEW: _l("in review"),
+    S.AWAITING_APPROVAL: _l("awaiting approval"),
+    S.PUBLISHED: _l("published"),
+}
+
+
 def label(status: ClaimStatus) -> str:
-    return status.value.replace("_", " ")
+    """The state's name in the interface's language (English outside a request)."""
+    return str(STATUS_NAMES[status])
 
 
 def check_version(claim: Claim, expected_version: int | None) -> None:
     """Refuse a change made from a stale copy of the claim (optimistic locking)."""
     if expected_version is not None and expected_version != claim.version:
         raise Conflict(
-            f"claim #{claim.id} was changed by someone else since you opened it "
-            f"(your copy: version {expected_version}; now: version {claim.version})"
+            _l(
+                "claim #%(id)s was changed by someone else since you opened it "
+                "(your copy: version %(yours)s; now: version %(now)s)",
+                id=claim.id,
+                yours=expected_version,
+                now=claim.version,
+            )
         )
 
 
 # Why a claim in these states cannot be changed, and what to do instead.
 LOCKED = {
-    S.AWAITING_APPROVAL: "an editor must approve it or send it back first",
-    S.PUBLISHED: "an editor can publish a correction instead",
-    S.DISMISSED: "an editor can reopen it first",
+    S.AWAITING_APPROVAL: _l("an editor must approve it or send it back first"),
+    S.PUBLISHED: _l("an editor can publish a correction instead"),
+    S.DISMISSED: _l("an editor can reopen it first"),
 }
-NOT_YOURS = "only the assigned reviewer, or an editor, can change this claim"
+NOT_YOURS = _l("only the assigned reviewer, or an editor, can change this claim")
 
 
 def require_edit(actor: User, claim: Claim) -> None:
@@ -264,15 +283,26 @@ def require_edit(actor: User, claim: Claim) -> None:
         return
     if policy.works_on(actor, claim) and claim.status in LOCKED:
         raise Conflict(
-            f"claim #{claim.id} is {label(claim.status)}, so it cannot be changed: "
-            f"{LOCKED[claim.status]}"
+            _l(
+                "claim #%(id)s is %(status)s, so it cannot be changed: %(instead)s",
+                id=claim.id,
+                status=STATUS_NAMES[claim.status],
+                instead=LOCKED[claim.status],
+            )
         )
     raise PermissionDenied(NOT_YOURS)
 
 
 def refuse_move(claim: Claim, to: ClaimStatus) -> NoReturn:
     """A move the workflow does not allow from the claim's state: a conflict, whoever asks."""
-    raise Conflict(f"claim #{claim.id} is {label(claim.status)}; it cannot move to {label(to)}")
+    raise Conflict(
+        _l(
+            "claim #%(id)s is %(status)s; it cannot move to %(to)s",
+            id=claim.id,
+            status=STATUS_NAMES[claim.status],
+            to=STATUS_NAMES[to],
+        )
+    )
 
 
 def move(
@@ -319,7 +349,9 @@ def dismiss(
     if duplicate_of is not None and (
         duplicate_of == claim.id or session.get(Claim, duplicate_of) is None
     ):
-        raise ValidationError(f"duplicate_of: no other claim #{duplicate_of}", field="duplicate_of")
+        raise ValidationError(
+            _l("duplicate_of: no other claim #%(id)s", id=duplicate_of), field="duplicate_of"
+        )
     move(
         session,
         claim,
@@ -346,7 +378,13 @@ def take(session: DBSession, claim: Claim, *, actor: User) -> None:
     """The actor takes a queued claim. Atomic: of two reviewers taking it at once, one wins."""
     require(actor, claim, "claim.take")
     if row_for(claim, "claim.take") is None:
-        raise Conflict(f"claim #{claim.id} is {label(claim.status)}, not queued")
+        raise Conflict(
+            _l(
+                "claim #%(id)s is %(status)s, not queued",
+                id=claim.id,
+                status=STATUS_NAMES[claim.status],
+            )
+        )
     result = session.execute(
         sa.update(Claim)
         .where(Claim.id == claim.id, Claim.status == S.QUEUED, Claim.assignee_id.is_(None))
@@ -357,7 +395,7 @@ def take(session: DBSession, claim: Claim, *, actor: User) -> None:
     )
     if getattr(result, "rowcount", 0) != 1:
         session.expire(claim)
-        raise Conflict(f"claim #{claim.id} was just taken by someone else")
+        raise Conflict(_l("claim #%(id)s was just taken by someone else", id=claim.id))
     session.refresh(claim)
     record(
         session,
@@ -395,7 +433,7 @@ def take_next(session: DBSession, *, actor: User, language: str | None = None) -
         except Conflict:
             continue  # lost a race for this one: try the next best
         return claim
-    raise Conflict("the queue is busy; try again")
+    raise Conflict(_l("the queue is busy; try again"))
 
 
 def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> None:
@@ -403,11 +441,16 @@ def assign(session: DBSession, claim: Claim, assignee: User, *, actor: User) -> 
     require(actor, claim, "claim.assign")
     if row_for(claim, "claim.assign") is None:
         raise Conflict(
-            f"claim #{claim.id} is {label(claim.status)}: "
-            "only queued or in-review claims can be assigned"
+            _l(
+                "claim #%(id)s is %(status)s: only queued or in-review claims can be assigned",
+                id=claim.id,
+                status=STATUS_NAMES[claim.status],
+            )
         )
     if not assignee.active:
-        raise ValidationError(f"{assignee.email} is deactivated", field="assignee")
+        raise ValidationError(
+            _l("%(email)s is deactivated", email=assignee.email), field="assignee"
+        )
     move(
         session,
         claim,

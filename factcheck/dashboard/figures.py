@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
@@ -35,8 +36,21 @@ OPEN = (
     ClaimStatus.IN_REVIEW,
     ClaimStatus.AWAITING_APPROVAL,
 )
+
+
+def N_(text: str) -> str:
+    """Marks an English text for the catalogue (``pybabel extract`` knows ``N_``): the tables
+    stay English (CSV, JSON); the dashboard page translates them (``dashboard.views.shown``)."""
+    return text
+
+
 # Age buckets of open claims: (label, lower bound in days, upper bound in days or None).
-AGES = (("under 1 day", 0, 1), ("1–7 days", 1, 7), ("7–30 days", 7, 30), ("over 30 days", 30, None))
+AGES = (
+    (N_("under 1 day"), 0, 1),
+    (N_("1–7 days"), 1, 7),
+    (N_("7–30 days"), 7, 30),
+    (N_("over 30 days"), 30, None),
+)
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -67,11 +81,15 @@ def _day(value: str | None, name: str) -> date | None:
     if not text:
         return None
     if not DATE.match(text):
-        raise ValidationError(f"{name}: not a date; write it as YYYY-MM-DD", field=name)
+        raise ValidationError(
+            _l("%(name)s: not a date; write it as YYYY-MM-DD", name=name), field=name
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{name}: no such day ({text})", field=name) from None
+        raise ValidationError(
+            _l("%(name)s: no such day (%(text)s)", name=name, text=text), field=name
+        ) from None
 
 
 def parse_filters(args: Any, *, today: date | None = None) -> Filters:
@@ -83,13 +101,20 @@ def parse_filters(args: Any, *, today: date | None = None) -> Filters:
     )
     if start > end:
         raise ValidationError(
-            f"start: {start.isoformat()} is after the end, {end.isoformat()}", field="start"
+            _l(
+                "start: %(start)s is after the end, %(end)s",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            ),
+            field="start",
         )
     if (end - start).days + 1 > MAX_DAYS:
-        raise ValidationError(f"start: a range spans at most {MAX_DAYS} days", field="start")
+        raise ValidationError(
+            _l("start: a range spans at most %(max_days)s days", max_days=MAX_DAYS), field="start"
+        )
     language = (args.get("language") or "").strip() or None
     if language is not None and not LANGUAGE.match(language):
-        raise ValidationError("language: not a language code (fr, en…)", field="language")
+        raise ValidationError(_l("language: not a language code (fr, en…)"), field="language")
     return Filters(start=start, end=end, language=language)
 
 
@@ -196,8 +221,8 @@ def weekly(session: DBSession, filters: Filters) -> Table:
     )
     table = Table(
         "weekly",
-        "Claims found, triaged and published per week",
-        ["week (from Monday)", "found", "triaged", "published"],
+        N_("Claims found, triaged and published per week"),
+        [N_("week (from Monday)"), N_("found"), N_("triaged"), N_("published")],
     )
     for week in _weeks(filters):
         table.rows.append([week, counts["found"][week], counts["tri"][week], counts["pub"][week]])
@@ -251,10 +276,10 @@ def time_to_publish(
     p90 = _quantile(hours, 0.9) if hours else None
     table = Table(
         "time_to_publish",
-        "Time from queued to published (hours)",
-        ["published claims", "median", "90th percentile"],
+        N_("Time from queued to published (hours)"),
+        [N_("published claims"), N_("median"), N_("90th percentile")],
         [[len(hours), _round(median), _round(p90)]],
-        note="Claims published in the range, from their first acceptance into the queue.",
+        note=N_("Claims published in the range, from their first acceptance into the queue."),
     )
     return table, median, p90, len(hours)
 
@@ -285,9 +310,9 @@ def open_by_status_and_age(
         grid[ClaimStatus(status)][int(index)] += int(n)
     table = Table(
         "open",
-        "Open claims by status and age (now)",
-        ["status", *(label for label, _, _ in AGES), "total"],
-        note="Age since the claim was found; the date range does not apply, the language does.",
+        N_("Open claims by status and age (now)"),
+        [N_("status"), *(label for label, _, _ in AGES), N_("total")],
+        note=N_("Age since the claim was found; the date range does not apply, the language does."),
     )
     for status in OPEN:
         table.rows.append([status.value.replace("_", " "), *grid[status], sum(grid[status])])
@@ -315,8 +340,8 @@ def reviewer_load(session: DBSession, filters: Filters) -> Table:
     ).all()
     return Table(
         "load",
-        "Load per reviewer",
-        ["reviewer", "in review", "awaiting approval", "published in range"],
+        N_("Load per reviewer"),
+        [N_("reviewer"), N_("in review"), N_("awaiting approval"), N_("published in range")],
         [[name, int(a), int(b), int(c)] for name, _email, a, b, c in rows],
     )
 
@@ -336,10 +361,10 @@ def verdicts(session: DBSession, filters: Filters) -> Table:
     ).all()
     return Table(
         "verdicts",
-        "Verdicts by rating and language",
-        ["rating", "language", "published"],
+        N_("Verdicts by rating and language"),
+        [N_("rating"), N_("language"), N_("published")],
         [[label or "—", language, int(n)] for label, language, n in rows],
-        note="Claims published in the range, with the rating they are published with now.",
+        note=N_("Claims published in the range, with the rating they are published with now."),
     )
 
 
@@ -360,7 +385,9 @@ TABLES = ("weekly", "time_to_publish", "open", "load", "verdicts")
 
 def one_table(session: DBSession, filters: Filters, key: str) -> Table:
     if key not in TABLES:
-        raise ValidationError(f"table: one of {', '.join(TABLES)}", field="table")
+        raise ValidationError(
+            _l("table: one of %(tables)s", tables=", ".join(TABLES)), field="table"
+        )
     if key == "time_to_publish":
         return time_to_publish(session, filters)[0]
     return {

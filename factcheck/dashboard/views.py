@@ -14,6 +14,7 @@ from flask import (
     stream_with_context,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from factcheck.auth import role_required, wants_json
@@ -21,7 +22,7 @@ from factcheck.claims import queries
 from factcheck.claims.forms import QueueFilterForm
 from factcheck.dashboard import charts, csvexport, figures
 from factcheck.domain import ValidationError
-from factcheck.errors import error_response
+from factcheck.errors import refusal_response
 from factcheck.extensions import db
 from factcheck.models import Role, User
 from factcheck.publishing.services import organisation
@@ -34,6 +35,22 @@ CHARTS = {
     "open": (0, [5]),
     "load": (0, [1, 2, 3]),
 }
+
+
+def shown(table: figures.Table) -> figures.Table:
+    """The table as the page shows it: its title, columns and note in the interface's language
+    (and the states of the "open" table); the CSV and the JSON keep the English ones."""
+    rows = [list(row) for row in table.rows]
+    if table.key == "open":
+        for row in rows:
+            row[0] = gettext(row[0])
+    return figures.Table(
+        table.key,
+        gettext(table.title),
+        [gettext(column) for column in table.columns],
+        rows,
+        gettext(table.note) if table.note else None,
+    )
 
 
 def _me() -> User:
@@ -58,7 +75,7 @@ def index() -> ResponseReturnValue:
     try:
         filters = _filters()
     except ValidationError as exc:
-        return error_response(422, exc.message, exc.field)
+        return refusal_response(exc)
     board = figures.dashboard(db.session, filters)
     if wants_json():
         return jsonify(
@@ -80,6 +97,7 @@ def index() -> ResponseReturnValue:
                 for key, t in board.tables.items()
             },
         )
+    board.tables = {key: shown(table) for key, table in board.tables.items()}
     drawn = {
         key: charts.bar_chart(board.tables[key], label, series)
         for key, (label, series) in CHARTS.items()
@@ -88,7 +106,7 @@ def index() -> ResponseReturnValue:
     verdict_rows = figures.Table(
         "verdicts",
         verdict_table.title,
-        ["rating · language", "published"],
+        [gettext("rating · language"), gettext("published")],
         [[f"{r[0]} · {r[1]}", r[2]] for r in verdict_table.rows],
     )
     drawn["verdicts"] = charts.bar_chart(verdict_rows, 0, [1])
@@ -107,7 +125,7 @@ def table_csv() -> ResponseReturnValue:
         filters = _filters()
         table = figures.one_table(db.session, filters, request.args.get("table") or "weekly")
     except ValidationError as exc:
-        return error_response(422, exc.message, exc.field)
+        return refusal_response(exc)
     name = f"dashboard-{table.key}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
     return _csv(csvexport.table_lines(table), name)
 
@@ -117,7 +135,7 @@ def queue_csv() -> ResponseReturnValue:
     try:
         filters = QueueFilterForm(request.args).filters(db.session)
     except ValidationError as exc:
-        return error_response(422, exc.message, exc.field)
+        return refusal_response(exc)
     org_url = organisation(db.session, current_app.config).url
     rows = csvexport.queue_rows(db.session, filters, _me(), org_url)
     return _csv(csvexport.lines(csvexport.QUEUE_COLUMNS, rows), "queue.csv")

@@ -25,6 +25,8 @@ catalogue lacks is shown in English.
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
+from flask_babel import format_decimal as babel_decimal
+from flask_babel import format_percent as babel_percent
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -58,7 +60,8 @@ def _accept_language() -> str | None:
 
 
 def select_language() -> str:
-    """The interface language of this request (see the module's docstring)."""
+    """The interface language of this request (see the module's docstring); English outside a
+    request (the CLI, workers), where a service's refusal is said in English."""
     if not has_request_context():
         return DEFAULT_INTERFACE_LANGUAGE
     if request.path.startswith(API_PREFIX) and not (request.endpoint or "").startswith(API_DOCS):
@@ -78,6 +81,33 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_INTERFACE_LANGUAGE)
 
 
+# French typography wants a narrow no-break space (U+202F) before « % » and inside « »; the CLDR
+# data Babel ships still writes a no-break space (U+00A0) there.
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
+def _french_spaces(text: str) -> str:
+    if current_language().startswith("fr"):
+        return text.replace("\u00a0", NARROW_NO_BREAK_SPACE)
+    return text
+
+
+def format_decimal(value: float | int, pattern: str | None = None) -> str:
+    """A number as the interface's language writes it: ``0.87`` in English, ``0,87`` in French
+    (``pattern`` is a CLDR pattern, e.g. ``"0.00"``); French groups thousands with U+202F."""
+    return _french_spaces(babel_decimal(value, format=pattern))
+
+
+def format_percent(value: float, pattern: str | None = None) -> str:
+    """A share (``0.12``) as a percentage: ``12%`` in English, ``12 %`` (U+202F) in French."""
+    return _french_spaces(babel_percent(value, format=pattern))
+
+
+def format_score(value: float | None) -> str:
+    """A check-worthiness score with two decimals (``0.87``, ``0,87``); ``—`` for none."""
+    return "—" if value is None else format_decimal(value, "0.00")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
@@ -90,4 +120,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         interface_languages=INTERFACE_LANGUAGES,
         interface_language_names=INTERFACE_LANGUAGE_NAMES,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        score=format_score,
     )

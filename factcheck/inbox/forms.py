@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import InputRequired, Regexp
@@ -13,13 +14,13 @@ class ActionForm(FlaskForm):
 
 class MarkReadForm(FlaskForm):
     id = HiddenField(
-        "Notification",
+        _l("Notification"),
         validators=[
-            InputRequired("choose a notification"),
-            Regexp(r"^\d{1,18}$", message="not a notification id"),
+            InputRequired(_l("choose a notification")),
+            Regexp(r"^\d{1,18}$", message=_l("not a notification id")),
         ],
     )
 
 
 class PreferencesForm(FlaskForm):
-    email_notifications = BooleanField("Also send me my notifications by e-mail")
+    email_notifications = BooleanField(_l("Also send me my notifications by e-mail"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from factcheck.audit.actions import AuditAction
@@ -189,12 +190,12 @@ def list_notifications(
 def mark_read(session: DBSession, user: User, ids: Sequence[int]) -> int:
     """Mark the user's notifications ``ids`` read; another user's (or no such) id is 404."""
     if not ids:
-        raise ValidationError("choose a notification to mark as read", field="id")
+        raise ValidationError(_l("choose a notification to mark as read"), field="id")
     found = session.scalars(
         sa.select(Notification).where(Notification.id.in_(ids), Notification.user_id == user.id)
     ).all()
     if len(found) != len(set(ids)):
-        raise NotFound("no such notification of yours")
+        raise NotFound(_l("no such notification of yours"))
     return _read(session, user, [n for n in found if n.read_at is None])
 
 

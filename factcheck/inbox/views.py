@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -95,11 +97,11 @@ def my_work() -> ResponseReturnValue:
 def mark_seen() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate():
-        return error_response(400, "The form expired; reload the page and try again.")
+        return error_response(400, _l("The form expired; reload the page and try again."))
     web.run(lambda: services.mark_claims_seen(db.session, _me()))
     if wants_json():
         return jsonify(ok=True)
-    flash("New claims marked as seen.", "success")
+    flash(gettext("New claims marked as seen."), "success")
     return redirect(url_for("inbox.my_work"), 303)
 
 
@@ -126,8 +128,8 @@ def mark_read() -> ResponseReturnValue:
     form = MarkReadForm()
     if not form.validate():
         if "csrf_token" in form.errors:
-            return error_response(400, "The form expired; reload the page and try again.")
-        return error_response(422, "id: " + "; ".join(form.id.errors), "id")
+            return error_response(400, _l("The form expired; reload the page and try again."))
+        return error_response(422, "id: " + "; ".join(str(e) for e in form.id.errors), "id")
     web.refuse_with(_back_to("inbox.notifications"))
     web.run(lambda: services.mark_read(db.session, _me(), [int(form.id.data)]))
     if wants_json():
@@ -139,11 +141,16 @@ def mark_read() -> ResponseReturnValue:
 def mark_all_read() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate():
-        return error_response(400, "The form expired; reload the page and try again.")
+        return error_response(400, _l("The form expired; reload the page and try again."))
     count = web.run(lambda: services.mark_all_read(db.session, _me()))
     if wants_json():
         return jsonify(marked=count)
-    flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
+    flash(
+        ngettext(
+            "%(num)d notification marked as read.", "%(num)d notifications marked as read.", count
+        ),
+        "success",
+    )
     return redirect(url_for("inbox.notifications"), 303)
 
 
@@ -153,7 +160,7 @@ def preferences() -> ResponseReturnValue:
     form = PreferencesForm(obj=me if request.method == "GET" else None)
     if request.method == "POST":
         if not form.validate():
-            return error_response(400, "The form expired; reload the page and try again.")
+            return error_response(400, _l("The form expired; reload the page and try again."))
         changed = web.run(
             lambda: services.set_preferences(
                 db.session, me, email_notifications=bool(form.email_notifications.data)
@@ -161,7 +168,7 @@ def preferences() -> ResponseReturnValue:
         )
         if wants_json():
             return jsonify(email_notifications=me.email_notifications)
-        flash("Preferences saved." if changed else "Nothing changed.", "success")
+        flash(gettext("Preferences saved.") if changed else gettext("Nothing changed."), "success")
         return redirect(url_for("inbox.preferences"), 303)
     if wants_json():
         return jsonify(email_notifications=me.email_notifications, csrf_token=generate_csrf())

@@ -28,7 +28,7 @@ from factcheck.domain import DomainError, NotFound, ValidationError
 from factcheck.extensions import db
 from factcheck.jobs import dispatch, job_json, submit
 from factcheck.memory import desk as memory_desk
-from factcheck.memory import services
+from factcheck.memory import reasons, services
 from factcheck.memory.forms import FeedActionForm, FeedForm, ImportForm, MatchForm, SearchForm
 from factcheck.memory.jobs import IMPORT_URL
 from factcheck.models import FollowedFeed, Job
@@ -39,6 +39,13 @@ from factcheck.validation import clean_url
 bp = Blueprint("memory", __name__)
 # Nested in the admin blueprint (``/admin/fact-checks``) by ``create_app``.
 admin = Blueprint("fact_checks", __name__, url_prefix="/fact-checks")
+
+
+@bp.app_template_filter("match_reason")
+def match_reason(text: str) -> str:
+    """Why an earlier fact-check matched, in the interface's language."""
+    return reasons.shown(text)
+
 
 # How a flash names an import job's state (the stored value stays English).
 JOB_STATE_LABELS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -20,31 +21,33 @@ from factcheck.validation import (
 
 STANCES = options(
     [
-        (Stance.SUPPORTS.value, "Supports the claim"),
-        (Stance.REFUTES.value, "Refutes the claim"),
-        (Stance.CONTEXT.value, "Context"),
+        (Stance.SUPPORTS.value, _l("Supports the claim")),
+        (Stance.REFUTES.value, _l("Refutes the claim")),
+        (Stance.CONTEXT.value, _l("Context")),
     ]
 )
 
 
 class SourceForm(FlaskForm):
     url = StringField(
-        "URL",
-        validators=[DataRequired("give the source’s address"), Length(max=MAX_URL_LENGTH)],
+        _l("URL"),
+        validators=[DataRequired(_l("give the source’s address")), Length(max=MAX_URL_LENGTH)],
         render_kw={"inputmode": "url", "placeholder": "https://"},
     )
     title = StringField(
-        "Title", validators=[DataRequired("give a title"), Length(max=MAX_TITLE_LENGTH)]
+        _l("Title"), validators=[DataRequired(_l("give a title")), Length(max=MAX_TITLE_LENGTH)]
     )
-    publisher = StringField("Publisher", validators=[Length(max=MAX_PUBLISHER_LENGTH)])
-    date_published = DateField("Date published", validators=[Optional()])
-    date_accessed = DateField("Date accessed", validators=[Optional()])
+    publisher = StringField(_l("Publisher"), validators=[Length(max=MAX_PUBLISHER_LENGTH)])
+    date_published = DateField(_l("Date published"), validators=[Optional()])
+    date_accessed = DateField(_l("Date accessed"), validators=[Optional()])
     excerpt = TextAreaField(
-        "Excerpt", validators=[Length(max=MAX_EXCERPT_LENGTH)], render_kw={"rows": 3}
+        _l("Excerpt"), validators=[Length(max=MAX_EXCERPT_LENGTH)], render_kw={"rows": 3}
     )
-    stance = RadioField("Stance", choices=STANCES, validators=[InputRequired("choose a stance")])
+    stance = RadioField(
+        _l("Stance"), choices=STANCES, validators=[InputRequired(_l("choose a stance"))]
+    )
     archive_url = StringField(
-        "Archive URL",
+        _l("Archive URL"),
         validators=[Length(max=MAX_URL_LENGTH)],
         render_kw={"inputmode": "url", "placeholder": "https://web.archive.org/…"},
     )
@@ -69,12 +72,12 @@ class SourceEditForm(SourceForm, VersionedForm):
 class VerdictForm(VersionedForm):
     """The draft verdict. ``version`` is the verdict's (0 when there is no draft yet)."""
 
-    rating = RadioField("Rating", coerce=db_int, validate_choice=False)
+    rating = RadioField(_l("Rating"), coerce=db_int, validate_choice=False)
     summary = TextAreaField(
-        "Summary (public)", validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 3}
+        _l("Summary (public)"), validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 3}
     )
     explanation = TextAreaField(
-        "Explanation", validators=[Length(max=MAX_EXPLANATION)], render_kw={"rows": 8}
+        _l("Explanation"), validators=[Length(max=MAX_EXPLANATION)], render_kw={"rows": 8}
     )
 
 
@@ -96,37 +99,37 @@ class ApproveForm(FlaskForm):
 
 class RequestChangesForm(FlaskForm):
     comment = TextAreaField(
-        "What needs to change",
-        validators=[DataRequired("say what needs to change"), Length(max=MAX_COMMENT)],
+        _l("What needs to change"),
+        validators=[DataRequired(_l("say what needs to change")), Length(max=MAX_COMMENT)],
         render_kw={"rows": 3},
     )
 
 
 class CorrectionForm(FlaskForm):
     rating = RadioField(
-        "Rating",
+        _l("Rating"),
         coerce=db_int,
         validate_choice=False,
-        validators=[InputRequired("choose a rating")],
+        validators=[InputRequired(_l("choose a rating"))],
     )
     summary = TextAreaField(
-        "Summary (public)",
-        validators=[DataRequired("give the corrected summary"), Length(max=MAX_SUMMARY)],
+        _l("Summary (public)"),
+        validators=[DataRequired(_l("give the corrected summary")), Length(max=MAX_SUMMARY)],
         render_kw={"rows": 3},
     )
     explanation = TextAreaField(
-        "Explanation", validators=[Length(max=MAX_EXPLANATION)], render_kw={"rows": 6}
+        _l("Explanation"), validators=[Length(max=MAX_EXPLANATION)], render_kw={"rows": 6}
     )
     note = TextAreaField(
-        "Public correction note",
-        validators=[DataRequired("say publicly what was corrected"), Length(max=MAX_COMMENT)],
+        _l("Public correction note"),
+        validators=[DataRequired(_l("say publicly what was corrected")), Length(max=MAX_COMMENT)],
         render_kw={"rows": 2},
     )
 
 
 class NoteForm(FlaskForm):
     body = TextAreaField(
-        "Add a note",
-        validators=[DataRequired("write something"), Length(max=MAX_NOTE)],
+        _l("Add a note"),
+        validators=[DataRequired(_l("write something")), Length(max=MAX_NOTE)],
         render_kw={"rows": 3},
     )

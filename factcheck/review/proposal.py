@@ -13,15 +13,18 @@ import hashlib
 import json
 from typing import Any
 
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
+
 from factcheck.audit.log import to_jsonable
 from factcheck.models import Claim, RatingValue, Verdict
 
 PARTS = ("claim", "sources", "verdict", "rating")
 PART_NAMES = {
-    "claim": "the claim's wording or claimant",
-    "sources": "the sources",
-    "verdict": "the verdict's rating or text",
-    "rating": "the rating on its scale (label, number, definition or the scale's range)",
+    "claim": _l("the claim's wording or claimant"),
+    "sources": _l("the sources"),
+    "verdict": _l("the verdict's rating or text"),
+    "rating": _l("the rating on its scale (label, number, definition or the scale's range)"),
 }
 CLAIM_FIELDS = (
     "claim_reviewed",
@@ -103,6 +106,14 @@ def changed(recorded: str | None, claim: Claim, verdict: Verdict) -> list[str]:
     return [part for part in PARTS if then.get(part) != now[part]]
 
 
+def described(parts: list[str]) -> LazyString:
+    """:func:`describe`, said when shown: in English for the audit trail, translated on the page."""
+    return LazyString(describe, parts)
+
+
 def describe(parts: list[str]) -> str:
-    names = [PART_NAMES[p] for p in parts]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """The parts that moved, in words (in the interface's language; English outside a request)."""
+    names = [str(PART_NAMES[p]) for p in parts]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])

@@ -7,12 +7,14 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, add_and_record, change_and_record, record
 from factcheck.claims import policy
 from factcheck.claims.workflow import (
+    STATUS_NAMES,
     check_version,
-    label,
     move,
     refuse_move,
     require,
@@ -69,7 +71,8 @@ def clean_source_values(values: dict[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(SOURCE_FIELDS)
     if unknown:
         raise ValidationError(
-            f"unknown source field {sorted(unknown)[0]}", field=sorted(unknown)[0]
+            _l("unknown source field %(unknown)s", unknown=sorted(unknown)[0]),
+            field=sorted(unknown)[0],
         )
     out: dict[str, Any] = {
         "url": clean_url(values.get("url"), "url", required=True),
@@ -87,19 +90,21 @@ def clean_source_values(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("date_published", "date_accessed"):
         value = values.get(name)
         if value is not None and not isinstance(value, date):
-            raise ValidationError(f"{name} must be a date (YYYY-MM-DD)", field=name)
+            raise ValidationError(_l("%(name)s must be a date (YYYY-MM-DD)", name=name), field=name)
         out[name] = value
     if (
         out["date_published"]
         and out["date_accessed"]
         and out["date_accessed"] < out["date_published"]
     ):
-        raise ValidationError("date accessed is before the date published", field="date_accessed")
+        raise ValidationError(
+            _l("date accessed is before the date published"), field="date_accessed"
+        )
     try:
         out["stance"] = Stance(str(values.get("stance")))
     except ValueError:
         raise ValidationError(
-            "stance must be supports, refutes or context", field="stance"
+            _l("stance must be supports, refutes or context"), field="stance"
         ) from None
     return out
 
@@ -124,7 +129,9 @@ def add_source(session: DBSession, claim: Claim, values: dict[str, Any], *, acto
 def get_source(session: DBSession, claim: Claim, source_id: int) -> Source:
     source = session.get(Source, source_id)
     if source is None or source.claim_id != claim.id:
-        raise NotFound(f"claim #{claim.id} has no source #{source_id}")
+        raise NotFound(
+            _l("claim #%(id)s has no source #%(source_id)s", id=claim.id, source_id=source_id)
+        )
     return source
 
 
@@ -138,7 +145,9 @@ def edit_source(
 ) -> Changes:
     require_edit(actor, source.claim)
     if expected_version is not None and expected_version != source.version:
-        raise Conflict(f"source #{source.id} was changed by someone else since you opened it")
+        raise Conflict(
+            _l("source #%(id)s was changed by someone else since you opened it", id=source.id)
+        )
     changes = change_and_record(
         session,
         source,
@@ -207,7 +216,10 @@ def _rating(session: DBSession, rating_value_id: int | None) -> RatingValue | No
         return None
     rating = session.get(RatingValue, rating_value_id)
     if rating is None:
-        raise ValidationError(f"no rating #{rating_value_id} on any scale", field="rating")
+        raise ValidationError(
+            _l("no rating #%(rating_value_id)s on any scale", rating_value_id=rating_value_id),
+            field="rating",
+        )
     return rating
 
 
@@ -250,12 +262,17 @@ def save_verdict(
     """
     require_edit(actor, claim)
     if claim.status is not ClaimStatus.IN_REVIEW:
-        raise Conflict(f"claim #{claim.id} is not in review; its verdict cannot be edited")
+        raise Conflict(
+            _l("claim #%(id)s is not in review; its verdict cannot be edited", id=claim.id)
+        )
     started = draft_verdict(claim)
     if expect_no_draft and started is not None:
         raise Conflict(
-            "someone else started this verdict since you opened the page "
-            f"(now: version {started.version})"
+            _l(
+                "someone else started this verdict since you opened the page (now: "
+                "version %(version)s)",
+                version=started.version,
+            )
         )
     rating = _rating(session, rating_value_id)
     values = {
@@ -281,8 +298,12 @@ def save_verdict(
         return verdict
     if expected_version is not None and expected_version != verdict.version:
         raise Conflict(
-            f"the verdict was changed by someone else since you opened it "
-            f"(your copy: version {expected_version}; now: version {verdict.version})",
+            _l(
+                "the verdict was changed by someone else since you opened it (your "
+                "copy: version %(expected_version)s; now: version %(version)s)",
+                expected_version=expected_version,
+                version=verdict.version,
+            ),
             field="verdict",
         )
     if any(getattr(verdict, k) != v for k, v in values.items()):
@@ -333,9 +354,14 @@ def propose(
     verdict = draft_verdict(claim)
     if verdict is not None and expected_version is not None and expected_version != verdict.version:
         raise Conflict(
-            f"the verdict was changed since you opened the page (your copy: version "
-            f"{expected_version}; now: version {verdict.version}, last edited by "
-            f"{_person(session, verdict.last_edited_by_id)}): reload, check it and propose again",
+            _l(
+                "the verdict was changed since you opened the page (your copy: version "
+                "%(expected_version)s; now: version %(version)s, last edited by "
+                "%(name)s): reload, check it and propose again",
+                expected_version=expected_version,
+                version=verdict.version,
+                name=_person(session, verdict.last_edited_by_id),
+            ),
             field="verdict",
         )
     missing = []
@@ -354,14 +380,19 @@ def propose(
         moved = proposal.changed(expected_digest, claim, verdict)
         if moved:
             raise Conflict(
-                f"{proposal.describe(moved)} changed since you opened the page: "
-                "reload, check and propose again",
+                _l(
+                    "%(moved)s changed since you opened the page: reload, check and propose again",
+                    moved=proposal.described(moved),
+                ),
                 field=moved[0],
             )
     if rating_in_wording(claim.claim_reviewed, verdict.rating):
         raise ValidationError(
-            f"the claimReviewed wording contains the rating “{verdict.rating.label}”; "
-            "reword the claim so it states what was said, not the verdict",
+            _l(
+                "the claimReviewed wording contains the rating “%(label)s”; reword the "
+                "claim so it states what was said, not the verdict",
+                label=verdict.rating.label,
+            ),
             field="claim_reviewed",
         )
     now = utcnow()
@@ -395,8 +426,12 @@ def _awaiting_proposal(claim: Claim) -> Verdict:
     verdict = policy.current_proposal(claim)
     if claim.status is not ClaimStatus.AWAITING_APPROVAL or verdict is None:
         raise Conflict(
-            f"claim #{claim.id} is not awaiting approval (it is {label(claim.status)} now); "
-            "reload it to see its current state"
+            _l(
+                "claim #%(id)s is not awaiting approval (it is %(status)s now); reload "
+                "it to see its current state",
+                id=claim.id,
+                status=STATUS_NAMES[claim.status],
+            )
         )
     return verdict
 
@@ -405,12 +440,23 @@ def _check_second_person(verdict: Verdict, actor: User, what: str) -> None:
     """The two-person rule: whoever proposed or last wrote ``verdict`` may not approve it."""
     if verdict.proposed_by_id == actor.id:
         raise PermissionDenied(
-            f"two-person rule: you proposed this {what}, so another editor must approve it"
+            _l("two-person rule: you proposed this verdict, so another editor must approve it")
+            if what == "verdict"
+            else _l(
+                "two-person rule: you proposed this correction, so another editor must approve it"
+            )
         )
     if verdict.last_edited_by_id == actor.id:
         raise PermissionDenied(
-            f"two-person rule: you wrote this {what}'s current rating or text, "
-            "so another editor must approve it"
+            _l(
+                "two-person rule: you wrote this verdict's current rating or text, "
+                "so another editor must approve it"
+            )
+            if what == "verdict"
+            else _l(
+                "two-person rule: you wrote this correction's current rating or text, "
+                "so another editor must approve it"
+            )
         )
 
 
@@ -418,15 +464,32 @@ def _check_as_proposed(claim: Claim, verdict: Verdict, what: str) -> None:
     """Refuse (409) when anything proposed moved since: approval is bound to the proposal."""
     if verdict.proposed_digest is None:  # proposed before migration 0009 recorded proposals
         raise Conflict(
-            f"this {what} was proposed before approvals were bound to what was proposed, so "
-            "there is no record to approve it against: send it back to be proposed again",
+            _l(
+                "this verdict was proposed before approvals were bound to what was proposed, "
+                "so there is no record to approve it against: send it back to be proposed again"
+            )
+            if what == "verdict"
+            else _l(
+                "this correction was proposed before approvals were bound to what was "
+                "proposed, so there is no record to approve it against: send it back to be "
+                "proposed again"
+            ),
             field="verdict",
         )
     moved = proposal.changed(verdict.proposed_digest, claim, verdict)
     if moved:
         raise Conflict(
-            f"{proposal.describe(moved)} changed since the {what} was proposed, so it is not "
-            "what was proposed: send it back to be checked and proposed again",
+            _l(
+                "%(moved)s changed since the verdict was proposed, so it is not what was "
+                "proposed: send it back to be checked and proposed again",
+                moved=proposal.described(moved),
+            )
+            if what == "verdict"
+            else _l(
+                "%(moved)s changed since the correction was proposed, so it is not what was "
+                "proposed: send it back to be checked and proposed again",
+                moved=proposal.described(moved),
+            ),
             field=moved[0],
         )
 
@@ -537,22 +600,32 @@ def draft_correction(
     old = claim.published_verdict
     if row_for(claim, "claim.draft_correction") is None or old is None:
         raise Conflict(
-            f"claim #{claim.id} is {label(claim.status)}; only a published one is corrected"
+            _l(
+                "claim #%(id)s is %(status)s; only a published one is corrected",
+                id=claim.id,
+                status=STATUS_NAMES[claim.status],
+            )
         )
     pending = open_correction(claim)
     if pending is not None:
         raise Conflict(
-            f"a correction drafted by {_person(session, pending.proposed_by_id)} is already "
-            "awaiting approval: approve or discard it first",
+            _l(
+                "a correction drafted by %(name)s is already awaiting "
+                "approval: approve or discard it first",
+                name=_person(session, pending.proposed_by_id),
+            ),
             field="correction",
         )
     rating = _rating(session, rating_value_id)
     if rating is None:
-        raise ValidationError("choose a rating for the correction", field="rating")
+        raise ValidationError(_l("choose a rating for the correction"), field="rating")
     if rating_in_wording(claim.claim_reviewed, rating):
         raise ValidationError(
-            f"the claimReviewed wording contains the rating “{rating.label}”; the correction "
-            "would publish the verdict as the claim",
+            _l(
+                "the claimReviewed wording contains the rating “%(label)s”; the "
+                "correction would publish the verdict as the claim",
+                label=rating.label,
+            ),
             field="rating",
         )
     text = clean_text(note, "note", max_length=MAX_COMMENT, required=True, multiline=True)
@@ -568,7 +641,7 @@ def draft_correction(
         old.explanation,
     ):
         raise ValidationError(
-            "the correction changes nothing: change the rating, summary or explanation",
+            _l("the correction changes nothing: change the rating, summary or explanation"),
             field="summary",
         )
     # The publication gate (issue 11, item 4): refused here already, and again at approval.
@@ -599,14 +672,21 @@ def _pending_correction(claim: Claim, expected_version: int | None, move_name: s
     correction = open_correction(claim)
     if row_for(claim, move_name) is None or correction is None:
         raise Conflict(
-            f"claim #{claim.id} has no correction awaiting approval; reload it to see its "
-            "current state",
+            _l(
+                "claim #%(id)s has no correction awaiting approval; reload it to see "
+                "its current state",
+                id=claim.id,
+            ),
             field="correction",
         )
     if expected_version is not None and expected_version != correction.version:
         raise Conflict(
-            f"the correction was changed since you opened it (your copy: version "
-            f"{expected_version}; now: version {correction.version})",
+            _l(
+                "the correction was changed since you opened it (your copy: version "
+                "%(expected_version)s; now: version %(version)s)",
+                expected_version=expected_version,
+                version=correction.version,
+            ),
             field="correction",
         )
     return correction
@@ -626,8 +706,10 @@ def approve_correction(
     old = claim.published_verdict
     if old is None or correction.corrects_id != old.id:
         raise Conflict(
-            "the published verdict changed since this correction was drafted: discard it and "
-            "draft it again",
+            _l(
+                "the published verdict changed since this correction was drafted: "
+                "discard it and draft it again"
+            ),
             field="correction",
         )
     _check_as_proposed(claim, correction, "correction")

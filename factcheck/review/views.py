@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
 from factcheck.claims import workflow
 from factcheck.claims.desk import WORKS_ON, perform, source_prefix, user
@@ -40,7 +41,7 @@ def add_source(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: services.add_source(db.session, c, form.values(), actor=user()),
-        done="Source added.",
+        done=_l("Source added."),
         form=form,
         form_key="source_form",
         allowed=WORKS_ON,
@@ -65,7 +66,7 @@ def edit_source(claim_id: int, source_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         change,
-        done="Source saved.",
+        done=_l("Source saved."),
         form=form,
         form_key=f"source:{source_id}",
         allowed=WORKS_ON,
@@ -81,7 +82,9 @@ def remove_source(claim_id: int, source_id: int) -> ResponseReturnValue:
             db.session, services.get_source(db.session, claim, source_id), actor=user()
         )
 
-    return perform(claim_id, change, done="Source removed.", anchor="#sources", allowed=WORKS_ON)
+    return perform(
+        claim_id, change, done=_l("Source removed."), anchor="#sources", allowed=WORKS_ON
+    )
 
 
 @bp.post("/claims/<int:claim_id>/verdict")
@@ -109,7 +112,7 @@ def save_verdict(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         change,
-        done="Verdict draft saved.",
+        done=_l("Verdict draft saved."),
         form=form,
         form_key="verdict_form",
         allowed=WORKS_ON,
@@ -140,7 +143,7 @@ def propose(claim_id: int) -> ResponseReturnValue:
             expected_version=form.version.data,
             expected_digest=form.digest.data or None,
         ),
-        done="Verdict proposed: an editor will review it.",
+        done=_l("Verdict proposed: an editor will review it."),
         form=form,
         allowed=workflow.allowed("claim.propose"),
         anchor="#verdict",
@@ -153,7 +156,7 @@ def approve(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: services.approve(db.session, c, actor=user(), expected_version=form.version.data),
-        done="Approved and published.",
+        done=_l("Approved and published."),
         form=form,
         allowed=workflow.allowed("claim.publish"),
         anchor="#verdict",
@@ -166,7 +169,7 @@ def request_changes(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: services.request_changes(db.session, c, form.comment.data, actor=user()),
-        done="Sent back to the reviewer with your comment.",
+        done=_l("Sent back to the reviewer with your comment."),
         form=form,
         form_key="changes_form",
         allowed=workflow.allowed("claim.send_back"),
@@ -188,7 +191,7 @@ def correct(claim_id: int) -> ResponseReturnValue:
             explanation=form.explanation.data,
             note=form.note.data,
         ),
-        done="Correction drafted: another editor must approve it before it is published.",
+        done=_l("Correction drafted: another editor must approve it before it is published."),
         form=form,
         form_key="correction_form",
         allowed=workflow.allowed("claim.draft_correction"),
@@ -204,7 +207,7 @@ def approve_correction(claim_id: int) -> ResponseReturnValue:
         lambda c: services.approve_correction(
             db.session, c, actor=user(), expected_version=form.version.data
         ),
-        done="Correction approved and published.",
+        done=_l("Correction approved and published."),
         form=form,
         allowed=workflow.allowed("claim.correct"),
         anchor="#verdict",
@@ -219,7 +222,7 @@ def discard_correction(claim_id: int) -> ResponseReturnValue:
         lambda c: services.discard_correction(
             db.session, c, actor=user(), expected_version=form.version.data
         ),
-        done="Correction discarded; the published fact-check is unchanged.",
+        done=_l("Correction discarded; the published fact-check is unchanged."),
         form=form,
         allowed=workflow.allowed("claim.discard_correction"),
         anchor="#verdict",
@@ -232,7 +235,7 @@ def add_note(claim_id: int) -> ResponseReturnValue:
     return perform(
         claim_id,
         lambda c: services.add_note(db.session, c, form.body.data, actor=user()),
-        done="Note added.",
+        done=_l("Note added."),
         form=form,
         form_key="note_form",
         anchor="#notes",

@@ -27,7 +27,14 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from factcheck.auth import wants_json
-from factcheck.domain import DomainError, NotFound, PermissionDenied, ValidationError
+from factcheck.domain import (
+    DomainError,
+    Message,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    in_english,
+)
 from factcheck.errors import error_response, status_of
 from factcheck.extensions import db
 
@@ -39,7 +46,7 @@ _PAGE_KEY = "refusal_page"
 _FIELD_KEY = "refusal_field"
 
 
-def load(model: type[M], object_id: int, message: str) -> M:
+def load(model: type[M], object_id: int, message: Message) -> M:
     """The object of the request, or a 404 refusal with ``message``."""
     found = db.session.get(model, object_id)
     if found is None:
@@ -47,7 +54,7 @@ def load(model: type[M], object_id: int, message: str) -> M:
     return found
 
 
-def require(allowed: bool, message: str) -> None:
+def require(allowed: bool, message: Message) -> None:
     """Who may act comes first: refuse (403 with the rule's ``message``) before reading input."""
     if not allowed:
         raise PermissionDenied(message)
@@ -110,7 +117,9 @@ def _refused(exc: DomainError) -> ResponseReturnValue:
 def form_refusal(form: FlaskForm) -> ValidationError:
     """The first problem WTForms found, said as a service would (naming the field)."""
     name, errors = next((n, e) for n, e in form.errors.items() if e)
-    return ValidationError(f"{name}: {'; '.join(str(e) for e in errors)}", field=name)
+    refusal = ValidationError(f"{name}: {'; '.join(str(e) for e in errors)}", field=name)
+    refusal.english = f"{name}: {'; '.join(in_english(e) for e in errors)}"  # for the audit trail
+    return refusal
 
 
 def init_app(app: Flask) -> None:

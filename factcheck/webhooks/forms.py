@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 
 from factcheck.models import WEBHOOK_EVENTS
@@ -19,7 +20,8 @@ class EndpointForm(FlaskForm):
     # Choices are not checked by WTForms: the service refuses unknown ones naming the field.
     events = SelectMultipleField(
         _l("Events"),
-        choices=[SelectChoice(e, e) for e in WEBHOOK_EVENTS],
+        # The event names are codes a receiver matches on: shown as code, in every language.
+        choices=[SelectChoice(e, Markup("<code>%s</code>") % e) for e in WEBHOOK_EVENTS],
         validate_choice=False,
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),

@@ -225,7 +225,7 @@ ENGLISH_WORDS = frozenset(
     Accept Accepted Take Taken Assign Assigned Unassigned Propose Proposed Awaiting awaiting
     Send Sent Draft Show Hide Filter Filters Sort Page Previous First Last Show Close
     Download Export Upload Link Links Share Copy Copied Loading Unknown unknown Today
-    Yesterday ago minutes hours days Monday Tuesday Wednesday Thursday Friday Saturday
+    Yesterday ago hours days Monday Tuesday Wednesday Thursday Friday Saturday
     Sunday January February March April May June July August September October November
     December Jan Feb Mar Apr Jun Jul Aug Sep Oct Nov Dec
     """,

@@ -141,3 +141,32 @@ def test_the_api_documentation_page_in_french(client, cookie, lang, title):
     assert f'<html lang="{lang}">' in body and f"<title>{title}" in body
     assert '<div id="swagger-ui" lang="en"' in body  # Swagger UI's own words are English
     assert f"du JSON simple{NNBSP}: <a href=" in body
+
+
+def test_every_audit_action_has_words_in_both_languages(app):
+    """The timeline and /audit say every action in words, never a spelled-out code."""
+    from flask_babel import force_locale
+
+    from factcheck.audit.actions import AuditAction
+    from factcheck.audit.history import ACTION_WORDS, action_words
+
+    assert set(AuditAction) <= set(ACTION_WORDS)
+    with app.test_request_context(), force_locale("fr"):
+        for action in AuditAction:
+            assert action_words(action) != str(ACTION_WORDS[action]._args[0]), action
+
+
+def test_why_a_fact_check_matched_is_said_in_french(app):
+    from flask_babel import force_locale
+
+    from factcheck.memory.reasons import shown
+
+    with app.test_request_context(), force_locale("fr"):
+        assert shown("shared words: 87% of the claim's information") == (
+            f"mots en commun{NNBSP}: 87{NNBSP}% de l’information de l’affirmation"
+        )
+        assert shown("same numbers: 10000, 2024") == f"mêmes nombres{NNBSP}: 10000, 2024"
+        assert shown("similar meaning (0.73)") == "sens proche (0,73)"
+        assert shown("something new") == "something new"  # unknown: as stored
+    with app.test_request_context(), force_locale("en"):
+        assert shown("similar meaning (0.73)") == "similar meaning (0.73)"
