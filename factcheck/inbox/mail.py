@@ -22,11 +22,15 @@ from urllib.parse import urljoin
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.database import DBSession, write_intent
 from factcheck.extensions import db
+from factcheck.languages import DEFAULT_INTERFACE_LANGUAGE
 from factcheck.models import MailState, Notification, NotificationKind, User, utcnow
 
 MAX_ATTEMPTS = 8
@@ -35,11 +39,11 @@ FIRST_WAIT = 60.0  # seconds before the second attempt; doubles after each failu
 LONGEST_WAIT = 3600.0
 ERROR_LENGTH = 500
 SUBJECTS = {
-    NotificationKind.ASSIGNED: "A claim was assigned to you",
-    NotificationKind.CHANGES_REQUESTED: "Changes were requested",
-    NotificationKind.PUBLISHED: "Published",
-    NotificationKind.CORRECTION_PROPOSED: "A correction awaits approval",
-    NotificationKind.MENTIONED: "You were mentioned in a note",
+    NotificationKind.ASSIGNED: _l("A claim was assigned to you"),
+    NotificationKind.CHANGES_REQUESTED: _l("Changes were requested"),
+    NotificationKind.PUBLISHED: _l("Published"),
+    NotificationKind.CORRECTION_PROPOSED: _l("A correction awaits approval"),
+    NotificationKind.MENTIONED: _l("You were mentioned in a note"),
 }
 
 
@@ -55,10 +59,16 @@ def wait_after(attempts: int) -> timedelta:
 
 
 def build_message(notification: Notification, recipient: User, config: Any) -> EmailMessage:
+    """The e-mail of one notification, in its recipient's interface language."""
+    with force_locale(recipient.interface_language or DEFAULT_INTERFACE_LANGUAGE):
+        subject = str(SUBJECTS.get(notification.kind, _("Notification")))
+        if notification.claim_id is not None:
+            subject = _("%(subject)s: claim #%(id)s", subject=subject, id=notification.claim_id)
+        footer = _(
+            "You get these e-mails because you asked for them on your account page; "
+            "every notification is also on the Notifications page of the desk."
+        )
     message = EmailMessage()
-    subject = SUBJECTS.get(notification.kind, "Notification")
-    if notification.claim_id is not None:
-        subject += f": claim #{notification.claim_id}"
     message["Subject"] = f"[factcheck] {subject}"
     message["From"] = config["MAIL_SENDER"]
     message["To"] = formataddr((recipient.display_name, recipient.email))
@@ -66,11 +76,7 @@ def build_message(notification: Notification, recipient: User, config: Any) -> E
     lines = [notification.message, ""]
     if notification.claim_id is not None:
         lines.append(urljoin(config["ORG_URL"], f"/claims/{notification.claim_id}"))
-    lines += [
-        "",
-        "You get these e-mails because you asked for them on your account page; "
-        "every notification is also on the Notifications page of the desk.",
-    ]
+    lines += ["", footer]
     message.set_content("\n".join(lines))
     return message
 

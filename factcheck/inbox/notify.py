@@ -15,20 +15,26 @@ and a change that is rolled back takes its notifications with it.
 The actor is never notified of their own action. Users who asked for e-mail (and only when a
 mail server is configured) get the notification's ``mail_state`` set to *pending*: the worker
 sends it (``factcheck.inbox.mail``), never the request.
+
+Each notification is worded in its recipient's interface language (their preference, else
+English): it is a notice written to one person, like the e-mail that may carry it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from factcheck.inbox.mentions import mentions, resolve
+from factcheck.languages import DEFAULT_INTERFACE_LANGUAGE
 from factcheck.models import (
     AuditEvent,
     Claim,
@@ -50,7 +56,7 @@ class Planned:
     user_id: int
     kind: NotificationKind
     claim_id: int | None
-    message: str
+    say: Callable[[], str]  # the message, worded when called (in the recipient's language)
 
 
 def _wording(claim: Claim | None) -> str:
@@ -59,7 +65,7 @@ def _wording(claim: Claim | None) -> str:
     text = " ".join((claim.claim_reviewed or claim.text or "").split())
     if len(text) > WORDING_SHOWN:
         text = text[: WORDING_SHOWN - 1].rstrip() + "…"
-    return f" “{text}”"
+    return " " + _("“%(text)s”", text=text)
 
 
 def _int(value: Any) -> int | None:
@@ -79,7 +85,10 @@ def plan(session: Session, event: AuditEvent) -> Iterator[Planned]:
     body = json.loads(event.body)
     action = event.action
     who = session.get(User, event.actor_id) if event.actor_id is not None else None
-    name = who.display_name if who is not None else "Someone"
+
+    def name() -> str:
+        return who.display_name if who is not None else _("Someone")
+
     entity = _int(event.entity_id)
     if action == "claim.assign" and entity is not None:
         claim = session.get(Claim, entity)
@@ -89,51 +98,87 @@ def plan(session: Session, event: AuditEvent) -> Iterator[Planned]:
                 assignee,
                 K.ASSIGNED,
                 entity,
-                f"{name} assigned you claim #{entity}{_wording(claim)}.",
+                lambda: _(
+                    "%(name)s assigned you claim #%(id)s%(wording)s.",
+                    name=name(),
+                    id=entity,
+                    wording=_wording(claim),
+                ),
             )
     elif action == "claim.send_back" and entity is not None:
         claim = session.get(Claim, entity)
         if claim is not None and claim.assignee_id is not None:
             comment = " ".join(str((body.get("data") or {}).get("comment") or "").split())
-            text = f"{name} requested changes to claim #{entity}{_wording(claim)}"
-            text += f": {comment}" if comment else "."
-            yield Planned(claim.assignee_id, K.CHANGES_REQUESTED, entity, text)
+
+            def changes_requested() -> str:
+                said = dict(name=name(), id=entity, wording=_wording(claim), comment=comment)
+                if comment:
+                    return _(
+                        "%(name)s requested changes to claim #%(id)s%(wording)s: %(comment)s",
+                        **said,
+                    )
+                return _("%(name)s requested changes to claim #%(id)s%(wording)s.", **said)
+
+            yield Planned(claim.assignee_id, K.CHANGES_REQUESTED, entity, changes_requested)
     elif action == "claim.publish" and entity is not None:
         claim = session.get(Claim, entity)
         if claim is None:
             return
         verdict_id = _int(_after(body, "published_verdict_id")) or claim.published_verdict_id
         verdict = session.get(Verdict, verdict_id) if verdict_id is not None else None
-        text = f"{name} approved and published claim #{entity}{_wording(claim)}."
         for user_id in {claim.assignee_id, verdict.proposed_by_id if verdict else None}:
             if user_id is not None:
-                yield Planned(user_id, K.PUBLISHED, entity, text)
+                yield Planned(
+                    user_id,
+                    K.PUBLISHED,
+                    entity,
+                    lambda: _(
+                        "%(name)s approved and published claim #%(id)s%(wording)s.",
+                        name=name(),
+                        id=entity,
+                        wording=_wording(claim),
+                    ),
+                )
     elif action == "claim.correct" and entity is not None:
         claim = session.get(Claim, entity)
         verdict_id = _int(_after(body, "published_verdict_id"))
         verdict = session.get(Verdict, verdict_id) if verdict_id is not None else None
         if verdict is not None and verdict.proposed_by_id is not None:
-            text = (
-                f"{name} approved your correction of claim #{entity}{_wording(claim)}; "
-                "it is published."
+            yield Planned(
+                verdict.proposed_by_id,
+                K.PUBLISHED,
+                entity,
+                lambda: _(
+                    "%(name)s approved your correction of claim #%(id)s%(wording)s; "
+                    "it is published.",
+                    name=name(),
+                    id=entity,
+                    wording=_wording(claim),
+                ),
             )
-            yield Planned(verdict.proposed_by_id, K.PUBLISHED, entity, text)
     elif action == "verdict.correction_draft" and entity is not None:
         verdict = session.get(Verdict, entity)
         if verdict is None:
             return
         claim = session.get(Claim, verdict.claim_id)
-        text = (
-            f"{name} proposed a correction of claim #{verdict.claim_id}{_wording(claim)}: "
-            "another editor must approve it."
-        )
+        corrected = verdict.claim_id
+
+        def correction_proposed() -> str:
+            return _(
+                "%(name)s proposed a correction of claim #%(id)s%(wording)s: "
+                "another editor must approve it.",
+                name=name(),
+                id=corrected,
+                wording=_wording(claim),
+            )
+
         editors = session.scalars(
             sa.select(User.id).where(
                 User.active.is_(True), User.role.in_([Role.EDITOR, Role.ADMIN])
             )
         )
         for user_id in editors:
-            yield Planned(user_id, K.CORRECTION_PROPOSED, verdict.claim_id, text)
+            yield Planned(user_id, K.CORRECTION_PROPOSED, corrected, correction_proposed)
     elif action == "note.add":
         claim_id = _int((body.get("data") or {}).get("claim_id"))
         note = str(_after(body, "body") or "")
@@ -141,10 +186,18 @@ def plan(session: Session, event: AuditEvent) -> Iterator[Planned]:
         if not tokens:
             return
         claim = session.get(Claim, claim_id) if claim_id is not None else None
+
+        def mentioned() -> str:
+            return _(
+                "%(name)s mentioned you in a note on claim #%(id)s%(wording)s.",
+                name=name(),
+                id=claim_id,
+                wording=_wording(claim),
+            )
+
         people = session.scalars(sa.select(User).where(User.active.is_(True)))
-        text = f"{name} mentioned you in a note on claim #{claim_id}{_wording(claim)}."
         for user in {u.id: u for u in resolve(tokens, people).values()}.values():
-            yield Planned(user.id, K.MENTIONED, claim_id, text)
+            yield Planned(user.id, K.MENTIONED, claim_id, mentioned)
 
 
 def _mail_configured() -> bool:
@@ -163,6 +216,8 @@ def notifications_for(session: Session, event: AuditEvent) -> list[Notification]
         if user is None or not user.active:
             continue
         seen.add(item.user_id)
+        with force_locale(user.interface_language or DEFAULT_INTERFACE_LANGUAGE):
+            message = item.say()
         now = utcnow()
         wants_mail = mail and user.email_notifications
         made.append(
@@ -171,7 +226,7 @@ def notifications_for(session: Session, event: AuditEvent) -> list[Notification]
                 kind=item.kind,
                 claim_id=item.claim_id,
                 actor_id=event.actor_id,
-                message=item.message[:500],
+                message=message[:500],
                 event_seq=event.seq,
                 created_at=now,
                 mail_state=MailState.PENDING if wants_mail else None,

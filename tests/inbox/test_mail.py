@@ -22,7 +22,7 @@ from factcheck.config import ConfigError
 from factcheck.extensions import db
 from factcheck.inbox import mail
 from factcheck.jobs.registry import SPECS
-from factcheck.models import AuditEvent, Claim, MailState, Notification, utcnow
+from factcheck.models import AuditEvent, Claim, MailState, Notification, User, utcnow
 from tests import dbutil
 from tests.conftest import make_app
 from tests.factories import make_claim, make_users, people_of, walk_claim
@@ -138,6 +138,27 @@ def test_the_worker_sends_the_mail_of_users_who_opted_in(mail_app, smtp):
     with mail_app.app_context():
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "mail.sent"))
         assert mail.send_pending().sent == 0  # nothing twice
+
+
+def test_a_user_who_reads_french_gets_the_notice_and_its_mail_in_french(mail_app, smtp):
+    inbox, port = smtp
+    mail_app.config["MAIL_PORT"] = port
+    users = make_users(mail_app)
+    with mail_app.app_context():
+        db.session.get(User, users["reviewer"].id).interface_language = "fr"
+        db.session.commit()
+    _opt_in(mail_app.test_client(), users["reviewer"].email)
+    claim_id = _assign(mail_app, users)  # the editor assigning reads English
+    [note] = _pending(mail_app)
+    assert note.message.startswith(f"Eddie Editor vous a confié l’affirmation nº\u00a0{claim_id} «")
+    with mail_app.app_context():
+        assert mail.send_pending().sent == 1
+    [(_recipients, message)] = inbox.messages
+    assert message["Subject"] == (
+        f"[factcheck] Une affirmation vous a été confiée\u202f: affirmation nº\u00a0{claim_id}"
+    )
+    body = message.get_content()
+    assert note.message in body and "Vous recevez ces e-mails" in body
 
 
 def test_users_who_did_not_opt_in_get_no_mail(mail_app, smtp):
