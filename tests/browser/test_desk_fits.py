@@ -385,3 +385,24 @@ def test_add_as_claim_by_selection(live_app, browser, world):
         claim = db.session.get(Claim, claim_id)
         assert claim is not None and claim.text == mark.inner_text()
     page.context.close()
+
+
+def test_every_page_in_french_passes_axe_fits_a_phone_and_says_its_language(
+    live_app, browser, world, axe_source
+):
+    """The same walk with the interface in French (the switcher's cookie): longer words must
+    still fit a phone, screen-reader labels are French, and ``<html lang>`` says ``fr`` (a
+    published fact-check's page says its own language)."""
+    base, users, app = live_app["base"], live_app["users"], live_app["app"]
+    urls = pages(app, world)
+    problems: list[str] = []
+    for role in (None, *ROLES):
+        page = new_page(browser, base, users[role].email if role else None, "phone")
+        page.context.add_cookies([{"name": "lang", "value": "fr", "url": base}])
+        for endpoint, url in urls:
+            problems += [f"{role or 'anonymous'} fr: {p}" for p in audit_page(page, url)]
+            lang = page.evaluate("document.documentElement.lang")
+            if page.url.endswith(url) and endpoint != "publishing.fact_check" and lang != "fr":
+                problems.append(f"{role or 'anonymous'} fr: {url} has <html lang={lang!r}>")
+        page.context.close()
+    assert not problems, "\n".join(problems)
