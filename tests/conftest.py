@@ -6,7 +6,8 @@ run says so; with it set and the server unreachable, the run stops at once. Each
 migrated to ``head`` once per session; after each test every table is emptied again (the
 append-only triggers on the audit trail are lifted for that moment only).
 
-Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) each worker is a session of its
+Under pytest-xdist (``make test TEST_WORKERS=2``: ``-n 2 --dist loadgroup``) each worker is a
+session of its
 own: its own temporary folder (so its own SQLite files) and its own PostgreSQL database, named
 after the given one (``…/test`` → ``…/test_gw0``), created when the worker starts and dropped
 when it ends; the given database only serves to create them. Tests that share something outside
