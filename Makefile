@@ -11,6 +11,9 @@ AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
+# make test: TEST_WORKERS=2 runs it on pytest-xdist workers (0, the default: one process;
+# tests/hardening/test_fuzz.py still fails on workers, see CHANGELOG).
+TEST_WORKERS ?= 0
 # Hashed lock files (make lock): the app alone, and the app with its dev and train extras.
 APP_LOCK := requirements/app.txt
 DEV_LOCK := requirements/dev.txt
@@ -75,10 +78,10 @@ $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 
 axe: $(AXE) ## Install axe-core for the accessibility tests (npm ci from tests/browser/axe's lock file)
 
-test: install chromium axe ## Run the whole test suite (PostgreSQL too when FACTCHECK_TEST_POSTGRES_URL is set)
+test: install chromium axe ## Run the whole test suite (TEST_WORKERS=2: on xdist workers) (PostgreSQL too when FACTCHECK_TEST_POSTGRES_URL is set)
 	@if [ -z "$$FACTCHECK_TEST_POSTGRES_URL" ]; then \
 	  echo "NOTE: FACTCHECK_TEST_POSTGRES_URL is not set: PostgreSQL tests will be skipped (SQLite only)"; fi
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 lint: install ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

@@ -5,6 +5,13 @@ Every database test runs twice: on SQLite (a file in a temporary folder) and on 
 run says so; with it set and the server unreachable, the run stops at once. Each backend is
 migrated to ``head`` once per session; after each test every table is emptied again (the
 append-only triggers on the audit trail are lifted for that moment only).
+
+Under pytest-xdist (``make test TEST_WORKERS=2``: ``-n 2 --dist loadgroup``) each worker is a
+session of its
+own: its own temporary folder (so its own SQLite files) and its own PostgreSQL database, named
+after the given one (``…/test`` → ``…/test_gw0``), created when the worker starts and dropped
+when it ends; the given database only serves to create them. Tests that share something outside
+their worker (PostgreSQL roles, a browser module's server) are grouped onto one worker.
 """
 
 from __future__ import annotations
@@ -24,7 +31,13 @@ from tests.helpers import login
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-PG_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL", "").strip()
+PG_GIVEN_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL", "").strip()
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = (
+    dbutil.worker_database_url(PG_GIVEN_URL, XDIST_WORKER)
+    if PG_GIVEN_URL and XDIST_WORKER
+    else PG_GIVEN_URL
+)
 PG_SKIP_REASON = (
     "PostgreSQL skipped: FACTCHECK_TEST_POSTGRES_URL is not set (tests ran on SQLite only)"
 )
@@ -34,6 +47,9 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 def pytest_configure(config: pytest.Config) -> None:
     if PG_URL:
         try:
+            if PG_URL != PG_GIVEN_URL:
+                dbutil.create_database(PG_GIVEN_URL, PG_URL)
+                os.environ["FACTCHECK_TEST_POSTGRES_URL"] = PG_URL
             engine = sa.create_engine(dbutil.sqlalchemy_url(PG_URL))
             with engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
@@ -43,6 +59,24 @@ def pytest_configure(config: pytest.Config) -> None:
                 f"FACTCHECK_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {exc}",
                 returncode=3,
             )
+
+
+# What must not run on two workers at once: one group, one worker (``--dist loadgroup``).
+# test_privileges creates and drops PostgreSQL roles, which every database of the server shares;
+# a browser module's live server and Chromium are module fixtures, started once per module.
+_XDIST_GROUPS = {"tests/maintenance/test_privileges.py": "postgres-roles"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        group = _XDIST_GROUPS.get(path)
+        if group is None and path.startswith("tests/browser/"):
+            group = path
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 _SHARED_SKIP_WORDS = ("../shared", "shared data", "CheckThat", "shared/")
@@ -58,6 +92,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if PG_URL and PG_URL != PG_GIVEN_URL:
+        # Here rather than at unconfigure: a worker is shut down soon after its session ends.
+        dbutil.drop_database(PG_GIVEN_URL, PG_URL)
     if _shared_skips and os.environ.get("FACTCHECK_REQUIRE_SHARED") == "1":
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -77,7 +114,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not PG_URL:
         terminalreporter.write_line(PG_SKIP_REASON, yellow=True, bold=True)
     else:
-        terminalreporter.write_line(f"PostgreSQL tests ran against {dbutil.safe(PG_URL)}")
+        where = dbutil.safe(PG_GIVEN_URL)
+        if getattr(terminalreporter.config.option, "numprocesses", None):
+            where += " (each xdist worker on a database of its own: <name>_gw0, <name>_gw1…)"
+        terminalreporter.write_line(f"PostgreSQL tests ran against {where}")
 
 
 @pytest.fixture(scope="session")

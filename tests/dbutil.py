@@ -19,6 +19,32 @@ def safe(url: str) -> str:
     return sa.engine.make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
 
 
+def worker_database_url(url: str, worker: str) -> str:
+    """The URL of a pytest-xdist worker's own database: ``…/test`` → ``…/test_gw0``."""
+    parsed = sa.engine.make_url(sqlalchemy_url(url))
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def create_database(maintenance_url: str, url: str) -> None:
+    """Create ``url``'s database afresh, connected through ``maintenance_url`` (a leftover of an
+    interrupted run is dropped first)."""
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(sqlalchemy_url(maintenance_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+
+
+def drop_database(maintenance_url: str, url: str) -> None:
+    """Drop ``url``'s database, ending any connection a test left open."""
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(sqlalchemy_url(maintenance_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()
+
+
 def reset_postgres_schema(url: str, schema: str) -> None:
     engine = sa.create_engine(sqlalchemy_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -90,8 +116,26 @@ def _wipe_postgres(conn: sa.Connection, tables: list[str]) -> None:
     ).all()
     for table, name, _state in triggers:
         conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
-    conn.exec_driver_sql(
-        "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+    if conn.exec_driver_sql("SHOW is_superuser").scalar() == "on":
+        # DELETE rather than TRUNCATE: on a test's few rows it is ~30 times cheaper (TRUNCATE
+        # gives every table a new file, which the server creates, syncs and unlinks). The
+        # foreign keys (claims and verdicts refer to each other) are not checked meanwhile:
+        # replica mode skips them, which only a superuser may ask for.
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        for table in tables:
+            conn.exec_driver_sql(f'DELETE FROM "{table}"')
+    else:
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+    # RESTART IDENTITY: the sequences the tables own begin again.
+    conn.execute(
+        sa.text(
+            "SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s "
+            "JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid "
+            "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+            "JOIN pg_class t ON t.oid = d.refobjid "
+            "WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(:tables)"
+        ),
+        {"tables": tables},
     )
     conn.execute(
         sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :h)"),
