@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from factcheck import web
 from factcheck.auth import wants_json
-from factcheck.claims import policy, queries, workflow
+from factcheck.claims import policy, queries, reasons, workflow
 from factcheck.claims.desk import (
     WORKS_ON,
     already_checked,
@@ -51,7 +51,6 @@ from factcheck.claims.services import edit_claim, triage_many
 from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
-from factcheck.extraction import reasons
 from factcheck.models import Claim, ClaimStatus, User
 from factcheck.models.claim import CLAIM_REVIEWED_RECOMMENDED_LENGTH
 from factcheck.validation import refuse_control_characters

@@ -29,6 +29,7 @@ from flask_babel import format_decimal as babel_decimal
 from flask_babel import format_percent as babel_percent
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from factcheck.extensions import babel
 from factcheck.languages import (
@@ -66,14 +67,24 @@ def select_language() -> str:
         return DEFAULT_INTERFACE_LANGUAGE
     if request.path.startswith(API_PREFIX) and not (request.endpoint or "").startswith(API_DOCS):
         return _accept_language() or DEFAULT_INTERFACE_LANGUAGE
-    if current_user and current_user.is_authenticated:
-        chosen = interface_language(current_user.interface_language)
-        if chosen:
-            return chosen
+    chosen = _preference()
+    if chosen:
+        return chosen
     chosen = interface_language(request.cookies.get(LANGUAGE_COOKIE))
     if chosen:
         return chosen
     return _accept_language() or DEFAULT_INTERFACE_LANGUAGE
+
+
+def _preference() -> str | None:
+    """The signed-in user's choice; None when signed out, or when the database cannot say (an
+    error page while it is away is still answered, in the cookie's or the browser's language)."""
+    try:
+        if current_user and current_user.is_authenticated:
+            return interface_language(current_user.interface_language)
+    except SQLAlchemyError:
+        return None
+    return None
 
 
 def current_language() -> str:

@@ -101,7 +101,7 @@ def test_the_desk_shows_captured_time_and_links_the_stored_copy(app, users, site
     snap = load(app, sid)
     desk = client.get(f"/claims/{claim_id}").get_data(as_text=True)
 
-    assert f'captured <time datetime="{snap.fetched_at.isoformat()}">' in desk
+    assert f'captured <time datetime="{snap.fetched_at.isoformat(timespec="seconds")}">' in desk
     assert f'href="/snapshots/{sid}"' in desk and snap.sha256[:12] in desk
     page = client.get(f"/snapshots/{sid}").get_data(as_text=True)
     assert snap.sha256 in page and "23 des 32 membres" in page
