@@ -11,9 +11,9 @@ AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
-# make test: TEST_WORKERS=2 runs it on pytest-xdist workers (0, the default: one process;
-# tests/hardening/test_fuzz.py still fails on workers, see CHANGELOG).
-TEST_WORKERS ?= 0
+# make test runs on TEST_WORKERS pytest-xdist workers (a database and a folder each; CI has 2
+# cores); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 # Hashed lock files (make lock): the app alone, and the app with its dev and train extras.
 APP_LOCK := requirements/app.txt
 DEV_LOCK := requirements/dev.txt
