@@ -64,3 +64,20 @@ def browser() -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def pentagon_claim(app: Any) -> int:
+    """The seed article's claim the review-path tests walk (the Pentagon's estimate of about
+    10,000 North Korean soldiers); the screenshots' folder is made ready too."""
+    import sqlalchemy as sa
+
+    from factcheck.extensions import db
+    from factcheck.models import Claim
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        claim_id = db.session.scalar(
+            sa.select(Claim.id).where(Claim.text.like("Le Pentagone estime%"))
+        )
+    assert claim_id is not None, "the seed article's Pentagon sentence should be extracted"
+    return int(claim_id)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, pentagon_claim
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -43,12 +43,7 @@ def test_editor_accepts_reviewer_proposes_second_editor_approves(live_app, brows
     from factcheck.models import Claim, ClaimStatus
 
     base, users, app = live_app["base"], live_app["users"], live_app["app"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with app.app_context():
-        claim_id = db.session.scalar(
-            sa.select(Claim.id).where(Claim.text.like("Le Pentagone estime%"))
-        )
-    assert claim_id is not None, "the seed article's Pentagon sentence should be extracted"
+    claim_id = pentagon_claim(app)
 
     # An editor finds the claim in the queue and accepts it.
     editor = sign_in(browser, base, users["editor"].email)

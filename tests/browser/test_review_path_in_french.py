@@ -9,9 +9,8 @@ import re
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, pentagon_claim
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -48,12 +47,7 @@ def test_the_review_path_in_french(live_app, browser):
     from factcheck.models import Claim, ClaimStatus, User
 
     base, users, app = live_app["base"], live_app["users"], live_app["app"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with app.app_context():
-        claim_id = db.session.scalar(
-            sa.select(Claim.id).where(Claim.text.like("Le Pentagone estime%"))
-        )
-    assert claim_id is not None, "the seed article's Pentagon sentence should be extracted"
+    claim_id = pentagon_claim(app)
 
     # The editor, in French, finds the claim in the queue and accepts it.
     editor = sign_in_in_french(browser, base, users["editor"].email)
