@@ -14,13 +14,7 @@ from factcheck.auth import wants_json
 from factcheck.config import settings
 from factcheck.domain import DomainError, in_english
 from factcheck.extensions import db
-
-
-def N_(text: str) -> str:
-    """Marks an English text for the catalogue (``pybabel extract`` knows ``N_``): the table
-    stays English (the audit trail and the API read it), the page says it translated."""
-    return text
-
+from factcheck.languages import N_
 
 MESSAGES = {
     400: N_("The request could not be understood."),

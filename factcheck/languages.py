@@ -34,3 +34,10 @@ def interface_language(value: str | None) -> str | None:
         return None
     primary = value.strip().split("-", 1)[0].lower()
     return primary if primary in INTERFACE_LANGUAGES else None
+
+
+def N_(text: str) -> str:
+    """Mark an English text for the catalogue without translating it here (``pybabel extract``
+    knows ``N_``): a table that stays English where machines or the audit trail read it, and is
+    translated with ``gettext`` where a person reads it."""
+    return text

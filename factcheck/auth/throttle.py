@@ -23,7 +23,7 @@ from factcheck.audit.log import record
 from factcheck.config import settings
 from factcheck.database import DBSession
 from factcheck.domain import DomainError
-from factcheck.i18n import N_
+from factcheck.languages import N_
 from factcheck.models import utcnow
 from factcheck.models.user import LoginAttempt
 

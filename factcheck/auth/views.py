@@ -46,8 +46,7 @@ from factcheck.config import settings
 from factcheck.database import read_intent
 from factcheck.domain import ValidationError
 from factcheck.extensions import db
-from factcheck.i18n import N_
-from factcheck.languages import interface_language
+from factcheck.languages import N_, interface_language
 from factcheck.models import User
 from factcheck.validation import refuse_control_characters
 

@@ -13,11 +13,7 @@ import re
 
 from flask_babel import gettext
 
-
-def N_(text: str) -> str:
-    """Marks a text for the catalogue (``pybabel extract`` knows ``N_``); translated when shown."""
-    return text
-
+from factcheck.languages import N_
 
 # Every label extraction writes (lexicons.CUE_LABELS, pipeline._REASON_LABELS, the claimant
 # finder's reasons), in English as stored.

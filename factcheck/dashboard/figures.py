@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
+from factcheck.languages import N_
 from factcheck.models import AuditEvent, Claim, ClaimStatus, User, Verdict, utcnow
 
 DEFAULT_WEEKS = 12
@@ -36,12 +37,6 @@ OPEN = (
     ClaimStatus.IN_REVIEW,
     ClaimStatus.AWAITING_APPROVAL,
 )
-
-
-def N_(text: str) -> str:
-    """Marks an English text for the catalogue (``pybabel extract`` knows ``N_``): the tables
-    stay English (CSV, JSON); the dashboard page translates them (``dashboard.views.shown``)."""
-    return text
 
 
 # Age buckets of open claims: (label, lower bound in days, upper bound in days or None).

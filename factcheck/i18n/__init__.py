@@ -47,12 +47,6 @@ API_PREFIX = "/api/"
 API_DOCS = "api_docs."  # the API's documentation page is a page for people: chosen as any page
 
 
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue without translating it now (a module constant that
-    stays English in tests and logs); pass it to ``gettext`` where it is shown."""
-    return message
-
-
 def _accept_language() -> str | None:
     try:
         return request.accept_languages.best_match(INTERFACE_LANGUAGES)

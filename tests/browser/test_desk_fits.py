@@ -293,8 +293,8 @@ def test_queue_shortcuts_and_bulk_accept_in_the_browser(live_app, browser, world
     page.keyboard.press("j")
     page.keyboard.press("x")
     assert page.locator('input[name="claims"]:checked').count() == 2
-    page.keyboard.press("a")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page that answers, scripts and all, before the next key
+        page.keyboard.press("a")
     assert "2 claims accepted into the queue." in page.locator(".flashes").inner_text()
     assert page.url.endswith("/queue?status=new&sort=oldest")
     with app.app_context():
@@ -310,8 +310,8 @@ def test_queue_shortcuts_and_bulk_accept_in_the_browser(live_app, browser, world
     page.keyboard.press("d")
     assert page.evaluate("() => document.activeElement.id") == "bulk-reason"
     page.keyboard.type("Opinion, not a fact")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "1 claim dismissed." in page.locator(".flashes").inner_text()
     with app.app_context():
         dismissed = db.session.get(Claim, third)
