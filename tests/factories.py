@@ -10,7 +10,7 @@ from flask import Flask
 
 from factcheck.auth.services import create_user
 from factcheck.extensions import db
-from factcheck.models import Role, User
+from factcheck.models import Claim, Role, User
 from tests.helpers import PASSWORD
 
 
@@ -133,3 +133,18 @@ def published_claim(users: dict[str, Any]) -> Any:
     """One claim walked through the whole workflow to published (not committed)."""
     people = people_of(users)
     return walk_claim(people, make_claim(actor=people["reviewer"]), "published")
+
+
+def published_english(users: dict[str, Any], summary: str = "The Pentagon said so.") -> str:
+    """An English fact-check (English article, English scale), published and committed; its slug.
+    Call it in an application context."""
+    people = people_of(users)
+    article = make_article(
+        body="The Pentagon estimates that 10,000 soldiers were sent to Kursk. It said so.",
+        title="An English article",
+        language="en",
+    )
+    claim = make_claim(article, actor=people["reviewer"])
+    walk_claim(people, claim, "published", rating="True", summary=summary)
+    db.session.commit()
+    return str(db.session.get(Claim, claim.id).slug)

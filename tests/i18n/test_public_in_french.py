@@ -17,10 +17,8 @@ from flask import has_app_context
 from flask_babel import refresh
 from markupsafe import Markup
 
-from factcheck.extensions import db
-from factcheck.models import Claim
 from factcheck.publishing.language import french_typography, passage_language
-from tests.factories import make_article, make_claim, people_of, walk_claim
+from tests.factories import published_english
 from tests.publishing.test_public_pages import SCRIPT, correct, publish, visible
 
 NNBSP = "\u202f"
@@ -66,17 +64,7 @@ def publish_french(users: dict[str, Any]) -> str:
 
 
 def publish_english(users: dict[str, Any]) -> str:
-    """An English fact-check (English article, English scale), published and committed."""
-    people = people_of(users)
-    article = make_article(
-        body="The Pentagon estimates that 10,000 soldiers were sent to Kursk. It said so.",
-        title="An English article",
-        language="en",
-    )
-    claim = make_claim(article, actor=people["reviewer"])
-    walk_claim(people, claim, "published", rating="True", summary="The Pentagon said so: 10%.")
-    db.session.commit()
-    return str(db.session.get(Claim, claim.id).slug)
+    return published_english(users, summary="The Pentagon said so: 10%.")
 
 
 @pytest.mark.parametrize("visitor", list(VISITORS))

@@ -16,8 +16,10 @@ from typing import Any
 import lxml.html
 
 from factcheck.extensions import db
-from factcheck.models import Claim
-from tests.factories import make_article, make_claim, people_of, published_claim, walk_claim
+from tests.factories import (
+    published_claim,
+    published_english,
+)
 from tests.publishing.test_public_pages import correct
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -33,16 +35,7 @@ def publish_fr(app: Any, users: dict[str, Any]) -> str:
 
 def publish_en(app: Any, users: dict[str, Any]) -> str:
     with app.app_context():
-        people = people_of(users)
-        article = make_article(
-            body="The Pentagon estimates that 10,000 soldiers were sent to Kursk. It said so.",
-            title="An English article",
-            language="en",
-        )
-        claim = make_claim(article, actor=people["reviewer"])
-        walk_claim(people, claim, "published", rating="True", summary="The Pentagon said so.")
-        db.session.commit()
-        return str(db.session.get(Claim, claim.id).slug)
+        return published_english(users)
 
 
 def svg_texts(body: bytes) -> tuple[ET.Element, list[str]]:
