@@ -209,6 +209,20 @@ class QueueFilterForm(FlaskForm):
             has_match=self.match.data == "yes",
         )
 
+    def offer_all(self, session: DBSession) -> list[str]:
+        """Offer every language claims are in and the latest articles (the queue page's form);
+        return the languages."""
+        languages = queries.language_choices(session)
+        self.language.choices = [
+            *self._choices(self.language)[:1],
+            *options((lang, lang) for lang in languages),
+        ]
+        self.article.choices = [
+            *self._choices(self.article)[:1],
+            *options((str(i), t) for i, t in queries.article_choices(session)),
+        ]
+        return languages
+
     def _offer_asked(self, session: DBSession) -> None:
         """Make the language and the article asked for valid choices when they exist (the page
         lists only the latest articles; the CSV shows no form and lists none)."""

@@ -167,16 +167,7 @@ def queue() -> ResponseReturnValue:
 def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
     """The queue filtered by ``query`` (its GET arguments); ``status`` for a refused bulk action."""
     form = QueueFilterForm(query)
-    languages = queries.language_choices(db.session)
-    form.language.choices = options(
-        [("", gettext("Any language")), *[(lang, lang) for lang in languages]]
-    )
-    form.article.choices = options(
-        [
-            ("", gettext("Any article")),
-            *[(str(i), t) for i, t in queries.article_choices(db.session)],
-        ]
-    )
+    languages = form.offer_all(db.session)
     try:
         filters, valid = form.filters(db.session), True
     except ValidationError:  # the form shows the error beside its field
