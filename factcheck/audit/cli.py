@@ -217,14 +217,11 @@ def _parse_bound(value: str | None, *, end: bool) -> datetime | None:
 def export_command(since: str | None, until: str | None, output: Path) -> None:
     """Export events as JSON Lines that verify offline; the export itself is recorded."""
     start, stop = _parse_bound(since, end=False), _parse_bound(until, end=True)
-    span = seq_range(db.session, start, stop) if (start or stop) else None
-    if (start or stop) and span is None:
-        rows: Any = iter(())
-    elif span is not None:
-        rows = stream_rows(db.session, first_seq=span[0], last_seq=span[1])
-    else:
-        rows = stream_rows(db.session)
-    summary = write_export(output, rows)
+    first_seq, last_seq = 1, None  # the whole trail
+    if start or stop:  # no event in the window: the span 1–0, an empty export
+        first_seq, last_seq = seq_range(db.session, start, stop) or (1, 0)
+    with stream_rows(db.session, first_seq=first_seq, last_seq=last_seq) as rows:
+        summary = write_export(output, rows)
     db.session.rollback()  # end the read; the record below is its own write transaction
     with write_intent():
         record(

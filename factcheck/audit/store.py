@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,17 +62,20 @@ def stream_query(dialect: str, *, first_seq: int = 1, last_seq: int | None = Non
     return query
 
 
+@contextmanager
 def stream_rows(
     session: DBSession, *, first_seq: int = 1, last_seq: int | None = None
-) -> Generator[Any, None, None]:
-    """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches."""
+) -> Iterator[Iterator[Any]]:
+    """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches.
+
+    A context manager, so the (server-side) cursor is closed when the block ends, however it
+    ends: a reader that stops half-way never leaves an open cursor for the garbage collector.
+    """
     query = stream_query(session.get_bind().dialect.name, first_seq=first_seq, last_seq=last_seq)
     # Through the session's connection (Core): plain rows, without the ORM's loading layer,
     # which cost as much again as reading them.
-    result = session.connection().execute(query.execution_options(yield_per=STREAM_BATCH))
-    with result:  # closes the (server-side) cursor even when the reader stops half-way
-        for partition in result.partitions():
-            yield from partition
+    with session.connection().execute(query.execution_options(yield_per=STREAM_BATCH)) as result:
+        yield (row for partition in result.partitions() for row in partition)
 
 
 def chain_head(session: DBSession) -> tuple[int, str]:
@@ -87,11 +91,8 @@ def verify_database(session: DBSession, checkpoint: Checkpoint | None = None) ->
     """Verify the whole stored chain, then that the chain-head row agrees with its last event."""
     head_seq, head_hash = chain_head(session)
     pins = checkpoint.pins() if checkpoint else None
-    rows = stream_rows(session)
-    try:
+    with stream_rows(session) as rows:  # verification may stop at a bad row
         result = verify_rows(rows, pins=pins)
-    finally:
-        rows.close()  # verification may stop at a bad row: release the cursor now
     if result.ok and (result.last_seq or 0, result.head_hash) != (head_seq, head_hash):
         return VerifyResult(
             False,

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from factcheck.audit.checkpoint import load_or_create_key, make_checkpoint
 from factcheck.audit.log import chain_hash
-from factcheck.audit.store import chain_head, event_hash, verify_database
+from factcheck.audit import store
+from factcheck.audit.store import chain_head, event_hash, stream_rows, verify_database
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
 from tests.audit.chains import triggers_lifted
@@ -33,6 +34,22 @@ def verify(app, checkpoint=None):
 def test_the_real_chain_verifies(logged):
     result = verify(logged)
     assert result.ok and result.count == 10
+
+
+def test_a_reader_stopping_half_way_closes_the_cursor_at_once(logged, monkeypatch):
+    """The cursor closes when the block ends, not whenever the garbage collector gets to it."""
+    monkeypatch.setattr(store, "STREAM_BATCH", 2)
+    with logged.app_context():
+        with stream_rows(db.session) as rows:
+            assert [row[0] for row in (next(rows), next(rows))] == [1, 2]
+        with pytest.raises(sa.exc.ResourceClosedError):
+            next(rows)  # the next batch would need the cursor: it is closed already
+        assert [row[0] for row in _all(stream_rows(db.session, first_seq=4, last_seq=6))] == [4, 5, 6]
+
+
+def _all(streamed):
+    with streamed as rows:
+        return list(rows)
 
 
 @pytest.mark.parametrize(

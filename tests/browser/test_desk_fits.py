@@ -301,8 +301,10 @@ def test_queue_shortcuts_and_bulk_accept_in_the_browser(live_app, browser, world
         assert db.session.get(Claim, first).status is ClaimStatus.QUEUED
         assert db.session.get(Claim, second).status is ClaimStatus.QUEUED
     # The filters survive a visit to a claim: its breadcrumb leads back to the same list.
-    page.locator("tr.queue-row a.claim-open").first.click()
-    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Queue").click()
+    with page.expect_navigation():
+        page.locator("tr.queue-row a.claim-open").first.click()
+    with page.expect_navigation():  # loaded, queue.js and all, before the keys below
+        page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Queue").click()
     assert page.url.endswith("/queue?status=new&sort=oldest")
     # d: the current candidate is selected and the reason field takes the focus; Enter dismisses.
     third = int(rows.nth(0).get_attribute("data-claim") or 0)
