@@ -108,3 +108,19 @@ def test_the_documentation_page_is_served_from_the_app_under_its_csp(client):
     assert script.status_code == 200 and "SwaggerUIBundle" in script.get_data(as_text=True)
     assert client.get("/api/v1/docs/assets/index.html").status_code == 404
     assert client.get("/api/v1/docs/assets/..%2f..%2f__init__.py").status_code == 404
+
+
+def test_the_description_is_built_once_on_first_read_and_the_cli_prints_it_whole(app, client):
+    """The views are described when the document is first read (not at start-up): the page,
+    ``flask openapi print`` and a second app in the same process all see every operation."""
+    import json
+
+    api = app.extensions["factcheck_api"]
+    assert api._undocumented  # start-up did not describe the views
+    first = client.get("/api/v1/openapi.json").get_json()
+    assert not api._undocumented
+    assert client.get("/api/v1/openapi.json").get_json() == first  # described once, not twice
+    printed = app.test_cli_runner().invoke(args=["openapi", "print"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["paths"] == first["paths"]
+    assert "/api/v1/claims/{claim_id}" in first["paths"]
