@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from factcheck.audit import store
 from factcheck.audit.checkpoint import load_or_create_key, make_checkpoint
 from factcheck.audit.log import chain_hash
-from factcheck.audit import store
 from factcheck.audit.store import chain_head, event_hash, stream_rows, verify_database
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
@@ -44,7 +44,11 @@ def test_a_reader_stopping_half_way_closes_the_cursor_at_once(logged, monkeypatc
             assert [row[0] for row in (next(rows), next(rows))] == [1, 2]
         with pytest.raises(sa.exc.ResourceClosedError):
             next(rows)  # the next batch would need the cursor: it is closed already
-        assert [row[0] for row in _all(stream_rows(db.session, first_seq=4, last_seq=6))] == [4, 5, 6]
+        assert [row[0] for row in _all(stream_rows(db.session, first_seq=4, last_seq=6))] == [
+            4,
+            5,
+            6,
+        ]
 
 
 def _all(streamed):
