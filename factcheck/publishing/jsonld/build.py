@@ -393,7 +393,8 @@ def _encode(obj: Any) -> str:
 
 def _feed_element(review: dict[str, Any]) -> dict[str, Any]:
     """Wrap one ClaimReview in a ``DataFeedItem`` (the Data Commons fact-check feed shape)."""
-    item = {key: value for key, value in review.items() if key != "@context"}
+    item = dict(review)  # a plain copy (in C), less its "@context"
+    item.pop("@context", None)
     element: dict[str, Any] = (JsonLd if type(review) is JsonLd else dict)(
         {"@type": "DataFeedItem"}
     )
