@@ -102,7 +102,7 @@ def test_rows_and_review_data_give_the_same_bytes(users, ctx):
         ("claimant_name", "   "),
         ("appearance_headline", "   "),
         ("claim_reviewed", "  "),
-        ("language", "not a tag"),
+        ("language", "fr_FR"),  # a POSIX locale, not a BCP 47 tag (and fits 8 chars)
     ],
 )
 def test_a_row_the_reference_refuses_is_refused_too(users, ctx, column, value):
