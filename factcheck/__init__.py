@@ -25,7 +25,7 @@ from factcheck.config import load_config
 from factcheck.dashboard import views as dashboard_views
 from factcheck.database import configure_engine, set_write_intent
 from factcheck.extensions import csrf, db, login_manager, migrate
-from factcheck.extraction.model import ModelFileError, default_models, use_model
+from factcheck.extraction.model import ModelFileError, check_model_file, model_path, switch_model
 from factcheck.i18n import views as i18n_views
 from factcheck.inbox import jobs as inbox_jobs
 from factcheck.inbox import notify
@@ -132,8 +132,10 @@ def _check_model(app: Flask) -> None:
     newsroom = Path(app.instance_path) / NEWSROOM_MODEL
     try:
         if newsroom.is_file():
-            use_model(newsroom)
-        default_models()
+            switch_model(newsroom)
+        # The file's presence and format version only: the weights (tens of MB in memory) load
+        # when extraction first scores a sentence, so commands that never extract stay small.
+        check_model_file(model_path())
     except ModelFileError as exc:
         raise SystemExit(f"factcheck: {exc}") from None
 

@@ -68,14 +68,84 @@ def stream_rows(
 ) -> Iterator[Iterator[Any]]:
     """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches.
 
-    A context manager, so the (server-side) cursor is closed when the block ends, however it
-    ends: a reader that stops half-way never leaves an open cursor for the garbage collector.
+    A context manager, so the cursor is closed when the block ends, however it ends: a reader
+    that stops half-way never leaves an open cursor for the garbage collector, and asking for
+    more rows afterwards raises ``ResourceClosedError``.
+
+    The rows come straight from the driver as plain tuples (SQLAlchemy's result rows cost as
+    much again as reading them): on SQLite from a cursor ``STREAM_BATCH`` rows at a time; on
+    PostgreSQL in binary (no hex text for the body's bytes), ``STREAM_BATCH`` rows a round trip
+    (libpq's chunked rows), inside a savepoint, as stopping such a stream early cancels it.
     """
-    query = stream_query(session.get_bind().dialect.name, first_seq=first_seq, last_seq=last_seq)
-    # Through the session's connection (Core): plain rows, without the ORM's loading layer,
-    # which cost as much again as reading them.
-    with session.connection().execute(query.execution_options(yield_per=STREAM_BATCH)) as result:
-        yield (row for partition in result.partitions() for row in partition)
+    connection = session.connection()
+    dialect = connection.dialect
+    query = stream_query(dialect.name, first_seq=first_seq, last_seq=last_seq)
+    # Integers and this module's own constants only: rendered into the SQL text.
+    sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    driver = connection.connection.driver_connection
+    if dialect.name == "postgresql":
+        with _postgres_rows(connection, driver, sql) as rows:
+            yield rows
+        return
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    state = _Open()
+    try:
+        cursor.execute(sql)
+        yield _batches(cursor.fetchmany, state)
+    finally:
+        state.open = False
+        cursor.close()
+
+
+class _Open:
+    """Whether the block that reads the rows is still running."""
+
+    __slots__ = ("open",)
+
+    def __init__(self) -> None:
+        self.open = True
+
+
+def _closed() -> sa.exc.ResourceClosedError:
+    return sa.exc.ResourceClosedError("the audit trail's cursor is closed: the block has ended")
+
+
+def _batches(fetchmany: Any, state: _Open) -> Iterator[Any]:
+    while True:
+        if not state.open:
+            raise _closed()
+        batch = fetchmany(STREAM_BATCH)
+        if not batch:
+            return
+        yield from batch
+
+
+@contextmanager
+def _postgres_rows(connection: sa.Connection, driver: Any, sql: str) -> Iterator[Iterator[Any]]:
+    state = _Open()
+    savepoint = connection.begin_nested()
+    cursor = driver.cursor(binary=True)
+    stream = cursor.stream(sql, {}, binary=True, size=STREAM_BATCH)
+    finished = False
+
+    def rows() -> Iterator[Any]:
+        nonlocal finished
+        for row in stream:
+            yield row
+            if not state.open:
+                raise _closed()
+        finished = True
+
+    try:
+        yield rows()
+    finally:
+        state.open = False
+        stream.close()  # psycopg cancels the query if rows are left: the savepoint undoes that
+        cursor.close()
+        if finished:
+            savepoint.commit()
+        else:
+            savepoint.rollback()
 
 
 def chain_head(session: DBSession) -> tuple[int, str]:

@@ -189,6 +189,37 @@ def use_model(path: Path | None) -> Models:
     return models
 
 
+def check_model_file(path: Path) -> None:
+    """Check, without loading the weights, that ``path`` is a weights file of this format
+    version; raises ``ModelFileError`` as :func:`load_models` would.
+
+    ``train.py`` writes sorted keys, so a file of this version begins ``{"format":N,``: reading
+    that is enough at start-up (the weights, tens of MB in memory, load when extraction first
+    needs them). A file that begins otherwise is loaded in full, so the error names its fault.
+    """
+    try:
+        with path.open("rb") as fp:
+            head = fp.read(len(_FORMAT_HEAD))
+    except FileNotFoundError:
+        raise ModelFileError(f"check-worthiness model file {path} is missing") from None
+    except OSError as exc:
+        raise ModelFileError(f"check-worthiness model file {path} is unreadable: {exc}") from None
+    if head != _FORMAT_HEAD:
+        load_models(path)
+
+
+_FORMAT_HEAD = f'{{"format":{FORMAT_VERSION},'.encode()
+
+
+def switch_model(path: Path) -> None:
+    """Use the weights at ``path`` from now on, checked by :func:`check_model_file` and loaded
+    on first use; raises ``ModelFileError`` (and keeps the current weights) if the check fails."""
+    check_model_file(path)
+    _in_use.clear()
+    _in_use.append(path)
+    default_models.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def default_models() -> Models:
     """The weights in use (``model_path()``), loaded once per process."""

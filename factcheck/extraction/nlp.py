@@ -9,9 +9,13 @@ PyPI, so ``spacy.blank("en")`` gives tokens only and claimants come from capital
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# spaCy itself is imported by the first load (≈ 80 MB of modules): the app and the commands
+# that never extract (an export, audit verify) do not carry it.
 
 FR_MODEL = "fr_core_news_sm"
 FR_EXCLUDE = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
@@ -20,6 +24,8 @@ FR_EXCLUDE = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatiz
 @cache
 def load(language: str) -> Language:
     """Return the cached spaCy pipeline for ``language`` ("fr" or "en")."""
+    import spacy
+
     if language == "fr":
         return spacy.load(FR_MODEL, exclude=list(FR_EXCLUDE))
     return spacy.blank(language)
@@ -33,6 +39,8 @@ FR_TAGGER_EXCLUDE = ("parser", "lemmatizer", "ner")
 @cache
 def tagger(language: str) -> Language | None:
     """The cached spaCy pipeline that tags parts of speech in ``language``, if one ships."""
+    import spacy
+
     if language == "fr":
         return spacy.load(FR_MODEL, exclude=list(FR_TAGGER_EXCLUDE))
     return None

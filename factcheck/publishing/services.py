@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Callable, Generator, Iterator, Mapping
+import re
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -29,9 +30,14 @@ from factcheck.publishing import freshness
 from factcheck.publishing.jsonld.build import (
     FeedFormat,
     Organisation,
+    ReviewBuilder,
     ReviewData,
     SupportsWriteStr,
-    build_claim_review,
+    check_appearance,
+    check_claimant,
+    check_dates,
+    iso_date,
+    require_text,
     write_feed,
 )
 
@@ -78,27 +84,30 @@ def public_path(slug: str) -> str:
 # --- reading published claims ------------------------------------------------------------------
 
 
-def published_select() -> sa.Select[Any]:
+def published_select(*, stored: bool = False) -> sa.Select[Any]:
     """Every column a ClaimReview needs, one row per published claim, newest first.
 
     The rating comes from the published verdict's snapshot, taken when it was approved: what an
-    admin later does to the rating scales never changes a published fact-check.
+    admin later does to the rating scales never changes a published fact-check. ``stored``
+    reads the times, the claim date and the claimant type as the driver returns them, without
+    the column types' conversion in Python (see :class:`ReviewRows`, which formats them).
     """
+    as_stored = _as_stored if stored else _as_typed
     return (
         sa.select(
             Claim.id,
             Claim.slug,
             Claim.claim_reviewed,
             Claim.language,
-            Claim.published_at,
+            as_stored(Claim.published_at),
             Claim.claimant_name,
-            Claim.claimant_type,
+            as_stored(Claim.claimant_type),
             Claim.claimant_same_as,
-            Claim.claim_date,
+            as_stored(Claim.claim_date),
             Claim.appearance_url,
             Claim.appearance_headline,
             Verdict.summary,
-            Verdict.approved_at,
+            as_stored(Verdict.approved_at),
             Verdict.corrects_id,
             # The rating as approved (the verdict's snapshot), never the scale as it is now.
             Verdict.snapshot_label.label("rating_label"),
@@ -112,6 +121,15 @@ def published_select() -> sa.Select[Any]:
         .where(Claim.status == ClaimStatus.PUBLISHED, Claim.slug.is_not(None))
         .order_by(Claim.published_at.desc(), Claim.id.desc())
     )
+
+
+def _as_typed(column: Any) -> Any:
+    return column
+
+
+def _as_stored(column: Any) -> Any:
+    """The column as its driver reads it: a string type has no result conversion."""
+    return sa.type_coerce(column, sa.String).label(column.key)
 
 
 def review_data(row: Any) -> ReviewData:
@@ -152,8 +170,8 @@ def get_published(session: DBSession, slug: str) -> Claim | None:
 
 def claim_review(session: DBSession, claim: Claim, org: Organisation) -> dict[str, Any]:
     """The ClaimReview of one published claim, read through the same query as the feed."""
-    row = session.execute(published_select().where(Claim.id == claim.id)).one()
-    return build_claim_review(review_data(row), org)
+    row = session.execute(published_select(stored=True).where(Claim.id == claim.id)).one()
+    return ReviewRows(org).build(row)
 
 
 def iter_claim_reviews(
@@ -165,25 +183,111 @@ def iter_claim_reviews(
 ) -> Generator[dict[str, Any], None, None]:
     """Yield the ClaimReview of every published claim, newest first, in bounded memory.
 
-    Rows are fetched ``FEED_BATCH`` at a time (a server-side cursor on PostgreSQL). ``since``
-    keeps the reviews published or corrected on or after that day (UTC). A row that cannot be
-    built (say, a rating scale with one value) is skipped and reported to ``on_skip`` and the
-    log, so one bad row never truncates a feed half-way through.
+    Rows are fetched ``FEED_BATCH`` at a time (a server-side cursor on PostgreSQL) as plain
+    tuples through Core, and each becomes a ClaimReview with the checks ReviewData makes (see
+    :class:`ReviewRows`). ``since`` keeps the reviews published or corrected on or after that
+    day (UTC). A row that cannot be built (say, a rating scale with one value) is skipped and
+    reported to ``on_skip`` and the log, so one bad row never truncates a feed half-way through.
     """
-    query = published_select()
+    query = published_select(stored=True)
     if since is not None:
         query = query.where(Verdict.approved_at >= start_of_day(since))
+    build = ReviewRows(org).build
     # ``with`` closes the (server-side) cursor even when the consumer stops half-way.
-    with session.execute(query.execution_options(yield_per=FEED_BATCH)) as rows:
-        for row in rows:
-            try:
-                review = build_claim_review(review_data(row), org)
-            except ValueError as exc:
-                log.error("claim #%s left out of the ClaimReview feed: %s", row.id, exc)
-                if on_skip is not None:
-                    on_skip(row.id, str(exc))
-                continue
-            yield review
+    with session.connection().execute(query.execution_options(yield_per=FEED_BATCH)) as result:
+        for partition in result.partitions():
+            for row in partition:
+                try:
+                    review = build(row)
+                except ValueError as exc:
+                    log.error("claim #%s left out of the ClaimReview feed: %s", row[0], exc)
+                    if on_skip is not None:
+                        on_skip(row[0], str(exc))
+                    continue
+                yield review
+
+
+# Slugs made of unreserved characters only, which ``quote`` leaves as they are, and no "." or
+# ".." segment: the public URL is the organisation's base and the path, without urljoin.
+_PLAIN_SLUG = re.compile(r"(?!\.\.?\Z)[A-Za-z0-9_.~-]+\Z")
+
+
+class ReviewRows:
+    """Turn :func:`published_select` ``(stored=True)`` rows into ClaimReviews for one export.
+
+    The same mapping as :func:`review_data` and the same checks as ReviewData, without making
+    one per row: the organisation's parts are made once (:class:`ReviewBuilder`), each distinct
+    rating and language is checked once, and a row is read by position. Times come as SQLite
+    stores them (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC) or as aware datetimes (PostgreSQL).
+    """
+
+    def __init__(self, org: Organisation) -> None:
+        self.builder = ReviewBuilder(org)
+        self.base = self.builder.relative_base + PUBLIC_PATH
+
+    def url(self, slug: str) -> str:
+        if type(slug) is str and _PLAIN_SLUG.match(slug):
+            return self.base + slug
+        return self.builder.org.absolute_url(public_path(slug))
+
+    def build(self, row: Sequence[Any]) -> dict[str, Any]:
+        """The ClaimReview of one row; raises ValueError (naming why) when it cannot be built."""
+        (
+            _id,
+            slug,
+            claim_reviewed,
+            language,
+            published,
+            claimant_name,
+            claimant_type,
+            claimant_same_as,
+            claim_date,
+            appearance_url,
+            appearance_headline,
+            summary,
+            approved,
+            corrects_id,
+            label,
+            value,
+            definition,
+            best,
+            worst,
+            _rating_language,
+        ) = row
+        builder = self.builder
+        url = self.url(slug)
+        require_text("claim_reviewed", claim_reviewed)
+        builder.check_rating(label, value, best, worst)
+        builder.check_language(language)
+        modified = approved if corrects_id is not None else None
+        check_dates(published, modified)
+        claimant_name = claimant_name or None
+        if claimant_name is None:
+            claimant_type = claimant_same_as = None
+        check_claimant(claimant_name, claimant_type, claimant_same_as)
+        check_appearance(appearance_url, appearance_headline)
+        return builder.build(
+            url,
+            claim_reviewed,
+            stored_time(published),
+            stored_time(modified) if modified is not None and modified != published else None,
+            language,
+            (label, value, best, worst, summary or "", definition or None),
+            (claimant_name, claimant_type, claimant_same_as),
+            claim_date if claim_date is None or type(claim_date) is str else claim_date.isoformat(),
+            (appearance_url, appearance_headline, False),
+        )
+
+
+def stored_time(value: Any) -> str:
+    """A stored time as the ClaimReview writes it (``iso_date`` of the UTC instant)."""
+    if type(value) is str and len(value) == 26 and value[10] == " ":  # SQLite's own format
+        return value[:10] + "T" + value[11:19] + "+00:00"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise ValueError(f"not a time: {value!r}")
+    return iso_date(value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC))
 
 
 def start_of_day(day: date) -> datetime:
