@@ -190,7 +190,14 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
         filters, valid = form.filters(db.session), True
     except ValidationError:  # the form shows the error beside its field
         filters, valid = queries.QueueFilters(), False
-    page = queries.queue_page(db.session, filters, user(), cursor=form.after.data or None)
+    page = queries.queue_page(
+        db.session,
+        filters,
+        user(),
+        cursor=form.after.data or None,
+        # The page says "10,000+" beyond the cap; scripts get the exact counts they always had.
+        count_cap=None if wants_json() else queries.COUNT_CAP,
+    )
     if wants_json():
         return jsonify(
             claims=[claim_json(c) for c in page.claims],
@@ -213,6 +220,7 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
         ages=Ages(),
         scores=Scores(),
         status_names={s: str(label) for s, label in STATUS_LABELS.items()},
+        count_cap=queries.COUNT_CAP,
     ), (status if valid else 422)
 
 
