@@ -134,6 +134,8 @@ class Claim(Base):
         # Lookups by assignee, and the header's count of the claims one holds, from the index
         # alone (migration 0022).
         sa.Index("ix_claims_assignee_status", "assignee_id", "status"),
+        # The dashboard's claims published in a date range (migration 0022).
+        sa.Index("ix_claims_published_at", "published_at"),
         # The queue's sort indexes (NULLS LAST differs by database) live in migration 0005.
     )
 
