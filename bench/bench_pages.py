@@ -111,7 +111,7 @@ def bare_app(url: str) -> Flask:
             .outerjoin(Claim.article)
             .outerjoin(Claim.assignee)
             .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
-            .order_by(*queries._order_by(queries.SORTS["priority"][1]))
+            .order_by(*queries.order_by(queries.SORTS["priority"][1]))
             .limit(50)
         )
         if q:

@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/run.py [--full] [--count N] [--postgres URL] [--only NAME ...]
 
-Default sizes (a few minutes on a quiet 2-core machine): pages and the queue on 100,000 claims
-(SQLite), the export from a database of 20,000 published claims (100,000 with ``--full``), audit
-verify over 1,000,000 events in memory and 200,000 stored, extraction over 50,000 words,
-matching against 100,000 fact-checks, ingestion of 30 pages (1,000 with ``--full``).
+Default sizes (a few minutes on a quiet 2-core machine): pages, the queue and the dashboard
+(with the queue's CSV) on 100,000 claims (SQLite), the export from a database of 20,000
+published claims (100,000 with ``--full``), audit verify over 1,000,000 events in memory and
+200,000 stored, extraction over 50,000 words, matching against 100,000 fact-checks, ingestion
+of 30 pages (1,000 with ``--full``).
 ``--postgres URL`` adds the PostgreSQL runs (pages, queue, export, audit, and the scale run of
 ``bench_scale.py``); without it they are skipped with a printed reason. ``--count N`` is the
 number of claims of the PostgreSQL scale run (default 100,000; ``--count 1000000`` is the
@@ -35,6 +36,7 @@ def main() -> int:
     plan: list[tuple[str, list[str]]] = [
         ("pages", ["--count", "100000", *pg]),
         ("queue", ["--count", "100000", *pg]),
+        ("dashboard", ["--count", "100000"]),
         ("export", ["--db-count", "100000" if args.full else "20000", *pg]),
         ("audit", pg),
         ("extraction", []),

@@ -17,7 +17,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -31,6 +30,7 @@ from factcheck.claims.workflow import MAX_REASON_LENGTH, STATUS_NAMES
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
+from factcheck.forms import SelectField
 from factcheck.models import Article, ClaimantType, ClaimStatus
 from factcheck.validation import (
     DB_INT_MAX,

@@ -99,6 +99,11 @@ DEFAULT_SORT = "priority"
 # (PostgreSQL): walking a sort index and testing each row would read most of the table first.
 FEW_MATCHES = 20_000
 
+# The queue page counts the claims its filters match up to this many, then says "10,000+":
+# counting every claim a common word matches (a third of a million claims) takes seconds,
+# and a count that large only says "narrow the search". Below it, every count is exact.
+COUNT_CAP = 10_000
+
 
 def _unindexed(column: Any) -> Any:
     """The same values as ``column``, as an expression no index provides in order."""
@@ -247,13 +252,21 @@ class QueuePage:
     claims: list[Claim]
     next_cursor: str | None
     counts: dict[ClaimStatus, int] = field(default_factory=dict)
+    # More than ``COUNT_CAP`` claims match the filters but the status: ``counts`` are then a
+    # part of them only (not shown), and ``selected`` counts the status filtered on, up to the
+    # cap again (``COUNT_CAP + 1`` meaning "more").
+    capped: bool = False
+    selected: int | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
     def matching(self, status: ClaimStatus | None) -> int:
-        """How many claims match every filter, the status one included (the headline count)."""
+        """How many claims match every filter, the status one included (the headline count);
+        ``COUNT_CAP + 1`` when there are more than ``COUNT_CAP``."""
+        if self.capped:
+            return self.selected if status is not None and self.selected is not None else self.total
         return self.counts.get(status, 0) if status is not None else self.total
 
 
@@ -320,15 +333,24 @@ def queue_page(
     cursor: str | None = None,
     page_size: int = PAGE_SIZE,
     with_counts: bool = True,
+    count_cap: int | None = None,
 ) -> QueuePage:
-    """One page of the queue after ``cursor``, with the counts per status for the same filters."""
+    """One page of the queue after ``cursor``, with the counts per status for the same filters
+    (counted up to ``count_cap`` matches when given: see :func:`capped_counts`)."""
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     conds = _conditions(session, filters, user)
-    counts = status_counts(session, conds) if with_counts else {}
+    counts: dict[ClaimStatus, int] = {}
+    capped, selected = False, None
+    if with_counts and count_cap is not None and conds:
+        counts, selected = capped_counts(session, conds, filters.status, count_cap)
+        capped = sum(counts.values()) > count_cap
+    elif with_counts:
+        counts = status_counts(session, conds)
     few = (
         bool(search_terms(filters.q))
         and session.get_bind().dialect.name == "postgresql"
         and bool(counts)
+        and not capped
         and sum(counts.values()) <= FEW_MATCHES
     )
     stmt = queue_statement(
@@ -336,7 +358,13 @@ def queue_page(
     )
     claims = list(session.scalars(stmt))
     next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
-    return QueuePage(claims=claims[:page_size], next_cursor=next_cursor, counts=counts)
+    return QueuePage(
+        claims=claims[:page_size],
+        next_cursor=next_cursor,
+        counts=counts,
+        capped=capped,
+        selected=selected if capped else None,
+    )
 
 
 def counts_statement(session: DBSession, conds: Sequence[Any] = ()) -> Any:
@@ -354,6 +382,42 @@ def status_counts(session: DBSession, conds: Sequence[Any] = ()) -> dict[ClaimSt
     rows = session.execute(counts_statement(session, conds)).all()
     counts.update({ClaimStatus(status): int(n) for status, n in rows if n})
     return counts
+
+
+def capped_counts_statement(
+    conds: Sequence[Any], status: ClaimStatus | None, cap: int = COUNT_CAP
+) -> Any:
+    """The SELECT behind :func:`capped_counts`: the first ``cap + 1`` matches grouped by status,
+    and (filtering on ``status``) up to ``cap + 1`` matches of that status, in one statement:
+    its row is the one without a status."""
+    sample = sa.select(Claim.status).where(*conds).limit(cap + 1).subquery()
+    stmt: Any = sa.select(sample.c.status, sa.func.count()).group_by(sample.c.status)
+    if status is not None:
+        chosen = sa.select(Claim.id).where(*conds, Claim.status == status).limit(cap + 1)
+        stmt = sa.union_all(
+            stmt,
+            sa.select(sa.null(), sa.func.count()).select_from(chosen.subquery()),
+        )
+    return stmt
+
+
+def capped_counts(
+    session: DBSession, conds: Sequence[Any], status: ClaimStatus | None, cap: int = COUNT_CAP
+) -> tuple[dict[ClaimStatus, int], int | None]:
+    """Claims per status matching ``conds``, counting at most ``cap + 1`` matches, and the count
+    of ``status`` (up to ``cap + 1``) when filtering on one.
+
+    When the counts add up to ``cap`` or fewer they are exact; beyond, they are a sample of the
+    matches and only say that there are more than ``cap``.
+    """
+    counts = dict.fromkeys(ClaimStatus, 0)
+    selected = None
+    for value, n in session.execute(capped_counts_statement(conds, status, cap)).all():
+        if value is None:
+            selected = int(n)
+        elif n:
+            counts[ClaimStatus(value)] = int(n)
+    return counts, selected
 
 
 def article_choices(session: DBSession, limit: int = 200) -> list[tuple[int, str]]:

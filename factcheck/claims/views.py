@@ -51,6 +51,7 @@ from factcheck.claims.services import edit_claim, triage_many
 from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
+from factcheck.i18n import Scores
 from factcheck.models import Claim, ClaimStatus, User
 from factcheck.models.claim import CLAIM_REVIEWED_RECOMMENDED_LENGTH
 from factcheck.validation import refuse_control_characters
@@ -108,19 +109,36 @@ def _template_helpers() -> dict[str, Any]:
     }
 
 
+class Ages:
+    """How long ago, in the largest sensible unit: "5 min", "3 h", "12 d" ("12 j" in French).
+
+    The words are translated once, when made: a page that dates many rows makes one.
+    """
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+        # gettext without variables gives the translated pattern, filled below.
+        self.units = (
+            (86400, gettext("%(num)s d")),
+            (3600, gettext("%(num)s h")),
+            (60, gettext("%(num)s min")),
+        )
+        self.just_now = gettext("just now")
+
+    def __call__(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        seconds = max(0, int((self.now - moment).total_seconds()))
+        for unit, words in self.units:
+            if seconds >= unit:
+                return words % {"num": seconds // unit}
+        return self.just_now
+
+
 @bp.app_template_filter("age")
 def age(moment: datetime | None) -> str:
-    """How long ago, in the largest sensible unit: "5 min", "3 h", "12 d" ("12 j" in French)."""
-    if moment is None:
-        return "—"
-    seconds = max(0, int((datetime.now(UTC) - moment).total_seconds()))
-    if seconds >= 86400:
-        return gettext("%(num)s d", num=seconds // 86400)
-    if seconds >= 3600:
-        return gettext("%(num)s h", num=seconds // 3600)
-    if seconds >= 60:
-        return gettext("%(num)s min", num=seconds // 60)
-    return gettext("just now")
+    """How long ago (see :class:`Ages`)."""
+    return Ages()(moment)
 
 
 @bp.app_template_filter("ago")
@@ -172,7 +190,14 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
         filters, valid = form.filters(db.session), True
     except ValidationError:  # the form shows the error beside its field
         filters, valid = queries.QueueFilters(), False
-    page = queries.queue_page(db.session, filters, user(), cursor=form.after.data or None)
+    page = queries.queue_page(
+        db.session,
+        filters,
+        user(),
+        cursor=form.after.data or None,
+        # The page says "10,000+" beyond the cap; scripts get the exact counts they always had.
+        count_cap=None if wants_json() else queries.COUNT_CAP,
+    )
     if wants_json():
         return jsonify(
             claims=[claim_json(c) for c in page.claims],
@@ -191,6 +216,11 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
         action_form=ActionForm(formdata=None),
         languages=languages,
         no_search_words=bool(filters.q) and not queries.search_terms(filters.q),
+        # Said once for the page, not once per row:
+        ages=Ages(),
+        scores=Scores(),
+        status_names={s: str(label) for s, label in STATUS_LABELS.items()},
+        count_cap=queries.COUNT_CAP,
     ), (status if valid else 422)
 
 

@@ -79,7 +79,7 @@ class Claim(Base):
     )
     dismiss_reason: Mapped[str | None] = mapped_column(sa.String(500))
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     priority: Mapped[int] = mapped_column(default=0, server_default="0")
     published_verdict_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("verdicts.id", use_alter=True, name="fk_claims_published_verdict_id_verdicts")
@@ -131,6 +131,11 @@ class Claim(Base):
         sa.CheckConstraint("priority BETWEEN 0 AND 3", name="priority_range"),
         sa.CheckConstraint("length(text) > 0", name="text_not_empty"),
         sa.Index("ix_claims_created_at", "created_at"),
+        # Lookups by assignee, and the header's count of the claims one holds, from the index
+        # alone (migration 0022).
+        sa.Index("ix_claims_assignee_status", "assignee_id", "status"),
+        # The dashboard's claims published in a date range (migration 0022).
+        sa.Index("ix_claims_published_at", "published_at"),
         # The queue's sort indexes (NULLS LAST differs by database) live in migration 0005.
     )
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from factcheck.database import DBSession
 from factcheck.models import OrganisationSettings
 from factcheck.models.organisation import ORGANISATION_SETTINGS_ID
@@ -79,10 +82,20 @@ def configured_settings(config: Mapping[str, Any]) -> EffectiveSettings:
     )
 
 
+# Set in a session's ``info`` when it found no saved row: a page asks for the settings several
+# times (its title, its header, the ClaimReview), and ``session.get`` remembers a row it found
+# but not one it did not, so each asking was a SELECT. Forgotten at every flush, commit and
+# rollback (the listeners below): a row saved since is never missed.
+_UNSAVED = "factcheck.organisation_settings_unsaved"
+
+
 def effective_settings(session: DBSession, config: Mapping[str, Any]) -> EffectiveSettings:
     """The saved settings when an admin saved them, else the configuration's."""
+    if session.info.get(_UNSAVED):
+        return configured_settings(config)
     row = session.get(OrganisationSettings, ORGANISATION_SETTINGS_ID)
     if row is None:
+        session.info[_UNSAVED] = True
         return configured_settings(config)
     return EffectiveSettings(
         name=row.name,
@@ -94,3 +107,11 @@ def effective_settings(session: DBSession, config: Mapping[str, Any]) -> Effecti
         version=row.version,
         updated_at=row.updated_at,
     )
+
+
+def _forget_unsaved(session: Session, *_args: Any) -> None:
+    session.info.pop(_UNSAVED, None)
+
+
+for _event in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    sa.event.listen(Session, _event, _forget_unsaved)

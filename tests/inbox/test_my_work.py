@@ -194,3 +194,30 @@ def test_taken_claims_leave_new(app, users):
         db.session.commit()
         counts = services.counts(db.session, people["reviewer"])
         assert counts.new == 0 and counts.held == 1
+
+
+def test_new_for_someone_who_never_looked_is_fresh_within_the_transaction(app, users):
+    """The count of a user who never looked comes from the kept counts per status: a change is
+    seen by the next count of the same transaction, before any commit, and agrees with a count
+    of the claims themselves."""
+    with app.app_context():
+        people = people_of(users)
+        claim = make_claim(actor=people["editor"])
+        workflow.accept(db.session, claim, actor=people["editor"])
+        db.session.flush()
+        reviewer = people["reviewer"]
+        assert reviewer.claims_seen_at is None
+
+        def counted() -> int:
+            return db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Claim)
+                .where(Claim.status.in_(services.FRESH))
+            )
+
+        before = services.counts(db.session, reviewer).new
+        assert before == counted() >= 1
+        workflow.take(db.session, claim, actor=reviewer)
+        db.session.flush()
+        assert services.counts(db.session, reviewer).new == counted() == before - 1
+        db.session.rollback()

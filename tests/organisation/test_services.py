@@ -243,3 +243,30 @@ def test_the_builder_refuses_a_same_as_that_is_not_http():
         Organisation(name="Desk", url="https://verif.example.fr/", same_as=("javascript:x",))
     with pytest.raises(ValueError, match="tuple"):
         Organisation(name="Desk", url="https://verif.example.fr/", same_as=["https://a.example/"])  # type: ignore[arg-type]
+
+
+def test_unsaved_settings_are_read_once_and_a_save_is_seen_at_once(app, users, ctx):
+    """A page asks for the settings several times: with no saved row, the first asking reads
+    the database and the others do not; a save in the same transaction is seen by the next
+    asking (the marker is forgotten at every flush), and so is a row saved by someone else
+    once the transaction ends."""
+    from tests.inbox.sqlcount import statements
+
+    with statements(db.engine) as seen:
+        first = effective_settings(db.session, app.config)
+        again = effective_settings(db.session, app.config)
+    assert not first.saved and again == first
+    assert len([s for s in seen if "organisation_settings" in s]) == 1
+    save(users, 0)  # flushes: the next asking reads the row
+    saved = effective_settings(db.session, app.config)
+    assert saved.saved and saved.name == "Le Desk Vérif"
+    db.session.rollback()
+    assert not effective_settings(db.session, app.config).saved
+    with db.engine.begin() as other:  # another transaction saves a row behind this session
+        other.execute(
+            sa.insert(OrganisationSettings).values(
+                id=1, name="Ailleurs", url="https://ailleurs.example.org/", version=1
+            )
+        )
+    db.session.commit()  # this transaction ends: the next asking reads again
+    assert effective_settings(db.session, app.config).name == "Ailleurs"

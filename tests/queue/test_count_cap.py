@@ -1,0 +1,120 @@
+"""The queue page counts a filter's matches up to a cap (issue 19), in English and French.
+
+Counting every claim a common word matches takes seconds at a million claims, so the page counts
+at most ``queries.COUNT_CAP`` of them and then says "More than 10,000" (the tab: "10,000+").
+Below the cap every count is exact; the unfiltered counts (kept per status) and the JSON of
+``/queue`` stay exact whatever their size. The cap is lowered here so a few claims pass it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from factcheck.claims import queries, workflow
+from factcheck.extensions import db
+from factcheck.models import ClaimStatus
+from tests.factories import make_article, make_claim, people_of
+from tests.helpers import login
+
+BODY = (
+    "Mark Rutte a dit que 23 membres dépensent 2 % du PIB. "
+    "Rutte estime que 10 000 soldats ont été envoyés en Russie. "
+    "Selon Rutte, le sommet de Budapest a coûté 40 millions. "
+    "Rutte affirme que 5 pays ont quitté le traité en 2024. "
+    "Pour Rutte, 12 alliés ont livré 300 chars à Kiev."
+)
+FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
+
+
+@pytest.fixture
+def five(app: Flask, users: dict[str, Any]) -> None:
+    """Five claims with « Rutte »: three new, two queued; and one without."""
+    with app.app_context():
+        people = people_of(users)
+        article = make_article(BODY + " Un autre sujet est resté sans réponse en mars.")
+        sentences = [s.strip() for s in article.body.split(". ") if s.strip()]
+        claims = [
+            make_claim(article, s.rstrip(".") + ".", actor=people["editor"]) for s in sentences
+        ]
+        for claim in claims[3:5]:
+            workflow.accept(db.session, claim, actor=people["editor"])
+        db.session.commit()
+
+
+def _queue(app: Flask, users: dict[str, Any], path: str, headers: Any = None) -> str:
+    client = app.test_client()
+    login(client, users["reviewer"].email)
+    response = client.get(path, headers=headers or {})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _headline(html: str) -> str:
+    found = re.search(r'<p class="muted small" id="queue-count">(.*?)</p>', html)
+    assert found is not None
+    return found.group(1)
+
+
+def _tab_counts(html: str) -> list[str]:
+    tabs = html[html.index('class="status-tabs"') : html.index("</nav>", html.index("status-tabs"))]
+    return re.findall(r'<span class="count">([^<]*)</span>', tabs)
+
+
+def test_beyond_the_cap_the_page_says_more_than(app, users, five, monkeypatch) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    html = _queue(app, users, "/queue?q=rutte")
+    assert _headline(html) == "More than 3 claims match the filters."
+    assert _tab_counts(html) == ["3+"]  # "All": the statuses' own counts are not shown
+    assert html.count('class="queue-row"') == 5  # the page itself lists every match
+    french = _queue(app, users, "/queue?q=rutte", FR)
+    assert _headline(french) == "Plus de 3 affirmations correspondent aux filtres."
+    assert _tab_counts(french) == ["3+"]
+
+
+def test_the_status_filtered_on_is_counted_up_to_the_cap(app, users, five, monkeypatch) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    html = _queue(app, users, "/queue?q=rutte&status=new")
+    assert _headline(html) == "More than 2 new claims match the filters."
+    french = _queue(app, users, "/queue?q=rutte&status=new", FR)
+    assert _headline(french) == "Plus de 2 affirmations (nouvelle) correspondent aux filtres."
+    monkeypatch.setattr(queries, "COUNT_CAP", 4)  # 5 match, but only 2 of them are queued
+    html = _queue(app, users, "/queue?q=rutte&status=queued")
+    assert _headline(html) == "2 queued claims match the filters."
+    assert _tab_counts(html) == ["4+"]
+
+
+def test_at_or_under_the_cap_every_count_is_exact(app, users, five, monkeypatch) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 5)
+    html = _queue(app, users, "/queue?q=rutte")
+    assert _headline(html) == "5 claims match the filters."
+    # All, then each status in order: new 3, queued 2, the others 0.
+    assert _tab_counts(html)[:3] == ["5", "3", "2"]
+    assert set(_tab_counts(html)[3:]) == {"0"}
+    french = _queue(app, users, "/queue?q=rutte", FR)
+    assert _headline(french) == "5 affirmations correspondent aux filtres."
+
+
+def test_unfiltered_counts_and_json_stay_exact(app, users, five, monkeypatch) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    html = _queue(app, users, "/queue")
+    assert _headline(html) == "6 claims match the filters."  # the kept counts: never capped
+    client = app.test_client()
+    login(client, users["reviewer"].email)
+    counts = client.get("/queue?q=rutte", headers={"Accept": "application/json"}).get_json()
+    assert counts["counts"][ClaimStatus.NEW.value] == 3
+    assert counts["counts"][ClaimStatus.QUEUED.value] == 2
+
+
+def test_capped_counts_agree_with_exact_ones_below_the_cap(app, users, five) -> None:
+    with app.app_context():
+        conds = [queries.search_condition(db.session, queries.search_terms("rutte"))]
+        exact = queries.status_counts(db.session, conds)
+        for cap in (5, 6, 100):
+            counts, selected = queries.capped_counts(db.session, conds, ClaimStatus.QUEUED, cap)
+            assert counts == exact and selected == 2
+        counts, selected = queries.capped_counts(db.session, conds, ClaimStatus.NEW, 1)
+        assert sum(counts.values()) == 2 and selected == 2  # cap + 1: "more than 1"
