@@ -2,7 +2,7 @@
 
 One :class:`~factcheck.memory.matching.Matcher` per process, built from the database and
 rebuilt only when its stamp (row counts and latest changes) moves, so matching a claim costs a
-BM25 query and a re-ranking of 30 candidates, not an index build.
+BM25 query, one sentence embedding and a re-ranking of the candidates, not an index build.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _stamp(session: DBSession) -> tuple[Any, ...]:
 
 def _docs(session: DBSession) -> list[MatchDoc]:
     docs = [
-        MatchDoc(f"{IMPORTED}{row.id}", " ".join(filter(None, (row.headline, row.claim_reviewed))))
+        MatchDoc(f"{IMPORTED}{row.id}", row.claim_reviewed, row.headline or "")
         for row in session.execute(
             sa.select(
                 ImportedFactCheck.id, ImportedFactCheck.headline, ImportedFactCheck.claim_reviewed
@@ -66,7 +66,9 @@ def memory_matcher(session: DBSession) -> Matcher:
     stamp = _stamp(session)
     with _lock:
         if _cache["stamp"] != stamp or _cache["matcher"] is None:
-            _cache["matcher"] = Matcher(_docs(session))
+            # Unchanged fact-checks keep their sentence vectors: only new or edited ones are
+            # embedded again.
+            _cache["matcher"] = Matcher(_docs(session), previous=_cache["matcher"])
             _cache["stamp"] = stamp
         matcher: Matcher = _cache["matcher"]
         return matcher

@@ -146,7 +146,7 @@ class SentenceEncoder:
         """Unit-length float32 vectors (one row per text), batched by length for speed."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with _one_blas_thread():
+        with one_blas_thread():
             for start in range(0, len(order), BATCH):
                 chunk = order[start : start + BATCH]
                 encodings = self.tokenizer.encode_batch([texts[i] for i in chunk])
@@ -163,9 +163,10 @@ def _blas() -> Any:
     return ThreadpoolController()
 
 
-def _one_blas_thread() -> Any:
-    """These matrices are small (a sentence is ~40 tokens): a second BLAS thread only waits,
-    and on a busy machine its spinning made one query 30x slower (0.5 ms → 32 ms a product)."""
+def one_blas_thread() -> Any:
+    """A context in which BLAS runs on one thread. These products are small (a sentence is ~40
+    tokens, a claim meets one matrix once): a second BLAS thread only waits, and on a busy
+    machine its spinning made one product 60x slower (0.5 ms → 32 ms)."""
     return _blas().limit(limits=1, user_api="blas")
 
 

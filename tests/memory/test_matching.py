@@ -73,6 +73,44 @@ def test_weights_file_is_what_cross_validation_chose():
     assert set(weights.values) <= {"bm25", "meaning", "numbers", "names", "dates"}
 
 
+TOY = [
+    "Vaccines alter your DNA",
+    "The moon landing was faked in a studio",
+    "Drinking bleach cures covid",
+    "The Eiffel Tower will be sold",
+    "Trump built the whole border wall",
+    "5G towers spread the virus",
+    "Bill Gates wants to microchip people",
+    "The earth is flat",
+]
+TOY_QUERIES = [
+    "vaccines change DNA!!",
+    "no one went to the moon, it was a studio",
+    "bleach kills covid",
+    "Eiffel tower for sale",
+    "the border wall is built",
+    "5G causes the virus",
+    "Gates microchips",
+    "flat earth is real",
+    "jabs modify genes",
+    "lunar hoax",
+]
+
+
+def test_fitting_chooses_inside_the_folds_and_reports_held_out_figures():
+    matcher = Matcher([MatchDoc(str(i), text) for i, text in enumerate(TOY)])
+    queries = [evaluate.Query(f"q{i}", text) for i, text in enumerate(TOY_QUERIES)]
+    qrels = {f"q{i}": {str(i % 8)} for i in range(10)} | {"q9": {"1"}}
+    chosen: list[str] = []
+    weights, cv = evaluate.fit(matcher, queries, qrels, folds=2, log=chosen.append)
+    assert len(chosen) == 3 and chosen[0].startswith("  fold 1: ")
+    assert weights.values["bm25"] == 1.0 and weights.candidates in (30, 100)
+    assert 0.5 <= cv["MAP@5"] <= 1.0
+    # q8 shares no word with its fact-check: only the nearest by meaning can find it.
+    runs = evaluate.run(matcher, queries[8:9], Weights({"bm25": 1.0, "meaning": 1.0}, nearest=3))
+    assert runs["q8"][0] == "0"
+
+
 def test_metrics_follow_the_task_definition():
     qrels = {"q1": {"a"}, "q2": {"b", "c"}, "q3": {"z"}}
     runs = {"q1": ["x", "a"], "q2": ["b", "y", "c"], "q3": ["x"] * 5 + ["z"]}
@@ -114,7 +152,8 @@ def test_match_command_prints_a_trec_run(runner, tmp_path):
 @pytest.mark.shared
 def test_dev_figures_with_the_committed_weights(shared_dir):
     data = shared_dir / "data" / "claim-retrieval-en"
-    matcher = Matcher(evaluate.read_docs(data / "verified_claims.docs.tsv"))
+    docs = evaluate.read_docs(data / "verified_claims.docs.tsv")
+    matcher = Matcher(docs, vectors=evaluate.cached_vectors(docs))  # minutes on the first run
     assert len(matcher) == 10_375
     dev = evaluate.read_queries(data / "dev" / "tweets.queries.tsv")
     qrels = evaluate.read_qrels(data / "dev" / "tweet-vclaim-pairs.qrels")
