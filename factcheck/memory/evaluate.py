@@ -33,6 +33,8 @@ from factcheck.memory.matching import (
     clean_query,
     doc_meaning_text,
     embed_docs,
+    ranks,
+    rrf_scores,
 )
 
 csv.field_size_limit(10_000_000)
@@ -125,7 +127,6 @@ GRID = {
 }
 POOLS = ((30, 0), (100, 0), (100, 10), (100, 30))  # (BM25's best, nearest by meaning)
 WIDEST = Weights({"meaning": 1.0}, candidates=max(k for k, _ in POOLS), nearest=30)
-RRF_K = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +134,14 @@ class Pool:
     """One query's widest candidate pool: doc indexes, features, BM25 and meaning ranks."""
 
     docs: np.ndarray
-    features: np.ndarray  # one row per candidate, columns in FEATURES order
+    features: np.ndarray  # one row per candidate (BM25's order), columns in FEATURES order
     bm25_rank: np.ndarray
     meaning_rank: np.ndarray
 
-    def keep(self, candidates: int, nearest: int) -> np.ndarray:
-        return (self.bm25_rank < candidates) | (self.meaning_rank < nearest)
+    def keep(self, candidates: int, nearest: int) -> Pool:
+        """The pool of BM25's ``candidates`` best and the ``nearest`` by meaning."""
+        kept = (self.bm25_rank < candidates) | (self.meaning_rank < nearest)
+        return Pool(self.docs[kept], self.features[kept], self.bm25_rank, self.meaning_rank)
 
 
 def pools(matcher: Matcher, queries: Sequence[Query]) -> dict[str, Pool]:
@@ -148,50 +151,45 @@ def pools(matcher: Matcher, queries: Sequence[Query]) -> dict[str, Pool]:
         rows = matcher.features(clean_query(q.text), candidates, vector)
         table = np.array([[row[f] for f in FEATURES] for row in rows]).reshape(-1, len(FEATURES))
         bm25 = np.array([s for _, s in candidates])
-        meaning = table[:, FEATURES.index("meaning")]
+        lexical = np.where(bm25 > 0, ranks(bm25), 1 << 30)
+        meaning = ranks(table[:, FEATURES.index("meaning")])
         out[q.id] = Pool(
-            np.array([i for i, _ in candidates], dtype=np.intp),
-            table,
-            _ranks(bm25, positive=True),
-            _ranks(meaning),
+            np.array([i for i, _ in candidates], dtype=np.intp), table, lexical, meaning
         )
     return out
 
 
-def _ranks(values: np.ndarray, *, positive: bool = False) -> np.ndarray:
-    ranks = np.empty(len(values), dtype=np.int64)
-    ranks[np.argsort(-values, kind="stable")] = np.arange(len(values))
-    if positive:
-        ranks[values <= 0] = 1 << 30
-    return ranks
-
-
-Scorer = Callable[[Pool], np.ndarray]
+Scorer = Callable[[np.ndarray], np.ndarray]  # a pool's features → its candidates' scores
 
 
 def linear(weights: dict[str, float]) -> Scorer:
     vector = np.array([weights.get(f, 0.0) for f in FEATURES])
-    return lambda pool: pool.features @ vector
+    return lambda features: features @ vector
 
 
-def rrf(pool: Pool) -> np.ndarray:
-    """Reciprocal rank fusion of the BM25 and meaning rankings (k = 60)."""
-    return 1 / (RRF_K + pool.bm25_rank) + 1 / (RRF_K + pool.meaning_rank)
+def rrf(weights: dict[str, float]) -> Scorer:
+    """Reciprocal rank fusion of the BM25 and meaning rankings, as the matcher computes it,
+    plus the weighted sum of the other features."""
+    bm25, meaning = FEATURES.index("bm25"), FEATURES.index("meaning")
+    extra = linear({f: v for f, v in weights.items() if f not in ("bm25", "meaning")})
+    return lambda features: rrf_scores(features[:, bm25], features[:, meaning]) + extra(features)
+
+
+# RRF scores are at most 2/60: the other features' weights are on that scale.
+RRF_GRID = {"numbers": (0.0, 0.002, 0.005), "names": (0.0, 0.002, 0.005, 0.01)}
 
 
 def ranked(matcher: Matcher, cache: dict[str, Pool], qids, scorer: Scorer, pool=(100, 0)):
     runs = {}
     for qid in qids:
-        p = cache[qid]
-        kept = p.keep(*pool)
-        score = np.where(kept, scorer(p), -np.inf)
-        order = np.lexsort((p.docs, -score))[: min(CUTOFF, int(kept.sum()))]
+        p = cache[qid].keep(*pool)
+        order = np.lexsort((p.docs, -scorer(p.features)))[:CUTOFF]
         runs[qid] = [matcher.docs[i].id for i in p.docs[order]]
     return runs
 
 
-def _grid() -> list[dict[str, float]]:
-    return [dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())]
+def _grid(grid: dict[str, tuple[float, ...]] = GRID) -> list[dict[str, float]]:
+    return [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
 
 
 def _logistic(cache: dict[str, Pool], qids, qrels, matcher: Matcher, pool) -> dict[str, float]:
@@ -201,10 +199,9 @@ def _logistic(cache: dict[str, Pool], qids, qrels, matcher: Matcher, pool) -> di
 
     rows, labels = [], []
     for qid in qids:
-        p = cache[qid]
-        kept = p.keep(*pool)
-        rows.append(p.features[kept])
-        labels += [matcher.docs[i].id in qrels.get(qid, ()) for i in p.docs[kept]]
+        p = cache[qid].keep(*pool)
+        rows.append(p.features)
+        labels += [matcher.docs[i].id in qrels.get(qid, ()) for i in p.docs]
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
     model.fit(np.vstack(rows), labels)
     coef = model.coef_[0]
@@ -228,7 +225,8 @@ def choose(matcher: Matcher, cache, qids, qrels) -> Choice:
         options.append((figure(linear(grid), pool), ("grid", pool, grid)))
         fitted = _logistic(cache, qids, qrels, matcher, pool)
         options.append((figure(linear(fitted), pool), ("logistic", pool, fitted)))
-        options.append((figure(rrf, pool), ("rrf", pool, {})))
+        fused = max(_grid(RRF_GRID), key=lambda w: (figure(rrf(w), pool), -sum(w.values())))
+        options.append((figure(rrf(fused), pool), ("rrf", pool, fused)))
     return max(options, key=lambda o: (o[0], -sum(o[1][1])))[1]
 
 
@@ -251,15 +249,16 @@ def fit(
         train = [q for q in ids if q not in set(test)]
         kind, pool, values = choose(matcher, cache, train, qrels)
         log(f"  fold {fold + 1}: {kind} {pool} {values}")
-        scorer = rrf if kind == "rrf" else linear(values)
+        scorer = rrf(values) if kind == "rrf" else linear(values)
         held_out.update(ranked(matcher, cache, test, scorer, pool))
     cv = scores(held_out, {q: qrels[q] for q in ids if q in qrels})
     kind, pool, values = choose(matcher, cache, ids, qrels)
     log(f"  all of train: {kind} {pool} {values}")
     if kind == "rrf":
-        raise SystemExit("reciprocal rank fusion won: the matcher does not implement it yet")
+        values = {**values, "bm25": 1.0, "meaning": 1.0}
     kept = {f: v for f, v in values.items() if v}
-    return Weights(kept, candidates=pool[0], nearest=pool[1]), cv
+    fusion = "rrf" if kind == "rrf" else "sum"
+    return Weights(kept, candidates=pool[0], nearest=pool[1], fusion=fusion), cv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,6 +300,7 @@ def _fit(matcher: Matcher, data: Path, output: Path) -> int:
                 "weights": weights.values,
                 "candidates": weights.candidates,
                 "nearest": weights.nearest,
+                "fusion": weights.fusion,
                 "fitted_on": "CheckThat! 2020 Task 2 train, 5-fold cross-validation",
                 "cv_train": {k: round(v, 4) for k, v in cv.items()},
             },

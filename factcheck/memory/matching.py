@@ -37,6 +37,7 @@ from factcheck.memory.sentences import DIMENSIONS, embed, one_blas_thread
 WEIGHTS_PATH = Path(__file__).resolve().parent / "model" / "match_weights.json"
 FEATURES = ("bm25", "meaning", "numbers", "names", "dates")
 DEFAULT_CANDIDATES = 100
+RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|\bt\.co/)\S+", re.I)
@@ -209,9 +210,23 @@ class Weights:
     values: dict[str, float] = field(default_factory=dict)
     candidates: int = DEFAULT_CANDIDATES  # BM25's best
     nearest: int = 0  # and the nearest by meaning (needs a "meaning" weight)
+    fusion: str = "sum"  # or "rrf": reciprocal rank fusion of the BM25 and meaning rankings
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.values.get(name, 0.0) * value for name, value in features.items())
+
+    def scores(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        """Each candidate's score: the weighted sum of its features or, with RRF, its RRF score
+        plus the weighted sum of the features other than BM25 and meaning."""
+        if self.fusion != "rrf":
+            return [self.score(row) for row in rows]
+        table = np.array([[row["bm25"], row["meaning"]] for row in rows]).reshape(-1, 2)
+        extra = {k: v for k, v in self.values.items() if k not in ("bm25", "meaning")}
+        fused = rrf_scores(table[:, 0], table[:, 1])
+        return [
+            float(x) + sum(w * row[f] for f, w in extra.items())
+            for x, row in zip(fused, rows, strict=True)
+        ]
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Weights:
@@ -220,7 +235,22 @@ class Weights:
             values={k: float(v) for k, v in data["weights"].items()},
             candidates=int(data.get("candidates", DEFAULT_CANDIDATES)),
             nearest=int(data.get("nearest", 0)),
+            fusion=str(data.get("fusion", "sum")),
         )
+
+
+def ranks(values: np.ndarray) -> np.ndarray:
+    """0 for the highest value, 1 for the next…; ties keep the given order."""
+    out = np.empty(len(values), dtype=np.int64)
+    out[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return out
+
+
+def rrf_scores(bm25: np.ndarray, meaning: np.ndarray) -> np.ndarray:
+    """Reciprocal rank fusion (k = 60) of the candidates' BM25 and meaning rankings; a
+    candidate that shares no word has no BM25 rank."""
+    lexical = np.where(bm25 > 0, 1 / (RRF_K + ranks(bm25)), 0.0)
+    return lexical + 1 / (RRF_K + ranks(meaning))
 
 
 def _best(scores: np.ndarray, k: int) -> list[int]:
@@ -377,8 +407,8 @@ class Matcher:
             ]
         rows = self.features(query, candidates, vector)
         scored = [
-            (weights.score(row), index, row)
-            for (index, _), row in zip(candidates, rows, strict=True)
+            (score, index, row)
+            for (index, _), row, score in zip(candidates, rows, weights.scores(rows), strict=True)
         ]
         scored.sort(key=lambda t: (-t[0], t[1]))
         q_names, q_numbers = names(query), numbers(query)

@@ -161,3 +161,23 @@ def test_dev_figures_with_the_committed_weights(shared_dir):
     bm25 = evaluate.scores(evaluate.run(matcher, dev, BM25_ONLY), qrels)
     combined = evaluate.scores(evaluate.run(matcher, dev, Weights.load()), qrels)
     assert bm25["MAP@5"] >= 0.78 and combined["MAP@5"] >= bm25["MAP@5"]
+
+
+@pytest.mark.parametrize(
+    ("weights", "pool"),
+    [
+        (Weights({"bm25": 1.0, "meaning": 1.0, "names": 0.005}, fusion="rrf"), (100, 0)),
+        (Weights({"bm25": 1.0, "meaning": 2.0, "numbers": 0.1}, nearest=3), (100, 3)),
+    ],
+)
+def test_cross_validation_ranks_as_the_matcher_does(weights, pool):
+    matcher = Matcher([MatchDoc(str(i), text) for i, text in enumerate(TOY)])
+    queries = [evaluate.Query(f"q{i}", text) for i, text in enumerate(TOY_QUERIES)]
+    cache = evaluate.pools(matcher, queries)
+    scorer = (
+        evaluate.rrf(weights.values) if weights.fusion == "rrf" else evaluate.linear(weights.values)
+    )
+    qids = [q.id for q in queries]
+    assert evaluate.ranked(matcher, cache, qids, scorer, pool) == evaluate.run(
+        matcher, queries, weights
+    )
