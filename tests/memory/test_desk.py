@@ -178,3 +178,27 @@ def test_our_published_fact_check_is_found_for_a_new_claim(app, client, users):
     [first, *_] = detail["already_checked"]
     assert first["kind"] == "ours" and first["url"].startswith("https://factcheck.example.org/")
     assert first["rating"].startswith("Vrai")
+
+
+def test_the_desk_finds_a_fact_check_that_shares_no_word_with_the_claim(app, client, users):
+    review = {
+        **ENGLISH_REVIEW,
+        "url": "https://fullfact.example.org/vaccines-dna/",
+        "claimReviewed": "Coronavirus vaccines alter your DNA",
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
+    }
+    with app.app_context():
+        claim_id = make_claim(make_article(body="COVID jabs modify human genomes. Fin.")).id
+        import_reviews(
+            db.session,
+            parse_claim_reviews(json.dumps([review, *OTHERS])),
+            source="test",
+            actor=None,
+        )
+        db.session.commit()
+    login(client, users["editor"].email)
+    detail = client.get(f"/claims/{claim_id}", headers={"Accept": "application/json"}).get_json()
+    [first, *others] = detail["already_checked"]
+    assert first["url"] == review["url"] and first["coverage"] == 0
+    assert any(reason.startswith("similar meaning") for reason in first["reasons"])
+    assert all(other["url"] != OTHERS[1]["url"] for other in others)  # the Eiffel Tower

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.memory import evaluate
+from factcheck.memory.index import counts
 from factcheck.memory.matching import (
     BM25_ONLY,
     MatchDoc,
@@ -64,7 +65,11 @@ def test_bm25_alone_and_empty_memory():
     matcher = Matcher([*DISTRACTORS, NATO_EN])
     assert [m.id for m in matcher.rank("Kursk soldiers", weights=BM25_ONLY)] == ["troops"]
     assert Matcher([]).rank("anything") == []
-    assert matcher.rank("zzzz qqqq") == []
+    assert matcher.rank("zzzz qqqq", weights=BM25_ONLY) == []
+    # No shared word: only the nearest by meaning, far off, and no desk would show them.
+    far = matcher.rank("zzzz qqqq")
+    assert far and all(m.coverage == 0 and m.features["meaning"] < 0.3 for m in far)
+    assert not any(counts(m) for m in far)
 
 
 def test_weights_file_is_what_cross_validation_chose():
@@ -160,7 +165,8 @@ def test_dev_figures_with_the_committed_weights(shared_dir):
     assert (len(dev), sum(len(v) for v in qrels.values())) == (197, 198)
     bm25 = evaluate.scores(evaluate.run(matcher, dev, BM25_ONLY), qrels)
     combined = evaluate.scores(evaluate.run(matcher, dev, Weights.load()), qrels)
-    assert bm25["MAP@5"] >= 0.78 and combined["MAP@5"] >= bm25["MAP@5"]
+    assert bm25["MAP@5"] >= 0.78
+    assert combined["MAP@5"] >= 0.85  # issue 15's goal; 0.858 when the weights were chosen
 
 
 @pytest.mark.parametrize(
