@@ -160,8 +160,7 @@ def _found(session: DBSession, match: Match, org: Any) -> Found | None:
 def counts(match: Match) -> bool:
     """Whether a ranked fact-check is shown as a match: enough shared words or close meaning."""
     return (
-        match.coverage >= MATCH_THRESHOLD
-        or match.features.get("meaning", 0.0) >= MEANING_THRESHOLD
+        match.coverage >= MATCH_THRESHOLD or match.features.get("meaning", 0.0) >= MEANING_THRESHOLD
     )
 
 
