@@ -231,6 +231,8 @@ class Weights:
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Weights:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("fusion", "sum") not in ("sum", "rrf"):
+            raise ValueError(f"{path}: fusion must be 'sum' or 'rrf', not {data['fusion']!r}")
         return cls(
             values={k: float(v) for k, v in data["weights"].items()},
             candidates=int(data.get("candidates", DEFAULT_CANDIDATES)),

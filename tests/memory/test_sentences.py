@@ -180,3 +180,10 @@ def test_vectors_of_the_wrong_shape_are_refused():
 def test_tweets_are_normalised_for_the_sentence_model():
     text = "Wow 😱 #FakeNews by @realDonaldTrump pic.twitter.com/Ab1 — Jo Doe (@jo_doe) May 3, 2020"
     assert meaning_text(text) == "Wow Fake News by real Donald Trump — Jo Doe ( jo doe )"
+
+
+def test_a_weights_file_with_an_unknown_fusion_is_refused(tmp_path):
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps({"weights": {"bm25": 1.0}, "fusion": "max"}), encoding="utf-8")
+    with pytest.raises(ValueError, match="fusion must be 'sum' or 'rrf'"):
+        Weights.load(path)
