@@ -7,12 +7,16 @@ BM25 query, one sentence embedding and a re-ranking of the candidates, not an in
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
 from factcheck.database import DBSession
 from factcheck.memory.matching import Match, MatchDoc, Matcher
@@ -27,6 +31,7 @@ MATCH_THRESHOLD = 0.3
 # train, 0.6 keeps 60 % of the right fact-checks and 20 % of the best wrong ones.
 MEANING_THRESHOLD = 0.6
 IMPORTED, OURS = "i", "c"
+VECTORS_FILE = "match-vectors.npz"  # the memory's sentence vectors, kept across restarts
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"stamp": None, "matcher": None}
@@ -69,12 +74,42 @@ def memory_matcher(session: DBSession) -> Matcher:
     stamp = _stamp(session)
     with _lock:
         if _cache["stamp"] != stamp or _cache["matcher"] is None:
-            # Unchanged fact-checks keep their sentence vectors: only new or edited ones are
-            # embedded again.
-            _cache["matcher"] = Matcher(_docs(session), previous=_cache["matcher"])
+            _cache["matcher"] = _build(_docs(session), _cache["matcher"])
             _cache["stamp"] = stamp
         matcher: Matcher = _cache["matcher"]
         return matcher
+
+
+def _build(docs: list[MatchDoc], previous: Matcher | None) -> Matcher:
+    """Unchanged fact-checks keep their sentence vectors — from the index this one replaces, or
+    from the instance folder's store after a restart — so only new or edited ones are embedded
+    (minutes for 10,000 on one core); the store is rewritten when any were."""
+    store = Path(current_app.instance_path) / VECTORS_FILE if has_app_context() else None
+    known = previous.known_vectors() if previous is not None else _stored(store)
+    matcher = Matcher(docs, known=known)
+    if store is not None and matcher.vectors is not None:
+        fresh = matcher.known_vectors()
+        if fresh.keys() - known.keys():
+            _store(store, fresh)
+    return matcher
+
+
+def _stored(path: Path | None) -> dict[str, np.ndarray]:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):  # unreadable or from another version: embed again
+        return {}
+
+
+def _store(path: Path, vectors: dict[str, np.ndarray]) -> None:
+    """Write atomically: several processes may build an index at once."""
+    temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    keys = np.array(list(vectors), dtype="U32")
+    np.savez(temporary, keys=keys, vectors=np.stack(list(vectors.values())))
+    os.replace(temporary, path)
 
 
 def claim_query(claim: Claim) -> str:

@@ -21,10 +21,11 @@ l'OTAN… Stoltenberg ») still finds an English fact-check that shares them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -153,23 +154,29 @@ def _overlap(query: set[str], doc: set[str]) -> float:
     return len(query & doc) / len(doc)
 
 
-def embed_docs(docs: Sequence[MatchDoc], previous: Matcher | None = None) -> np.ndarray:
-    """One unit-length MiniLM vector per fact-check (float32 rows); rows of docs unchanged since
-    ``previous`` was built are copied from it instead of embedded again."""
+def embed_docs(
+    docs: Sequence[MatchDoc], known: Mapping[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """One unit-length MiniLM vector per fact-check (float32 rows); a fact-check whose text is
+    in ``known`` (:func:`text_key` → vector: an earlier index's, or stored ones) is not embedded
+    again."""
+    known = known or {}
+    keys = [text_key(doc_meaning_text(doc)) for doc in docs]
     out = np.zeros((len(docs), DIMENSIONS), dtype=np.float32)
-    known: dict[MatchDoc, int] = {}
-    if previous is not None and previous.vectors is not None:
-        known = {doc: i for i, doc in enumerate(previous.docs)}
     fresh = []
-    for i, doc in enumerate(docs):
-        j = known.get(doc)
-        if j is None or previous is None or previous.vectors is None:
-            fresh.append(i)
+    for i, key in enumerate(keys):
+        if key in known:
+            out[i] = known[key]
         else:
-            out[i] = previous.vectors[j]
+            fresh.append(i)
     if fresh:
         out[fresh] = embed([doc_meaning_text(docs[i]) for i in fresh])
     return out
+
+
+def text_key(text: str) -> str:
+    """A short, stable key for a text whose sentence vector is kept."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def doc_meaning_text(doc: MatchDoc) -> str:
@@ -281,10 +288,10 @@ class Matcher:
         b: float = 0.75,
         meaning: bool = True,
         vectors: np.ndarray | None = None,
-        previous: Matcher | None = None,
+        known: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         """Index ``docs``; with ``meaning``, embed each once (or take ``vectors``, one row per
-        doc, or the rows of unchanged docs from the ``previous`` index)."""
+        doc, or the ``known`` vectors of unchanged texts: see :meth:`known_vectors`)."""
         import bm25s  # lazy: numpy and scipy load when the first index is built, not at start
 
         self.docs = list(docs)
@@ -294,7 +301,7 @@ class Matcher:
             )
         self.vectors = vectors
         if vectors is None and meaning:
-            self.vectors = embed_docs(self.docs, previous)
+            self.vectors = embed_docs(self.docs, known)
         self._names = [names(d.words) for d in self.docs]
         self._numbers = [numbers(d.words) for d in self.docs]
         self._years = [years(d.words) for d in self.docs]
@@ -311,6 +318,13 @@ class Matcher:
             self._bm25.index(
                 bm25s.tokenization.Tokenized(ids=corpus, vocab=self._vocab), show_progress=False
             )
+
+    def known_vectors(self) -> dict[str, np.ndarray]:
+        """The fact-checks' vectors by :func:`text_key` of their text, for the next index."""
+        if self.vectors is None:
+            return {}
+        keys = (text_key(doc_meaning_text(doc)) for doc in self.docs)
+        return dict(zip(keys, self.vectors, strict=True))
 
     def _ids(self, words: list[str], *, grow: bool = False) -> list[int]:
         ids = []

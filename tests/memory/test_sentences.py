@@ -151,7 +151,7 @@ def test_a_rebuilt_index_embeds_only_new_or_changed_fact_checks(monkeypatch):
     monkeypatch.setattr(matching, "embed", counting)
     changed = MatchDoc("eiffel", "The Eiffel Tower will be sold to a Chinese company in 2025")
     docs = [*FACT_CHECKS[:2], changed, *FACT_CHECKS[3:], MatchDoc("new", "Bananas are radioactive")]
-    second = Matcher(docs, previous=first)
+    second = Matcher(docs, known=first.known_vectors())
     assert embedded == [meaning_text(changed.text), "Bananas are radioactive"]
     assert second.vectors is not None
     assert np.array_equal(second.vectors[:2], first.vectors[:2])
