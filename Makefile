@@ -17,8 +17,9 @@ TEST_WORKERS ?= 2
 # Hashed lock files (make lock): the app alone, and the app with its dev and train extras.
 APP_LOCK := requirements/app.txt
 DEV_LOCK := requirements/dev.txt
+# requirements/overrides.txt drops sentence-transformers (and so torch): see that file.
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
-  --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
+  --overrides requirements/overrides.txt --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
   --quiet $(if $(UPGRADE),--upgrade)
 
 .PHONY: help install lock run test lint format bench eval train chromium axe clean loadtest vocab translations
@@ -30,7 +31,7 @@ help: ## List the targets
 # resolving anything (setuptools, its build backend, is in the lock).
 $(INSTALLED): $(DEV_LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 

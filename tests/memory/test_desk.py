@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from factcheck.extensions import db
@@ -178,3 +179,47 @@ def test_our_published_fact_check_is_found_for_a_new_claim(app, client, users):
     [first, *_] = detail["already_checked"]
     assert first["kind"] == "ours" and first["url"].startswith("https://factcheck.example.org/")
     assert first["rating"].startswith("Vrai")
+
+
+def test_the_desk_finds_a_fact_check_that_shares_no_word_with_the_claim(app, client, users):
+    review = {
+        **ENGLISH_REVIEW,
+        "url": "https://fullfact.example.org/vaccines-dna/",
+        "claimReviewed": "Coronavirus vaccines alter your DNA",
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
+    }
+    with app.app_context():
+        claim_id = make_claim(make_article(body="COVID jabs modify human genomes. Fin.")).id
+        import_reviews(
+            db.session,
+            parse_claim_reviews(json.dumps([review, *OTHERS])),
+            source="test",
+            actor=None,
+        )
+        db.session.commit()
+    login(client, users["editor"].email)
+    detail = client.get(f"/claims/{claim_id}", headers={"Accept": "application/json"}).get_json()
+    [first, *others] = detail["already_checked"]
+    assert first["url"] == review["url"] and first["coverage"] == 0
+    assert any(reason.startswith("similar meaning") for reason in first["reasons"])
+    assert all(other["url"] != OTHERS[1]["url"] for other in others)  # the Eiffel Tower
+
+
+def test_after_a_restart_the_memory_reads_its_vectors_from_the_instance_folder(
+    app, users, monkeypatch
+):
+    from factcheck.memory import index, matching
+
+    _setup(app, users)
+    store = Path(app.instance_path) / index.VECTORS_FILE
+    assert store.is_file()
+    monkeypatch.setattr(index, "_cache", {"stamp": None, "matcher": None})  # a new process
+    embedded: list[str] = []
+    real = matching.embed
+    monkeypatch.setattr(matching, "embed", lambda texts: embedded.extend(texts) or real(texts))
+    with app.app_context():
+        from factcheck.memory.desk import refresh_open_claims
+
+        refresh_open_claims(db.session)
+    assert embedded and all("NATO" not in text and "Microchips" not in text for text in embedded)
+    assert all(text.startswith("Un rapport") for text in embedded)  # the claim alone

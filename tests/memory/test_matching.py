@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.memory import evaluate
+from factcheck.memory.index import counts
 from factcheck.memory.matching import (
     BM25_ONLY,
     MatchDoc,
@@ -64,13 +65,55 @@ def test_bm25_alone_and_empty_memory():
     matcher = Matcher([*DISTRACTORS, NATO_EN])
     assert [m.id for m in matcher.rank("Kursk soldiers", weights=BM25_ONLY)] == ["troops"]
     assert Matcher([]).rank("anything") == []
-    assert matcher.rank("zzzz qqqq") == []
+    assert matcher.rank("zzzz qqqq", weights=BM25_ONLY) == []
+    # No shared word: only the nearest by meaning, far off, and no desk would show them.
+    far = matcher.rank("zzzz qqqq")
+    assert far and all(m.coverage == 0 and m.features["meaning"] < 0.3 for m in far)
+    assert not any(counts(m) for m in far)
 
 
 def test_weights_file_is_what_cross_validation_chose():
     weights = Weights.load()
     assert weights.values["bm25"] == 1.0 and weights.candidates >= 5
     assert set(weights.values) <= {"bm25", "meaning", "numbers", "names", "dates"}
+
+
+TOY = [
+    "Vaccines alter your DNA",
+    "The moon landing was faked in a studio",
+    "Drinking bleach cures covid",
+    "The Eiffel Tower will be sold",
+    "Trump built the whole border wall",
+    "5G towers spread the virus",
+    "Bill Gates wants to microchip people",
+    "The earth is flat",
+]
+TOY_QUERIES = [
+    "vaccines change DNA!!",
+    "no one went to the moon, it was a studio",
+    "bleach kills covid",
+    "Eiffel tower for sale",
+    "the border wall is built",
+    "5G causes the virus",
+    "Gates microchips",
+    "flat earth is real",
+    "jabs modify genes",
+    "lunar hoax",
+]
+
+
+def test_fitting_chooses_inside_the_folds_and_reports_held_out_figures():
+    matcher = Matcher([MatchDoc(str(i), text) for i, text in enumerate(TOY)])
+    queries = [evaluate.Query(f"q{i}", text) for i, text in enumerate(TOY_QUERIES)]
+    qrels = {f"q{i}": {str(i % 8)} for i in range(10)} | {"q9": {"1"}}
+    chosen: list[str] = []
+    weights, cv = evaluate.fit(matcher, queries, qrels, folds=2, log=chosen.append)
+    assert len(chosen) == 3 and chosen[0].startswith("  fold 1: ")
+    assert weights.values["bm25"] == 1.0 and weights.candidates in (30, 100)
+    assert 0.5 <= cv["MAP@5"] <= 1.0
+    # q8 shares no word with its fact-check: only the nearest by meaning can find it.
+    runs = evaluate.run(matcher, queries[8:9], Weights({"bm25": 1.0, "meaning": 1.0}, nearest=3))
+    assert runs["q8"][0] == "0"
 
 
 def test_metrics_follow_the_task_definition():
@@ -114,11 +157,33 @@ def test_match_command_prints_a_trec_run(runner, tmp_path):
 @pytest.mark.shared
 def test_dev_figures_with_the_committed_weights(shared_dir):
     data = shared_dir / "data" / "claim-retrieval-en"
-    matcher = Matcher(evaluate.read_docs(data / "verified_claims.docs.tsv"))
+    docs = evaluate.read_docs(data / "verified_claims.docs.tsv")
+    matcher = Matcher(docs, vectors=evaluate.cached_vectors(docs))  # minutes on the first run
     assert len(matcher) == 10_375
     dev = evaluate.read_queries(data / "dev" / "tweets.queries.tsv")
     qrels = evaluate.read_qrels(data / "dev" / "tweet-vclaim-pairs.qrels")
     assert (len(dev), sum(len(v) for v in qrels.values())) == (197, 198)
     bm25 = evaluate.scores(evaluate.run(matcher, dev, BM25_ONLY), qrels)
     combined = evaluate.scores(evaluate.run(matcher, dev, Weights.load()), qrels)
-    assert bm25["MAP@5"] >= 0.78 and combined["MAP@5"] >= bm25["MAP@5"]
+    assert bm25["MAP@5"] >= 0.78
+    assert combined["MAP@5"] >= 0.85  # issue 15's goal; 0.858 when the weights were chosen
+
+
+@pytest.mark.parametrize(
+    ("weights", "pool"),
+    [
+        (Weights({"bm25": 1.0, "meaning": 1.0, "names": 0.005}, fusion="rrf"), (100, 0)),
+        (Weights({"bm25": 1.0, "meaning": 2.0, "numbers": 0.1}, nearest=3), (100, 3)),
+    ],
+)
+def test_cross_validation_ranks_as_the_matcher_does(weights, pool):
+    matcher = Matcher([MatchDoc(str(i), text) for i, text in enumerate(TOY)])
+    queries = [evaluate.Query(f"q{i}", text) for i, text in enumerate(TOY_QUERIES)]
+    cache = evaluate.pools(matcher, queries)
+    scorer = (
+        evaluate.rrf(weights.values) if weights.fusion == "rrf" else evaluate.linear(weights.values)
+    )
+    qids = [q.id for q in queries]
+    assert evaluate.ranked(matcher, cache, qids, scorer, pool) == evaluate.run(
+        matcher, queries, weights
+    )
