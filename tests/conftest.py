@@ -169,6 +169,16 @@ def make_app(url: str, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(autouse=True)
+def _instance_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test's apps keep their files (the memory's vectors, the TOTP key, a newsroom model) in
+    a folder of the test's own, never in the checkout's ``instance/`` that workers would share."""
+    folder = tmp_path_factory.mktemp("instance")
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(folder))
+
+
+@pytest.fixture(autouse=True)
 def _close_connections() -> Iterator[None]:
     """Dispose of the engines of apps a test made, so no connection outlives its test."""
     yield

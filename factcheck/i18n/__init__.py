@@ -151,7 +151,7 @@ def _template_gettext(translations: Any) -> Callable[..., str]:
     """
 
     @pass_context
-    def gettext(context: Context, string: str, **variables: Any) -> str:
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
         text = translations.ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
@@ -164,9 +164,11 @@ def _template_ngettext(translations: Any) -> Callable[..., str]:
     """``ngettext()`` of one template render (see :func:`_template_gettext`)."""
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
+    def ngettext(
+        context: Context, singular: str, plural: str, count: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", count)  # a template may pass its own ``num`` (say, formatted)
+        text = translations.ungettext(singular, plural, count)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
         return text % variables  # Markup when autoescaping: the variables were escaped
