@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, g, request
 
-from factcheck import api, auth, errors, health, i18n, navigation, security, web
+from factcheck import api, auth, errors, forms, health, i18n, navigation, security, web
 from factcheck.admin import views as admin_views
 from factcheck.articles import jobs as articles_jobs
 from factcheck.articles import views as articles_views
@@ -113,6 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     refusals.init_app(app)
     navigation.init_app(app)
+    forms.init_app(app)  # render_field: the `field` macro's markup
     job_queue.init_app(app)
     # ``<int:…>`` in every route stops at 2**63 - 1: a larger id is 404, not a database error.
     app.url_map.converters["int"] = IdConverter

@@ -1,17 +1,75 @@
-"""Form pieces every feature uses."""
+"""Form pieces every feature uses.
+
+The fields here are WTForms' own, drawn by widgets that write the same markup faster: WTForms
+formats each attribute through ``Markup.format`` (Python's string formatter), which made the
+claim desk's forty fields a third of its rendering. :func:`html_params` writes the same
+attributes with an f-string, and :func:`render_field` is the ``field`` macro of ``_form.html``
+(label, input, error, hint) without a Jinja macro call per field. ``tests/foundation/
+test_form_markup.py`` holds each of them to what WTForms and the macro write.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import wtforms
+from flask import Flask
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectField as WTFormsSelectField
 from wtforms import widgets
+from wtforms.fields import Field
+from wtforms.widgets.core import clean_key
+
+from factcheck.security import isolate_bidi
 
 
 class ActionForm(FlaskForm):
     """A button (accept, take, pause, poll now…): the CSRF token and nothing else."""
+
+
+def html_params(**kwargs: Any) -> Markup:
+    """HTML attributes as :func:`wtforms.widgets.html_params` writes them (sorted by name,
+    ``True`` bare, ``False`` left out, values escaped with ``"`` as ``&quot;``)."""
+    parts: list[str] = []
+    for key, value in sorted(kwargs.items()):
+        name = escape(clean_key(key))
+        if value is True:
+            parts.append(name)
+        elif value is not False:
+            text = escape(value)
+            if '"' in text:  # only Markup keeps a bare quote through escape()
+                text = text.replace('"', Markup("&quot;"))
+            parts.append(f'{name}="{text}"')
+    return Markup(" ".join(parts))  # noqa: S704 - names and values escaped above
+
+
+class TextInput(widgets.TextInput):
+    html_params = staticmethod(html_params)
+
+
+class DateInput(widgets.DateInput):
+    html_params = staticmethod(html_params)
+
+
+class NumberInput(widgets.NumberInput):
+    html_params = staticmethod(html_params)
+
+
+class HiddenInput(widgets.HiddenInput):
+    html_params = staticmethod(html_params)
+
+
+class TextArea(widgets.TextArea):
+    """WTForms' ``<textarea>`` (the same markup), its attributes by :func:`html_params`."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for key in dir(flags):
+            if key in self.validation_attrs and key not in kwargs:
+                kwargs[key] = getattr(flags, key)
+        params = html_params(name=field.name, **kwargs)
+        return Markup(f"<textarea {params}>\r\n{escape(field._value())}</textarea>")  # noqa: S704 - escaped
 
 
 class Select(widgets.Select):
@@ -33,7 +91,54 @@ class Select(widgets.Select):
         return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704 - value and label escaped
 
 
-class SelectField(WTFormsSelectField):
+class StringField(wtforms.StringField):
+    widget = TextInput()
+
+
+class TextAreaField(wtforms.TextAreaField):
+    widget = TextArea()
+
+
+class DateField(wtforms.DateField):
+    widget = DateInput()
+
+
+class IntegerField(wtforms.IntegerField):
+    widget = NumberInput()
+
+
+class SelectField(wtforms.SelectField):
     """WTForms' ``SelectField`` drawn by :class:`Select`."""
 
     widget = Select()
+
+
+def _errors(errors: list[Any]) -> Markup:
+    """``errors|join(" ")`` as the macro printed it (Jinja's join, then the page's finalize)."""
+    if any(hasattr(error, "__html__") for error in errors):
+        return Markup(" ").join(errors)
+    return escape(isolate_bidi(" ".join(map(str, errors))))
+
+
+def render_field(field: Field, hint: Any = None) -> Markup:
+    """One field with its label, its error and its hint: what the ``field`` macro of
+    ``_form.html`` writes, whitespace included (the macro calls this)."""
+    label = f'<label for="{escape(field.label.field_id)}">{escape(field.label.text)}</label>'
+    ident = escape(isolate_bidi(field.id))
+    hint_html = escape(isolate_bidi(hint)) if hint else ""
+    if field.errors:
+        control = field(**{"aria-invalid": "true", "aria-describedby": f"{field.id}-error"})
+        shown = (
+            f'\n      {control}\n      <p class="field-error" id="{ident}-error">'
+            f"{_errors(field.errors)}</p>\n    "
+        )
+    else:
+        control = field(**({"aria-describedby": f"{field.id}-hint"} if hint else {}))
+        shown = f"\n      {control}\n    "
+    hint_p = f'<p class="hint" id="{ident}-hint">{hint_html}</p>' if hint else ""
+    css = "field has-error" if field.errors else "field"
+    return Markup(f'\n  <div class="{css}">\n    {label}\n    {shown}\n    {hint_p}\n  </div>\n')  # noqa: S704 - every part escaped or markup
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["render_field"] = render_field

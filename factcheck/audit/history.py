@@ -184,7 +184,7 @@ NUMBERED_FIELDS = frozenset(
 
 @dataclass
 class Names:
-    """What the ids of a timeline stand for, read with one query per kind."""
+    """What the ids of a timeline stand for (users, ratings, articles), read in one query."""
 
     users: dict[int, str] = field(default_factory=dict)
     ratings: dict[int, str] = field(default_factory=dict)
@@ -342,31 +342,22 @@ def names_for(
                     wanted[kind].add(value)
     wanted["users"] |= set(actor_ids)
     names = Names()
-    if wanted["users"]:
-        names.users = _pairs(
-            session.execute(
-                sa.select(User.id, User.display_name).where(User.id.in_(wanted["users"]))
-            )
+    columns = {
+        "users": (User.id, User.display_name),
+        "ratings": (RatingValue.id, RatingValue.label),
+        "articles": (Article.id, Article.title),
+    }
+    queries = [
+        sa.select(sa.literal(kind, sa.String), key, sa.cast(name, sa.Text)).where(
+            key.in_(wanted[kind])
         )
-    if wanted["ratings"]:
-        names.ratings = _pairs(
-            session.execute(
-                sa.select(RatingValue.id, RatingValue.label).where(
-                    RatingValue.id.in_(wanted["ratings"])
-                )
-            )
-        )
-    if wanted["articles"]:
-        names.articles = _pairs(
-            session.execute(
-                sa.select(Article.id, Article.title).where(Article.id.in_(wanted["articles"]))
-            )
-        )
+        for kind, (key, name) in columns.items()
+        if wanted[kind]
+    ]
+    if queries:  # one statement for every kind of name
+        for kind, key, value in session.execute(sa.union_all(*queries)):
+            getattr(names, kind)[key] = value
     return names
-
-
-def _pairs(rows: Any) -> dict[int, str]:
-    return {key: value for key, value in rows}
 
 
 def entry_from(event: AuditEvent, names: Names | None = None) -> TimelineEntry:

@@ -9,6 +9,7 @@ and what the user typed (``factcheck.web`` rolls back and answers).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
 
 from factcheck import web
 from factcheck.articles.display import Segment, paragraph_segments
@@ -25,11 +27,11 @@ from factcheck.audit.history import history_for
 from factcheck.auth import wants_json
 from factcheck.auth.forms import ROLE_LABELS
 from factcheck.claims import policy, queries, workflow
-from factcheck.claims.forms import ActionForm, AssignForm, ClaimForm, DismissForm, options
+from factcheck.claims.forms import AssignForm, ClaimForm, DismissForm, options
 from factcheck.domain import Conflict, DomainError, Message, ValidationError, in_english
 from factcheck.extensions import db
 from factcheck.memory.index import find_matches
-from factcheck.models import Claim, RatingScale, RatingValue, User, Verdict, VerdictState
+from factcheck.models import Claim, RatingScale, RatingValue, Source, User, Verdict, VerdictState
 from factcheck.publishing.services import organisation
 from factcheck.review import forms as review_forms
 from factcheck.review import proposal as proposals
@@ -45,8 +47,12 @@ def user() -> User:
     return me
 
 
+# The desk shows the claim's article and assignee: read with it, not one statement each.
+DESK_LOAD = (joinedload(Claim.article), joinedload(Claim.assignee))
+
+
 def load_claim(claim_id: int) -> Claim:
-    return web.load(Claim, claim_id, _l("no claim #%(id)s", id=claim_id))
+    return web.load(Claim, claim_id, _l("no claim #%(id)s", id=claim_id), DESK_LOAD)
 
 
 def source_prefix(source_id: int) -> str:
@@ -144,17 +150,19 @@ def refusal_page(
 # --- the page ------------------------------------------------------------------------------
 
 
-def rating_values(claim: Claim) -> list[RatingValue]:
-    """The rating scale for this claim: the default scale of its language, else any default."""
-    scales = list(
-        db.session.scalars(
-            sa.select(RatingScale).order_by(RatingScale.is_default.desc(), RatingScale.id)
+def rating_scale(claim: Claim) -> RatingScale | None:
+    """The rating scale for this claim: the default scale of its language, else any default
+    (one statement: the scale with its values)."""
+    return db.session.scalar(
+        sa.select(RatingScale)
+        .options(joinedload(RatingScale.values))
+        .order_by(
+            (RatingScale.language == claim.language).desc(),
+            RatingScale.is_default.desc(),
+            RatingScale.id,
         )
+        .limit(1)
     )
-    scale = next((s for s in scales if s.language == claim.language), None) or next(
-        iter(scales), None
-    )
-    return list(scale.values) if scale else []
 
 
 def context_paragraph(claim: Claim) -> list[Segment]:
@@ -185,6 +193,132 @@ def already_checked(claim: Claim) -> list[Any]:
     return find_matches(db.session, claim, organisation(db.session, current_app.config))
 
 
+class LazyForm:
+    """A desk form made the first time the page reads it.
+
+    The page shows a form only when the policy lets the signed-in user take its action in the
+    claim's state (the template asks ``policy``, which follows the workflow table), so the forms
+    of every other action are never built.
+    """
+
+    __slots__ = ("_form", "_make")
+
+    def __init__(self, make: Callable[[], FlaskForm]) -> None:
+        self._make = make
+        self._form: FlaskForm | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._form is None:
+            self._form = self._make()
+        return getattr(self._form, name)
+
+
+def _made_forms(claim: Claim, draft: Verdict | None, correction: Verdict | None) -> dict[str, Any]:
+    """How each desk form is made from the claim as stored."""
+    published = claim.published_verdict
+    return {
+        "claim_form": lambda: ClaimForm(
+            formdata=None,
+            obj=claim,
+            claimant_type=claim.claimant_type.value if claim.claimant_type else "",
+        ),
+        "dismiss_form": lambda: DismissForm(formdata=None),
+        "assign_form": lambda: AssignForm(formdata=None, assignee=claim.assignee_id),
+        "source_form": lambda: review_forms.SourceForm(formdata=None),  # no stance yet
+        "verdict_form": lambda: review_forms.VerdictForm(
+            formdata=None,
+            rating=draft.rating_value_id if draft else None,
+            summary=draft.summary if draft else "",
+            explanation=draft.explanation if draft else "",
+            version=draft.version if draft else 0,
+        ),
+        "propose_form": lambda: review_forms.ProposeForm(
+            formdata=None,
+            version=draft.version if draft else 0,
+            digest=proposals.digest(claim, draft) if draft else "",
+        ),
+        "approve_form": lambda: review_forms.ApproveForm(formdata=None, version=claim.version),
+        "correction_decision_form": lambda: review_forms.CorrectionDecisionForm(
+            formdata=None, version=correction.version if correction else 0
+        ),
+        "changes_form": lambda: review_forms.RequestChangesForm(formdata=None),
+        "correction_form": lambda: review_forms.CorrectionForm(
+            formdata=None,
+            rating=published.rating_value_id if published else None,
+            summary=published.summary if published else "",
+            explanation=published.explanation if published else "",
+        ),
+        "note_form": lambda: review_forms.NoteForm(formdata=None),
+    }
+
+
+def _source_form(source: Source) -> FlaskForm:
+    return review_forms.SourceEditForm(
+        formdata=None, obj=source, stance=source.stance.value, prefix=source_prefix(source.id)
+    )
+
+
+def _kept(form: FlaskForm) -> Callable[[], FlaskForm]:
+    return lambda: form
+
+
+def _version_of(row: Source) -> Callable[[], int]:
+    return lambda: row.version
+
+
+def desk_forms(
+    claim: Claim,
+    draft: Verdict | None,
+    correction: Verdict | None,
+    scale: list[RatingValue],
+    conflict: dict[str, Any] | None,
+    overrides: dict[str, Any],
+) -> dict[str, Any]:
+    """The desk's forms, each made when the page first reads it: ``overrides`` (what the user
+    sent, shown again after a refusal) in place of the stored values, given their choices, and
+    after a conflict based on the current versions."""
+
+    def finish(name: str, form: FlaskForm, version: Callable[[], int] | None = None) -> FlaskForm:
+        if name == "assign_form":
+            form.assignee.choices = options(
+                (u.id, f"{u.display_name} ({str(ROLE_LABELS[u.role]).lower()})")
+                for u in queries.assignable_users(db.session)
+            )
+        elif name in ("verdict_form", "correction_form"):
+            form.rating.choices = options((v.id, v.label) for v in scale)
+        if conflict is not None and version is not None:
+            # After a conflict the user's text stays in the form, now based on the current
+            # version: saving again (after comparing) replaces it knowingly.
+            set_version(form, version())
+        return form
+
+    versions: dict[str, Callable[[], int]] = {
+        "claim_form": lambda: claim.version,
+        "verdict_form": lambda: draft.version if draft else 0,
+    }
+
+    def lazy(name: str, make: Callable[[], FlaskForm]) -> LazyForm:
+        return LazyForm(lambda: finish(name, make(), versions.get(name)))
+
+    kept = dict(overrides)
+    sent_sources = kept.pop("source_forms", {})
+    forms: dict[str, Any] = {}
+    for name, make in _made_forms(claim, draft, correction).items():
+        given = kept.pop(name, None)
+        forms[name] = lazy(name, make if given is None else _kept(given))
+    forms.update(kept)
+    source_forms = {}
+    for source in claim.sources:
+        key = f"source:{source.id}"
+        versions[key] = _version_of(source)
+        sent = sent_sources.get(source.id)
+        source_forms[source.id] = lazy(
+            key, partial(_source_form, source) if sent is None else _kept(sent)
+        )
+    forms["source_forms"] = source_forms
+    return forms
+
+
 def desk(
     claim: Claim,
     *,
@@ -194,71 +328,12 @@ def desk(
 ) -> ResponseReturnValue:
     """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
     me = user()
-    scale = rating_values(claim)
-    rating_choices = options((v.id, v.label) for v in scale)
+    found = rating_scale(claim)
+    scale = list(found.values) if found else []
     draft = draft_verdict(claim)
     proposal = policy.current_proposal(claim)
     correction = policy.open_correction(claim)
     shown_verdict = claim.published_verdict or proposal or draft
-
-    forms: dict[str, Any] = {
-        "claim_form": ClaimForm(
-            formdata=None,
-            obj=claim,
-            claimant_type=claim.claimant_type.value if claim.claimant_type else "",
-        ),
-        "dismiss_form": DismissForm(formdata=None),
-        "assign_form": AssignForm(formdata=None, assignee=claim.assignee_id),
-        "action_form": ActionForm(formdata=None),
-        "source_form": review_forms.SourceForm(formdata=None),  # no stance until one is chosen
-        "verdict_form": review_forms.VerdictForm(
-            formdata=None,
-            rating=draft.rating_value_id if draft else None,
-            summary=draft.summary if draft else "",
-            explanation=draft.explanation if draft else "",
-            version=draft.version if draft else 0,
-        ),
-        "propose_form": review_forms.ProposeForm(
-            formdata=None,
-            version=draft.version if draft else 0,
-            digest=proposals.digest(claim, draft) if draft else "",
-        ),
-        "approve_form": review_forms.ApproveForm(formdata=None, version=claim.version),
-        "correction_decision_form": review_forms.CorrectionDecisionForm(
-            formdata=None, version=correction.version if correction else 0
-        ),
-        "changes_form": review_forms.RequestChangesForm(formdata=None),
-        "correction_form": review_forms.CorrectionForm(
-            formdata=None,
-            rating=claim.published_verdict.rating_value_id if claim.published_verdict else None,
-            summary=claim.published_verdict.summary if claim.published_verdict else "",
-            explanation=claim.published_verdict.explanation if claim.published_verdict else "",
-        ),
-        "note_form": review_forms.NoteForm(formdata=None),
-    }
-    source_forms = {
-        s.id: review_forms.SourceEditForm(
-            formdata=None, obj=s, stance=s.stance.value, prefix=source_prefix(s.id)
-        )
-        for s in claim.sources
-    }
-    source_forms.update(overrides.pop("source_forms", {}))
-    forms.update(overrides)
-    if "claim_form" not in overrides or conflict is not None:
-        # After a conflict the user's text stays in the form, now based on the current version:
-        # saving again (after comparing) replaces it knowingly.
-        set_version(forms["claim_form"], claim.version)
-    if conflict is not None and "verdict_form" in overrides:
-        set_version(forms["verdict_form"], draft.version if draft else 0)
-    if conflict is not None:
-        for source in claim.sources:
-            set_version(source_forms[source.id], source.version)
-    forms["assign_form"].assignee.choices = options(
-        (u.id, f"{u.display_name} ({str(ROLE_LABELS[u.role]).lower()})")
-        for u in queries.assignable_users(db.session)
-    )
-    for name in ("verdict_form", "correction_form"):
-        forms[name].rating.choices = rating_choices
     return render_template(
         "claims/show.html",
         claim=claim,
@@ -276,7 +351,6 @@ def desk(
         timeline=history_for("claim", claim.id),
         already_checked=already_checked(claim),
         queue_args=queries.queue_back_args(request.args.get("back")),
-        source_forms=source_forms,
         conflict=conflict,
-        **forms,
+        **desk_forms(claim, draft, correction, scale, conflict, overrides),
     ), status

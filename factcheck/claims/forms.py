@@ -11,17 +11,8 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectChoice,
-    StringField,
-    TextAreaField,
-)
+from wtforms import DecimalField, HiddenField, SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
 
 from factcheck.claims import queries
 from factcheck.claims.queries import SORTS
@@ -30,7 +21,14 @@ from factcheck.claims.workflow import MAX_REASON_LENGTH, STATUS_NAMES
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
-from factcheck.forms import SelectField
+from factcheck.forms import (
+    DateField,
+    HiddenInput,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from factcheck.models import Article, ClaimantType, ClaimStatus
 from factcheck.validation import (
     DB_INT_MAX,

@@ -21,7 +21,7 @@ from flask import current_app, has_app_context
 from factcheck.database import DBSession
 from factcheck.memory.matching import Match, MatchDoc, Matcher
 from factcheck.models import Claim, ClaimStatus, ImportedFactCheck
-from factcheck.publishing.services import claim_review
+from factcheck.publishing.services import ReviewRows, published_select
 
 DESK_TOP = 5
 # Least share of a claim's information (idf-weighted words) a fact-check must hold to count as a
@@ -38,15 +38,19 @@ _cache: dict[str, Any] = {"stamp": None, "matcher": None}
 
 
 def _stamp(session: DBSession) -> tuple[Any, ...]:
-    imported = session.execute(
-        sa.select(sa.func.count(ImportedFactCheck.id), sa.func.max(ImportedFactCheck.updated_at))
+    """What the memory's index was built from: row counts and latest changes (one statement)."""
+    imported = sa.select(
+        sa.func.count(ImportedFactCheck.id), sa.func.max(ImportedFactCheck.updated_at)
+    ).subquery()
+    ours = (
+        sa.select(sa.func.count(Claim.id), sa.func.max(Claim.updated_at))
+        .where(Claim.status == ClaimStatus.PUBLISHED)
+        .subquery()
+    )
+    row = session.execute(
+        sa.select(imported, ours).select_from(imported.join(ours, sa.true()))
     ).one()
-    ours = session.execute(
-        sa.select(sa.func.count(Claim.id), sa.func.max(Claim.updated_at)).where(
-            Claim.status == ClaimStatus.PUBLISHED
-        )
-    ).one()
-    return (str(session.get_bind().engine.url), *imported, *ours)
+    return (str(session.get_bind().engine.url), *row)
 
 
 def _docs(session: DBSession) -> list[MatchDoc]:
@@ -150,7 +154,6 @@ class Found:
 
 
 def _found(session: DBSession, match: Match, org: Any) -> Found | None:
-
     kind, number = match.id[0], int(match.id[1:])
     if kind == IMPORTED:
         fc = session.get(ImportedFactCheck, number)
@@ -172,19 +175,20 @@ def _found(session: DBSession, match: Match, org: Any) -> Found | None:
             match.coverage,
             match.reasons,
         )
-    claim = session.get(Claim, number)
-    if claim is None or claim.status != ClaimStatus.PUBLISHED or not claim.slug:
+    # What we published, as the feed says it (one statement: no published row, no match).
+    row = session.execute(published_select(stored=True).where(Claim.id == number)).one_or_none()
+    if row is None:
         return None
-    review = claim_review(session, claim, org)  # what we published, as the feed says it
+    review = ReviewRows(org).build(row)
     rating = review["reviewRating"]
     return Found(
         "ours",
-        claim.id,
+        number,
         org.name,
-        claim.claim_reviewed,
+        row.claim_reviewed,
         f"{rating['alternateName']} ({rating['ratingValue']}/{rating['bestRating']})",
-        claim.published_at.date() if claim.published_at else None,
-        claim.language,
+        date.fromisoformat(review["datePublished"][:10]),  # the UTC day, as on the claim
+        row.language,
         review["url"],
         match.score,
         match.coverage,

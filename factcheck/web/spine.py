@@ -19,12 +19,13 @@ else in the web layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from flask import Flask, g
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.interfaces import ORMOption
 
 from factcheck.auth import wants_json
 from factcheck.domain import (
@@ -46,9 +47,10 @@ _PAGE_KEY = "refusal_page"
 _FIELD_KEY = "refusal_field"
 
 
-def load(model: type[M], object_id: int, message: Message) -> M:
-    """The object of the request, or a 404 refusal with ``message``."""
-    found = db.session.get(model, object_id)
+def load(model: type[M], object_id: int, message: Message, options: Sequence[ORMOption] = ()) -> M:
+    """The object of the request (with ``options``: what to load with it), or a 404 refusal
+    with ``message``."""
+    found = db.session.get(model, object_id, options=options)
     if found is None:
         raise NotFound(message)
     return found

@@ -214,6 +214,7 @@ def test_after_a_restart_the_memory_reads_its_vectors_from_the_instance_folder(
     store = Path(app.instance_path) / index.VECTORS_FILE
     assert store.is_file()
     monkeypatch.setattr(index, "_cache", {"stamp": None, "matcher": None})  # a new process
+    matching.query_vector.cache_clear()  # which has embedded no claim either
     embedded: list[str] = []
     real = matching.embed
     monkeypatch.setattr(matching, "embed", lambda texts: embedded.extend(texts) or real(texts))
@@ -223,3 +224,38 @@ def test_after_a_restart_the_memory_reads_its_vectors_from_the_instance_folder(
         refresh_open_claims(db.session)
     assert embedded and all("NATO" not in text and "Microchips" not in text for text in embedded)
     assert all(text.startswith("Un rapport") for text in embedded)  # the claim alone
+
+
+def test_the_desk_embeds_a_claim_once_and_again_when_its_words_change(
+    app, client, users, monkeypatch
+):
+    """Its sentence vector is kept for the next view of the desk (issue 19: embedding was most
+    of a desk view); a vector belongs to a text, so an edited claim is embedded anew and its
+    matches follow the new words."""
+    from factcheck.claims.services import edit_claim
+    from factcheck.memory import matching
+
+    claim_id, _fc_id = _setup(app, users)
+    matching.query_vector.cache_clear()
+    embedded: list[str] = []
+    real = matching.embed
+    monkeypatch.setattr(matching, "embed", lambda texts: embedded.extend(texts) or real(texts))
+    login(client, users["editor"].email)
+    for _ in range(3):
+        page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+        assert "Full Fact" in page.split('id="already-checked"')[1].split("</section>")[0]
+    assert len(embedded) == 1 and embedded[0].startswith("Un rapport")
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        edit_claim(
+            db.session,
+            claim,
+            {"claim_reviewed": "La tour Eiffel sera vendue à une entreprise privée en 2025."},
+            actor=people_of(users)["editor"],
+            expected_version=claim.version,
+        )
+        db.session.commit()
+    page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert len(embedded) == 2 and embedded[1].startswith("La tour Eiffel sera vendue")
+    panel = page.split('id="already-checked"')[1].split("</section>")[0]
+    assert "other.example.org/1" in panel  # the Eiffel Tower fact-check, found for the new words
