@@ -27,12 +27,12 @@ from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.languages import N_
 from factcheck.models import (
-    AuditEvent,
     Claim,
     ClaimAssigneeCount,
     ClaimDayCount,
     ClaimPublication,
     ClaimStatus,
+    ClaimTriageDayCount,
     TriageDayCount,
     User,
     utcnow,
@@ -171,11 +171,6 @@ def _language(filters: Filters) -> list[Any]:
     return [Claim.language == filters.language] if filters.language else []
 
 
-def _claim_key() -> Any:
-    """``claims.id`` spelled as the audit trail's ``entity_id`` (a string), for index joins."""
-    return sa.cast(Claim.id, sa.String)
-
-
 # --- the figures ----------------------------------------------------------------------------
 
 
@@ -200,32 +195,16 @@ def _found_per_week(session: DBSession, filters: Filters) -> dict[date, int]:
 
 
 def _triaged_per_week(session: DBSession, filters: Filters) -> dict[date, int]:
-    """Kept per day for all languages; with a language, the events joined to their claims (a
-    claim's language can change after its triage, which per-day counts could not follow)."""
-    if not filters.language:
-        return _per_week(
-            session.execute(
-                sa.select(TriageDayCount.day, TriageDayCount.n).where(
-                    TriageDayCount.day >= filters.start, TriageDayCount.day <= filters.end
-                )
-            )
-        )
-    day = _day_of(session, AuditEvent.occurred_at)
+    if filters.language:
+        kept: Any = ClaimTriageDayCount
+        where = [ClaimTriageDayCount.language == filters.language]
+    else:
+        kept, where = TriageDayCount, []
     return _per_week(
         session.execute(
-            sa.select(day, sa.func.count())
-            .select_from(Claim)
-            .join(
-                AuditEvent,
-                sa.and_(AuditEvent.entity_type == "claim", AuditEvent.entity_id == _claim_key()),
+            sa.select(kept.day, kept.n).where(
+                kept.day >= filters.start, kept.day <= filters.end, *where
             )
-            .where(
-                AuditEvent.action.in_(TRIAGE_ACTIONS),
-                AuditEvent.occurred_at >= filters.since,
-                AuditEvent.occurred_at < filters.until,
-                Claim.language == filters.language,
-            )
-            .group_by(day)
         )
     )
 

@@ -9,6 +9,7 @@ from factcheck.models.dashboard import (
     ClaimAssigneeCount,
     ClaimDayCount,
     ClaimPublication,
+    ClaimTriageDayCount,
     TriageDayCount,
 )
 from factcheck.models.feed import FeedRevision
@@ -54,6 +55,7 @@ __all__ = [
     "ClaimPublication",
     "ClaimStatus",
     "ClaimStatusCount",
+    "ClaimTriageDayCount",
     "ClaimantType",
     "DeliveryState",
     "FeedRevision",

@@ -65,3 +65,13 @@ class TriageDayCount(Base):
 
     day: Mapped[date] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+
+
+class ClaimTriageDayCount(Base):
+    """The same events per UTC day and language of the (existing) claim they name."""
+
+    __tablename__ = "claim_triage_day_counts"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    n: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

@@ -12,8 +12,9 @@ figures of the claims it sees — never stale — whoever writes:
 - ``claim_publications``: one narrow row per claim that has a publication time — its time,
   language, assignee, published verdict and that verdict's rating label, and its first
   ``claim.accept`` time (published per week, time to publish, verdicts, published per reviewer);
-- ``triage_day_counts``: ``claim.accept``/``claim.dismiss`` events per UTC day (triaged per week;
-  with a language the dashboard still joins the events to their claims).
+- ``triage_day_counts``: ``claim.accept``/``claim.dismiss`` events per UTC day (triaged per week),
+  and ``claim_triage_day_counts`` the same per language of the claim they name, for the claims
+  that exist (moved when a claim changes language, taken away when it is deleted).
 
 On PostgreSQL the rows a change moves are written in one statement each, in key order, so two
 transactions never wait on each other's rows in opposite orders. The tables are filled from the
@@ -75,6 +76,17 @@ def _sqlite_claim_statements(row: str, delta: int) -> list[str]:
     ]
 
 
+def _sqlite_triage(row: str, sign: str) -> str:
+    """Add (``+``) or take away (``-``) a claim's triage events, per day, under its language."""
+    return (
+        "INSERT INTO claim_triage_day_counts (day, language, n) "
+        f"SELECT date(e.occurred_at), {row}.language, {sign}count(*) FROM audit_events e "
+        f"WHERE e.entity_type = 'claim' AND e.entity_id = CAST({row}.id AS TEXT) "
+        f"AND e.action IN {TRIAGE} GROUP BY date(e.occurred_at) "
+        "ON CONFLICT (day, language) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
 def _sqlite_triggers() -> list[str]:
     add, take = _sqlite_claim_statements("NEW", 1), _sqlite_claim_statements("OLD", -1)
     publish = (
@@ -84,17 +96,27 @@ def _sqlite_triggers() -> list[str]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in CLAIM_COLUMNS.split(", "))
     return [
         "CREATE TRIGGER dashboard_counts_insert AFTER INSERT ON claims BEGIN "
-        + " ".join([*add, publish])
+        + " ".join([*add, publish, _sqlite_triage("NEW", "")])
         + " END",
         "CREATE TRIGGER dashboard_counts_delete AFTER DELETE ON claims BEGIN "
-        + " ".join([*take, unpublish])
+        + " ".join([*take, unpublish, _sqlite_triage("OLD", "-")])
         + " END",
         f"CREATE TRIGGER dashboard_counts_update AFTER UPDATE OF {CLAIM_COLUMNS} ON claims "
         f"WHEN {changed} BEGIN " + " ".join([*take, unpublish, *add, publish]) + " END",
+        "CREATE TRIGGER dashboard_counts_language AFTER UPDATE OF language ON claims "
+        "WHEN OLD.language IS NOT NEW.language BEGIN "
+        + _sqlite_triage("OLD", "-")
+        + " "
+        + _sqlite_triage("NEW", "")
+        + " END",
         "CREATE TRIGGER dashboard_counts_triage AFTER INSERT ON audit_events "
         f"WHEN NEW.entity_type = 'claim' AND NEW.action IN {TRIAGE} BEGIN "
         "INSERT INTO triage_day_counts (day, n) VALUES (date(NEW.occurred_at), 1) "
         "ON CONFLICT (day) DO UPDATE SET n = n + 1; "
+        "INSERT INTO claim_triage_day_counts (day, language, n) "
+        "SELECT date(NEW.occurred_at), c.language, 1 FROM claims c "
+        "WHERE c.id = CAST(NEW.entity_id AS INTEGER) AND CAST(c.id AS TEXT) = NEW.entity_id "
+        "ON CONFLICT (day, language) DO UPDATE SET n = n + 1; "
         "UPDATE claim_publications SET accepted_at = "
         "min(coalesce(accepted_at, NEW.occurred_at), NEW.occurred_at) "
         "WHERE NEW.action = 'claim.accept' AND claim_id = CAST(NEW.entity_id AS INTEGER) "
@@ -125,6 +147,16 @@ BEGIN
         (o.assignee_id, o.language, o.status, -1), (n.assignee_id, n.language, n.status, 1)
     ) AS v (a, l, s, x) WHERE a IS NOT NULL GROUP BY a, l, s ORDER BY a, l, s
     ON CONFLICT (assignee_id, language, status) DO UPDATE SET n = k.n + EXCLUDED.n;
+    IF o.language IS DISTINCT FROM n.language THEN
+        INSERT INTO claim_triage_day_counts AS k (day, language, n)
+        SELECT d, l, sum(x) FROM (
+            SELECT CAST(timezone('UTC', e.occurred_at) AS DATE) AS d, c.language AS l, c.x
+            FROM (VALUES (o.id, o.language, -1), (n.id, n.language, 1)) AS c (id, language, x)
+            JOIN audit_events e ON e.entity_type = 'claim'
+                AND e.entity_id = CAST(c.id AS VARCHAR) AND e.action IN ('claim.accept', 'claim.dismiss')
+        ) AS v GROUP BY d, l ORDER BY d, l
+        ON CONFLICT (day, language) DO UPDATE SET n = k.n + EXCLUDED.n;
+    END IF;
     IF n.published_at IS NULL THEN
         IF o.id IS NOT NULL THEN
             DELETE FROM claim_publications WHERE claim_id = o.id;
@@ -151,6 +183,12 @@ BEGIN
     INSERT INTO triage_day_counts AS k (day, n)
     VALUES (CAST(timezone('UTC', NEW.occurred_at) AS DATE), 1)
     ON CONFLICT (day) DO UPDATE SET n = k.n + 1;
+    IF NEW.entity_id ~ '^[1-9][0-9]{0,17}$' THEN
+        INSERT INTO claim_triage_day_counts AS k (day, language, n)
+        SELECT CAST(timezone('UTC', NEW.occurred_at) AS DATE), c.language, 1 FROM claims c
+        WHERE c.id = CAST(NEW.entity_id AS BIGINT)
+        ON CONFLICT (day, language) DO UPDATE SET n = k.n + 1;
+    END IF;
     IF NEW.action = 'claim.accept' AND NEW.entity_id ~ '^[1-9][0-9]{0,17}$' THEN
         UPDATE claim_publications
         SET accepted_at = least(coalesce(accepted_at, NEW.occurred_at), NEW.occurred_at)
@@ -223,6 +261,13 @@ def _create_tables() -> None:
         sa.Column("n", sa.BigInteger(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("day", name=op.f("pk_triage_day_counts")),
     )
+    op.create_table(
+        "claim_triage_day_counts",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("n", sa.BigInteger(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("day", "language", name=op.f("pk_claim_triage_day_counts")),
+    )
 
 
 def _fill(dialect: str) -> None:
@@ -245,6 +290,14 @@ def _fill(dialect: str) -> None:
         "INSERT INTO triage_day_counts (day, n) "
         f"SELECT {occurred}, count(*) FROM audit_events "
         f"WHERE entity_type = 'claim' AND action IN {TRIAGE} GROUP BY {occurred}"
+    )
+    occurred = _day(dialect, "e.occurred_at")
+    op.execute(
+        "INSERT INTO claim_triage_day_counts (day, language, n) "
+        f"SELECT {occurred}, c.language, count(*) FROM audit_events e "
+        "JOIN claims c ON e.entity_id = CAST(c.id AS VARCHAR) "
+        f"WHERE e.entity_type = 'claim' AND e.action IN {TRIAGE} "
+        f"GROUP BY {occurred}, c.language"
     )
 
 
@@ -269,8 +322,9 @@ def downgrade():
         for name in ("claim", "triage", "verdict"):
             op.execute(f"DROP FUNCTION dashboard_counts_{name}()")
     else:
-        for name in ("insert", "delete", "update", "triage", "verdict"):
+        for name in ("insert", "delete", "update", "language", "triage", "verdict"):
             op.execute(f"DROP TRIGGER dashboard_counts_{name}")
+    op.drop_table("claim_triage_day_counts")
     op.drop_table("triage_day_counts")
     op.drop_index("ix_claim_publications_verdict_id", table_name="claim_publications")
     op.drop_index("ix_claim_publications_published_at", table_name="claim_publications")

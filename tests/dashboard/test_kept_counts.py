@@ -90,6 +90,7 @@ def _scramble(users: dict[str, Any], rng: random.Random, ids: list[int]) -> None
     """Change the claims with bulk SQL, as a restore or a script would: no service, no ORM."""
     claims = Claim.__table__
     people = [u.id for u in users.values()]
+    _triage_events(rng, ids)  # before the changes that must move them (language, deletion)
     for claim_id in ids:
         values: dict[str, Any] = {"created_at": _moment(rng)}
         if rng.random() < 0.3:
@@ -107,7 +108,7 @@ def _scramble(users: dict[str, Any], rng: random.Random, ids: list[int]) -> None
         .values(status="dismissed", dismiss_reason="opinion")
     )
     doomed = db.session.scalars(
-        sa.select(Claim.id).where(Claim.status == "new").order_by(Claim.id).limit(1)
+        sa.select(Claim.id).where(Claim.status.in_(("new", "queued"))).order_by(Claim.id).limit(1)
     ).first()
     if doomed is not None:
         db.session.execute(sa.delete(claims).where(claims.c.id == doomed))
