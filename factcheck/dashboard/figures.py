@@ -278,31 +278,28 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _bucket(moment: datetime, found: datetime) -> int:
-    """The age bucket of a claim found at ``found`` (as the SQL of :func:`_open_days` says)."""
-    for i, (_label, low, _high) in enumerate(AGES[1:]):
-        if found > moment - timedelta(days=low):
-            return i
-    return len(AGES) - 1
+def _boundaries() -> list[timedelta]:
+    """The ages at which a claim moves to the next bucket."""
+    return [timedelta(days=low) for _label, low, _high in AGES[1:]]
+
+
+def _age_bucket(column: Any, boundaries: list[Any]) -> Any:
+    """The index of the age bucket of ``column``: the first boundary it is later than."""
+    return sa.case(
+        *((column > boundary, i) for i, boundary in enumerate(boundaries)), else_=len(AGES) - 1
+    )
 
 
 def _split_days(moment: datetime) -> set[date]:
     """The days a bucket boundary falls in: their claims are bucketed one by one."""
-    return {(moment - timedelta(days=low)).date() for _label, low, _high in AGES[1:]}
+    return {(moment - age).date() for age in _boundaries()}
 
 
 def _open_days(
     session: DBSession, filters: Filters, moment: datetime, days: set[date]
 ) -> list[tuple[str, int, int]]:
     """Open claims found on ``days`` by status and age bucket, counted claim by claim."""
-    bucket = sa.case(
-        *(
-            (Claim.created_at > moment - timedelta(days=low), i - 1)
-            for i, (_label, low, _high) in enumerate(AGES)
-            if i > 0
-        ),
-        else_=len(AGES) - 1,
-    )
+    bucket = _age_bucket(Claim.created_at, [moment - age for age in _boundaries()])
     within = [
         sa.and_(Claim.created_at >= start, Claim.created_at < start + timedelta(days=1))
         for start in (datetime(d.year, d.month, d.day, tzinfo=UTC) for d in sorted(days))
@@ -322,18 +319,17 @@ def open_by_status_and_age(
     three) days a bucket boundary cuts through are counted claim by claim."""
     moment = now or utcnow()
     split = _split_days(moment)
+    # A whole day is younger than a boundary exactly when it comes after the boundary's day.
+    bucket = _age_bucket(ClaimDayCount.day, [(moment - age).date() for age in _boundaries()])
     languages = [ClaimDayCount.language == filters.language] if filters.language else []
     rows = session.execute(
-        sa.select(ClaimDayCount.day, ClaimDayCount.status, sa.func.sum(ClaimDayCount.n))
-        .where(ClaimDayCount.status.in_(OPEN), *languages)
-        .group_by(ClaimDayCount.day, ClaimDayCount.status)
+        sa.select(ClaimDayCount.status, bucket, sa.func.sum(ClaimDayCount.n))
+        .where(ClaimDayCount.status.in_(OPEN), ClaimDayCount.day.not_in(split), *languages)
+        .group_by(ClaimDayCount.status, bucket)
     )
     grid = {status: [0] * len(AGES) for status in OPEN}
-    for value, status, n in rows:
-        day = _as_date(value)
-        if day not in split:
-            found = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            grid[ClaimStatus(status)][_bucket(moment, found)] += int(n)
+    for status, index, n in rows:
+        grid[ClaimStatus(status)][int(index)] += int(n)
     for status, index, n in _open_days(session, filters, moment, split):
         grid[ClaimStatus(status)][index] += n
     table = Table(

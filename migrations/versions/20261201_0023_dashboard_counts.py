@@ -124,6 +124,10 @@ def _sqlite_triggers() -> list[str]:
         "CREATE TRIGGER dashboard_counts_verdict AFTER UPDATE OF snapshot_label ON verdicts "
         "BEGIN UPDATE claim_publications SET verdict_label = NEW.snapshot_label "
         "WHERE verdict_id = NEW.id; END",
+        # A claim may name its verdict before the verdict's row is written (deferred keys).
+        "CREATE TRIGGER dashboard_counts_verdict_insert AFTER INSERT ON verdicts "
+        "BEGIN UPDATE claim_publications SET verdict_label = NEW.snapshot_label "
+        "WHERE verdict_id = NEW.id; END",
     ]
 
 
@@ -220,6 +224,8 @@ POSTGRES_TRIGGERS = (
     "CREATE TRIGGER dashboard_counts_verdict AFTER UPDATE OF snapshot_label ON verdicts "
     "FOR EACH ROW WHEN (OLD.snapshot_label IS DISTINCT FROM NEW.snapshot_label) "
     "EXECUTE FUNCTION dashboard_counts_verdict()",
+    "CREATE TRIGGER dashboard_counts_verdict_insert AFTER INSERT ON verdicts FOR EACH ROW "
+    "EXECUTE FUNCTION dashboard_counts_verdict()",
 )
 
 
@@ -315,6 +321,7 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER dashboard_counts_verdict_insert ON verdicts")
         op.execute("DROP TRIGGER dashboard_counts_verdict ON verdicts")
         op.execute("DROP TRIGGER dashboard_counts_triage ON audit_events")
         op.execute("DROP TRIGGER dashboard_counts_update ON claims")
@@ -324,6 +331,7 @@ def downgrade():
     else:
         for name in ("insert", "delete", "update", "language", "triage", "verdict"):
             op.execute(f"DROP TRIGGER dashboard_counts_{name}")
+        op.execute("DROP TRIGGER dashboard_counts_verdict_insert")
     op.drop_table("claim_triage_day_counts")
     op.drop_table("triage_day_counts")
     op.drop_index("ix_claim_publications_verdict_id", table_name="claim_publications")

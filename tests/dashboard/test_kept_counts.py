@@ -203,3 +203,28 @@ def test_another_users_take_reaches_the_next_dashboard(
     assert [row[1:] for row in after["load"]["rows"]] == [[1, 0, 0]]
     opened = {row[0]: row[-1] for row in after["open"]["rows"]}
     assert (opened["queued"], opened["in review"]) == (0, 1)
+
+
+def test_a_verdict_written_after_the_claim_that_names_it_gives_its_label(
+    app: Flask, users: dict[str, Any]
+) -> None:
+    """A bulk load (or a restore) may write a published claim before its verdict, with the
+    foreign keys checked at commit (SQLite): the rating label is kept all the same."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's foreign keys here are not deferrable")
+        claim = make_claim(make_article("Un rapport montre que 23 des 32 membres paient. Fin."))
+        walk_claim(people_of(users), claim, "published")
+        db.session.commit()
+        ids = [claim.id]
+        verdict = db.session.get(Claim, ids[0]).published_verdict
+        row = {c.name: getattr(verdict, c.name) for c in Verdict.__table__.columns}
+        db.session.execute(sa.text("PRAGMA defer_foreign_keys = ON"))
+        db.session.expunge_all()
+        db.session.execute(sa.delete(Verdict.__table__).where(Verdict.__table__.c.id == row["id"]))
+        db.session.execute(sa.insert(Verdict.__table__), [{**row, "snapshot_label": "Trompeur"}])
+        db.session.commit()
+        today = datetime.now(UTC).date()
+        f = _filters(None, today, today)
+        assert [r[0] for r in figures.verdicts(db.session, f).rows] == ["Trompeur"]
+        assert figures.verdicts(db.session, f) == reference.verdicts(db.session, f)
