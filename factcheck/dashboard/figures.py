@@ -26,7 +26,17 @@ from flask_babel import lazy_gettext as _l
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
 from factcheck.languages import N_
-from factcheck.models import AuditEvent, Claim, ClaimStatus, User, Verdict, utcnow
+from factcheck.models import (
+    Claim,
+    ClaimAssigneeCount,
+    ClaimDayCount,
+    ClaimPublication,
+    ClaimStatus,
+    ClaimTriageDayCount,
+    TriageDayCount,
+    User,
+    utcnow,
+)
 
 DEFAULT_WEEKS = 12
 MAX_DAYS = 3 * 366  # a longer range would make the weekly table unreadable
@@ -161,66 +171,73 @@ def _language(filters: Filters) -> list[Any]:
     return [Claim.language == filters.language] if filters.language else []
 
 
-def _claim_key() -> Any:
-    """``claims.id`` spelled as the audit trail's ``entity_id`` (a string), for index joins."""
-    return sa.cast(Claim.id, sa.String)
-
-
 # --- the figures ----------------------------------------------------------------------------
 
 
-def weekly(session: DBSession, filters: Filters) -> Table:
-    counts: dict[str, dict[date, int]] = {k: defaultdict(int) for k in ("found", "tri", "pub")}
+def _per_week(rows: Any) -> dict[date, int]:
+    """Counts per day folded into ISO weeks (keyed by their Monday)."""
+    out: dict[date, int] = defaultdict(int)
+    for day, n in rows:
+        out[_monday(_as_date(day))] += int(n)
+    return out
 
-    def per_day(key: str, column: Any, *where: Any, join: Any = None) -> None:
-        day = _day_of(session, column)
-        stmt = sa.select(day, sa.func.count()).where(*where).group_by(day)
-        if join is not None:
-            stmt = join(stmt)
-        for value, n in session.execute(stmt):
-            counts[key][_monday(_as_date(value))] += int(n)
 
-    in_range = (filters.since, filters.until)
-    per_day(
-        "found",
-        Claim.created_at,
-        Claim.created_at >= in_range[0],
-        Claim.created_at < in_range[1],
-        *_language(filters),
+def _found_per_week(session: DBSession, filters: Filters) -> dict[date, int]:
+    languages = [ClaimDayCount.language == filters.language] if filters.language else []
+    return _per_week(
+        session.execute(
+            sa.select(ClaimDayCount.day, sa.func.sum(ClaimDayCount.n))
+            .where(ClaimDayCount.day >= filters.start, ClaimDayCount.day <= filters.end)
+            .where(*languages)
+            .group_by(ClaimDayCount.day)
+        )
     )
-    triage_where = [
-        AuditEvent.action.in_(TRIAGE_ACTIONS),
-        AuditEvent.entity_type == "claim",
-        AuditEvent.occurred_at >= in_range[0],
-        AuditEvent.occurred_at < in_range[1],
+
+
+def _triaged_per_week(session: DBSession, filters: Filters) -> dict[date, int]:
+    if filters.language:
+        kept: Any = ClaimTriageDayCount
+        where = [ClaimTriageDayCount.language == filters.language]
+    else:
+        kept, where = TriageDayCount, []
+    return _per_week(
+        session.execute(
+            sa.select(kept.day, kept.n).where(
+                kept.day >= filters.start, kept.day <= filters.end, *where
+            )
+        )
+    )
+
+
+def _published(filters: Filters) -> list[Any]:
+    """The kept publications of the range (and language)."""
+    where = [
+        ClaimPublication.published_at >= filters.since,
+        ClaimPublication.published_at < filters.until,
     ]
     if filters.language:
-        per_day(
-            "tri",
-            AuditEvent.occurred_at,
-            *triage_where,
-            Claim.language == filters.language,
-            join=lambda s: s.select_from(Claim).join(
-                AuditEvent,
-                sa.and_(AuditEvent.entity_type == "claim", AuditEvent.entity_id == _claim_key()),
-            ),
-        )
-    else:
-        per_day("tri", AuditEvent.occurred_at, *triage_where)
-    per_day(
-        "pub",
-        Claim.published_at,
-        Claim.published_at >= in_range[0],
-        Claim.published_at < in_range[1],
-        *_language(filters),
+        where.append(ClaimPublication.language == filters.language)
+    return where
+
+
+def _published_per_week(session: DBSession, filters: Filters) -> dict[date, int]:
+    day = _day_of(session, ClaimPublication.published_at)
+    return _per_week(
+        session.execute(sa.select(day, sa.func.count()).where(*_published(filters)).group_by(day))
     )
+
+
+def weekly(session: DBSession, filters: Filters) -> Table:
+    found = _found_per_week(session, filters)
+    triaged = _triaged_per_week(session, filters)
+    published = _published_per_week(session, filters)
     table = Table(
         "weekly",
         N_("Claims found, triaged and published per week"),
         [N_("week (from Monday)"), N_("found"), N_("triaged"), N_("published")],
     )
     for week in _weeks(filters):
-        table.rows.append([week, counts["found"][week], counts["tri"][week], counts["pub"][week]])
+        table.rows.append([week, found[week], triaged[week], published[week]])
     return table
 
 
@@ -235,38 +252,28 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def _seconds_to_publish(session: DBSession, filters: Filters) -> list[float]:
+    """From first acceptance to publication, for each claim published in the range.
+
+    PostgreSQL subtracts (an exact count of microseconds, as ``timedelta.total_seconds`` gives
+    it here), sparing two timestamps' conversion per row; SQLite's times are text, so Python
+    subtracts them.
+    """
+    published, accepted = ClaimPublication.published_at, ClaimPublication.accepted_at
+    where = [*_published(filters), accepted.is_not(None)]
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = sa.extract("epoch", published - accepted)
+        return [float(n) for n in session.scalars(sa.select(seconds).where(*where))]
+    return [
+        (done - queued).total_seconds()
+        for done, queued in session.execute(sa.select(published, accepted).where(*where))
+    ]
+
+
 def time_to_publish(
     session: DBSession, filters: Filters
 ) -> tuple[Table, float | None, float | None, int]:
-    first_queued = sa.func.min(AuditEvent.occurred_at)
-    stmt = (
-        sa.select(Claim.published_at, first_queued)
-        .select_from(Claim)
-        .join(
-            AuditEvent,
-            sa.and_(
-                AuditEvent.entity_type == "claim",
-                AuditEvent.entity_id == _claim_key(),
-                AuditEvent.action == "claim.accept",
-            ),
-        )
-        .where(
-            Claim.published_at >= filters.since,
-            Claim.published_at < filters.until,
-            *_language(filters),
-        )
-        .group_by(Claim.id, Claim.published_at)
-    )
-    hours: list[float] = []
-    for published_at, queued_at in session.execute(stmt):
-        if published_at is None or queued_at is None:
-            continue
-        queued = (
-            queued_at if isinstance(queued_at, datetime) else datetime.fromisoformat(str(queued_at))
-        )
-        if queued.tzinfo is None:
-            queued = queued.replace(tzinfo=UTC)
-        hours.append(max(0.0, (published_at - queued).total_seconds() / 3600))
+    hours = [max(0.0, seconds / 3600) for seconds in _seconds_to_publish(session, filters)]
     median = statistics.median(hours) if hours else None
     p90 = _quantile(hours, 0.9) if hours else None
     table = Table(
@@ -283,26 +290,60 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def _boundaries() -> list[timedelta]:
+    """The ages at which a claim moves to the next bucket."""
+    return [timedelta(days=low) for _label, low, _high in AGES[1:]]
+
+
+def _age_bucket(column: Any, boundaries: list[Any]) -> Any:
+    """The index of the age bucket of ``column``: the first boundary it is later than."""
+    return sa.case(
+        *((column > boundary, i) for i, boundary in enumerate(boundaries)), else_=len(AGES) - 1
+    )
+
+
+def _split_days(moment: datetime) -> set[date]:
+    """The days a bucket boundary falls in: their claims are bucketed one by one."""
+    return {(moment - age).date() for age in _boundaries()}
+
+
+def _open_days(
+    session: DBSession, filters: Filters, moment: datetime, days: set[date]
+) -> list[tuple[str, int, int]]:
+    """Open claims found on ``days`` by status and age bucket, counted claim by claim."""
+    bucket = _age_bucket(Claim.created_at, [moment - age for age in _boundaries()])
+    within = [
+        sa.and_(Claim.created_at >= start, Claim.created_at < start + timedelta(days=1))
+        for start in (datetime(d.year, d.month, d.day, tzinfo=UTC) for d in sorted(days))
+    ]
+    rows = session.execute(
+        sa.select(Claim.status, bucket, sa.func.count())
+        .where(sa.or_(*within), Claim.status.in_(OPEN), *_language(filters))
+        .group_by(Claim.status, bucket)
+    )
+    return [(status, int(index), int(n)) for status, index, n in rows]
+
+
 def open_by_status_and_age(
     session: DBSession, filters: Filters, *, now: datetime | None = None
 ) -> Table:
+    """Kept counts per day found, bucketed here: whole days fall in one bucket, and the (up to
+    three) days a bucket boundary cuts through are counted claim by claim."""
     moment = now or utcnow()
-    bucket = sa.case(
-        *(
-            (Claim.created_at > moment - timedelta(days=low), i - 1)
-            for i, (_label, low, _high) in enumerate(AGES)
-            if i > 0
-        ),
-        else_=len(AGES) - 1,
-    )
+    split = _split_days(moment)
+    # A whole day is younger than a boundary exactly when it comes after the boundary's day.
+    bucket = _age_bucket(ClaimDayCount.day, [(moment - age).date() for age in _boundaries()])
+    languages = [ClaimDayCount.language == filters.language] if filters.language else []
     rows = session.execute(
-        sa.select(Claim.status, bucket, sa.func.count())
-        .where(Claim.status.in_(OPEN), *_language(filters))
-        .group_by(Claim.status, bucket)
-    ).all()
+        sa.select(ClaimDayCount.status, bucket, sa.func.sum(ClaimDayCount.n))
+        .where(ClaimDayCount.status.in_(OPEN), ClaimDayCount.day.not_in(split), *languages)
+        .group_by(ClaimDayCount.status, bucket)
+    )
     grid = {status: [0] * len(AGES) for status in OPEN}
     for status, index, n in rows:
         grid[ClaimStatus(status)][int(index)] += int(n)
+    for status, index, n in _open_days(session, filters, moment, split):
+        grid[ClaimStatus(status)][index] += n
     table = Table(
         "open",
         N_("Open claims by status and age (now)"),
@@ -315,44 +356,52 @@ def open_by_status_and_age(
 
 
 def reviewer_load(session: DBSession, filters: Filters) -> Table:
-    in_review = sa.func.count().filter(Claim.status == ClaimStatus.IN_REVIEW)
-    awaiting = sa.func.count().filter(Claim.status == ClaimStatus.AWAITING_APPROVAL)
-    published = sa.func.count().filter(
-        Claim.published_at >= filters.since, Claim.published_at < filters.until
-    )
-    rows = session.execute(
-        sa.select(User.display_name, User.email, in_review, awaiting, published)
-        .join(Claim, Claim.assignee_id == User.id)
-        .where(
-            sa.or_(
-                Claim.status.in_((ClaimStatus.IN_REVIEW, ClaimStatus.AWAITING_APPROVAL)),
-                sa.and_(Claim.published_at >= filters.since, Claim.published_at < filters.until),
-            ),
-            *_language(filters),
-        )
-        .group_by(User.id, User.display_name, User.email)
-        .order_by(in_review.desc(), User.display_name)
-    ).all()
+    held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    languages = [ClaimAssigneeCount.language == filters.language] if filters.language else []
+    statuses = (ClaimStatus.IN_REVIEW, ClaimStatus.AWAITING_APPROVAL)
+    for user_id, status, n in session.execute(
+        sa.select(ClaimAssigneeCount.assignee_id, ClaimAssigneeCount.status, ClaimAssigneeCount.n)
+        .where(ClaimAssigneeCount.status.in_(statuses), ClaimAssigneeCount.n != 0)
+        .where(*languages)
+    ):
+        held[user_id][statuses.index(ClaimStatus(status))] += int(n)
+    for user_id, n in session.execute(
+        sa.select(ClaimPublication.assignee_id, sa.func.count())
+        .where(*_published(filters), ClaimPublication.assignee_id.is_not(None))
+        .group_by(ClaimPublication.assignee_id)
+    ):
+        held[user_id][2] += int(n)
     return Table(
         "load",
         N_("Load per reviewer"),
         [N_("reviewer"), N_("in review"), N_("awaiting approval"), N_("published in range")],
-        [[name, int(a), int(b), int(c)] for name, _email, a, b, c in rows],
+        _by_load(session, {user: counts for user, counts in held.items() if any(counts)}),
     )
+
+
+def _by_load(session: DBSession, held: dict[int, list[int]]) -> list[list[Any]]:
+    """One row per reviewer: most claims in review first, then by name (the database's
+    collation, as ``ORDER BY`` says it)."""
+    if not held:
+        return []
+    names = session.execute(
+        sa.select(User.id, User.display_name)
+        .where(User.id.in_(list(held)))
+        .order_by(User.display_name, User.id)
+    ).all()
+    rank = {user_id: k for k, (user_id, _name) in enumerate(names)}
+    ordered = sorted(names, key=lambda row: (-held[row[0]][0], rank[row[0]]))
+    return [[name, *held[user_id]] for user_id, name in ordered]
 
 
 def verdicts(session: DBSession, filters: Filters) -> Table:
     count = sa.func.count()
+    label, language = ClaimPublication.verdict_label, ClaimPublication.language
     rows = session.execute(
-        sa.select(Verdict.snapshot_label, Claim.language, count)
-        .join(Verdict, Verdict.id == Claim.published_verdict_id)
-        .where(
-            Claim.published_at >= filters.since,
-            Claim.published_at < filters.until,
-            *_language(filters),
-        )
-        .group_by(Verdict.snapshot_label, Claim.language)
-        .order_by(count.desc(), Verdict.snapshot_label, Claim.language)
+        sa.select(label, language, count)
+        .where(*_published(filters), ClaimPublication.verdict_id.is_not(None))
+        .group_by(label, language)
+        .order_by(count.desc(), label, language)
     ).all()
     return Table(
         "verdicts",

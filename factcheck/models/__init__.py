@@ -5,6 +5,13 @@ from factcheck.models.article import Article
 from factcheck.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from factcheck.models.base import Base, utcnow
 from factcheck.models.claim import Claim, ClaimantType, ClaimStatus, ClaimStatusCount
+from factcheck.models.dashboard import (
+    ClaimAssigneeCount,
+    ClaimDayCount,
+    ClaimPublication,
+    ClaimTriageDayCount,
+    TriageDayCount,
+)
 from factcheck.models.feed import FeedRevision
 from factcheck.models.job import Job, JobState
 from factcheck.models.memory import ClaimMatch, FollowedFeed, ImportedFactCheck, MatchDecision
@@ -42,9 +49,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimAssigneeCount",
+    "ClaimDayCount",
     "ClaimMatch",
+    "ClaimPublication",
     "ClaimStatus",
     "ClaimStatusCount",
+    "ClaimTriageDayCount",
     "ClaimantType",
     "DeliveryState",
     "FeedRevision",
@@ -68,6 +79,7 @@ __all__ = [
     "Source",
     "SourceSnapshot",
     "Stance",
+    "TriageDayCount",
     "User",
     "UserSession",
     "Verdict",
