@@ -210,6 +210,9 @@ def test_after_a_restart_the_memory_reads_its_vectors_from_the_instance_folder(
 ):
     from factcheck.memory import index, matching
 
+    # A process that has built no index yet (an earlier test's index would lend it its vectors,
+    # and with nothing newly embedded there would be no store to write).
+    monkeypatch.setattr(index, "_cache", {"stamp": None, "matcher": None})
     _setup(app, users)
     store = Path(app.instance_path) / index.VECTORS_FILE
     assert store.is_file()
