@@ -3,14 +3,10 @@ them (they are the ``train`` extra: scikit-learn, SciPy; torch is never installe
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.programs import REPO, run_program
+
 TRAINING_ONLY = ("sklearn", "scipy", "torch", "sentence_transformers")
 
 PROGRAM = """
@@ -28,18 +24,9 @@ print(json.dumps({
 
 
 def test_the_app_and_an_extraction_import_no_training_library(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
-    env.update(PYTHONPATH=str(REPO), FACTCHECK_INSTANCE_PATH=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, "-c", PROGRAM, *TRAINING_ONLY],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    report = run_program(
+        PROGRAM, *TRAINING_ONLY, cwd=tmp_path, FACTCHECK_INSTANCE_PATH=str(tmp_path)
     )
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["candidates"] >= 1  # the extraction really ran
     assert report["loaded"] == []
     assert report["numpy"] is True  # spaCy (thinc) needs it: a runtime dependency

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -14,8 +12,7 @@ import pytest
 
 from factcheck.memory import matching, sentences
 from factcheck.memory.matching import MatchDoc, Matcher, Weights, default_weights, meaning_text
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.programs import run_program
 
 
 def test_vectors_agree_with_the_models_published_similarities():
@@ -55,24 +52,15 @@ print(json.dumps({
 
 
 def test_the_model_is_read_from_the_installed_package_offline_and_without_torch(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "FACTCHECK_"))}
     # A hub that cannot be reached and an empty cache: nothing may be fetched.
-    env.update(
-        PYTHONPATH=str(REPO),
+    report = run_program(
+        PROGRAM,
+        cwd=tmp_path,
+        drop=("HF_", "FACTCHECK_"),
         HF_HOME=str(tmp_path / "hf"),
         HF_ENDPOINT="http://127.0.0.1:9",
         HTTPS_PROXY="http://127.0.0.1:9",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", PROGRAM],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert Path(report["dir"]) == Path(report["package"]).parent / "model"
     assert report["norm"] == pytest.approx(1.0, abs=1e-5)
     assert report["loaded"] == []
