@@ -142,6 +142,13 @@ def format_score(value: float | None) -> str:
     return Scores()(value)
 
 
+def _fill(context: Context, text: str, variables: dict[str, Any]) -> str:
+    """A translated text with its variables put in, as Jinja's newstyle gettext does it."""
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
+    return text % variables  # Markup when autoescaping: the variables were escaped
+
+
 def _template_gettext(translations: Any) -> Callable[..., str]:
     """``_()`` / ``gettext()`` of one template render, bound to the catalogue of its request.
 
@@ -152,10 +159,7 @@ def _template_gettext(translations: Any) -> Callable[..., str]:
 
     @pass_context
     def gettext(context: Context, string: str, /, **variables: Any) -> str:
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
-        return text % variables  # Markup when autoescaping: the variables were escaped
+        return _fill(context, translations.ugettext(string), variables)
 
     return gettext
 
@@ -168,10 +172,7 @@ def _template_ngettext(translations: Any) -> Callable[..., str]:
         context: Context, singular: str, plural: str, count: int, /, **variables: Any
     ) -> str:
         variables.setdefault("num", count)  # a template may pass its own ``num`` (say, formatted)
-        text = translations.ungettext(singular, plural, count)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
-        return text % variables  # Markup when autoescaping: the variables were escaped
+        return _fill(context, translations.ungettext(singular, plural, count), variables)
 
     return ngettext
 
