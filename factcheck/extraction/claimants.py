@@ -250,6 +250,7 @@ _NOT_NAMES = frozenset(
 _POSTPOSED = re.compile(r"[,»”\"]\s*$")
 _QUOTE_OPEN = "«“"
 _QUOTE_CLOSE = "»”"
+_QUOTE_MARK = re.compile(f"[{_QUOTE_OPEN}{_QUOTE_CLOSE}]")
 
 
 @dataclass(frozen=True)
@@ -726,14 +727,14 @@ def quote_depths(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, bo
     result = []
     depth = 0
     for start, end in spans:
-        chunk = text[start:end]
-        opens_or_inside = depth > 0 or chunk.lstrip()[:1] in _QUOTE_OPEN
-        for ch in chunk:
-            if ch in _QUOTE_OPEN:
+        opens_or_inside = depth > 0 or text[start:end].lstrip()[:1] in _QUOTE_OPEN
+        closes = False
+        for mark in _QUOTE_MARK.findall(text, start, end):
+            if mark in _QUOTE_OPEN:
                 depth += 1
-            elif ch in _QUOTE_CLOSE and depth:
-                depth -= 1
-        closes = any(ch in _QUOTE_CLOSE for ch in chunk)
+            else:
+                closes = True
+                depth = max(0, depth - 1)
         result.append((opens_or_inside, closes))
     return result
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from factcheck.extraction.lexicons import CUE_NAMES, LEXICONS
 
@@ -30,9 +31,10 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(_DIGIT.sub("0", text.lower().replace("’", "'")))
 
 
-def word_ngrams(text: str) -> list[str]:
-    """Word unigrams and bigrams."""
-    tokens = word_tokens(text)
+def word_ngrams(text: str, tokens: list[str] | None = None) -> list[str]:
+    """Word unigrams and bigrams (of ``tokens``, the text's :func:`word_tokens` if given)."""
+    if tokens is None:
+        tokens = word_tokens(text)
     grams = list(tokens)
     grams.extend(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     return grams
@@ -42,12 +44,21 @@ def char_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
     """Character n-grams inside word boundaries (like sklearn's ``char_wb``)."""
     grams: list[str] = []
     for token in word_tokens(text):
-        padded = f" {token} "
-        for n in range(low, high + 1):
-            if n > len(padded):
-                break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        grams.extend(token_char_ngrams(token, low, high))
     return grams
+
+
+@lru_cache(maxsize=1 << 12)
+def token_char_ngrams(token: str, low: int = 2, high: int = 5) -> tuple[str, ...]:
+    """The character n-grams of one token, padded with a space each side, shortest first.
+
+    The most frequent few thousand are kept (a few words make most of any text); the scorer
+    keeps their vocabulary columns itself (``model.NgramBlock``)."""
+    padded = f" {token} "
+    size = len(padded)
+    return tuple(
+        [padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)]
+    )
 
 
 def cue_values(text: str, language: str, hits: dict[str, str] | None = None) -> list[float]:

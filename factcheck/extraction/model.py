@@ -17,10 +17,13 @@ import json
 import math
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from factcheck.extraction import features
 
@@ -32,17 +35,57 @@ class ModelFileError(RuntimeError):
     """The weights file is missing, unreadable or of another format version."""
 
 
-def _dot(grams: list[str], weights: dict[str, tuple[float, float]]) -> float:
-    """Coefficients . L2-normalised sublinear TF-IDF of ``grams`` (what ``features.tfidf``
-    computes, in one pass over the distinct grams)."""
-    numerator = squares = 0.0
-    for gram, count in Counter(grams).items():
-        entry = weights.get(gram)
-        if entry is not None:
-            value = (1.0 + math.log(count)) * entry[0]
-            squares += value * value
-            numerator += value * entry[1]
-    return numerator / math.sqrt(squares) if squares else 0.0
+class NgramBlock:
+    """One TF-IDF n-gram block of a model: ``coefficients . L2-normalised sublinear TF-IDF``
+    of a sentence's n-grams (what ``features.tfidf`` computes at training).
+
+    Word n-grams are few per sentence and summed in plain Python. Character n-grams are many:
+    the vocabulary columns of each token's n-grams are kept per token (bounded), so a sentence
+    costs one look-up per token, one concatenation and one ``np.unique``.
+    """
+
+    CACHED_TOKENS = 1 << 15
+
+    def __init__(self, vocab: dict[str, int], idf: list[float], coef: list[float]) -> None:
+        self.vocab = vocab
+        self.weights = {gram: (idf[i], coef[i]) for gram, i in vocab.items()}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self._token_columns: dict[str, np.ndarray] = {}
+
+    def dot(self, grams: Iterable[str]) -> float:
+        """The block's part of the decision value for a sentence's n-grams."""
+        numerator = squares = 0.0
+        weights = self.weights
+        for gram, count in Counter(grams).items():
+            entry = weights.get(gram)
+            if entry is not None:
+                value = entry[0] if count == 1 else (1.0 + math.log(count)) * entry[0]
+                squares += value * value
+                numerator += value * entry[1]
+        return numerator / math.sqrt(squares) if squares else 0.0
+
+    def dot_char_ngrams(self, tokens: Iterable[str]) -> float:
+        """:meth:`dot` of the character n-grams of ``tokens`` (``features.char_ngrams``)."""
+        known = self._token_columns
+        parts = []
+        for token in tokens:
+            columns = known.get(token)
+            if columns is None:
+                if len(known) >= self.CACHED_TOKENS:
+                    known.clear()
+                grams = features.token_char_ngrams(token)
+                found = (c for c in map(self.vocab.get, grams) if c is not None)
+                columns = known[token] = np.fromiter(found, dtype=np.intp)
+            parts.append(columns)
+        if not parts:
+            return 0.0
+        columns = np.concatenate(parts)
+        if not columns.size:
+            return 0.0
+        distinct, counts = np.unique(columns, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[distinct]
+        return float(values @ self.coef[distinct]) / math.sqrt(float(values @ values))
 
 
 @dataclass(frozen=True)
@@ -81,19 +124,20 @@ class LinearModel:
             coef * cues.get(name, 0.0) * self.cue_scale
             for name, coef in zip(self.cue_names, self.cue_coef, strict=True)
         )
+        tokens = features.word_tokens(text)
         if self.word_vocab:
-            total += _dot(features.word_ngrams(text), self._word_weights)
+            total += self._words.dot(features.word_ngrams(text, tokens))
         if self.char_vocab:
-            total += _dot(features.char_ngrams(text), self._char_weights)
+            total += self._chars.dot_char_ngrams(tokens)
         return total
 
     @cached_property
-    def _word_weights(self) -> dict[str, tuple[float, float]]:
-        return {g: (self.word_idf[i], self.word_coef[i]) for g, i in self.word_vocab.items()}
+    def _words(self) -> NgramBlock:
+        return NgramBlock(self.word_vocab, self.word_idf, self.word_coef)
 
     @cached_property
-    def _char_weights(self) -> dict[str, tuple[float, float]]:
-        return {g: (self.char_idf[i], self.char_coef[i]) for g, i in self.char_vocab.items()}
+    def _chars(self) -> NgramBlock:
+        return NgramBlock(self.char_vocab, self.char_idf, self.char_coef)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LinearModel:

@@ -150,3 +150,29 @@ def test_app_start_up_stops_on_a_missing_model(
     finally:
         monkeypatch.delenv("FACTCHECK_MODEL_PATH")
         default_models.cache_clear()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_scorer_computes_what_training_fitted(language: str) -> None:
+    """The run-time decision value (n-gram columns kept per token, numpy sums) is the training
+    features' value: ``features.tfidf`` of each block dotted with its coefficients."""
+    from factcheck.extraction import features
+
+    model = default_models().for_language(language)
+    sentences = [
+        "Le Pentagone estime que 10 000 soldats nord-coréens ont été envoyés à Koursk.",
+        "23 des 32 membres de l'OTAN, 23 des 32 : le rapport de juin le dit, le dit encore.",
+        "The ministry said 1.8 million households paid £48 million more in 2023.",
+        "zzqx wvvk",  # no known n-gram
+        "",
+    ]
+    for text in sentences * 2:  # the second pass reads the kept columns
+        expected = model.intercept
+        for grams, vocab, idf, coef in (
+            (features.word_ngrams(text), model.word_vocab, model.word_idf, model.word_coef),
+            (features.char_ngrams(text), model.char_vocab, model.char_idf, model.char_coef),
+        ):
+            if vocab:
+                vector = features.tfidf(grams, vocab, idf)
+                expected += sum(value * coef[column] for column, value in vector.items())
+        assert model.logit(text, {}) == pytest.approx(expected, abs=1e-12), text
