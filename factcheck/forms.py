@@ -10,20 +10,55 @@ test_form_markup.py`` holds each of them to what WTForms and the macro write.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import wtforms
+from babel.support import NullTranslations, Translations
 from flask import Flask
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import widgets
 from wtforms.fields import Field
+from wtforms.i18n import messages_path
 from wtforms.widgets.core import clean_key
 
 from factcheck.security import isolate_bidi
 
 
-class ActionForm(FlaskForm):
+@cache
+def _wtforms_catalogue(language: str) -> NullTranslations:
+    return Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid integer value.") in the interface language. Its
+    catalogue is read once per language and kept; Flask-WTF reads it again on every request."""
+
+    def _catalogue(self) -> NullTranslations:
+        return _wtforms_catalogue(str(get_locale() or "en"))
+
+    def gettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
+class Form(FlaskForm):
+    """The base of every form of the desk: Flask-WTF's (CSRF), with WTForms' messages read
+    from a kept catalogue."""
+
+    class Meta:
+        def get_translations(self, form: wtforms.Form) -> WTFormsMessages:
+            return WTFORMS_MESSAGES
+
+
+class ActionForm(Form):
     """A button (accept, take, pause, poll now…): the CSRF token and nothing else."""
 
 

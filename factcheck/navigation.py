@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, url_for
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,7 +48,25 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
+_SLOT = 9_876_543_210_123  # an id no row has, to find where ids go in a built URL
+
+
+def url_for_each(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """``url_for(endpoint, **{key: id}, **values)`` for many ids, built by ``url_for`` once:
+    a page of fifty rows links each row without fifty calls to the URL map."""
+
+    def one(object_id: int) -> str:
+        arguments: dict[str, Any] = {**values, key: object_id}
+        return url_for(endpoint, **arguments)
+
+    head, slot, tail = one(_SLOT).partition(str(_SLOT))
+    if not slot or str(_SLOT) in tail:  # the id is not written as itself: build each
+        return one
+    return lambda object_id: f"{head}{int(object_id)}{tail}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["url_for_each"] = url_for_each
     app.jinja_env.globals["role_labels"] = ROLE_LABELS

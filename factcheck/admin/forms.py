@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf
 
 from factcheck.claims.forms import VersionedForm
+from factcheck.forms import Form
 from factcheck.organisation.services import MAX_NAME_LENGTH, MAX_SAME_AS
 from factcheck.ratings.services import (
     MAX_DEFINITION_LENGTH,
@@ -23,13 +23,13 @@ from factcheck.ratings.services import (
 from factcheck.validation import MAX_URL_LENGTH
 
 
-class ScaleForm(FlaskForm):
+class ScaleForm(Form):
     name = StringField(_l("Name"), render_kw={"maxlength": MAX_SCALE_NAME_LENGTH})
     language = StringField(_l("Language"), render_kw={"maxlength": MAX_LANGUAGE_LENGTH})
     is_default = BooleanField(_l("Default scale for this language"))
 
 
-class ValueForm(FlaskForm):
+class ValueForm(Form):
     label = StringField(_l("Label"), render_kw={"maxlength": MAX_LABEL_LENGTH})
     # Text, not IntegerField: the service parses it and its message names the field and the range.
     value = StringField(
@@ -46,13 +46,13 @@ class ValueForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = HiddenField(
         validators=[AnyOf(["up", "down"], message=_l("direction must be up or down"))]
     )
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only carries the CSRF token."""
 
 

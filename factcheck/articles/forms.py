@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -7,6 +6,7 @@ from wtforms.validators import Length, Optional
 from factcheck.articles.parsing import MAX_ARTICLE_CHARS
 from factcheck.claims.workflow import MAX_REASON_LENGTH
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
+from factcheck.forms import Form
 from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_URL_LENGTH
 
 LANGUAGE_CHOICES = [
@@ -16,7 +16,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class AddArticleForm(FlaskForm):
+class AddArticleForm(Form):
     """Exactly one of: pasted text, a URL, or an uploaded .txt/.md/.html file."""
 
     text = TextAreaField(
@@ -32,11 +32,11 @@ class AddArticleForm(FlaskForm):
     )
 
 
-class ManualClaimForm(FlaskForm):
+class ManualClaimForm(Form):
     text = TextAreaField(
         _l("Passage to check"), validators=[Length(min=1, max=2000, message=_l("paste a passage"))]
     )
 
 
-class DismissForm(FlaskForm):
+class DismissForm(Form):
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON_LENGTH)])

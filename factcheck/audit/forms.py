@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
 from factcheck.domain import ValidationError
+from factcheck.forms import Form
 from factcheck.validation import refuse_control_characters
 
 
@@ -21,7 +22,7 @@ def no_control_characters(_form: FlaskForm, field: object) -> None:
         raise StopValidation(exc.message) from None
 
 
-class EventFilterForm(FlaskForm):
+class EventFilterForm(Form):
     """The filters of the event list: a GET form, so no CSRF token."""
 
     class Meta:
@@ -58,5 +59,5 @@ class EventFilterForm(FlaskForm):
     until = DateField(_l("To"), validators=[Optional()])
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """Only carries the CSRF token: "Verify now" is a POST."""

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,10 +11,11 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from factcheck.auth.passwords import MAX_PASSWORD_LENGTH
+from factcheck.forms import Form
 from factcheck.models import Role
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
@@ -23,7 +23,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Only carries the CSRF token: logout is a POST."""
 
 
@@ -32,7 +32,7 @@ ROLE_LABELS = {Role.REVIEWER: _l("Reviewer"), Role.EDITOR: _l("Editor"), Role.AD
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     """An admin creates an account; the services check every rule (role text included)."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(message=_l("email is required"))])
@@ -43,22 +43,22 @@ class NewUserForm(FlaskForm):
     generate = BooleanField(_l("Generate a password for me (shown once)"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validate_choice=False)
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(Form):
     """Carries the wanted state: ``1`` to reactivate, ``0`` to deactivate."""
 
     active = HiddenField(validators=[AnyOf(["0", "1"], message=_l("active must be 0 or 1"))])
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField(_l("New password"), validators=[Length(max=MAX_PASSWORD_LENGTH)])
     generate = BooleanField(_l("Generate a password (shown once)"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
@@ -74,7 +74,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class TwoFactorCodeForm(FlaskForm):
+class TwoFactorCodeForm(Form):
     """A six-digit code from the authenticator app (sign-in step, enrolment, turning it off)."""
 
     code = StringField(

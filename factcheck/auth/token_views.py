@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
@@ -22,6 +21,7 @@ from factcheck.auth import tokens as services
 from factcheck.domain import DomainError
 from factcheck.errors import error_response
 from factcheck.extensions import db
+from factcheck.forms import Form
 from factcheck.models import Role, Scope, User, utcnow
 
 bp = Blueprint("tokens", __name__)
@@ -50,7 +50,7 @@ class ScopeLabel:
         return f"{self.scope.value} — {SCOPE_HINTS[self.scope]}"
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=services.MAX_NAME)],
@@ -67,7 +67,7 @@ class TokenForm(FlaskForm):
     expires = DateField(_l("Expires after (optional)"), validators=[Optional()])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Only the CSRF token: revoking is a POST."""
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -23,6 +22,7 @@ from factcheck.domain import ValidationError
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.forms import (
     DateField,
+    Form,
     HiddenInput,
     IntegerField,
     SelectField,
@@ -60,7 +60,7 @@ class DbIntField(IntegerField):
             raise ValueError(gettext("out of range: at most %(most)s", most=DB_INT_MAX))
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """A form that carries the version of the thing it was made from (optimistic locking)."""
 
     version = DbIntField(
@@ -119,7 +119,7 @@ class ClaimForm(VersionedForm):
         }
 
 
-class DismissForm(FlaskForm):
+class DismissForm(Form):
     reason = StringField(
         _l("Reason"),
         validators=[DataRequired(_l("give a reason")), Length(max=MAX_REASON_LENGTH)],
@@ -128,11 +128,11 @@ class DismissForm(FlaskForm):
     duplicate_of = DbIntField(_l("Duplicate of claim #"), validators=[Optional()])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee = SelectField(_l("Assign to"), coerce=db_int, validators=[InputRequired()])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     """The queue's GET filters (no CSRF: reading only)."""
 
     class Meta:

@@ -144,6 +144,8 @@ def format_score(value: float | None) -> str:
 
 def _fill(context: Context, text: str, variables: dict[str, Any]) -> str:
     """A translated text with its variables put in, as Jinja's newstyle gettext does it."""
+    if not variables and "%" not in text:  # nothing to fill: what ``%`` would give back
+        return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
     return text % variables  # Markup when autoescaping: the variables were escaped

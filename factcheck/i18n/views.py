@@ -8,7 +8,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, RadioField, SelectChoice
 from wtforms.validators import DataRequired
@@ -17,13 +16,14 @@ from factcheck import web
 from factcheck.auth import public, safe_next, wants_json
 from factcheck.auth.services import set_interface_language
 from factcheck.extensions import db
+from factcheck.forms import Form
 from factcheck.i18n import COOKIE_MAX_AGE, LANGUAGE_COOKIE
 from factcheck.languages import INTERFACE_LANGUAGE_NAMES, INTERFACE_LANGUAGES
 
 bp = Blueprint("i18n", __name__)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     # Each language named in itself ("Français"), whatever the page's language.
     language = RadioField(
         _l("Interface language"),

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import InputRequired, Regexp
 
+from factcheck.forms import Form
 
-class ActionForm(FlaskForm):
+
+class ActionForm(Form):
     """A button with nothing but its CSRF token (mark all read, mark claims seen)."""
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(Form):
     id = HiddenField(
         _l("Notification"),
         validators=[
@@ -22,5 +23,5 @@ class MarkReadForm(FlaskForm):
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     email_notifications = BooleanField(_l("Also send me my notifications by e-mail"))

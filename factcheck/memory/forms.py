@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from factcheck.claims.forms import options
+from factcheck.forms import Form
 from factcheck.memory.desk import KINDS
 
 
-class MatchForm(FlaskForm):
+class MatchForm(Form):
     """Which earlier fact-check the button is about."""
 
     kind = SelectField(
@@ -21,7 +21,7 @@ class MatchForm(FlaskForm):
     target_id = IntegerField(_l("Fact-check"), validators=[DataRequired(), NumberRange(min=1)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A ClaimReview file (JSON, JSON Lines, HTML) or the URL of a feed or page."""
 
     file = FileField(_l("File (JSON, JSON-LD, JSON Lines, DataFeed or an HTML page)"))
@@ -29,16 +29,16 @@ class ImportForm(FlaskForm):
     dry_run = HiddenField(default="")
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False
 
     q = StringField(_l("Search"), validators=[Length(max=200)])
 
 
-class FeedForm(FlaskForm):
+class FeedForm(Form):
     url = StringField(_l("Feed URL"), validators=[DataRequired(), Length(max=2000)])
 
 
-class FeedActionForm(FlaskForm):
+class FeedActionForm(Form):
     feed_id = IntegerField(_l("Feed"), validators=[DataRequired(), NumberRange(min=1)])

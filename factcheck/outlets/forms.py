@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from factcheck.claims.forms import options
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
+from factcheck.forms import Form
 from factcheck.outlets.services import (
     DEFAULT_INTERVAL_MINUTES,
     MAX_INTERVAL_MINUTES,
@@ -29,7 +29,7 @@ LANGUAGE_CHOICES = options(
 )
 
 
-class OutletForm(FlaskForm):
+class OutletForm(Form):
     url = StringField(_l("Address"), render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"})
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="site", validate_choice=False)
     name = StringField(_l("Name (publisher of its articles)"), render_kw={"maxlength": MAX_NAME})

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from factcheck.claims.forms import DbIntField, VersionedForm, options
-from factcheck.forms import DateField, HiddenInput, StringField, TextAreaField
+from factcheck.forms import DateField, Form, HiddenInput, StringField, TextAreaField
 from factcheck.models import Stance
 from factcheck.review.services import MAX_COMMENT, MAX_EXPLANATION, MAX_NOTE, MAX_SUMMARY
 from factcheck.validation import (
@@ -28,7 +27,7 @@ STANCES = options(
 )
 
 
-class SourceForm(FlaskForm):
+class SourceForm(Form):
     url = StringField(
         _l("URL"),
         validators=[DataRequired(_l("give the source’s address")), Length(max=MAX_URL_LENGTH)],
@@ -91,13 +90,13 @@ class CorrectionDecisionForm(VersionedForm):
     """Approve or discard the drafted correction as it stood at ``version`` (the correction's)."""
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     """Approve the proposal as it stood at ``version`` of the claim."""
 
     version = DbIntField(widget=HiddenInput(), validators=[Optional()])
 
 
-class RequestChangesForm(FlaskForm):
+class RequestChangesForm(Form):
     comment = TextAreaField(
         _l("What needs to change"),
         validators=[DataRequired(_l("say what needs to change")), Length(max=MAX_COMMENT)],
@@ -105,7 +104,7 @@ class RequestChangesForm(FlaskForm):
     )
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     rating = RadioField(
         _l("Rating"),
         coerce=db_int,
@@ -127,7 +126,7 @@ class CorrectionForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(
         _l("Add a note"),
         validators=[DataRequired(_l("write something")), Length(max=MAX_NOTE)],

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 
+from factcheck.forms import Form
 from factcheck.models import WEBHOOK_EVENTS
 from factcheck.validation import MAX_URL_LENGTH
 from factcheck.webhooks.services import MAX_DESCRIPTION
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(Form):
     url = StringField(
         _l("Endpoint URL"), render_kw={"maxlength": MAX_URL_LENGTH, "inputmode": "url"}
     )
@@ -29,5 +29,5 @@ class EndpointForm(FlaskForm):
     active = BooleanField(_l("Active (send deliveries)"), default=True)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only carries the CSRF token (remove, rotate the secret, send again)."""
