@@ -690,7 +690,12 @@ def resolve_claimants(
             continue
         if reason and reason.startswith("anaphor:"):
             _, word, kind = reason.split(":", 2)
-            named = [c for _, c in reversed(history) if word in c.name.lower()]
+            # Whole words only: "il" is no part of "Thierry Baril".
+            named = [
+                c
+                for _, c in reversed(history)
+                if word not in _PRONOUN_WORDS and word in re.findall(r"[\w-]+", c.name.lower())
+            ]
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
             # "l'institution", "elle", "le rapport" take the last claimant of their kind; a
             # specific noun ("le ministère", "the council") only one whose name holds it.
@@ -721,19 +726,52 @@ def resolve_claimants(
     return result
 
 
+def _quote_marks(chunk: str) -> list[int]:
+    """The quotation marks of a sentence in order, +1 opening and -1 closing. Straight double
+    quotes (the usual ones in agency copy) open or close by what stands around them: one after
+    a space or a bracket and before a word opens, one after a word closes."""
+    marks = []
+    depth = 0
+    for i, ch in enumerate(chunk):
+        if ch in _QUOTE_OPEN:
+            marks.append(1)
+        elif ch in _QUOTE_CLOSE:
+            marks.append(-1)
+        elif ch == '"':
+            before = chunk[i - 1] if i else " "
+            after = chunk[i + 1] if i + 1 < len(chunk) else " "
+            if (before.isspace() or before in "([{'’-–—") and not after.isspace():
+                marks.append(1)
+            elif not before.isspace():
+                marks.append(-1)
+            else:
+                marks.append(-1 if depth else 1)
+        else:
+            continue
+        depth = max(0, depth + marks[-1])
+    return marks
+
+
 def quote_depths(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, bool]]:
-    """For each sentence span: (starts inside or opens a quotation, closes a quotation)."""
+    """For each sentence span: (starts inside or opens a quotation, closes a quotation). A
+    paragraph break ends any quotation left open."""
     result = []
     depth = 0
+    previous_end = 0
     for start, end in spans:
+        if "\n" in text[previous_end:start]:
+            depth = 0
+        previous_end = end
         chunk = text[start:end]
-        opens_or_inside = depth > 0 or chunk.lstrip()[:1] in _QUOTE_OPEN
-        for ch in chunk:
-            if ch in _QUOTE_OPEN:
-                depth += 1
-            elif ch in _QUOTE_CLOSE and depth:
-                depth -= 1
-        closes = any(ch in _QUOTE_CLOSE for ch in chunk)
+        marks = _quote_marks(chunk)
+        opens_or_inside = depth > 0 or (
+            bool(marks) and marks[0] == 1 and chunk.lstrip()[:1] in _QUOTE_OPEN + '"'
+        )
+        closes = False
+        for mark in marks:
+            if mark == -1 and depth:
+                closes = True
+            depth = max(0, depth + mark)
         result.append((opens_or_inside, closes))
     return result
 
@@ -819,6 +857,7 @@ _FR_GROUP_ANAPHORS = frozenset(
     ["chercheurs", "auteurs", "scientifiques", "experts", "enquêteurs", "analystes", "économistes"]
 )
 _FR_PRONOUNS = {"il": "Person", "elle": "Person", "ils": "", "elles": "", "on": None}
+_PRONOUN_WORDS = frozenset([*_FR_PRONOUNS, "he", "she", "it", "they"])
 # Nouns that head a source phrase naming a kind of source ("une source policière", "les
 # pompiers", "le parquet de Rennes"); any organisation head counts too.
 _FR_SOURCE_HEADS = frozenset(
