@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from factcheck.extraction.lexicons import DAYS, LEXICONS, MONTHS, RELATIVE_DAYS
@@ -297,6 +298,44 @@ def is_plausible(mention: Mention) -> bool:
     return name.lower() not in _NOT_NAMES and len(name) > 1
 
 
+@cache
+def _territories() -> frozenset[str]:
+    """Country and region names in French and English (Babel's CLDR data: "Allemagne",
+    "États-Unis", "Europe"), lower-cased, apostrophes straightened."""
+    from babel import Locale
+
+    names = set()
+    for language in ("fr", "en"):
+        names.update(n.lower().replace("’", "'") for n in Locale(language).territories.values())
+    return frozenset(names)
+
+
+_BEFORE_BODY = re.compile(r"(?:\b(?:[Ll]a|[Ll]e|[Ll]es|du|des|au|aux)\s+|\b[LlDd]['’]\s*)$")
+
+
+def body_for_place(mention: Mention, sentence: str) -> Mention:
+    """A French mention the NER took for a place but that names a body: an acronym ("FHF"),
+    a name headed by a body noun ("institut Ipsos"), or a name under an article ("la Drees",
+    "l'Insee") that no country or region bears ("la France", "l'Allemagne" stay places;
+    cities take no article)."""
+    if mention.label not in ("LOC", "GPE"):
+        return mention
+    name = clean_name(mention.text)
+    words = name.split()
+    if not words or name.lower().replace("’", "'") in _territories():
+        return mention
+    acronym = re.fullmatch(r"[A-Z]{2,6}", name) is not None
+    headed = words[0].lower() in _ORG_HEADS
+    under_article = (
+        len(words) == 1
+        and name[:1].isupper()
+        and _BEFORE_BODY.search(sentence[: mention.start]) is not None
+    )
+    if acronym or headed or under_article:
+        return Mention(mention.start, mention.end, mention.text, "ORG")
+    return mention
+
+
 def capitalised_mentions(sentence: str) -> list[Mention]:
     """Capitalised spans as mentions (used when the pipeline has no NER)."""
     mentions = []
@@ -390,7 +429,7 @@ _SOURCE_INTRO = {
         r"(?:recensé|enregistré|publié|compté|relevé|annoncé|constaté|chiffré|estimé|"
         r"rapporté|révélé|dévoilé|diffusé|communiqué|fourni|établi|cité|réalisé|mené|conduit|"
         r"commandé|rédigé|signé|commandité|coordonné|dirigé|piloté)(?:e|s|es)?"
-        r"(?:\s+\w+){0,3}?\s+par(?!\s+(?:jour|an|mois|semaine|heure|habitant|tête|personne|"
+        r"(?:\s+[\w'’-]+){0,5}?\s+par(?!\s+(?:jour|an|mois|semaine|heure|habitant|tête|personne|"
         r"rapport|ailleurs|exemple|la\s+suite|le\s+passé)))\s+",
         re.IGNORECASE,
     ),
@@ -404,7 +443,8 @@ _SOURCE_INTRO = {
 _PHRASE_STOP = re.compile(
     r"(?<!\bM)(?<!\bMM)(?<!\bMr)(?<!\bDr)(?<!\bPr)\.|[,;:!?()«»\"“”]"
     r"|\s(?:qui|que|qu['’]|dont|où|a|ont|est|sont|avait|publiée?s?|parue?s?|"
-    r"selon|mais|et\s+(?:le|la|les|a)|pour|en\s+\d|who|which|that|has|have|is|was|were|"
+    r"selon|mais|et\s+(?:le|la|les|a)|et\s+[a-zà-ÿ]+(?:é|ée|és|ées)|pour|en\s+\d|who|which|that|"
+    r"has|have|is|was|were|"
     r"published|on|in\s+\d)(?=\s|$)"
 )
 _LEAD = re.compile(
@@ -488,6 +528,8 @@ def anaphor_of(phrase: str) -> tuple[str, ClaimantType | None] | None:
     words = phrase.lower().split()
     if not words:
         return None
+    if any(w[:1].isupper() for w in phrase.split()[1:]):
+        return None  # "l'institut Ipsos", "le ministère de l'Intérieur": a name
     if words[0] in ("source", "sources") and 2 <= len(words) <= 3:
         return None  # "source policière": a named kind of source, kept as written
     if words[0] in _DOCUMENTS:
@@ -522,6 +564,8 @@ def find_claimant(
     """Return (claimant, reason) for one sentence, or (None, None). A source phrase that points
     back ("selon le ministère", "l'institution") gives (None, "anaphor:<head>:<type>") for the
     pipeline to resolve against the claimants named earlier in the article."""
+    if language == "fr":
+        mentions = [body_for_place(m, sentence) for m in mentions]
     candidates = sorted(
         {(m.start, m.end): m for m in mentions if could_claim(m, people)}.values(),
         key=lambda m: m.start,
@@ -615,6 +659,8 @@ def _plausible_source(phrase: str, at: int, candidates: list[Mention]) -> bool:
     head = _head_word(phrase)
     if any(at <= m.start <= at + 2 for m in candidates):
         return True
+    if any(at <= m.start < at + len(phrase) and m.label == "PER" for m in candidates):
+        return True  # "le Premier ministre Edouard Philippe": a role and its holder
     return head in _FR_SOURCE_HEADS or head in _ORG_LIKE or phrase[:1].isupper()
 
 
@@ -799,8 +845,16 @@ _FR_FINITE = (
     r"conclut|concluent|prévient|préviennent|répond|répondent|fait\s+savoir|ajoutant|"
     r"affirmant|estimant|précisant|soulignant|expliquant|indiquant|assurant|rappelant"
 )
+# Pronominal verbs of speech: "s'est félicitée", "se sont dits inquiets", "s'est voulu rassurant".
+_FR_REFLEXIVE = (
+    r"(?:s['’](?:est|était)|se\s+sont|s['’]étaient)(?:\s+[\w’'-]+){0,2}?\s+"
+    r"(?:félicité|dit|inquiété|alarmé|réjoui|montré|voulu|engagé|prononcé|exprimé|indigné|"
+    r"étonné|opposé|défendu|interrogé|agacé|emporté|targué|vanté|plaint|excusé|fendu)"
+    r"(?:e|s|es)?"
+)
 FR_SPEECH = re.compile(
-    r"(?<![\w-])(?:" + _FR_AUX + r"(?:\s+[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
+    r"(?<![\w-])(?:" + _FR_REFLEXIVE + "|"
+    + _FR_AUX + r"(?:\s+[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
     r"|(?:" + _FR_FINITE + r")(?:-(?:t-)?(?:il|elle|ils|elles|on))?)(?![\w])",
     re.IGNORECASE,
 )
@@ -887,6 +941,7 @@ _FR_COMPANY_WORDS = frozenset(
     (
         "avionneur", "constructeur", "groupe", "laboratoire", "opérateur", "entreprise",
         "compagnie", "institution", "organisation", "organisme", "société", "firme", "enseigne",
+        "ong",
     )
 )  # fmt: skip
 
@@ -901,7 +956,7 @@ class Speaker:
 
 _FR_FUNCTION = frozenset(
     (
-        "en", "au", "aux", "à", "a", "dans", "pour", "par", "sur", "avec", "sans", "si", "mais",
+        "en", "au", "aux", "à", "a", "de", "dans", "pour", "par", "sur", "avec", "sans", "si", "mais",
         "et", "or", "depuis", "lors", "après", "avant", "selon", "entre", "vers", "chez",
         "contre", "comme", "quand", "lorsque", "puisque", "parmi", "outre", "concernant",
         "malgré", "soit", "celle-ci", "celles-ci", "celui-ci", "ceux-ci", "cela", "ça", "ce",
@@ -990,7 +1045,9 @@ def french_noun_phrase(
             return None  # "Moscou", "le Pays de Galles ou encore Israël": places
         if head in _NOT_NAMES or head in _TIME_WORDS:
             return None
-        if head in _FR_COMPANY_WORDS and not any(w[:1].isupper() for w in stripped.split()):
+        if head in _FR_COMPANY_WORDS and not any(
+            w[:1].isupper() and w.lower() not in _FR_COMPANY_WORDS for w in stripped.split()
+        ):
             # "l'avionneur", "le groupe": the body named before.
             return Speaker(None, f"anaphor:{head}:Organization")
         people_name = people.get(stripped.lower())
@@ -1048,6 +1105,10 @@ _FR_CONJUNCTION = re.compile(
 )
 
 
+# What stands between a subject and its verb: "Le ministère n'a pas souhaité", "il s'est dit".
+_CLITICS = re.compile(r"(?:\s+(?:ne|n['’]|se|s['’]|l['’]|y|en|lui|leur))+\s*$", re.IGNORECASE)
+
+
 def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:
     """Candidate subject noun phrases of a verb at ``verb_start``, nearest first: each
     comma-separated piece of the clause before it ("En Russie, la ville de Moscou, confrontée
@@ -1062,7 +1123,7 @@ def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:
         lead = len(piece.group(0)) - len(piece.group(0).lstrip())
         if conjunction:  # "mais Donald Trump a justifié…"
             lead += conjunction.end()
-        phrase = piece.group(0)[lead:].strip()
+        phrase = _CLITICS.sub("", piece.group(0)[lead:].strip())
         if not phrase or len(phrase.split()) > 10:
             continue
         found.append((phrase, start + lead))
@@ -1090,7 +1151,7 @@ _FR_SELON = re.compile(
 )
 _FR_SUBJECT_STOP = re.compile(
     r"\s(?:qui|que|qu['’]|dont|a|ont|est|sont|était|avait|avaient|aurait|va|vont|doit|"
-    r"peut|ne|n['’]|s['’]|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|[,;:(«\"]",
+    r"peut|ne|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|\s(?:n|s|qu)['’]|[,;:(«\"]",
     re.IGNORECASE,
 )
 
