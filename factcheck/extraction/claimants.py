@@ -506,6 +506,10 @@ _OF = re.compile(
     re.IGNORECASE,
 )
 _BY = re.compile(r"\s(?:par|by)\s+", re.IGNORECASE)
+_PUBLISHED_IN = re.compile(
+    r"\s+(?:paru|publié)(?:e|s|es)?(?:\s+[\w'’-]+){0,3}?\s+dans\s+"
+    r"(?:le\s+|la\s+|les\s+|l['’]\s*)?(?=[A-ZÀ-Þ])"
+)
 
 
 def source_phrase(sentence: str, start: int) -> tuple[str, int] | None:
@@ -590,7 +594,15 @@ def find_claimant(
         head = phrase.split()[0].lower()
         of = _OF.search(phrase)
         by = _BY.search(sentence, at, at + len(phrase) + 60)
-        if head in _DOCUMENTS and not of and by:
+        published = _PUBLISHED_IN.match(sentence, at + len(phrase))
+        if head in _DOCUMENTS and not of and published:
+            # "des résultats parus dans le Bulletin épidémiologique hebdomadaire": the
+            # publication speaks for its figures (a journal's articles keep their authors).
+            venue = source_phrase(sentence, published.end())
+            if venue is None or venue[0].split()[0].lower() in ("revue", "journal"):
+                continue
+            phrase, at = venue
+        elif head in _DOCUMENTS and not of and by:
             # "une évaluation publiée mercredi par l'OFCE": the author, not the document.
             author = source_phrase(sentence, by.end())
             if author:
