@@ -617,7 +617,9 @@ def find_claimant(
                 continue
         pointer = anaphor_of(phrase)
         if pointer:
-            return None, f"anaphor:{pointer[0]}:{pointer[1] or ''}"
+            new = pointer[0] in _DOCUMENTS and _NEW_DOCUMENT.match(sentence, intro.end())
+            way = "forward" if new else "anaphor"
+            return None, f"{way}:{pointer[0]}:{pointer[1] or ''}"
         if phrase[:1].isdigit():
             continue
         if language == "fr" and not _plausible_source(phrase, at, candidates):
@@ -662,7 +664,20 @@ def find_claimant(
         ]
         if orgs:
             return classify(orgs[0], people), f"report by: {clean_name(orgs[0].text)}"
+    if language == "fr" and _AGENTLESS_TALLY.search(sentence) and _DIGIT.search(sentence):
+        return None, "forward:tally"
     return None, None
+
+
+# "une étude", "un nouveau rapport", "une autre enquête": a document not named before.
+_NEW_DOCUMENT = re.compile(r"(?i)\s*(?:une?|des)\s+(?:(?:autre|nouvelle|nouveau|récente?)\s+)?")
+# "15.797 nouveaux cas ont été enregistrés en 24 heures": a tally in the passive, no agent.
+_AGENTLESS_TALLY = re.compile(
+    r"(?i)\b(?:ont|a|avaient|avait)\s+été\s+(?:\w+\s+)?(?:recensé|enregistré|comptabilisé|"
+    r"dénombré|relevé|signalé|constaté|diagnostiqué|répertorié|déclaré)(?:e|s|es)?\b"
+    r"(?![^.]*\bpar\s)"
+)
+_DIGIT = re.compile(r"\d")
 
 
 def _plausible_source(phrase: str, at: int, candidates: list[Mention]) -> bool:
@@ -724,20 +739,44 @@ def resolve(
     found: list[tuple[Claimant | None, str | None]],
     window: int = CARRY_WINDOW,
     seed: Sequence[Claimant] = (),
+    subjects: Sequence[Claimant | None] = (),
 ) -> list[tuple[Claimant | None, str | None]]:
     """See ``resolve_claimants``; ``window`` 0 resolves anaphors only."""
-    return resolve_claimants(found, window, seed)
+    return resolve_claimants(found, window, seed, subjects)
+
+
+def _explicit_next(
+    found: list[tuple[Claimant | None, str | None]], index: int
+) -> Claimant | None:
+    """The claimant the next sentence names itself, if any."""
+    if index + 1 < len(found):
+        return found[index + 1][0]
+    return None
+
+
+def _kind_of_name(name: str) -> set[str]:
+    """The body nouns a name is headed by ("ministère des Armées" -> {"ministère"})."""
+    return {w for w in re.findall(r"[\w-]+", name.lower()) if w in _ORG_HEADS}
 
 
 def resolve_claimants(
-    found: list[tuple[Claimant | None, str | None]], window: int, seed: Sequence[Claimant] = ()
+    found: list[tuple[Claimant | None, str | None]],
+    window: int,
+    seed: Sequence[Claimant] = (),
+    subjects: Sequence[Claimant | None] = (),
 ) -> list[tuple[Claimant | None, str | None]]:
     """Give each sentence without a claimant of its own the nearest earlier attribution it
     continues: an anaphor ("l'institution", "elle", "selon le ministère") resolves to the last
-    claimant of its kind (an organisation whose name holds the noun first); a sentence with no
-    attribution at all continues the last one named within ``window`` sentences. ``seed``
-    (the headline's source) is what an anaphor points to when nothing in the body was named
-    before it; it is never carried over."""
+    claimant of its kind (an organisation whose name holds the noun first, else the last one
+    whose name says nothing of its kind, such as an acronym); a sentence with no attribution
+    at all continues the last one named within ``window`` sentences. ``seed`` (the headline's
+    source) is what an anaphor points to when nothing in the body was named before it, and
+    what "l'avionneur", "le groupe" name; it is never carried over. ``subjects`` (the person
+    each sentence opens on, if any) are what "il" and "elle" may point to as well.
+
+    Some attributions come after: a new document with no author ("une étude publiée lundi")
+    and a tally in the passive with no agent ("15.797 cas ont été enregistrés") are the next
+    sentence's source when it names one ("forward:" reasons)."""
     result: list[tuple[Claimant | None, str | None]] = []
     # Explicit or resolved attributions, in order; the seed sits outside any carry window.
     history: list[tuple[int, Claimant]] = [(-(10**6), c) for c in seed]
@@ -746,6 +785,16 @@ def resolve_claimants(
             history.append((index, claimant))
             result.append((claimant, reason))
             continue
+        if reason and reason.startswith("forward:"):
+            ahead = _explicit_next(found, index)
+            if ahead is not None:
+                history.append((index, ahead))
+                result.append((ahead, f"{reason.split(':', 2)[1]} → {ahead.name} (named next)"))
+                continue
+            if reason.count(":") == 2:  # "forward:étude:Organization": else, as an anaphor
+                reason = "anaphor:" + reason.split(":", 1)[1]
+            else:
+                reason = None
         if reason and reason.startswith("anaphor:"):
             _, word, kind = reason.split(":", 2)
             # Whole words only: "il" is no part of "Thierry Baril".
@@ -755,6 +804,17 @@ def resolve_claimants(
                 if word not in _PRONOUN_WORDS and word in re.findall(r"[\w-]+", c.name.lower())
             ]
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
+            if word in _PRONOUN_WORDS and kind == "Person":
+                # "Le maire de Lyon, Grégory Doucet, s'est rendu sur place. Il a annoncé…":
+                # the person the last sentences opened on, if named after the last speaker.
+                last_speaker = max((at for at, c in history if c.type == "Person"), default=-1)
+                opened = [
+                    (at, c)
+                    for at, c in enumerate(subjects[:index])
+                    if c is not None and at > last_speaker and index - at <= 2
+                ]
+                if opened:
+                    typed = [opened[-1][1], *typed]
             # "l'institution", "elle", "le rapport" take the last claimant of their kind; a
             # specific noun ("le ministère", "the council") only one whose name holds it.
             generic = (
@@ -764,12 +824,23 @@ def resolve_claimants(
                 or word in _FR_COMPANY_WORDS
                 or word in _FR_PRONOUNS
             )
+            if not named and not generic and kind == "Organization":
+                # "L'institut prévoit…" after "selon l'Insee": a name that tells nothing of
+                # its kind may be meant; "ministère des Armées" is no "institut".
+                named = [c for c in typed if not _kind_of_name(c.name) - {word}][:1]
+            if word in _FR_COMPANY_WORDS and word not in _GENERIC_ANAPHORS:
+                # "l'avionneur européen", "le groupe": the company the headline names.
+                topic = [c for at, c in history if at < 0 and c.type == "Organization"]
+                if topic:
+                    named = topic
             # Before anything in the body, the headline's source is what is meant.
             opening = [c for at, c in history if at < 0 and (not kind or c.type == kind)]
             if len(opening) == len(history):
                 generic = True
                 typed = opening
             chosen = next(iter(named or (typed if generic else [])), None)
+            if chosen is None and word in _DOCUMENTS:
+                chosen = _explicit_next(found, index)
             if chosen is not None:
                 history.append((index, chosen))
                 result.append((chosen, f"{word} → {chosen.name}"))
@@ -1042,7 +1113,9 @@ def french_noun_phrase(
     if head in _FR_ROLES:
         return Speaker(None, f"anaphor:{head}:Person")
     if head in _DOCUMENTS and not orgs:
-        return Speaker(None, f"anaphor:{head}:Organization")
+        # "une étude publiée lundi": a new document, whose author the next sentence may name.
+        way = "forward" if _NEW_DOCUMENT.match(phrase) else "anaphor"
+        return Speaker(None, f"{way}:{head}:Organization")
     named = any(w[:1].isupper() for w in stripped.split())
     if head in ANAPHORS and len(stripped.split()) <= 2 and not named:
         return Speaker(None, f"anaphor:{head}:{ANAPHORS[head] or ''}")
@@ -1166,6 +1239,34 @@ _FR_SUBJECT_STOP = re.compile(
     r"peut|ne|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|\s(?:n|s|qu)['’]|[,;:(«\"]",
     re.IGNORECASE,
 )
+
+
+_OPENING_STOP = re.compile(
+    r"\s(?:a|ont|est|sont|avait|avaient|était|sera|va|doit|ne|se|qui|que)\s|\s[nsl]['’]|[;:«»\"“”]",
+    re.IGNORECASE,
+)
+
+
+def subject_person(
+    sentence: str, mentions: list[Mention], people: dict[str, str]
+) -> Claimant | None:
+    """The person a French sentence opens on as its subject, named before its verb ("Le maire
+    de Lyon, Grégory Doucet, s'est rendu…"); None when it opens on a preposition ("Après le
+    refus de Mme Merkel, il…") or on no person. "Il" in the next sentence may be that person,
+    claimant or not."""
+    lead = _FR_CONJUNCTION.match(sentence)
+    at = lead.end() if lead else 0
+    first = sentence[at:].split(maxsplit=1)
+    if not first or first[0].lower().strip(",") in _FR_FUNCTION:
+        return None
+    stop = _OPENING_STOP.search(sentence, at)
+    end = stop.start() if stop else len(sentence)
+    persons = [
+        m
+        for m in mentions
+        if m.label == "PER" and at <= m.start and m.end <= end and could_claim(m, people)
+    ]
+    return classify(persons[0], people) if persons else None
 
 
 def _organisation_subject(

@@ -244,7 +244,15 @@ def analyse(
     # Carry-over to sentences without an attribution was chosen on French news (fr-checkworthy
     # train); English resolves explicit anaphors only ("the ministry", "she").
     window = cl.CARRY_WINDOW if language == "fr" else 0
-    found = cl.resolve(_share_quote_speakers(body, spans, found), window, seed)
+    subjects = (
+        [
+            cl.subject_person(body[s:e], mentions, people)
+            for (s, e), mentions in zip(spans, per_sentence, strict=True)
+        ]
+        if language == "fr"
+        else []
+    )
+    found = cl.resolve(_share_quote_speakers(body, spans, found), window, seed, subjects)
     return list(zip(spans, found, strict=True))
 
 
