@@ -1109,7 +1109,17 @@ def french_noun_phrase(
             return Speaker(None, "anaphor:source:")
         return Speaker(Claimant(stripped, "Organization"), f"source: {stripped}")
     if orgs and head not in _ORG_LIKE and head not in _FR_ROLES:
-        return Speaker(classify(orgs[0], people), f"speaker: {clean_name(orgs[0].text)}")
+        claimant = classify(orgs[0], people)
+        extra = stripped[len(claimant.name) :].split()
+        if (
+            stripped.startswith(claimant.name)
+            and 0 < len(extra) <= 2
+            and all(w.isalpha() and w.islower() for w in extra)
+            and not any(w in _TIME_WORDS or w in _FR_FUNCTION for w in extra)
+        ):
+            # "L'Assurance maladie": the NER kept only "Assurance".
+            claimant = Claimant(stripped, claimant.type)
+        return Speaker(claimant, f"speaker: {claimant.name}")
     if head in _FR_ROLES:
         return Speaker(None, f"anaphor:{head}:Person")
     if head in _DOCUMENTS and not orgs:
