@@ -4,6 +4,7 @@ of the quotation a sentence sits in, or the organisation behind a cited report."
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -306,8 +307,14 @@ def _territories() -> frozenset[str]:
 
     names = set()
     for language in ("fr", "en"):
-        names.update(n.lower().replace("’", "'") for n in Locale(language).territories.values())
+        names.update(_plain(n) for n in Locale(language).territories.values())
     return frozenset(names)
+
+
+def _plain(name: str) -> str:
+    """Lower case, no accents, straight apostrophes: "États-Unis" and "Etats-Unis" alike."""
+    decomposed = unicodedata.normalize("NFKD", name.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 _BEFORE_BODY = re.compile(r"(?:\b(?:[Ll]a|[Ll]e|[Ll]es|du|des|au|aux)\s+|\b[LlDd]['’]\s*)$")
@@ -322,7 +329,7 @@ def body_for_place(mention: Mention, sentence: str) -> Mention:
         return mention
     name = clean_name(mention.text)
     words = name.split()
-    if not words or name.lower().replace("’", "'") in _territories():
+    if not words or _plain(name) in _territories():
         return mention
     acronym = re.fullmatch(r"[A-Z]{2,6}", name) is not None
     headed = words[0].lower() in _ORG_HEADS
@@ -806,7 +813,8 @@ def resolve_claimants(
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
             if word in _PRONOUN_WORDS and kind == "Person":
                 # "Le maire de Lyon, Grégory Doucet, s'est rendu sur place. Il a annoncé…":
-                # the person the last sentences opened on, if named after the last speaker.
+                # the person (or body: "Le ministère conteste… Il rappelle…") the last
+                # sentences opened on, if named after the last speaker.
                 last_speaker = max((at for at, c in history if c.type == "Person"), default=-1)
                 opened = [
                     (at, c)
@@ -826,9 +834,12 @@ def resolve_claimants(
             )
             if not named and not generic and kind == "Organization":
                 # "L'institut prévoit…" after "selon l'Insee": a name that tells nothing of
-                # its kind may be meant; "ministère des Armées" is no "institut".
-                named = [c for c in typed if not _kind_of_name(c.name) - {word}][:1]
-            if word in _FR_COMPANY_WORDS and word not in _GENERIC_ANAPHORS:
+                # its kind may be meant; "ministère des Armées" is no "institut". Else the
+                # body named in the last two sentences ("l'OMM… L'agence onusienne estime").
+                named = [c for c in typed if not _kind_of_name(c.name) - {word}][:1] or [
+                    c for at, c in reversed(history) if c.type == kind and index - at <= 2
+                ][:1]
+            if word in _COMPANIES:
                 # "l'avionneur européen", "le groupe": the company the headline names.
                 topic = [c for at, c in history if at < 0 and c.type == "Organization"]
                 if topic:
@@ -917,7 +928,8 @@ _FR_PARTICIPLES = (
     r"recensé|constaté|jugé|insisté|martelé|répondu|poursuivi|conclu|commenté|observé|écrit|"
     r"fait\s+savoir|prévenu|relevé|noté|signalé|démenti|admis|déploré|regretté|réclamé|"
     r"demandé|souhaité|plaidé|lancé|appris|affiché|décidé|mis\s+en\s+garde|publié|dévoilé|"
-    r"justifié|prédit|prévu|recommandé|proposé|mentionné|exprimé|promis|cité|annoncée?s?"
+    r"justifié|prédit|prévu|recommandé|proposé|mentionné|exprimé|promis|cité|appelé|"
+    r"annoncée?s?"
 )
 _FR_FINITE = (
     r"(?:déclar|affirm|estim|indiqu|annonc|précis|expliqu|assur|rappel|ajout|confirm|dénonc|"
@@ -1020,6 +1032,13 @@ _ORG_LIKE = _ORG_HEADS | frozenset(
 
 
 # Heads that describe the body named before rather than name one ("l'avionneur européen").
+# The first ten are companies: the one a headline names ("Airbus : …") is what they mean.
+_COMPANIES = frozenset(
+    (
+        "avionneur", "constructeur", "groupe", "laboratoire", "opérateur", "entreprise",
+        "compagnie", "société", "firme", "enseigne",
+    )
+)  # fmt: skip
 _FR_COMPANY_WORDS = frozenset(
     (
         "avionneur", "constructeur", "groupe", "laboratoire", "opérateur", "entreprise",
@@ -1100,9 +1119,11 @@ def french_noun_phrase(
         return Speaker(None, f"anaphor:{head}:{pointed}")
     if head in ("dernier", "dernière") or lowered.startswith(("ce dernier", "cette dernière")):
         return Speaker(None, "anaphor:il:Person")
-    if head in _FR_GROUP_ANAPHORS:
-        return Speaker(None, "anaphor:institution:Organization")
     orgs = [m for m in inside if m.label in ("ORG", "PROPN") and could_claim(m, people)]
+    if head in _FR_GROUP_ANAPHORS:
+        if orgs:  # "les économistes de l'Institut Montaigne"
+            return Speaker(classify(orgs[0], people), f"speaker: {clean_name(orgs[0].text)}")
+        return Speaker(None, "anaphor:institution:Organization")
     stripped = _FR_DET.sub("", phrase)
     if head in ("source", "sources", "même"):
         if re.match(r"(?i)(?:cette|la\s+même|même|ces|les\s+mêmes)\b", phrase) or head == "même":
@@ -1148,6 +1169,11 @@ def french_noun_phrase(
         people_name = people.get(stripped.lower())
         if people_name:
             return Speaker(Claimant(people_name, "Person"), f"speaker: {people_name}")
+        clause = _NAME_THEN_VERB.search(stripped)
+        if clause:
+            # "Le ministère du Logement conteste ces chiffres": the name, not the clause.
+            name = stripped[: clause.end()]
+            return Speaker(Claimant(name, "Organization"), f"speaker: {name}")
         # "France Inter", "Calédonie ensemble": a capitalised name the NER missed is a body
         # unless every word is capitalised and none names a body ("Vaughan Getting").
         guessed: ClaimantType = "Organization"
@@ -1160,6 +1186,14 @@ def french_noun_phrase(
             guessed = "Person"
         return Speaker(Claimant(stripped, guessed), f"speaker: {stripped}")
     return None
+
+
+# A word and a determiner after a name: a verb and its object ("… conteste ces chiffres"),
+# not the rest of the name ("… d'orientation des retraites", "… européenne de l'environnement").
+_NAME_THEN_VERB = re.compile(
+    r"[A-ZÀ-Þ][\w'’-]*(?=\s+(?!(?:de|du|des|et|à|au|aux|en|pour|sur|la|le|les)\s)[a-zà-ÿ]+\s+"
+    r"(?:le|la|les|l['’]|un|une|des|ces|ce|cet|cette|son|sa|ses|leur|leurs|que|qu['’]))"
+)
 
 
 def _only_places(text: str, at: int, places: Sequence[Mention]) -> bool:
@@ -1257,13 +1291,13 @@ _OPENING_STOP = re.compile(
 )
 
 
-def subject_person(
+def opening_subject(
     sentence: str, mentions: list[Mention], people: dict[str, str]
 ) -> Claimant | None:
-    """The person a French sentence opens on as its subject, named before its verb ("Le maire
-    de Lyon, Grégory Doucet, s'est rendu…"); None when it opens on a preposition ("Après le
-    refus de Mme Merkel, il…") or on no person. "Il" in the next sentence may be that person,
-    claimant or not."""
+    """The person (else the body) a French sentence opens on as its subject, named before its
+    verb ("Le maire de Lyon, Grégory Doucet, s'est rendu…", "Le ministère du Logement
+    conteste…"); None when it opens on a preposition ("Après le refus de Mme Merkel, il…") or
+    on no name. "Il" in the next sentence may be that person or body, claimant or not."""
     lead = _FR_CONJUNCTION.match(sentence)
     at = lead.end() if lead else 0
     first = sentence[at:].split(maxsplit=1)
@@ -1271,12 +1305,15 @@ def subject_person(
         return None
     stop = _OPENING_STOP.search(sentence, at)
     end = stop.start() if stop else len(sentence)
-    persons = [
+    opening = [
         m
-        for m in mentions
-        if m.label == "PER" and at <= m.start and m.end <= end and could_claim(m, people)
+        for m in (body_for_place(m, sentence) for m in mentions)
+        if at <= m.start and m.end <= end and could_claim(m, people)
     ]
-    return classify(persons[0], people) if persons else None
+    persons = [m for m in opening if m.label == "PER"]
+    bodies = [m for m in opening if m.label == "ORG"]
+    chosen = persons or bodies
+    return classify(chosen[0], people) if chosen else None
 
 
 def _organisation_subject(

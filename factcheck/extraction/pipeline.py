@@ -244,10 +244,14 @@ def analyse(
     # Carry-over to sentences without an attribution was chosen on French news (fr-checkworthy
     # train); English resolves explicit anaphors only ("the ministry", "she").
     window = cl.CARRY_WINDOW if language == "fr" else 0
+    # The person or body each sentence opens on ("Le ministère du Logement conteste…").
     subjects = (
         [
-            cl.subject_person(body[s:e], mentions, people)
-            for (s, e), mentions in zip(spans, per_sentence, strict=True)
+            cl.opening_subject(body[s:e], mentions, people)
+            or (claimant if (reason or "").startswith("subject:") else None)
+            for (s, e), mentions, (claimant, reason) in zip(
+                spans, per_sentence, found, strict=True
+            )
         ]
         if language == "fr"
         else []
