@@ -763,7 +763,12 @@ def _explicit_next(
 
 def _kind_of_name(name: str) -> set[str]:
     """The body nouns a name is headed by ("ministère des Armées" -> {"ministère"})."""
-    return {w for w in re.findall(r"[\w-]+", name.lower()) if w in _ORG_HEADS}
+    words = re.findall(r"[\w-]+", name.lower())
+    return {w for w in words if w in _ORG_HEADS and w not in _ANY_KIND}
+
+
+# Heads that say nothing of a body's kind: "l'agence" may be an "Organisation …".
+_ANY_KIND = frozenset(("organisation", "organization", "institution", "organisme", "union"))
 
 
 def resolve_claimants(
@@ -833,12 +838,10 @@ def resolve_claimants(
                 or word in _FR_PRONOUNS
             )
             if not named and not generic and kind == "Organization":
-                # "L'institut prévoit…" after "selon l'Insee": a name that tells nothing of
-                # its kind may be meant; "ministère des Armées" is no "institut". Else the
-                # body named in the last two sentences ("l'OMM… L'agence onusienne estime").
-                named = [c for c in typed if not _kind_of_name(c.name) - {word}][:1] or [
-                    c for at, c in reversed(history) if c.type == kind and index - at <= 2
-                ][:1]
+                # "L'institut prévoit…" after "selon l'Insee", "l'agence onusienne" after
+                # "l'Organisation météorologique mondiale": a name that tells nothing of its
+                # kind may be meant; "ministère des Armées" is no "institut".
+                named = [c for c in typed if not _kind_of_name(c.name) - {word}][:1]
             if word in _COMPANIES:
                 # "l'avionneur européen", "le groupe": the company the headline names.
                 topic = [c for at, c in history if at < 0 and c.type == "Organization"]
