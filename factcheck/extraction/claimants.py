@@ -761,14 +761,43 @@ def _explicit_next(
     return None
 
 
-def _kind_of_name(name: str) -> set[str]:
-    """The body nouns a name is headed by ("ministère des Armées" -> {"ministère"})."""
-    words = re.findall(r"[\w-]+", name.lower())
-    return {w for w in words if w in _ORG_HEADS and w not in _ANY_KIND}
+def _may_be_called(name: str, noun: str, just_before: bool = False) -> bool:
+    """Whether a body's name leaves room for a noun that describes it: a one-word name or an
+    acronym ("Insee" for "l'institut", "CGT" for "le syndicat"), a name headed by that noun or
+    by a noun that says nothing ("Organisation météorologique mondiale" for "l'agence"), or,
+    in the sentence just before, any name not headed by another kind of body ("Santé publique
+    France… L'agence sanitaire note")."""
+    words = name.split()
+    if len(words) == 1:
+        return True
+    first = words[0].lower()
+    if first == noun or first in ("organisation", "organization", "organisme", "union"):
+        return True
+    return just_before and first not in _KIND_NOUNS
 
 
-# Heads that say nothing of a body's kind: "l'agence" may be an "Organisation …".
-_ANY_KIND = frozenset(("organisation", "organization", "institution", "organisme", "union"))
+# Bodies that go by the bare noun ("le gouvernement", "le parquet", "la police"): no
+# acronym named before is meant by it.
+_SELF_NAMED = frozenset(
+    (
+        "gouvernement", "government", "parquet", "police", "préfecture", "mairie", "armée",
+        "army", "gendarmerie", "tribunal", "cour", "court", "hôpital", "hospital", "école",
+        "school", "juridiction",
+    )
+)  # fmt: skip
+# Nouns that say what kind of body a name is ("l'agence" is no "ministère …"; an
+# "Organisation …" may be "l'agence").
+_KIND_NOUNS = frozenset(
+    (
+        "ministère", "ministry", "department", "agence", "agency", "institut", "institute",
+        "université", "university", "banque", "bank", "commission", "conseil", "council",
+        "parti", "party", "office", "comité", "committee", "bureau", "fondation", "foundation",
+        "association", "armée", "army", "police", "cour", "court", "tribunal", "observatoire",
+        "centre", "center", "préfecture", "parquet", "mairie", "gouvernement", "government",
+        "assemblée", "délégation", "fédération", "federation", "syndicat", "hôpital", "hospital",
+        "école", "school", "service", "autorité", "authority", "gendarmerie", "juridiction",
+    )
+)  # fmt: skip
 
 
 def resolve_claimants(
@@ -809,6 +838,7 @@ def resolve_claimants(
                 reason = None
         if reason and reason.startswith("anaphor:"):
             _, word, kind = reason.split(":", 2)
+            kind, _, written = kind.partition(":")
             # Whole words only: "il" is no part of "Thierry Baril".
             named = [
                 c
@@ -837,11 +867,18 @@ def resolve_claimants(
                 or word in _FR_COMPANY_WORDS
                 or word in _FR_PRONOUNS
             )
-            if not named and not generic and kind == "Organization":
+            if not named and not generic and kind == "Organization" and word not in _SELF_NAMED:
                 # "L'institut prévoit…" after "selon l'Insee", "l'agence onusienne" after
-                # "l'Organisation météorologique mondiale": a name that tells nothing of its
-                # kind may be meant; "ministère des Armées" is no "institut".
-                named = [c for c in typed if not _kind_of_name(c.name) - {word}][:1]
+                # "l'Organisation météorologique mondiale", "Le syndicat réclame" after "Pour
+                # la CGT": a name that tells nothing of its kind may be meant ("ministère des
+                # Armées" is no "institut"); for a bare noun, only just before.
+                named = [
+                    c
+                    for at, c in reversed(history)
+                    if c.type == kind
+                    and _may_be_called(c.name, word, just_before=index - at <= 1)
+                    and (not written or index - at <= 2)
+                ][:1]
             if word in _COMPANIES:
                 # "l'avionneur européen", "le groupe": the company the headline names.
                 topic = [c for at, c in history if at < 0 and c.type == "Organization"]
@@ -855,6 +892,8 @@ def resolve_claimants(
             chosen = next(iter(named or (typed if generic else [])), None)
             if chosen is None and word in _DOCUMENTS:
                 chosen = _explicit_next(found, index)
+            if chosen is None and written:
+                chosen = Claimant(written, "Organization")
             if chosen is not None:
                 history.append((index, chosen))
                 result.append((chosen, f"{word} → {chosen.name}"))
@@ -932,14 +971,15 @@ _FR_PARTICIPLES = (
     r"fait\s+savoir|prévenu|relevé|noté|signalé|démenti|admis|déploré|regretté|réclamé|"
     r"demandé|souhaité|plaidé|lancé|appris|affiché|décidé|mis\s+en\s+garde|publié|dévoilé|"
     r"justifié|prédit|prévu|recommandé|proposé|mentionné|exprimé|promis|cité|appelé|"
+    r"condamné|salué|accusé|critiqué|fustigé|nié|ordonné|"
     r"annoncée?s?"
 )
 _FR_FINITE = (
     r"(?:déclar|affirm|estim|indiqu|annonc|précis|expliqu|assur|rappel|ajout|confirm|dénonc|"
     r"évoqu|révél|soulign|avanc|détaill|calcul|chiffr|recens|constat|jug|insist|martel|comment|"
     r"observ|relev|signal|déplor|regrett|réclam|demand|souhait|plaid|dévoil|rapport|recommand|"
-    r"préconis)"
-    r"(?:e|ent|ait|aient)|dit|disent|disait|disaient|écrit|écrivent|avertit|reconnaît|"
+    r"préconis|condamn|salu|accus|critiqu|fustig|montr)"
+    r"(?:e|ent|ait|aient)|rappelle|rappellent|appelle|appellent|dit|disent|disait|disaient|écrit|écrivent|avertit|reconnaît|"
     r"conclut|concluent|prévient|préviennent|répond|répondent|fait\s+savoir|ajoutant|"
     r"affirmant|estimant|précisant|soulignant|expliquant|indiquant|assurant|rappelant"
 )
@@ -950,8 +990,9 @@ _FR_REFLEXIVE = (
     r"étonné|opposé|défendu|interrogé|agacé|emporté|targué|vanté|plaint|excusé|fendu)"
     r"(?:e|s|es)?"
 )
+_FR_NOTE = r"(?<!la )(?<!une )(?<!sa )(?<!leur )(?<!cette )(?<!une )(?:note|notent|notait)"
 FR_SPEECH = re.compile(
-    r"(?<![\w-])(?:" + _FR_REFLEXIVE + "|"
+    r"(?<![\w-])(?:" + _FR_REFLEXIVE + "|" + _FR_NOTE + "|"
     + _FR_AUX + r"(?:\s+[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
     r"|(?:" + _FR_FINITE + r")(?:-(?:t-)?(?:il|elle|ils|elles|on))?)(?![\w])",
     re.IGNORECASE,
@@ -1148,14 +1189,27 @@ def french_noun_phrase(
         return Speaker(None, f"anaphor:{head}:Person")
     if head in _DOCUMENTS and not orgs:
         # "une étude publiée lundi": a new document, whose author the next sentence may name.
-        way = "forward" if _NEW_DOCUMENT.match(phrase) else "anaphor"
-        return Speaker(None, f"{way}:{head}:Organization")
+        new = _NEW_DOCUMENT.match(phrase) is not None
+        named = [m for m in candidates if m.label == "ORG" and could_claim(m, people)]
+        if new and named:
+            # "Un rapport publié en juin montre que 23 des 32 membres de l'OTAN…": the body
+            # the sentence names.
+            return Speaker(classify(named[0], people), f"report by: {clean_name(named[0].text)}")
+        return Speaker(None, f"{'forward' if new else 'anaphor'}:{head}:Organization")
     named = any(w[:1].isupper() for w in stripped.split())
     if head in ANAPHORS and len(stripped.split()) <= 2 and not named:
         return Speaker(None, f"anaphor:{head}:{ANAPHORS[head] or ''}")
     if head in _ORG_LIKE or head in _FR_SOURCE_HEADS or stripped[:1].isupper():
         if len(stripped.split()) > 9 or any(ch.isdigit() for ch in stripped):
             return None
+        if (
+            head in _KIND_NOUNS
+            and stripped.lower() == head
+            and re.match(r"(?i)(?:le|la|l['’])\s*\S", phrase)
+        ):
+            # "Le syndicat réclame", "dit-on au parquet": the body whose name holds the noun,
+            # else the noun as written.
+            return Speaker(None, f"anaphor:{head}:Organization:{stripped}")
         if (
             head not in _ORG_LIKE
             and stripped.lower() not in people
@@ -1378,7 +1432,7 @@ def french_claimant(
                 return speaker.claimant, speaker.reason
     for verb in verbs:
         text = verb.group(0).lower()
-        pronoun = re.search(r"-(?:t-)?(il|elle|ils|elles|on)$", text)
+        pronoun = re.search(r"-(?:t-)?(il|elle|ils|elles|on)\b", text)
         if pronoun:
             if pronoun.group(1) == "on":
                 continue
