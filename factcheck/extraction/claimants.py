@@ -993,7 +993,7 @@ _FR_REFLEXIVE = (
 _FR_NOTE = r"(?<!la )(?<!une )(?<!sa )(?<!leur )(?<!cette )(?<!une )(?:note|notent|notait)"
 FR_SPEECH = re.compile(
     r"(?<![\w-])(?:" + _FR_REFLEXIVE + "|" + _FR_NOTE + "|"
-    + _FR_AUX + r"(?:\s+[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
+    + _FR_AUX + r"(?:\s+(?!été\b)[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
     r"|(?:" + _FR_FINITE + r")(?:-(?:t-)?(?:il|elle|ils|elles|on))?)(?![\w])",
     re.IGNORECASE,
 )
