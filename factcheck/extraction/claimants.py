@@ -305,7 +305,7 @@ def _territories() -> frozenset[str]:
     "États-Unis", "Europe"), lower-cased, apostrophes straightened."""
     from babel import Locale
 
-    names = set()
+    names: set[str] = set()
     for language in ("fr", "en"):
         names.update(_plain(n) for n in Locale(language).territories.values())
     return frozenset(names)
@@ -752,9 +752,7 @@ def resolve(
     return resolve_claimants(found, window, seed, subjects)
 
 
-def _explicit_next(
-    found: list[tuple[Claimant | None, str | None]], index: int
-) -> Claimant | None:
+def _explicit_next(found: list[tuple[Claimant | None, str | None]], index: int) -> Claimant | None:
     """The claimant the next sentence names itself, if any."""
     if index + 1 < len(found):
         return found[index + 1][0]
@@ -832,10 +830,8 @@ def resolve_claimants(
                 history.append((index, ahead))
                 result.append((ahead, f"{reason.split(':', 2)[1]} → {ahead.name} (named next)"))
                 continue
-            if reason.count(":") == 2:  # "forward:étude:Organization": else, as an anaphor
-                reason = "anaphor:" + reason.split(":", 1)[1]
-            else:
-                reason = None
+            # "forward:étude:Organization": else as an anaphor; "forward:tally": else a carry.
+            reason = "anaphor:" + reason.split(":", 1)[1] if reason.count(":") == 2 else None
         if reason and reason.startswith("anaphor:"):
             _, word, kind = reason.split(":", 2)
             kind, _, written = kind.partition(":")
@@ -992,8 +988,15 @@ _FR_REFLEXIVE = (
 )
 _FR_NOTE = r"(?<!la )(?<!une )(?<!sa )(?<!leur )(?<!cette )(?<!une )(?:note|notent|notait)"
 FR_SPEECH = re.compile(
-    r"(?<![\w-])(?:" + _FR_REFLEXIVE + "|" + _FR_NOTE + "|"
-    + _FR_AUX + r"(?:\s+(?!été\b)[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
+    r"(?<![\w-])(?:"
+    + _FR_REFLEXIVE
+    + "|"
+    + _FR_NOTE
+    + "|"
+    + _FR_AUX
+    + r"(?:\s+(?!été\b)[\w’'-]+){0,4}?\s+(?:"
+    + _FR_PARTICIPLES
+    + r")"
     r"|(?:" + _FR_FINITE + r")(?:-(?:t-)?(?:il|elle|ils|elles|on))?)(?![\w])",
     re.IGNORECASE,
 )
@@ -1102,8 +1105,8 @@ class Speaker:
 
 _FR_FUNCTION = frozenset(
     (
-        "en", "au", "aux", "à", "a", "de", "dans", "pour", "par", "sur", "avec", "sans", "si", "mais",
-        "et", "or", "depuis", "lors", "après", "avant", "selon", "entre", "vers", "chez",
+        "en", "au", "aux", "à", "a", "de", "dans", "pour", "par", "sur", "avec", "sans", "si",
+        "mais", "et", "or", "depuis", "lors", "après", "avant", "selon", "entre", "vers", "chez",
         "contre", "comme", "quand", "lorsque", "puisque", "parmi", "outre", "concernant",
         "malgré", "soit", "celle-ci", "celles-ci", "celui-ci", "ceux-ci", "cela", "ça", "ce",
         "c'est", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tout", "tous",
@@ -1190,11 +1193,11 @@ def french_noun_phrase(
     if head in _DOCUMENTS and not orgs:
         # "une étude publiée lundi": a new document, whose author the next sentence may name.
         new = _NEW_DOCUMENT.match(phrase) is not None
-        named = [m for m in candidates if m.label == "ORG" and could_claim(m, people)]
-        if new and named:
+        bodies = [m for m in candidates if m.label == "ORG" and could_claim(m, people)]
+        if new and bodies:
             # "Un rapport publié en juin montre que 23 des 32 membres de l'OTAN…": the body
             # the sentence names.
-            return Speaker(classify(named[0], people), f"report by: {clean_name(named[0].text)}")
+            return Speaker(classify(bodies[0], people), f"report by: {clean_name(bodies[0].text)}")
         return Speaker(None, f"{'forward' if new else 'anaphor'}:{head}:Organization")
     named = any(w[:1].isupper() for w in stripped.split())
     if head in ANAPHORS and len(stripped.split()) <= 2 and not named:

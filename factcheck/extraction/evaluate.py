@@ -400,7 +400,8 @@ def report_claimants(models: Models, folder: Path, split: str, errors: bool = Fa
             if candidate.claimant and same_entity(candidate.claimant.name, sentence.claimant):
                 continue
             given = candidate.claimant.name if candidate.claimant else "-"
-            print(f"{sentence.article_id}/{sentence.index} gold {sentence.claimant!r} given {given!r}")
+            where = f"{sentence.article_id}/{sentence.index}"
+            print(f"{where} gold {sentence.claimant!r} given {given!r}")
             print(f"    {sentence.text}")
     print(
         f"fr {split} claimant right (same entity), must|should with a claimant: "

@@ -249,9 +249,7 @@ def analyse(
         [
             cl.opening_subject(body[s:e], mentions, people)
             or (claimant if (reason or "").startswith("subject:") else None)
-            for (s, e), mentions, (claimant, reason) in zip(
-                spans, per_sentence, found, strict=True
-            )
+            for (s, e), mentions, (claimant, reason) in zip(spans, per_sentence, found, strict=True)
         ]
         if language == "fr"
         else []
