@@ -252,6 +252,7 @@ _NOT_NAMES = frozenset(
 _POSTPOSED = re.compile(r"[,»”\"]\s*$")
 _QUOTE_OPEN = "«“"
 _QUOTE_CLOSE = "»”"
+_QUOTE_CHAR = re.compile('[«“»”"]')
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,7 @@ def _territories() -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
 def _plain(name: str) -> str:
     """Lower case, no accents, straight apostrophes: "États-Unis" and "Etats-Unis" alike."""
     decomposed = unicodedata.normalize("NFKD", name.lower().replace("’", "'"))
@@ -759,6 +761,12 @@ def _explicit_next(found: list[tuple[Claimant | None, str | None]], index: int) 
     return None
 
 
+@cache
+def _name_words(name: str) -> frozenset[str]:
+    """The lower-cased words of a name ("ministère des Comptes publics")."""
+    return frozenset(re.findall(r"[\w-]+", name.lower()))
+
+
 def _may_be_called(name: str, noun: str, just_before: bool = False) -> bool:
     """Whether a body's name leaves room for a noun that describes it: a one-word name or an
     acronym ("Insee" for "l'institut", "CGT" for "le syndicat"), a name headed by that noun or
@@ -839,7 +847,7 @@ def resolve_claimants(
             named = [
                 c
                 for _, c in reversed(history)
-                if word not in _PRONOUN_WORDS and word in re.findall(r"[\w-]+", c.name.lower())
+                if word not in _PRONOUN_WORDS and word in _name_words(c.name)
             ]
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
             if word in _PRONOUN_WORDS and kind == "Person":
@@ -849,8 +857,8 @@ def resolve_claimants(
                 last_speaker = max((at for at, c in history if c.type == "Person"), default=-1)
                 opened = [
                     (at, c)
-                    for at, c in enumerate(subjects[:index])
-                    if c is not None and at > last_speaker and index - at <= 2
+                    for at, c in enumerate(subjects[max(0, index - 2) : index], max(0, index - 2))
+                    if c is not None and at > last_speaker
                 ]
                 if opened:
                     typed = [opened[-1][1], *typed]
@@ -908,9 +916,10 @@ def _quote_marks(chunk: str) -> list[int]:
     """The quotation marks of a sentence in order, +1 opening and -1 closing. Straight double
     quotes (the usual ones in agency copy) open or close by what stands around them: one after
     a space or a bracket and before a word opens, one after a word closes."""
-    marks = []
+    marks: list[int] = []
     depth = 0
-    for i, ch in enumerate(chunk):
+    for found in _QUOTE_CHAR.finditer(chunk):
+        i, ch = found.start(), found.group(0)
         if ch in _QUOTE_OPEN:
             marks.append(1)
         elif ch in _QUOTE_CLOSE:
@@ -924,8 +933,6 @@ def _quote_marks(chunk: str) -> list[int]:
                 marks.append(-1)
             else:
                 marks.append(-1 if depth else 1)
-        else:
-            continue
         depth = max(0, depth + marks[-1])
     return marks
 
@@ -1367,8 +1374,8 @@ def opening_subject(
     end = stop.start() if stop else len(sentence)
     opening = [
         m
-        for m in (body_for_place(m, sentence) for m in mentions)
-        if at <= m.start and m.end <= end and could_claim(m, people)
+        for m in (body_for_place(m, sentence) for m in mentions if at <= m.start and m.end <= end)
+        if could_claim(m, people)
     ]
     persons = [m for m in opening if m.label == "PER"]
     bodies = [m for m in opening if m.label == "ORG"]
