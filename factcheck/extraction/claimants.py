@@ -322,11 +322,19 @@ def _plain(name: str) -> str:
 _BEFORE_BODY = re.compile(r"(?:\b(?:[Ll]a|[Ll]e|[Ll]es|du|des|au|aux)\s+|\b[LlDd]['’]\s*)$")
 
 
-def body_for_place(mention: Mention, sentence: str) -> Mention:
-    """A French mention the NER took for a place but that names a body: an acronym ("FHF"),
-    a name headed by a body noun ("institut Ipsos"), or a name under an article ("la Drees",
+_TITLE_BEFORE = re.compile(r"\b(?:M|MM|Mme|Mmes|Mlle|Dr|Pr|Me)\.?\s+$")
+
+
+def retag(mention: Mention, sentence: str) -> Mention:
+    """A French mention as what it names where the NER misread it: a person after a title
+    ("M. Vizcarra" tagged a place), or a body the NER took for a place: an acronym ("FHF"), a
+    name headed by a body noun ("institut Ipsos"), or a name under an article ("la Drees",
     "l'Insee") that no country or region bears ("la France", "l'Allemagne" stay places;
     cities take no article)."""
+    if mention.label == "PER":
+        return mention
+    if _TITLE_BEFORE.search(sentence[: mention.start]) and mention.text[:1].isupper():
+        return Mention(mention.start, mention.end, mention.text, "PER")
     if mention.label not in ("LOC", "GPE"):
         return mention
     name = clean_name(mention.text)
@@ -578,7 +586,7 @@ def find_claimant(
     back ("selon le ministère", "l'institution") gives (None, "anaphor:<head>:<type>") for the
     pipeline to resolve against the claimants named earlier in the article."""
     if language == "fr":
-        mentions = [body_for_place(m, sentence) for m in mentions]
+        mentions = [retag(m, sentence) for m in mentions]
     candidates = sorted(
         {(m.start, m.end): m for m in mentions if could_claim(m, people)}.values(),
         key=lambda m: m.start,
@@ -594,6 +602,11 @@ def find_claimant(
     if source:
         after = [m for m in candidates if 0 <= m.start - source.end() <= 25]
         if after:
+            kind = sentence[source.end() : after[0].start]
+            if any(w in _ORG_HEADS for w in re.findall(r"[\w-]+", kind.lower())):
+                # "selon l'agence officielle Andina": a body's name, whatever the NER says.
+                name = _LEAD.sub("", sentence[source.end() : after[0].end].strip())
+                return Claimant(name, "Organization"), f"source: {source.group(0)}"
             return classify(after[0], people), f"source: {source.group(0)}"
     for intro in _SOURCE_INTRO[language].finditer(sentence):
         found = source_phrase(sentence, intro.end())
@@ -1374,7 +1387,7 @@ def opening_subject(
     end = stop.start() if stop else len(sentence)
     opening = [
         m
-        for m in (body_for_place(m, sentence) for m in mentions if at <= m.start and m.end <= end)
+        for m in (retag(m, sentence) for m in mentions if at <= m.start and m.end <= end)
         if could_claim(m, people)
     ]
     persons = [m for m in opening if m.label == "PER"]

@@ -197,3 +197,15 @@ def test_a_bare_government_noun_is_no_acronym_named_before() -> None:
 def test_a_passive_is_no_verb_of_speech() -> None:
     body = "L'ancien maire Jean Dupont a été condamné mardi à deux ans de prison avec sursis."
     assert _claimants(body) == [None]
+
+
+def test_selon_a_body_named_with_its_kind_and_a_title_makes_a_person() -> None:
+    body = (
+        "Le Parlement a destitué lundi le président Martin Vizcarra, a annoncé le président du "
+        "Congrès, Manuel Merino. Selon l'agence officielle Andina, des centaines de "
+        "manifestants se sont rassemblés devant le Palais. M. Vizcarra a quitté le palais "
+        'présidentiel dans la soirée. "Je pars la tête haute", a-t-il déclaré.'
+    )
+    found = _claimants(body)
+    assert found[1] == ("agence officielle Andina", "Organization")
+    assert found[3] == ("Martin Vizcarra", "Person")
