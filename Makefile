@@ -22,7 +22,7 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3
   --overrides requirements/overrides.txt --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
   --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: help install lock run test lint format bench eval train chromium axe clean loadtest vocab translations
+.PHONY: help install lock run test lint format bench eval eval-claimants train chromium axe clean loadtest vocab translations
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ eval: install ## Held-out figures: check-worthiness (French dev + leave-one-arti
 	@test -d $(SHARED)/data/claim-retrieval-en || { echo "make eval needs $(SHARED)/data/claim-retrieval-en"; exit 1; }
 	@echo "== fact-check matching, CheckThat! 2020 Task 2 dev (weights chosen by CV on train):" && \
 	  $(BIN)/python -m factcheck.memory.evaluate --data $(SHARED)/data/claim-retrieval-en
+
+eval-claimants: install ## French claimant figure on train only, with its misses (for tuning the rules without reading dev)
+	$(BIN)/python -m factcheck.extraction.evaluate --fr-data $(SHARED)/data/fr-checkworthy --claimants train --errors
 
 train: install ## Refit the weights (English: several minutes; KEEP_EN=1 refits French only) (the train extra, in the dev lock)
 	$(BIN)/python -u -m factcheck.extraction.train --fr-data $(SHARED)/data/fr-checkworthy \

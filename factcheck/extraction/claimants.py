@@ -4,8 +4,10 @@ of the quotation a sentence sits in, or the organisation behind a cited report."
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from factcheck.extraction.lexicons import DAYS, LEXICONS, MONTHS, RELATIVE_DAYS
@@ -250,7 +252,7 @@ _NOT_NAMES = frozenset(
 _POSTPOSED = re.compile(r"[,»”\"]\s*$")
 _QUOTE_OPEN = "«“"
 _QUOTE_CLOSE = "»”"
-_QUOTE_MARK = re.compile(f"[{_QUOTE_OPEN}{_QUOTE_CLOSE}]")
+_QUOTE_CHAR = re.compile('[«“»”"]')
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,59 @@ def is_plausible(mention: Mention) -> bool:
     if mention.label != "PER" and re.fullmatch(r"[A-ZÉ][a-zà-ÿ]+(?:é|ée|és|ées)", name):
         return False  # "Réalisée par…": a participle the NER took for a name
     return name.lower() not in _NOT_NAMES and len(name) > 1
+
+
+@cache
+def _territories() -> frozenset[str]:
+    """Country and region names in French and English (Babel's CLDR data: "Allemagne",
+    "États-Unis", "Europe"), lower-cased, apostrophes straightened."""
+    from babel import Locale
+
+    names: set[str] = set()
+    for language in ("fr", "en"):
+        names.update(_plain(n) for n in Locale(language).territories.values())
+    return frozenset(names)
+
+
+@cache
+def _plain(name: str) -> str:
+    """Lower case, no accents, straight apostrophes: "États-Unis" and "Etats-Unis" alike."""
+    decomposed = unicodedata.normalize("NFKD", name.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_BEFORE_BODY = re.compile(r"(?:\b(?:[Ll]a|[Ll]e|[Ll]es|du|des|au|aux)\s+|\b[LlDd]['’]\s*)$")
+
+
+_TITLE_BEFORE = re.compile(r"\b(?:M|MM|Mme|Mmes|Mlle|Dr|Pr|Me)\.?\s+$")
+
+
+def retag(mention: Mention, sentence: str) -> Mention:
+    """A French mention as what it names where the NER misread it: a person after a title
+    ("M. Vizcarra" tagged a place), or a body the NER took for a place: an acronym ("FHF"), a
+    name headed by a body noun ("institut Ipsos"), or a name under an article ("la Drees",
+    "l'Insee") that no country or region bears ("la France", "l'Allemagne" stay places;
+    cities take no article)."""
+    if mention.label == "PER":
+        return mention
+    if _TITLE_BEFORE.search(sentence[: mention.start]) and mention.text[:1].isupper():
+        return Mention(mention.start, mention.end, mention.text, "PER")
+    if mention.label not in ("LOC", "GPE"):
+        return mention
+    name = clean_name(mention.text)
+    words = name.split()
+    if not words or _plain(name) in _territories():
+        return mention
+    acronym = re.fullmatch(r"[A-Z]{2,6}", name) is not None
+    headed = words[0].lower() in _ORG_HEADS
+    under_article = (
+        len(words) == 1
+        and name[:1].isupper()
+        and _BEFORE_BODY.search(sentence[: mention.start]) is not None
+    )
+    if acronym or headed or under_article:
+        return Mention(mention.start, mention.end, mention.text, "ORG")
+    return mention
 
 
 def capitalised_mentions(sentence: str) -> list[Mention]:
@@ -391,7 +446,7 @@ _SOURCE_INTRO = {
         r"(?:recensé|enregistré|publié|compté|relevé|annoncé|constaté|chiffré|estimé|"
         r"rapporté|révélé|dévoilé|diffusé|communiqué|fourni|établi|cité|réalisé|mené|conduit|"
         r"commandé|rédigé|signé|commandité|coordonné|dirigé|piloté)(?:e|s|es)?"
-        r"(?:\s+\w+){0,3}?\s+par(?!\s+(?:jour|an|mois|semaine|heure|habitant|tête|personne|"
+        r"(?:\s+[\w'’-]+){0,5}?\s+par(?!\s+(?:jour|an|mois|semaine|heure|habitant|tête|personne|"
         r"rapport|ailleurs|exemple|la\s+suite|le\s+passé)))\s+",
         re.IGNORECASE,
     ),
@@ -405,7 +460,8 @@ _SOURCE_INTRO = {
 _PHRASE_STOP = re.compile(
     r"(?<!\bM)(?<!\bMM)(?<!\bMr)(?<!\bDr)(?<!\bPr)\.|[,;:!?()«»\"“”]"
     r"|\s(?:qui|que|qu['’]|dont|où|a|ont|est|sont|avait|publiée?s?|parue?s?|"
-    r"selon|mais|et\s+(?:le|la|les|a)|pour|en\s+\d|who|which|that|has|have|is|was|were|"
+    r"selon|mais|et\s+(?:le|la|les|a)|et\s+[a-zà-ÿ]+(?:é|ée|és|ées)|pour|en\s+\d|who|which|that|"
+    r"has|have|is|was|were|"
     r"published|on|in\s+\d)(?=\s|$)"
 )
 _LEAD = re.compile(
@@ -467,6 +523,10 @@ _OF = re.compile(
     re.IGNORECASE,
 )
 _BY = re.compile(r"\s(?:par|by)\s+", re.IGNORECASE)
+_PUBLISHED_IN = re.compile(
+    r"\s+(?:paru|publié)(?:e|s|es)?(?:\s+[\w'’-]+){0,3}?\s+dans\s+"
+    r"(?:le\s+|la\s+|les\s+|l['’]\s*)?(?=[A-ZÀ-Þ])"
+)
 
 
 def source_phrase(sentence: str, start: int) -> tuple[str, int] | None:
@@ -489,6 +549,8 @@ def anaphor_of(phrase: str) -> tuple[str, ClaimantType | None] | None:
     words = phrase.lower().split()
     if not words:
         return None
+    if any(w[:1].isupper() for w in phrase.split()[1:]):
+        return None  # "l'institut Ipsos", "le ministère de l'Intérieur": a name
     if words[0] in ("source", "sources") and 2 <= len(words) <= 3:
         return None  # "source policière": a named kind of source, kept as written
     if words[0] in _DOCUMENTS:
@@ -523,6 +585,8 @@ def find_claimant(
     """Return (claimant, reason) for one sentence, or (None, None). A source phrase that points
     back ("selon le ministère", "l'institution") gives (None, "anaphor:<head>:<type>") for the
     pipeline to resolve against the claimants named earlier in the article."""
+    if language == "fr":
+        mentions = [retag(m, sentence) for m in mentions]
     candidates = sorted(
         {(m.start, m.end): m for m in mentions if could_claim(m, people)}.values(),
         key=lambda m: m.start,
@@ -538,6 +602,11 @@ def find_claimant(
     if source:
         after = [m for m in candidates if 0 <= m.start - source.end() <= 25]
         if after:
+            kind = sentence[source.end() : after[0].start]
+            if any(w in _ORG_HEADS for w in re.findall(r"[\w-]+", kind.lower())):
+                # "selon l'agence officielle Andina": a body's name, whatever the NER says.
+                name = _LEAD.sub("", sentence[source.end() : after[0].end].strip())
+                return Claimant(name, "Organization"), f"source: {source.group(0)}"
             return classify(after[0], people), f"source: {source.group(0)}"
     for intro in _SOURCE_INTRO[language].finditer(sentence):
         found = source_phrase(sentence, intro.end())
@@ -547,7 +616,15 @@ def find_claimant(
         head = phrase.split()[0].lower()
         of = _OF.search(phrase)
         by = _BY.search(sentence, at, at + len(phrase) + 60)
-        if head in _DOCUMENTS and not of and by:
+        published = _PUBLISHED_IN.match(sentence, at + len(phrase))
+        if head in _DOCUMENTS and not of and published:
+            # "des résultats parus dans le Bulletin épidémiologique hebdomadaire": the
+            # publication speaks for its figures (a journal's articles keep their authors).
+            venue = source_phrase(sentence, published.end())
+            if venue is None or venue[0].split()[0].lower() in ("revue", "journal"):
+                continue
+            phrase, at = venue
+        elif head in _DOCUMENTS and not of and by:
             # "une évaluation publiée mercredi par l'OFCE": the author, not the document.
             author = source_phrase(sentence, by.end())
             if author:
@@ -562,7 +639,9 @@ def find_claimant(
                 continue
         pointer = anaphor_of(phrase)
         if pointer:
-            return None, f"anaphor:{pointer[0]}:{pointer[1] or ''}"
+            new = pointer[0] in _DOCUMENTS and _NEW_DOCUMENT.match(sentence, intro.end())
+            way = "forward" if new else "anaphor"
+            return None, f"{way}:{pointer[0]}:{pointer[1] or ''}"
         if phrase[:1].isdigit():
             continue
         if language == "fr" and not _plausible_source(phrase, at, candidates):
@@ -607,7 +686,20 @@ def find_claimant(
         ]
         if orgs:
             return classify(orgs[0], people), f"report by: {clean_name(orgs[0].text)}"
+    if language == "fr" and _AGENTLESS_TALLY.search(sentence) and _DIGIT.search(sentence):
+        return None, "forward:tally"
     return None, None
+
+
+# "une étude", "un nouveau rapport", "une autre enquête": a document not named before.
+_NEW_DOCUMENT = re.compile(r"(?i)\s*(?:une?|des)\s+(?:(?:autre|nouvelle|nouveau|récente?)\s+)?")
+# "15.797 nouveaux cas ont été enregistrés en 24 heures": a tally in the passive, no agent.
+_AGENTLESS_TALLY = re.compile(
+    r"(?i)\b(?:ont|a|avaient|avait)\s+été\s+(?:\w+\s+)?(?:recensé|enregistré|comptabilisé|"
+    r"dénombré|relevé|signalé|constaté|diagnostiqué|répertorié|déclaré)(?:e|s|es)?\b"
+    r"(?![^.]*\bpar\s)"
+)
+_DIGIT = re.compile(r"\d")
 
 
 def _plausible_source(phrase: str, at: int, candidates: list[Mention]) -> bool:
@@ -616,6 +708,8 @@ def _plausible_source(phrase: str, at: int, candidates: list[Mention]) -> bool:
     head = _head_word(phrase)
     if any(at <= m.start <= at + 2 for m in candidates):
         return True
+    if any(at <= m.start < at + len(phrase) and m.label == "PER" for m in candidates):
+        return True  # "le Premier ministre Edouard Philippe": a role and its holder
     return head in _FR_SOURCE_HEADS or head in _ORG_LIKE or phrase[:1].isupper()
 
 
@@ -667,20 +761,82 @@ def resolve(
     found: list[tuple[Claimant | None, str | None]],
     window: int = CARRY_WINDOW,
     seed: Sequence[Claimant] = (),
+    subjects: Sequence[Claimant | None] = (),
 ) -> list[tuple[Claimant | None, str | None]]:
     """See ``resolve_claimants``; ``window`` 0 resolves anaphors only."""
-    return resolve_claimants(found, window, seed)
+    return resolve_claimants(found, window, seed, subjects)
+
+
+def _explicit_next(found: list[tuple[Claimant | None, str | None]], index: int) -> Claimant | None:
+    """The claimant the next sentence names itself, if any."""
+    if index + 1 < len(found):
+        return found[index + 1][0]
+    return None
+
+
+@cache
+def _name_words(name: str) -> frozenset[str]:
+    """The lower-cased words of a name ("ministère des Comptes publics")."""
+    return frozenset(re.findall(r"[\w-]+", name.lower()))
+
+
+def _may_be_called(name: str, noun: str, just_before: bool = False) -> bool:
+    """Whether a body's name leaves room for a noun that describes it: a one-word name or an
+    acronym ("Insee" for "l'institut", "CGT" for "le syndicat"), a name headed by that noun or
+    by a noun that says nothing ("Organisation météorologique mondiale" for "l'agence"), or,
+    in the sentence just before, any name not headed by another kind of body ("Santé publique
+    France… L'agence sanitaire note")."""
+    words = name.split()
+    if len(words) == 1:
+        return True
+    first = words[0].lower()
+    if first == noun or first in ("organisation", "organization", "organisme", "union"):
+        return True
+    return just_before and first not in _KIND_NOUNS
+
+
+# Bodies that go by the bare noun ("le gouvernement", "le parquet", "la police"): no
+# acronym named before is meant by it.
+_SELF_NAMED = frozenset(
+    (
+        "gouvernement", "government", "parquet", "police", "préfecture", "mairie", "armée",
+        "army", "gendarmerie", "tribunal", "cour", "court", "hôpital", "hospital", "école",
+        "school", "juridiction",
+    )
+)  # fmt: skip
+# Nouns that say what kind of body a name is ("l'agence" is no "ministère …"; an
+# "Organisation …" may be "l'agence").
+_KIND_NOUNS = frozenset(
+    (
+        "ministère", "ministry", "department", "agence", "agency", "institut", "institute",
+        "université", "university", "banque", "bank", "commission", "conseil", "council",
+        "parti", "party", "office", "comité", "committee", "bureau", "fondation", "foundation",
+        "association", "armée", "army", "police", "cour", "court", "tribunal", "observatoire",
+        "centre", "center", "préfecture", "parquet", "mairie", "gouvernement", "government",
+        "assemblée", "délégation", "fédération", "federation", "syndicat", "hôpital", "hospital",
+        "école", "school", "service", "autorité", "authority", "gendarmerie", "juridiction",
+    )
+)  # fmt: skip
 
 
 def resolve_claimants(
-    found: list[tuple[Claimant | None, str | None]], window: int, seed: Sequence[Claimant] = ()
+    found: list[tuple[Claimant | None, str | None]],
+    window: int,
+    seed: Sequence[Claimant] = (),
+    subjects: Sequence[Claimant | None] = (),
 ) -> list[tuple[Claimant | None, str | None]]:
     """Give each sentence without a claimant of its own the nearest earlier attribution it
     continues: an anaphor ("l'institution", "elle", "selon le ministère") resolves to the last
-    claimant of its kind (an organisation whose name holds the noun first); a sentence with no
-    attribution at all continues the last one named within ``window`` sentences. ``seed``
-    (the headline's source) is what an anaphor points to when nothing in the body was named
-    before it; it is never carried over."""
+    claimant of its kind (an organisation whose name holds the noun first, else the last one
+    whose name says nothing of its kind, such as an acronym); a sentence with no attribution
+    at all continues the last one named within ``window`` sentences. ``seed`` (the headline's
+    source) is what an anaphor points to when nothing in the body was named before it, and
+    what "l'avionneur", "le groupe" name; it is never carried over. ``subjects`` (the person
+    each sentence opens on, if any) are what "il" and "elle" may point to as well.
+
+    Some attributions come after: a new document with no author ("une étude publiée lundi")
+    and a tally in the passive with no agent ("15.797 cas ont été enregistrés") are the next
+    sentence's source when it names one ("forward:" reasons)."""
     result: list[tuple[Claimant | None, str | None]] = []
     # Explicit or resolved attributions, in order; the seed sits outside any carry window.
     history: list[tuple[int, Claimant]] = [(-(10**6), c) for c in seed]
@@ -689,10 +845,36 @@ def resolve_claimants(
             history.append((index, claimant))
             result.append((claimant, reason))
             continue
+        if reason and reason.startswith("forward:"):
+            ahead = _explicit_next(found, index)
+            if ahead is not None:
+                history.append((index, ahead))
+                result.append((ahead, f"{reason.split(':', 2)[1]} → {ahead.name} (named next)"))
+                continue
+            # "forward:étude:Organization": else as an anaphor; "forward:tally": else a carry.
+            reason = "anaphor:" + reason.split(":", 1)[1] if reason.count(":") == 2 else None
         if reason and reason.startswith("anaphor:"):
             _, word, kind = reason.split(":", 2)
-            named = [c for _, c in reversed(history) if word in c.name.lower()]
+            kind, _, written = kind.partition(":")
+            # Whole words only: "il" is no part of "Thierry Baril".
+            named = [
+                c
+                for _, c in reversed(history)
+                if word not in _PRONOUN_WORDS and word in _name_words(c.name)
+            ]
             typed = [c for _, c in reversed(history) if not kind or c.type == kind]
+            if word in _PRONOUN_WORDS and kind == "Person":
+                # "Le maire de Lyon, Grégory Doucet, s'est rendu sur place. Il a annoncé…":
+                # the person (or body: "Le ministère conteste… Il rappelle…") the last
+                # sentences opened on, if named after the last speaker.
+                last_speaker = max((at for at, c in history if c.type == "Person"), default=-1)
+                opened = [
+                    (at, c)
+                    for at, c in enumerate(subjects[max(0, index - 2) : index], max(0, index - 2))
+                    if c is not None and at > last_speaker
+                ]
+                if opened:
+                    typed = [opened[-1][1], *typed]
             # "l'institution", "elle", "le rapport" take the last claimant of their kind; a
             # specific noun ("le ministère", "the council") only one whose name holds it.
             generic = (
@@ -702,12 +884,33 @@ def resolve_claimants(
                 or word in _FR_COMPANY_WORDS
                 or word in _FR_PRONOUNS
             )
+            if not named and not generic and kind == "Organization" and word not in _SELF_NAMED:
+                # "L'institut prévoit…" after "selon l'Insee", "l'agence onusienne" after
+                # "l'Organisation météorologique mondiale", "Le syndicat réclame" after "Pour
+                # la CGT": a name that tells nothing of its kind may be meant ("ministère des
+                # Armées" is no "institut"); for a bare noun, only just before.
+                named = [
+                    c
+                    for at, c in reversed(history)
+                    if c.type == kind
+                    and _may_be_called(c.name, word, just_before=index - at <= 1)
+                    and (not written or index - at <= 2)
+                ][:1]
+            if word in _COMPANIES:
+                # "l'avionneur européen", "le groupe": the company the headline names.
+                topic = [c for at, c in history if at < 0 and c.type == "Organization"]
+                if topic:
+                    named = topic
             # Before anything in the body, the headline's source is what is meant.
             opening = [c for at, c in history if at < 0 and (not kind or c.type == kind)]
             if len(opening) == len(history):
                 generic = True
                 typed = opening
             chosen = next(iter(named or (typed if generic else [])), None)
+            if chosen is None and word in _DOCUMENTS:
+                chosen = _explicit_next(found, index)
+            if chosen is None and written:
+                chosen = Claimant(written, "Organization")
             if chosen is not None:
                 history.append((index, chosen))
                 result.append((chosen, f"{word} → {chosen.name}"))
@@ -722,19 +925,51 @@ def resolve_claimants(
     return result
 
 
+def _quote_marks(chunk: str) -> list[int]:
+    """The quotation marks of a sentence in order, +1 opening and -1 closing. Straight double
+    quotes (the usual ones in agency copy) open or close by what stands around them: one after
+    a space or a bracket and before a word opens, one after a word closes."""
+    marks: list[int] = []
+    depth = 0
+    for found in _QUOTE_CHAR.finditer(chunk):
+        i, ch = found.start(), found.group(0)
+        if ch in _QUOTE_OPEN:
+            marks.append(1)
+        elif ch in _QUOTE_CLOSE:
+            marks.append(-1)
+        elif ch == '"':
+            before = chunk[i - 1] if i else " "
+            after = chunk[i + 1] if i + 1 < len(chunk) else " "
+            if (before.isspace() or before in "([{'’-–—") and not after.isspace():
+                marks.append(1)
+            elif not before.isspace():
+                marks.append(-1)
+            else:
+                marks.append(-1 if depth else 1)
+        depth = max(0, depth + marks[-1])
+    return marks
+
+
 def quote_depths(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, bool]]:
-    """For each sentence span: (starts inside or opens a quotation, closes a quotation)."""
+    """For each sentence span: (starts inside or opens a quotation, closes a quotation). A
+    paragraph break ends any quotation left open."""
     result = []
     depth = 0
+    previous_end = 0
     for start, end in spans:
-        opens_or_inside = depth > 0 or text[start:end].lstrip()[:1] in _QUOTE_OPEN
+        if "\n" in text[previous_end:start]:
+            depth = 0
+        previous_end = end
+        chunk = text[start:end]
+        marks = _quote_marks(chunk)
+        opens_or_inside = depth > 0 or (
+            bool(marks) and marks[0] == 1 and chunk.lstrip()[:1] in _QUOTE_OPEN + '"'
+        )
         closes = False
-        for mark in _QUOTE_MARK.findall(text, start, end):
-            if mark in _QUOTE_OPEN:
-                depth += 1
-            else:
+        for mark in marks:
+            if mark == -1 and depth:
                 closes = True
-                depth = max(0, depth - 1)
+            depth = max(0, depth + mark)
         result.append((opens_or_inside, closes))
     return result
 
@@ -751,19 +986,37 @@ _FR_PARTICIPLES = (
     r"recensé|constaté|jugé|insisté|martelé|répondu|poursuivi|conclu|commenté|observé|écrit|"
     r"fait\s+savoir|prévenu|relevé|noté|signalé|démenti|admis|déploré|regretté|réclamé|"
     r"demandé|souhaité|plaidé|lancé|appris|affiché|décidé|mis\s+en\s+garde|publié|dévoilé|"
-    r"justifié|prédit|prévu|recommandé|proposé|mentionné|exprimé|promis|cité|annoncée?s?"
+    r"justifié|prédit|prévu|recommandé|proposé|mentionné|exprimé|promis|cité|appelé|"
+    r"condamné|salué|accusé|critiqué|fustigé|nié|ordonné|"
+    r"annoncée?s?"
 )
 _FR_FINITE = (
     r"(?:déclar|affirm|estim|indiqu|annonc|précis|expliqu|assur|rappel|ajout|confirm|dénonc|"
     r"évoqu|révél|soulign|avanc|détaill|calcul|chiffr|recens|constat|jug|insist|martel|comment|"
     r"observ|relev|signal|déplor|regrett|réclam|demand|souhait|plaid|dévoil|rapport|recommand|"
-    r"préconis)"
-    r"(?:e|ent|ait|aient)|dit|disent|disait|disaient|écrit|écrivent|avertit|reconnaît|"
+    r"préconis|condamn|salu|accus|critiqu|fustig|montr)"
+    r"(?:e|ent|ait|aient)|rappelle|rappellent|appelle|appellent|dit|disent|disait|disaient|écrit|écrivent|avertit|reconnaît|"
     r"conclut|concluent|prévient|préviennent|répond|répondent|fait\s+savoir|ajoutant|"
     r"affirmant|estimant|précisant|soulignant|expliquant|indiquant|assurant|rappelant"
 )
+# Pronominal verbs of speech: "s'est félicitée", "se sont dits inquiets", "s'est voulu rassurant".
+_FR_REFLEXIVE = (
+    r"(?:s['’](?:est|était)|se\s+sont|s['’]étaient)(?:\s+[\w’'-]+){0,2}?\s+"
+    r"(?:félicité|dit|inquiété|alarmé|réjoui|montré|voulu|engagé|prononcé|exprimé|indigné|"
+    r"étonné|opposé|défendu|interrogé|agacé|emporté|targué|vanté|plaint|excusé|fendu)"
+    r"(?:e|s|es)?"
+)
+_FR_NOTE = r"(?<!la )(?<!une )(?<!sa )(?<!leur )(?<!cette )(?<!une )(?:note|notent|notait)"
 FR_SPEECH = re.compile(
-    r"(?<![\w-])(?:" + _FR_AUX + r"(?:\s+[\w’'-]+){0,4}?\s+(?:" + _FR_PARTICIPLES + r")"
+    r"(?<![\w-])(?:"
+    + _FR_REFLEXIVE
+    + "|"
+    + _FR_NOTE
+    + "|"
+    + _FR_AUX
+    + r"(?:\s+(?!été\b)[\w’'-]+){0,4}?\s+(?:"
+    + _FR_PARTICIPLES
+    + r")"
     r"|(?:" + _FR_FINITE + r")(?:-(?:t-)?(?:il|elle|ils|elles|on))?)(?![\w])",
     re.IGNORECASE,
 )
@@ -820,6 +1073,7 @@ _FR_GROUP_ANAPHORS = frozenset(
     ["chercheurs", "auteurs", "scientifiques", "experts", "enquêteurs", "analystes", "économistes"]
 )
 _FR_PRONOUNS = {"il": "Person", "elle": "Person", "ils": "", "elles": "", "on": None}
+_PRONOUN_WORDS = frozenset([*_FR_PRONOUNS, "he", "she", "it", "they"])
 # Nouns that head a source phrase naming a kind of source ("une source policière", "les
 # pompiers", "le parquet de Rennes"); any organisation head counts too.
 _FR_SOURCE_HEADS = frozenset(
@@ -845,10 +1099,18 @@ _ORG_LIKE = _ORG_HEADS | frozenset(
 
 
 # Heads that describe the body named before rather than name one ("l'avionneur européen").
+# The first ten are companies: the one a headline names ("Airbus : …") is what they mean.
+_COMPANIES = frozenset(
+    (
+        "avionneur", "constructeur", "groupe", "laboratoire", "opérateur", "entreprise",
+        "compagnie", "société", "firme", "enseigne",
+    )
+)  # fmt: skip
 _FR_COMPANY_WORDS = frozenset(
     (
         "avionneur", "constructeur", "groupe", "laboratoire", "opérateur", "entreprise",
         "compagnie", "institution", "organisation", "organisme", "société", "firme", "enseigne",
+        "ong",
     )
 )  # fmt: skip
 
@@ -863,8 +1125,8 @@ class Speaker:
 
 _FR_FUNCTION = frozenset(
     (
-        "en", "au", "aux", "à", "a", "dans", "pour", "par", "sur", "avec", "sans", "si", "mais",
-        "et", "or", "depuis", "lors", "après", "avant", "selon", "entre", "vers", "chez",
+        "en", "au", "aux", "à", "a", "de", "dans", "pour", "par", "sur", "avec", "sans", "si",
+        "mais", "et", "or", "depuis", "lors", "après", "avant", "selon", "entre", "vers", "chez",
         "contre", "comme", "quand", "lorsque", "puisque", "parmi", "outre", "concernant",
         "malgré", "soit", "celle-ci", "celles-ci", "celui-ci", "ceux-ci", "cela", "ça", "ce",
         "c'est", "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tout", "tous",
@@ -924,26 +1186,53 @@ def french_noun_phrase(
         return Speaker(None, f"anaphor:{head}:{pointed}")
     if head in ("dernier", "dernière") or lowered.startswith(("ce dernier", "cette dernière")):
         return Speaker(None, "anaphor:il:Person")
-    if head in _FR_GROUP_ANAPHORS:
-        return Speaker(None, "anaphor:institution:Organization")
     orgs = [m for m in inside if m.label in ("ORG", "PROPN") and could_claim(m, people)]
+    if head in _FR_GROUP_ANAPHORS:
+        if orgs:  # "les économistes de l'Institut Montaigne"
+            return Speaker(classify(orgs[0], people), f"speaker: {clean_name(orgs[0].text)}")
+        return Speaker(None, "anaphor:institution:Organization")
     stripped = _FR_DET.sub("", phrase)
     if head in ("source", "sources", "même"):
         if re.match(r"(?i)(?:cette|la\s+même|même|ces|les\s+mêmes)\b", phrase) or head == "même":
             return Speaker(None, "anaphor:source:")
         return Speaker(Claimant(stripped, "Organization"), f"source: {stripped}")
     if orgs and head not in _ORG_LIKE and head not in _FR_ROLES:
-        return Speaker(classify(orgs[0], people), f"speaker: {clean_name(orgs[0].text)}")
+        claimant = classify(orgs[0], people)
+        extra = stripped[len(claimant.name) :].split()
+        if (
+            stripped.startswith(claimant.name)
+            and 0 < len(extra) <= 2
+            and all(w.isalpha() and w.islower() for w in extra)
+            and not any(w in _TIME_WORDS or w in _FR_FUNCTION for w in extra)
+        ):
+            # "L'Assurance maladie": the NER kept only "Assurance".
+            claimant = Claimant(stripped, claimant.type)
+        return Speaker(claimant, f"speaker: {claimant.name}")
     if head in _FR_ROLES:
         return Speaker(None, f"anaphor:{head}:Person")
     if head in _DOCUMENTS and not orgs:
-        return Speaker(None, f"anaphor:{head}:Organization")
+        # "une étude publiée lundi": a new document, whose author the next sentence may name.
+        new = _NEW_DOCUMENT.match(phrase) is not None
+        bodies = [m for m in candidates if m.label == "ORG" and could_claim(m, people)]
+        if new and bodies:
+            # "Un rapport publié en juin montre que 23 des 32 membres de l'OTAN…": the body
+            # the sentence names.
+            return Speaker(classify(bodies[0], people), f"report by: {clean_name(bodies[0].text)}")
+        return Speaker(None, f"{'forward' if new else 'anaphor'}:{head}:Organization")
     named = any(w[:1].isupper() for w in stripped.split())
     if head in ANAPHORS and len(stripped.split()) <= 2 and not named:
         return Speaker(None, f"anaphor:{head}:{ANAPHORS[head] or ''}")
     if head in _ORG_LIKE or head in _FR_SOURCE_HEADS or stripped[:1].isupper():
         if len(stripped.split()) > 9 or any(ch.isdigit() for ch in stripped):
             return None
+        if (
+            head in _KIND_NOUNS
+            and stripped.lower() == head
+            and re.match(r"(?i)(?:le|la|l['’])\s*\S", phrase)
+        ):
+            # "Le syndicat réclame", "dit-on au parquet": the body whose name holds the noun,
+            # else the noun as written.
+            return Speaker(None, f"anaphor:{head}:Organization:{stripped}")
         if (
             head not in _ORG_LIKE
             and stripped.lower() not in people
@@ -952,12 +1241,19 @@ def french_noun_phrase(
             return None  # "Moscou", "le Pays de Galles ou encore Israël": places
         if head in _NOT_NAMES or head in _TIME_WORDS:
             return None
-        if head in _FR_COMPANY_WORDS and not any(w[:1].isupper() for w in stripped.split()):
+        if head in _FR_COMPANY_WORDS and not any(
+            w[:1].isupper() and w.lower() not in _FR_COMPANY_WORDS for w in stripped.split()
+        ):
             # "l'avionneur", "le groupe": the body named before.
             return Speaker(None, f"anaphor:{head}:Organization")
         people_name = people.get(stripped.lower())
         if people_name:
             return Speaker(Claimant(people_name, "Person"), f"speaker: {people_name}")
+        clause = _NAME_THEN_VERB.search(stripped)
+        if clause:
+            # "Le ministère du Logement conteste ces chiffres": the name, not the clause.
+            name = stripped[: clause.end()]
+            return Speaker(Claimant(name, "Organization"), f"speaker: {name}")
         # "France Inter", "Calédonie ensemble": a capitalised name the NER missed is a body
         # unless every word is capitalised and none names a body ("Vaughan Getting").
         guessed: ClaimantType = "Organization"
@@ -970,6 +1266,14 @@ def french_noun_phrase(
             guessed = "Person"
         return Speaker(Claimant(stripped, guessed), f"speaker: {stripped}")
     return None
+
+
+# A word and a determiner after a name: a verb and its object ("… conteste ces chiffres"),
+# not the rest of the name ("… d'orientation des retraites", "… européenne de l'environnement").
+_NAME_THEN_VERB = re.compile(
+    r"[A-ZÀ-Þ][\w'’-]*(?=\s+(?!(?:de|du|des|et|à|au|aux|en|pour|sur|la|le|les)\s)[a-zà-ÿ]+\s+"
+    r"(?:le|la|les|l['’]|un|une|des|ces|ce|cet|cette|son|sa|ses|leur|leurs|que|qu['’]))"
+)
 
 
 def _only_places(text: str, at: int, places: Sequence[Mention]) -> bool:
@@ -1010,6 +1314,10 @@ _FR_CONJUNCTION = re.compile(
 )
 
 
+# What stands between a subject and its verb: "Le ministère n'a pas souhaité", "il s'est dit".
+_CLITICS = re.compile(r"(?:\s+(?:ne|n['’]|se|s['’]|l['’]|y|en|lui|leur))+\s*$", re.IGNORECASE)
+
+
 def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:
     """Candidate subject noun phrases of a verb at ``verb_start``, nearest first: each
     comma-separated piece of the clause before it ("En Russie, la ville de Moscou, confrontée
@@ -1024,7 +1332,7 @@ def _nps_before(sentence: str, verb_start: int) -> list[tuple[str, int]]:
         lead = len(piece.group(0)) - len(piece.group(0).lstrip())
         if conjunction:  # "mais Donald Trump a justifié…"
             lead += conjunction.end()
-        phrase = piece.group(0)[lead:].strip()
+        phrase = _CLITICS.sub("", piece.group(0)[lead:].strip())
         if not phrase or len(phrase.split()) > 10:
             continue
         found.append((phrase, start + lead))
@@ -1052,9 +1360,40 @@ _FR_SELON = re.compile(
 )
 _FR_SUBJECT_STOP = re.compile(
     r"\s(?:qui|que|qu['’]|dont|a|ont|est|sont|était|avait|avaient|aurait|va|vont|doit|"
-    r"peut|ne|n['’]|s['’]|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|[,;:(«\"]",
+    r"peut|ne|se|y|recommande|préconise|prévoit)(?=[\s'’]|$)|\s(?:n|s|qu)['’]|[,;:(«\"]",
     re.IGNORECASE,
 )
+
+
+_OPENING_STOP = re.compile(
+    r"\s(?:a|ont|est|sont|avait|avaient|était|sera|va|doit|ne|se|qui|que)\s|\s[nsl]['’]|[;:«»\"“”]",
+    re.IGNORECASE,
+)
+
+
+def opening_subject(
+    sentence: str, mentions: list[Mention], people: dict[str, str]
+) -> Claimant | None:
+    """The person (else the body) a French sentence opens on as its subject, named before its
+    verb ("Le maire de Lyon, Grégory Doucet, s'est rendu…", "Le ministère du Logement
+    conteste…"); None when it opens on a preposition ("Après le refus de Mme Merkel, il…") or
+    on no name. "Il" in the next sentence may be that person or body, claimant or not."""
+    lead = _FR_CONJUNCTION.match(sentence)
+    at = lead.end() if lead else 0
+    first = sentence[at:].split(maxsplit=1)
+    if not first or first[0].lower().strip(",") in _FR_FUNCTION:
+        return None
+    stop = _OPENING_STOP.search(sentence, at)
+    end = stop.start() if stop else len(sentence)
+    opening = [
+        m
+        for m in (retag(m, sentence) for m in mentions if at <= m.start and m.end <= end)
+        if could_claim(m, people)
+    ]
+    persons = [m for m in opening if m.label == "PER"]
+    bodies = [m for m in opening if m.label == "ORG"]
+    chosen = persons or bodies
+    return classify(chosen[0], people) if chosen else None
 
 
 def _organisation_subject(
@@ -1116,7 +1455,7 @@ def french_claimant(
                 return speaker.claimant, speaker.reason
     for verb in verbs:
         text = verb.group(0).lower()
-        pronoun = re.search(r"-(?:t-)?(il|elle|ils|elles|on)$", text)
+        pronoun = re.search(r"-(?:t-)?(il|elle|ils|elles|on)\b", text)
         if pronoun:
             if pronoun.group(1) == "on":
                 continue

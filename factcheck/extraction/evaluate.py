@@ -382,6 +382,35 @@ def report_english(models: Models, folder: Path) -> dict[str, Any]:
     return {"cv_f1": meta.get("cv_f1"), "dev_test": scores}
 
 
+def report_claimants(models: Models, folder: Path, split: str, errors: bool = False) -> float:
+    """Print the claimant figure on one split only (``train`` while tuning the rules, so dev
+    stays unread), with each miss when ``errors``; return the accuracy."""
+    pairs = [
+        (s, c)
+        for a in read_articles(folder)
+        if a.split == split
+        for s, c in zip(a.sentences, score_article(a, models), strict=True)
+    ]
+    right, total = claimant_accuracy(pairs)
+    over, empty = claimant_over(pairs)
+    if errors:
+        for sentence, candidate in pairs:
+            if sentence.label == "not" or not sentence.claimant:
+                continue
+            if candidate.claimant and same_entity(candidate.claimant.name, sentence.claimant):
+                continue
+            given = candidate.claimant.name if candidate.claimant else "-"
+            where = f"{sentence.article_id}/{sentence.index}"
+            print(f"{where} gold {sentence.claimant!r} given {given!r}")
+            print(f"    {sentence.text}")
+    print(
+        f"fr {split} claimant right (same entity), must|should with a claimant: "
+        f"{right}/{total} = {right / total:.3f}; claimant given where the outlet speaks: "
+        f"{over}/{empty}"
+    )
+    return right / total if total else 0.0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -389,9 +418,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fr-data", type=Path, help="fr-checkworthy folder")
     parser.add_argument("--model", type=Path, default=MODEL_PATH, help="weights JSON")
     parser.add_argument("--no-loao", action="store_true", help="skip leave-one-article-out")
+    parser.add_argument(
+        "--claimants",
+        metavar="SPLIT",
+        help="only the French claimant figure on SPLIT (train while tuning), with --fr-data",
+    )
+    parser.add_argument("--errors", action="store_true", help="with --claimants: list misses")
     args = parser.parse_args(argv)
     models = load_models(args.model)
     print(f"weights {args.model} (version {models.version})")
+    if args.claimants:
+        if not args.fr_data:
+            parser.error("--claimants needs --fr-data")
+        report_claimants(models, args.fr_data, args.claimants, errors=args.errors)
+        return
     if args.fr_data:
         report_french(models, args.fr_data, loao=not args.no_loao)
     if args.data:

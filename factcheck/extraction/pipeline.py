@@ -244,7 +244,17 @@ def analyse(
     # Carry-over to sentences without an attribution was chosen on French news (fr-checkworthy
     # train); English resolves explicit anaphors only ("the ministry", "she").
     window = cl.CARRY_WINDOW if language == "fr" else 0
-    found = cl.resolve(_share_quote_speakers(body, spans, found), window, seed)
+    # The person or body each sentence opens on ("Le ministère du Logement conteste…").
+    subjects = (
+        [
+            cl.opening_subject(body[s:e], mentions, people)
+            or (claimant if (reason or "").startswith("subject:") else None)
+            for (s, e), mentions, (claimant, reason) in zip(spans, per_sentence, found, strict=True)
+        ]
+        if language == "fr"
+        else []
+    )
+    found = cl.resolve(_share_quote_speakers(body, spans, found), window, seed, subjects)
     return list(zip(spans, found, strict=True))
 
 
@@ -253,21 +263,32 @@ def _share_quote_speakers(
     spans: list[tuple[int, int]],
     found: list[tuple[Claimant | None, str | None]],
 ) -> list[tuple[Claimant | None, str | None]]:
-    """Give sentences inside a multi-sentence quotation the speaker named where it closes."""
+    """Give sentences inside a multi-sentence quotation the speaker named where it closes
+    (or the pointer back it names: « …", a-t-il ajouté » makes the whole quotation his)."""
     result = list(found)
     group: list[int] = []
     for index, (inside, closes) in enumerate(cl.quote_depths(body, spans)):
-        if not inside and not group:
+        if not inside:
+            group = []
             continue
         group.append(index)
         if closes:
             speaker = next(
-                (found[i] for i in reversed(group) if found[i][0] is not None), (None, None)
+                (
+                    found[i]
+                    for i in reversed(group)
+                    if found[i][0] is not None or (found[i][1] or "").startswith("anaphor:")
+                ),
+                (None, None),
             )
             if speaker[0] is not None:
                 for i in group:
                     if result[i][0] is None:
                         result[i] = (speaker[0], f"{speaker[1]} (quoted)")
+            elif speaker[1] is not None:
+                for i in group:
+                    if result[i] == (None, None):
+                        result[i] = (None, speaker[1])
             group = []
     return result
 

@@ -29,7 +29,7 @@ def test_a_quotation_over_three_sentences() -> None:
 def test_nested_and_stray_marks() -> None:
     # A closing mark with nothing open closes nothing; nested quotes close one level at a time.
     assert _depths("Il a dit » non. Puis « « oui » encore. Fin » ici.") == [
-        (False, True),
+        (False, False),
         (False, True),
         (True, True),
     ]
