@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from factcheck import textsearch
 from factcheck.database import DBSession
@@ -290,6 +290,23 @@ def _conditions(session: DBSession, filters: QueueFilters, user: User) -> list[A
     return conds
 
 
+# What a queue row shows (the page, ``serialize.claim_json``) and its sort keys: a row leaves
+# the claim's text, search words and extraction details, and its article's body, unread.
+QUEUE_ROW_COLUMNS = (
+    Claim.id,
+    Claim.claim_reviewed,
+    Claim.status,
+    Claim.score,
+    Claim.priority,
+    Claim.claimant_name,
+    Claim.article_id,
+    Claim.assignee_id,
+    Claim.language,
+    Claim.created_at,
+    Claim.version,
+)
+
+
 def queue_statement(
     session: DBSession,
     filters: QueueFilters,
@@ -312,7 +329,11 @@ def queue_statement(
         sa.select(Claim)
         .outerjoin(Claim.article)
         .outerjoin(Claim.assignee)
-        .options(contains_eager(Claim.article), contains_eager(Claim.assignee))
+        .options(
+            load_only(*QUEUE_ROW_COLUMNS),
+            contains_eager(Claim.article).load_only(Article.id, Article.title),
+            contains_eager(Claim.assignee).load_only(User.id, User.display_name),
+        )
         .where(*(conds if conds is not None else _conditions(session, filters, user)))
         .order_by(*order_by(keys, unindexed=few))
         .limit(page_size + 1)

@@ -79,6 +79,10 @@ def test_queue_page_statements_do_not_grow_with_the_claims(
         html = response.get_data(as_text=True)
         assert "Rita Reviewer" in html or "You" in html  # assignees are shown, loaded eagerly
         assert len(statements) <= MAX_STATEMENTS, (path, len(statements), statements)
+        page = next(s for s in statements if "LIMIT" in s and "claims.claim_reviewed" in s)
+        # A row reads what it shows: not the claim's text, nor its article's body.
+        assert "claims.text" not in page and "articles.body" not in page, page
+        assert "claims.search_words" not in page and "users.password_hash" not in page, page
     # The page shows what it counted: every claim made (plus none other) is in the counts.
     with counted(app) as statements:
         html = client.get("/queue").get_data(as_text=True)
