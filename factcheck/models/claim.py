@@ -160,14 +160,17 @@ def _keep_search_words(mapper: Any, connection: Any, claim: Claim) -> None:
 
 
 class ClaimStatusCount(Base):
-    """How many claims are in each status, kept by database triggers (migration 0019).
+    """How many claims are in each status and language, kept by database triggers (migrations
+    0019 and 0024).
 
-    Every insert, delete and status change of a claim updates its row in the same statement's
-    transaction, whoever writes (the services, a bulk ``UPDATE``, a restore): the queue reads its
-    unfiltered counts here instead of counting every claim, and can never show them stale.
+    Every insert, delete and change of status or language of a claim updates its rows in the
+    same statement's transaction, whoever writes (the services, a bulk ``UPDATE``, a restore):
+    the queue reads its unfiltered counts, and those of one language, here instead of counting
+    the claims, and can never show them stale.
     """
 
     __tablename__ = "claim_status_counts"
 
     status: Mapped[str] = mapped_column(sa.String(24), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     n: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from factcheck.claims import queries, workflow
@@ -118,3 +119,32 @@ def test_capped_counts_agree_with_exact_ones_below_the_cap(app, users, five) -> 
             assert counts == exact and selected == 2
         counts, selected = queries.capped_counts(db.session, conds, ClaimStatus.NEW, 1)
         assert sum(counts.values()) == 2 and selected == 2  # cap + 1: "more than 1"
+
+
+def test_a_search_is_planned_without_parallel_workers_until_its_transaction_ends(
+    app, users, five
+) -> None:
+    """PostgreSQL: a search's counts and page run with ``max_parallel_workers_per_gather`` at 0
+    (it guesses 5,000 matches for a rare prefix and would start two workers for them); the
+    setting is the transaction's own, so the next one plans as configured."""
+    with app.app_context():
+        if db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL planner setting")
+
+        def workers() -> str:
+            return str(db.session.execute(sa.text("SHOW max_parallel_workers_per_gather")).scalar())
+
+        configured = workers()
+        db.session.rollback()
+        if configured == "0":
+            pytest.skip("this server starts no parallel workers")
+        reader = people_of(users)["reviewer"]
+        page = queries.queue_page(db.session, queries.QueueFilters(q="rutte"), reader)
+        assert len(page.claims) == 5
+        assert workers() == "0"
+        db.session.rollback()
+        assert workers() == configured
+        db.session.rollback()
+        queries.queue_page(db.session, queries.QueueFilters(), reader)  # no search: as configured
+        assert workers() == configured
+        db.session.rollback()

@@ -107,3 +107,106 @@ def test_queue_counts_move_after_a_take_in_another_session(
     assert "3 claims match the filters" in client.get("/queue").get_data(as_text=True)
     with app.app_context():
         assert queries.status_counts(db.session) == counted_for_real()
+
+
+def counted_in(language: str) -> dict[ClaimStatus, int]:
+    rows = db.session.execute(
+        sa.select(Claim.status, sa.func.count())
+        .where(Claim.language == language)
+        .group_by(Claim.status)
+    )
+    counts = dict.fromkeys(ClaimStatus, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def _language_counts(language: str, reader: Any) -> dict[ClaimStatus, int]:
+    """The queue's counts per status filtered on ``language``, as the page makes them."""
+    filters = queries.QueueFilters(language=language)
+    return queries.queue_page(db.session, filters, reader, count_cap=queries.COUNT_CAP).counts
+
+
+def test_language_counts_are_the_kept_ones_and_follow_every_change(
+    app: Flask, users: dict[str, Any]
+) -> None:
+    """A language alone is answered from the counts kept per status and language (migration
+    0024: no claim is read to count), exact, and moved in the writing transaction."""
+    _claims(app, users, 3)  # in French
+    with app.app_context():
+        people = people_of(users)
+        reader = people["reviewer"]
+        english = [
+            make_claim(
+                make_article(
+                    body=f"The Pentagon says {n + 2},000 troops were sent. End.",
+                    title=f"English {n}",
+                    language="en",
+                ),
+                actor=reader,
+            )
+            for n in range(2)
+        ]
+        walk_claim(people, english[0], "queued")
+        statements: list[str] = []
+
+        def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            counts = _language_counts("en", reader)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        counting = [s for s in statements if "count(" in s.lower() or "sum(" in s.lower()]
+        assert counting and all("claim_status_counts" in s for s in counting), counting
+        # Inside the writing transaction, before commit, the counts already moved with it.
+        assert counts == counted_in("en")
+        assert (counts[ClaimStatus.NEW], counts[ClaimStatus.QUEUED]) == (1, 1)
+        assert _language_counts("fr", reader) == counted_in("fr")
+        assert _language_counts("fr", reader)[ClaimStatus.QUEUED] == 3
+        walk_claim(people, english[1], "published")
+        assert _language_counts("en", reader) == counted_in("en")
+        assert _language_counts("en", reader)[ClaimStatus.PUBLISHED] == 1
+        db.session.rollback()
+        assert _language_counts("en", reader) == counted_in("en")
+        assert sum(_language_counts("en", reader).values()) == 0
+        # A claim moved to another language by bulk SQL is counted there at once.
+        first = db.session.scalar(sa.select(sa.func.min(Claim.id)))
+        db.session.execute(sa.update(Claim).where(Claim.id == first).values(language="en"))
+        assert _language_counts("en", reader) == counted_in("en")
+        assert _language_counts("en", reader)[ClaimStatus.QUEUED] == 1
+        assert _language_counts("fr", reader)[ClaimStatus.QUEUED] == 2
+        db.session.commit()
+        db.session.execute(sa.delete(Claim).where(Claim.id == first))
+        assert _language_counts("en", reader) == counted_in("en")
+        assert sum(_language_counts("en", reader).values()) == 0
+        db.session.commit()
+        assert queries.status_counts(db.session) == counted_for_real()
+
+
+def test_queue_language_counts_move_after_a_take_in_another_session(
+    app: Flask, client: FlaskClient, users: dict[str, Any]
+) -> None:
+    """Rita reads the French queue; Rob takes a claim in his own session; her next page shows
+    it, and the English queue still counts its one new claim only."""
+    _claims(app, users, 3)
+    with app.app_context():
+        english = make_article(body="The Pentagon says 4,000 troops were sent. End.", language="en")
+        make_claim(english, actor=people_of(users)["reviewer"])
+        db.session.commit()
+    login(client, users["reviewer"].email)
+
+    def counts(language: str) -> dict[str, int]:
+        answer: dict[str, int] = client.get(
+            f"/queue?language={language}", headers={"Accept": "application/json"}
+        ).json["counts"]
+        return answer
+
+    assert (counts("fr")["queued"], counts("fr")["in_review"]) == (3, 0)
+    other = app.test_client()
+    login(other, users["reviewer2"].email)
+    assert submit(other, "/queue", {}, action="/queue/take-next").status_code == 302
+    assert (counts("fr")["queued"], counts("fr")["in_review"]) == (2, 1)
+    assert {k: n for k, n in counts("en").items() if n} == {"new": 1}
+    html = client.get("/queue?language=fr&status=queued").get_data(as_text=True)
+    assert "2 queued claims match the filters" in html
