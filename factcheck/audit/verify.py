@@ -13,6 +13,11 @@ unescaped quote, so no other values can produce the same prefix or suffix. ``cli
 between two free-form objects (changes, data): its last occurrence is the top-level key when the
 data object after it is flat, or when the key occurs once. Otherwise — and whenever the fast
 check fails, to name the column — the body is parsed.
+
+:func:`verify_stored` is what reading the database uses: there the database compares the copied
+columns with the body itself, the same way (``audit/store.py``), and sends them only for the rows
+where it could not prove them equal; Python then parses those bodies as above. So the driver hands
+over four values a row instead of twelve.
 """
 
 from __future__ import annotations
@@ -54,6 +59,10 @@ COPIED_COLUMNS = (
     "request_id",
     "client_addr",
 )
+# The fields of a row tuple as :func:`verify_stored` reads them: ``copied`` is ``None`` when the
+# database proved every copied column equal to the body, else those columns' values in
+# ``COLUMNS`` order (seq to client_addr), as a JSON array or as a sequence.
+STORED_COLUMNS = ("seq", "body", "prev_hash", "hash", "copied")
 _CLIENT_KEY = b',"client_addr":'
 
 Row = Sequence[Any]
@@ -152,34 +161,14 @@ def verify_rows(
             while next_pin and next_pin < expected:  # before this stream: cannot be checked
                 next_pin, pin_hash = pending.pop(0) if pending else (0, "")
         if seq != expected:
-            if isinstance(seq, int) and seq > expected:
-                missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
-                return _failed(
-                    (count, first_seq, expected, prev),
-                    expected,
-                    f"event {missing} is missing (the next row is seq {seq}): rows were deleted",
-                )
-            return _failed(
-                (count, first_seq, expected, prev),
-                expected,
-                f"expected seq {expected} but found seq {seq}: rows are out of order or duplicated",
-            )
+            return _failed((count, first_seq, expected, prev), expected, _seq_gap(expected, seq))
         if prev_hash != prev:
-            return _failed(
-                (count, first_seq, expected, prev),
-                seq,
-                f"prev_hash does not match the hash of event {seq - 1}: an event "
-                "before it was changed, removed or reordered",
-            )
+            return _failed((count, first_seq, expected, prev), seq, _unlinked(seq))
         data = body if type(body) is bytes else body.encode()
         h = sha256(link)
         h.update(data)
         if h.hexdigest() != digest:
-            return _failed(
-                (count, first_seq, expected, prev),
-                seq,
-                "the stored hash does not match the body: the event was edited",
-            )
+            return _failed((count, first_seq, expected, prev), seq, _EDITED)
 
         # Copied columns, compared without parsing (see the module docstring).
         key = (action, actor, actor_id)
@@ -222,11 +211,7 @@ def verify_rows(
         if seq == next_pin:
             if digest != pin_hash:
                 return _failed(
-                    (count, first_seq, expected, prev),
-                    seq,
-                    f"event {seq} has hash {digest} but the checkpoint says "
-                    f"{pin_hash}: history was rewritten, or the checkpoint belongs "
-                    "to another log",
+                    (count, first_seq, expected, prev), seq, _unpinned(seq, digest, pin_hash)
                 )
             next_pin, pin_hash = pending.pop(0) if pending else (0, "")
         prev = digest
@@ -235,14 +220,87 @@ def verify_rows(
         count += 1
 
     if next_pin and next_pin >= expected:
-        return _failed(
-            (count, first_seq, expected, prev),
-            None,
-            f"the log ends at seq {expected - 1} but the checkpoint covers event "
-            f"{next_pin}: events were removed from the end, or the checkpoint "
-            "belongs to another log",
-        )
+        return _failed((count, first_seq, expected, prev), None, _cut(expected, next_pin))
     return VerifyResult(True, count, first_seq, expected - 1 if count else None, prev)
+
+
+def verify_stored(rows: Iterable[Row], *, pins: Mapping[int, str] | None = None) -> VerifyResult:
+    """Verify the whole chain from seq 1 as read from the database, in seq order.
+
+    The rows are tuples in :data:`STORED_COLUMNS` order. The checks and their order are those
+    of :func:`verify_rows` — seq, link, hash, copied columns, pins — except that the copied
+    columns come only when the database could not prove them equal to the body (the body holds
+    a nested ``client_addr`` key, a value was spelled another way, or a column was edited): they
+    are then checked by parsing the body (:func:`column_mismatch`). The body comes as bytes.
+    """
+    sha256 = hashlib.sha256
+    pending = sorted((pins or {}).items())
+    next_pin, pin_hash = pending.pop(0) if pending else (0, "")
+    expected = 1
+    prev = GENESIS_HASH
+    link = (prev + "\n").encode()
+
+    for seq, body, prev_hash, digest, copied in rows:
+        if seq != expected:
+            return _failed((expected - 1, 1, expected, prev), expected, _seq_gap(expected, seq))
+        if prev_hash != prev:
+            return _failed((expected - 1, 1, expected, prev), seq, _unlinked(seq))
+        h = sha256(link)
+        h.update(body)
+        if h.hexdigest() != digest:
+            return _failed((expected - 1, 1, expected, prev), seq, _EDITED)
+        if copied is not None:
+            values = json.loads(copied) if isinstance(copied, str) else copied
+            problem = column_mismatch((*values, body, prev_hash, digest))
+            if problem:
+                return _failed((expected - 1, 1, expected, prev), seq, problem)
+        if seq == next_pin:
+            if digest != pin_hash:
+                return _failed(
+                    (expected - 1, 1, expected, prev), seq, _unpinned(seq, digest, pin_hash)
+                )
+            next_pin, pin_hash = pending.pop(0) if pending else (0, "")
+        prev = digest
+        link = (digest + "\n").encode()
+        expected += 1
+
+    count = expected - 1
+    if next_pin and next_pin >= expected:
+        return _failed(
+            (count, 1 if count else None, expected, prev), None, _cut(expected, next_pin)
+        )
+    return VerifyResult(True, count, 1 if count else None, count or None, prev)
+
+
+_EDITED = "the stored hash does not match the body: the event was edited"
+
+
+def _seq_gap(expected: int, seq: Any) -> str:
+    if isinstance(seq, int) and seq > expected:
+        missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
+        return f"event {missing} is missing (the next row is seq {seq}): rows were deleted"
+    return f"expected seq {expected} but found seq {seq}: rows are out of order or duplicated"
+
+
+def _unlinked(seq: int) -> str:
+    return (
+        f"prev_hash does not match the hash of event {seq - 1}: an event "
+        "before it was changed, removed or reordered"
+    )
+
+
+def _unpinned(seq: int, digest: str, pin_hash: str) -> str:
+    return (
+        f"event {seq} has hash {digest} but the checkpoint says {pin_hash}: history was "
+        "rewritten, or the checkpoint belongs to another log"
+    )
+
+
+def _cut(expected: int, next_pin: int) -> str:
+    return (
+        f"the log ends at seq {expected - 1} but the checkpoint covers event {next_pin}: "
+        "events were removed from the end, or the checkpoint belongs to another log"
+    )
 
 
 def _escaped_tail(eid: Any, etype: Any, occurred: Any, rid: Any, seq: Any) -> str:
