@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
 
 from factcheck.audit.checkpoint import Checkpoint
-from factcheck.audit.verify import GENESIS_HASH, VerifyResult, verify_stored
+from factcheck.audit.verify import GENESIS_HASH, VerifyResult, verify_rows
 from factcheck.database import DBSession
 from factcheck.models import AuditChainHead, AuditEvent
 
@@ -37,12 +38,19 @@ def _time_text(dialect: str) -> Any:
     return sa.func.replace(text, ".000000Z", "Z")  # isoformat() drops a zero fraction
 
 
-def stream_query(dialect: str, *, first_seq: int = 1, last_seq: int | None = None) -> Any:
-    """The query :func:`stream_rows` runs: every column ``verify_rows`` reads, in seq order."""
+def stream_query(
+    dialect: str, *, first_seq: int = 1, last_seq: int | None = None, stored_times: bool = False
+) -> Any:
+    """The query :func:`stream_rows` runs: every column ``verify_rows`` reads, in seq order.
+
+    ``stored_times`` on SQLite: ``occurred_at`` as stored, for ``verify_rows(stored_times=True)``
+    to spell (SQLite's two ``replace`` calls a row cost more than Python's).
+    """
+    raw = stored_times and dialect != "postgresql"
     query = (
         sa.select(
             AuditEvent.seq,
-            _time_text(dialect),
+            sa.type_coerce(AuditEvent.occurred_at, sa.String) if raw else _time_text(dialect),
             AuditEvent.actor_id,
             AuditEvent.actor,
             AuditEvent.action,
@@ -62,95 +70,13 @@ def stream_query(dialect: str, *, first_seq: int = 1, last_seq: int | None = Non
     return query
 
 
-def _token(dialect: str, value: Any) -> Any:
-    """``value`` spelled as a JSON token by the database: a string quoted and escaped, a number
-    as its digits, ``null`` for NULL — the spelling of a column of another type differs from the
-    body's, so it never passes for it."""
-    if dialect == "postgresql":
-        return sa.func.coalesce(sa.cast(sa.func.to_json(value), sa.Text), sa.literal("null"))
-    return sa.func.json_quote(value, type_=sa.Text)
-
-
-def _spelled(dialect: str, *parts: Any) -> Any:
-    """The text of ``parts`` joined: strings as they are, columns as their JSON tokens."""
-    text: Any = None
-    for part in parts:
-        piece = sa.literal(part, sa.Text) if isinstance(part, str) else _token(dialect, part)
-        text = piece if text is None else text + piece
-    if dialect != "postgresql":
-        text = sa.cast(text, sa.LargeBinary)  # compared as bytes with the body's bytes
-    return text
-
-
-def copied_columns_agree(dialect: str) -> Any:
-    """True when the database proves every copied column equal to what the body says.
-
-    The test of :func:`~factcheck.audit.verify.verify_rows`, made by the database: a canonical
-    body starts with ``{"action":…,"actor":…,"actor_id":…,"changes":``, ends with
-    ``,"entity_id":…,"entity_type":…,"occurred_at":…,"request_id":…,"seq":…}``, and holds
-    ``,"client_addr":…,"data":`` where its only ``,"client_addr":`` is the top-level key. Each
-    is spelled from the columns, every value as a JSON token; as a token ends at its first
-    unescaped quote, a body matching all three says exactly what the columns say. Anything else
-    — a nested ``client_addr`` key, a value the database escapes another way, an edited column,
-    NULL — is false (or unknown), and the columns are then sent to be checked by parsing.
-    """
-    e = AuditEvent
-    prefix = _spelled(
-        dialect, '{"action":', e.action, ',"actor":', e.actor, ',"actor_id":', e.actor_id,
-        ',"changes":',
-    )  # fmt: skip
-    suffix = _spelled(
-        dialect, ',"entity_id":', e.entity_id, ',"entity_type":', e.entity_type,
-        ',"occurred_at":', _time_text(dialect), ',"request_id":', e.request_id, ',"seq":', e.seq,
-        "}",
-    )  # fmt: skip
-    client = _spelled(dialect, ',"client_addr":', e.client_addr, ',"data":')
-    key = ',"client_addr":'
-    if dialect == "postgresql":
-        body = e.body
-        starts = sa.func.starts_with(body, prefix)
-        ends = sa.func.right(body, sa.func.length(suffix)) == suffix
-        holds = sa.func.strpos(body, client) > 0
-        once = sa.func.octet_length(body) - sa.func.octet_length(
-            sa.func.replace(body, key, "")
-        ) == len(key)
-    else:  # as bytes: instr, substr and length count bytes, not characters
-        body = _body_bytes(dialect)
-        starts = sa.func.instr(body, prefix) == 1
-        ends = sa.func.substr(body, -sa.func.length(suffix)) == suffix
-        holds = sa.func.instr(body, client) > 0
-        once = sa.func.length(body) - sa.func.length(
-            sa.cast(sa.func.replace(e.body, key, ""), sa.LargeBinary)
-        ) == len(key)
-    return sa.and_(starts, ends, holds, once)
-
-
-def verify_query(dialect: str) -> Any:
-    """The query :func:`verify_database` runs: rows in ``STORED_COLUMNS`` order, in seq order.
-
-    Each row carries seq, the body's bytes, prev_hash and hash; its copied columns come (as a
-    JSON array) only when :func:`copied_columns_agree` is not true for it.
-    """
-    e = AuditEvent
-    array = sa.func.json_build_array if dialect == "postgresql" else sa.func.json_array
-    copied = array(
-        e.seq, _time_text(dialect), e.actor_id, e.actor, e.action, e.entity_type, e.entity_id,
-        e.request_id, e.client_addr,
-    )  # fmt: skip
-    if dialect == "postgresql":
-        copied = sa.cast(copied, sa.Text)
-    return sa.select(
-        e.seq,
-        _body_bytes(dialect),
-        e.prev_hash,
-        e.hash,
-        sa.case((copied_columns_agree(dialect), sa.null()), else_=copied),
-    ).order_by(e.seq)
-
-
 @contextmanager
 def stream_rows(
-    session: DBSession, *, first_seq: int = 1, last_seq: int | None = None
+    session: DBSession,
+    *,
+    first_seq: int = 1,
+    last_seq: int | None = None,
+    stored_times: bool = False,
 ) -> Iterator[Iterator[Any]]:
     """Row tuples for :func:`~factcheck.audit.verify.verify_rows`, in seq order, in batches.
 
@@ -163,16 +89,11 @@ def stream_rows(
     PostgreSQL in binary (no hex text for the body's bytes), ``STREAM_BATCH`` rows a round trip
     (libpq's chunked rows), inside a savepoint, as stopping such a stream early cancels it.
     """
-    dialect = session.connection().dialect.name
-    with _streamed(session, stream_query(dialect, first_seq=first_seq, last_seq=last_seq)) as rows:
-        yield rows
-
-
-@contextmanager
-def _streamed(session: DBSession, query: Any) -> Iterator[Iterator[Any]]:
-    """The rows of ``query`` as plain driver tuples (see :func:`stream_rows`)."""
     connection = session.connection()
     dialect = connection.dialect
+    query = stream_query(
+        dialect.name, first_seq=first_seq, last_seq=last_seq, stored_times=stored_times
+    )
     # Integers and this module's own constants only: rendered into the SQL text.
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     driver = connection.connection.driver_connection
@@ -204,13 +125,18 @@ def _closed() -> sa.exc.ResourceClosedError:
 
 
 def _batches(fetchmany: Any, state: _Open) -> Iterator[Any]:
-    while True:
-        if not state.open:
-            raise _closed()
-        batch = fetchmany(STREAM_BATCH)
-        if not batch:
-            return
-        yield from batch
+    """The rows of ``fetchmany``'s batches, chained in C (no Python frame a row)."""
+
+    def batches() -> Iterator[list[Any]]:
+        while True:
+            if not state.open:
+                raise _closed()
+            batch = fetchmany(STREAM_BATCH)
+            if not batch:
+                return
+            yield batch
+
+    return chain.from_iterable(batches())
 
 
 @contextmanager
@@ -251,24 +177,12 @@ def event_hash(session: DBSession, seq: int) -> str | None:
 
 
 def verify_database(session: DBSession, checkpoint: Checkpoint | None = None) -> VerifyResult:
-    """Verify the whole stored chain, then that the chain-head row agrees with its last event.
-
-    The database compares the copied columns with the bodies (:func:`verify_query`). Should it
-    fail at that — SQLite's JSON functions refuse a BLOB, which only an edited column holds —
-    every column of every row is read and checked by parsing the body instead.
-    """
+    """Verify the whole stored chain, then that the chain-head row agrees with its last event."""
     head_seq, head_hash = chain_head(session)
     pins = checkpoint.pins() if checkpoint else None
-    connection = session.connection()
-    dbapi_error: Any = connection.dialect.dbapi.Error  # type: ignore[union-attr]
-    try:
-        query = verify_query(connection.dialect.name)
-        with _streamed(session, query) as rows:  # verification may stop at a bad row
-            result = verify_stored(rows, pins=pins)
-    except dbapi_error:
-        with stream_rows(session) as rows:
-            every = ((r[0], r[9], r[10], r[11], r[:9]) for r in rows)
-            result = verify_stored(every, pins=pins)
+    sqlite = session.connection().dialect.name == "sqlite"
+    with stream_rows(session, stored_times=sqlite) as rows:  # verification may stop at a bad row
+        result = verify_rows(rows, pins=pins, stored_times=sqlite)
     if result.ok and (result.last_seq or 0, result.head_hash) != (head_seq, head_hash):
         return VerifyResult(
             False,

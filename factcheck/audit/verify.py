@@ -13,11 +13,6 @@ unescaped quote, so no other values can produce the same prefix or suffix. ``cli
 between two free-form objects (changes, data): its last occurrence is the top-level key when the
 data object after it is flat, or when the key occurs once. Otherwise — and whenever the fast
 check fails, to name the column — the body is parsed.
-
-:func:`verify_stored` is what reading the database uses: there the database compares the copied
-columns with the body itself, the same way (``audit/store.py``), and sends them only for the rows
-where it could not prove them equal; Python then parses those bodies as above. So the driver hands
-over four values a row instead of twelve.
 """
 
 from __future__ import annotations
@@ -59,10 +54,6 @@ COPIED_COLUMNS = (
     "request_id",
     "client_addr",
 )
-# The fields of a row tuple as :func:`verify_stored` reads them: ``copied`` is ``None`` when the
-# database proved every copied column equal to the body, else those columns' values in
-# ``COLUMNS`` order (seq to client_addr), as a JSON array or as a sequence.
-STORED_COLUMNS = ("seq", "body", "prev_hash", "hash", "copied")
 _CLIENT_KEY = b',"client_addr":'
 
 Row = Sequence[Any]
@@ -97,18 +88,34 @@ class VerifyResult:
 
 
 def iso_time(value: datetime | str) -> str:
-    """The body's spelling of a timestamp (ISO 8601, ``Z`` for UTC)."""
-    if isinstance(value, str):
-        return value
-    return value.isoformat().replace("+00:00", "Z")
+    """The body's spelling of a timestamp (ISO 8601, ``Z`` for UTC); anything else as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+# Stands for a value no body holds (bytes, a float…): the fast check fails, the body is parsed.
+_NOT_JSON = "\x00"
 
 
 def _json_value(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, str):
+    if type(value) is str:
         return str(encode_basestring(value))
-    return json.dumps(value)
+    if type(value) is int:
+        return str(value)
+    return _NOT_JSON
+
+
+def _prefix(action: Any, actor: Any, actor_id: Any) -> bytes:
+    """``{"action":…,"actor":…,"actor_id":…,"changes":`` as the body starts, from the columns."""
+    if type(action) is not str or type(actor) is not str:
+        return _NOT_JSON.encode()
+    return (
+        f'{{"action":{encode_basestring(action)},"actor":{encode_basestring(actor)}'
+        f',"actor_id":{_json_value(actor_id)},"changes":'
+    ).encode()
 
 
 def as_row(event: Any) -> tuple[Any, ...]:
@@ -130,15 +137,18 @@ def verify_rows(
     start_hash: str = GENESIS_HASH,
     from_first_row: bool = False,
     pins: Mapping[int, str] | None = None,
+    stored_times: bool = False,
 ) -> VerifyResult:
     """Verify a stream of row tuples (in :data:`COLUMNS` order), in seq order.
 
     By default the chain must start at seq 1 from the genesis hash. ``from_first_row`` starts it
     wherever the first row says instead (a partial export). ``pins`` maps seqs to the hash they
     must have (a signed checkpoint); a pinned seq past the end of the stream is a failure.
+    ``stored_times``: ``occurred_at`` is text as SQLAlchemy stores it on SQLite (``YYYY-MM-DD
+    HH:MM:SS.ffffff``, UTC), spelled here as the body spells it, exactly as
+    ``audit/store.py:_time_text`` does in SQL (which costs SQLite more than this).
     """
     sha256 = hashlib.sha256
-    enc = encode_basestring
     prefixes: dict[tuple[Any, Any, Any], bytes] = {}  # (action, actor, actor_id) repeat a lot
     clients: dict[Any, bytes] = {}
     pending = sorted((pins or {}).items())
@@ -161,14 +171,34 @@ def verify_rows(
             while next_pin and next_pin < expected:  # before this stream: cannot be checked
                 next_pin, pin_hash = pending.pop(0) if pending else (0, "")
         if seq != expected:
-            return _failed((count, first_seq, expected, prev), expected, _seq_gap(expected, seq))
+            if isinstance(seq, int) and seq > expected:
+                missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
+                return _failed(
+                    (count, first_seq, expected, prev),
+                    expected,
+                    f"event {missing} is missing (the next row is seq {seq}): rows were deleted",
+                )
+            return _failed(
+                (count, first_seq, expected, prev),
+                expected,
+                f"expected seq {expected} but found seq {seq}: rows are out of order or duplicated",
+            )
         if prev_hash != prev:
-            return _failed((count, first_seq, expected, prev), seq, _unlinked(seq))
+            return _failed(
+                (count, first_seq, expected, prev),
+                seq,
+                f"prev_hash does not match the hash of event {seq - 1}: an event "
+                "before it was changed, removed or reordered",
+            )
         data = body if type(body) is bytes else body.encode()
         h = sha256(link)
         h.update(data)
         if h.hexdigest() != digest:
-            return _failed((count, first_seq, expected, prev), seq, _EDITED)
+            return _failed(
+                (count, first_seq, expected, prev),
+                seq,
+                "the stored hash does not match the body: the event was edited",
+            )
 
         # Copied columns, compared without parsing (see the module docstring).
         key = (action, actor, actor_id)
@@ -176,19 +206,19 @@ def verify_rows(
         if prefix is None:
             if len(prefixes) > 4096:
                 prefixes.clear()
-            prefix = prefixes[key] = (
-                f'{{"action":{enc(action)},"actor":{enc(actor)},"actor_id":'
-                f'{"null" if actor_id is None else actor_id},"changes":'
-            ).encode()
+            prefix = prefixes[key] = _prefix(action, actor, actor_id)
         if type(occurred) is not str:
             occurred = iso_time(occurred)
-        # Values without quotes or backslashes read the same escaped or not; 18 quotes are the
-        # keys' and the four strings' own.
+        elif stored_times:
+            occurred = (occurred.replace(" ", "T") + "Z").replace(".000000Z", "Z")
+        # Values without quotes, backslashes or apostrophes read the same escaped or not (a
+        # value that is not a string, say bytes, is written with apostrophes); 18 quotes are
+        # the keys' and the four strings' own.
         tail = (
             f',"entity_id":"{eid}","entity_type":"{etype}","occurred_at":"{occurred}"'
             f',"request_id":"{rid}","seq":{seq}}}'
         )
-        if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail:
+        if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail or "'" in tail:
             tail = _escaped_tail(eid, etype, occurred, rid, seq)
         tail_b = tail.encode()
         client = clients.get(caddr) or _client_part(clients, caddr)
@@ -205,13 +235,17 @@ def verify_rows(
                 or data.count(_CLIENT_KEY) == 1
             )
         ):
-            problem = column_mismatch(row)
+            problem = column_mismatch((seq, occurred, *row[2:]))
             if problem:
                 return _failed((count, first_seq, expected, prev), seq, problem)
         if seq == next_pin:
             if digest != pin_hash:
                 return _failed(
-                    (count, first_seq, expected, prev), seq, _unpinned(seq, digest, pin_hash)
+                    (count, first_seq, expected, prev),
+                    seq,
+                    f"event {seq} has hash {digest} but the checkpoint says "
+                    f"{pin_hash}: history was rewritten, or the checkpoint belongs "
+                    "to another log",
                 )
             next_pin, pin_hash = pending.pop(0) if pending else (0, "")
         prev = digest
@@ -220,87 +254,14 @@ def verify_rows(
         count += 1
 
     if next_pin and next_pin >= expected:
-        return _failed((count, first_seq, expected, prev), None, _cut(expected, next_pin))
-    return VerifyResult(True, count, first_seq, expected - 1 if count else None, prev)
-
-
-def verify_stored(rows: Iterable[Row], *, pins: Mapping[int, str] | None = None) -> VerifyResult:
-    """Verify the whole chain from seq 1 as read from the database, in seq order.
-
-    The rows are tuples in :data:`STORED_COLUMNS` order. The checks and their order are those
-    of :func:`verify_rows` — seq, link, hash, copied columns, pins — except that the copied
-    columns come only when the database could not prove them equal to the body (the body holds
-    a nested ``client_addr`` key, a value was spelled another way, or a column was edited): they
-    are then checked by parsing the body (:func:`column_mismatch`). The body comes as bytes.
-    """
-    sha256 = hashlib.sha256
-    pending = sorted((pins or {}).items())
-    next_pin, pin_hash = pending.pop(0) if pending else (0, "")
-    expected = 1
-    prev = GENESIS_HASH
-    link = (prev + "\n").encode()
-
-    for seq, body, prev_hash, digest, copied in rows:
-        if seq != expected:
-            return _failed((expected - 1, 1, expected, prev), expected, _seq_gap(expected, seq))
-        if prev_hash != prev:
-            return _failed((expected - 1, 1, expected, prev), seq, _unlinked(seq))
-        h = sha256(link)
-        h.update(body)
-        if h.hexdigest() != digest:
-            return _failed((expected - 1, 1, expected, prev), seq, _EDITED)
-        if copied is not None:
-            values = json.loads(copied) if isinstance(copied, str) else copied
-            problem = column_mismatch((*values, body, prev_hash, digest))
-            if problem:
-                return _failed((expected - 1, 1, expected, prev), seq, problem)
-        if seq == next_pin:
-            if digest != pin_hash:
-                return _failed(
-                    (expected - 1, 1, expected, prev), seq, _unpinned(seq, digest, pin_hash)
-                )
-            next_pin, pin_hash = pending.pop(0) if pending else (0, "")
-        prev = digest
-        link = (digest + "\n").encode()
-        expected += 1
-
-    count = expected - 1
-    if next_pin and next_pin >= expected:
         return _failed(
-            (count, 1 if count else None, expected, prev), None, _cut(expected, next_pin)
+            (count, first_seq, expected, prev),
+            None,
+            f"the log ends at seq {expected - 1} but the checkpoint covers event "
+            f"{next_pin}: events were removed from the end, or the checkpoint "
+            "belongs to another log",
         )
-    return VerifyResult(True, count, 1 if count else None, count or None, prev)
-
-
-_EDITED = "the stored hash does not match the body: the event was edited"
-
-
-def _seq_gap(expected: int, seq: Any) -> str:
-    if isinstance(seq, int) and seq > expected:
-        missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
-        return f"event {missing} is missing (the next row is seq {seq}): rows were deleted"
-    return f"expected seq {expected} but found seq {seq}: rows are out of order or duplicated"
-
-
-def _unlinked(seq: int) -> str:
-    return (
-        f"prev_hash does not match the hash of event {seq - 1}: an event "
-        "before it was changed, removed or reordered"
-    )
-
-
-def _unpinned(seq: int, digest: str, pin_hash: str) -> str:
-    return (
-        f"event {seq} has hash {digest} but the checkpoint says {pin_hash}: history was "
-        "rewritten, or the checkpoint belongs to another log"
-    )
-
-
-def _cut(expected: int, next_pin: int) -> str:
-    return (
-        f"the log ends at seq {expected - 1} but the checkpoint covers event {next_pin}: "
-        "events were removed from the end, or the checkpoint belongs to another log"
-    )
+    return VerifyResult(True, count, first_seq, expected - 1 if count else None, prev)
 
 
 def _escaped_tail(eid: Any, etype: Any, occurred: Any, rid: Any, seq: Any) -> str:
@@ -314,8 +275,7 @@ def _escaped_tail(eid: Any, etype: Any, occurred: Any, rid: Any, seq: Any) -> st
 def _client_part(cache: dict[Any, bytes], client_addr: Any) -> bytes:
     if len(cache) > 4096:
         cache.clear()
-    value = "null" if client_addr is None else encode_basestring(client_addr)
-    part = cache[client_addr] = f',"client_addr":{value},"data":'.encode()
+    part = cache[client_addr] = f',"client_addr":{_json_value(client_addr)},"data":'.encode()
     return part
 
 
