@@ -12,7 +12,9 @@ from the columns and compared as strings. That is exact: a JSON string token can
 unescaped quote, so no other values can produce the same prefix or suffix. ``client_addr`` sits
 between two free-form objects (changes, data): its last occurrence is the top-level key when the
 data object after it is flat, or when the key occurs once. Otherwise — and whenever the fast
-check fails, to name the column — the body is parsed.
+check fails, to name the column — the body is parsed. A column value that is not a string (nor,
+for ``actor_id``, an integer) never passes the fast check: SQLite lets a text column hold a BLOB,
+or an integer column the text ``null``, and those are named, not read as the body's value.
 """
 
 from __future__ import annotations
