@@ -308,7 +308,7 @@ def bench_database(url: str, label: str, rows: list[tuple[object, ...]], repeat:
         with app.app_context():
             engine = db.engine
             sql = str(
-                stream_query(engine.dialect.name).compile(
+                stream_query(engine.dialect.name, stored_times=True).compile(
                     dialect=engine.dialect, compile_kwargs={"literal_binds": True}
                 )
             )

@@ -12,7 +12,9 @@ from the columns and compared as strings. That is exact: a JSON string token can
 unescaped quote, so no other values can produce the same prefix or suffix. ``client_addr`` sits
 between two free-form objects (changes, data): its last occurrence is the top-level key when the
 data object after it is flat, or when the key occurs once. Otherwise — and whenever the fast
-check fails, to name the column — the body is parsed.
+check fails, to name the column — the body is parsed. A column value that is not a string (nor,
+for ``actor_id``, an integer) never passes the fast check: SQLite lets a text column hold a BLOB,
+or an integer column the text ``null``, and those are named, not read as the body's value.
 """
 
 from __future__ import annotations
@@ -88,18 +90,34 @@ class VerifyResult:
 
 
 def iso_time(value: datetime | str) -> str:
-    """The body's spelling of a timestamp (ISO 8601, ``Z`` for UTC)."""
-    if isinstance(value, str):
-        return value
-    return value.isoformat().replace("+00:00", "Z")
+    """The body's spelling of a timestamp (ISO 8601, ``Z`` for UTC); anything else as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+# Stands for a value no body holds (bytes, a float…): the fast check fails, the body is parsed.
+_NOT_JSON = "\x00"
 
 
 def _json_value(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, str):
+    if type(value) is str:
         return str(encode_basestring(value))
-    return json.dumps(value)
+    if type(value) is int:
+        return str(value)
+    return _NOT_JSON
+
+
+def _prefix(action: Any, actor: Any, actor_id: Any) -> bytes:
+    """``{"action":…,"actor":…,"actor_id":…,"changes":`` as the body starts, from the columns."""
+    if type(action) is not str or type(actor) is not str:
+        return _NOT_JSON.encode()
+    return (
+        f'{{"action":{encode_basestring(action)},"actor":{encode_basestring(actor)}'
+        f',"actor_id":{_json_value(actor_id)},"changes":'
+    ).encode()
 
 
 def as_row(event: Any) -> tuple[Any, ...]:
@@ -121,15 +139,18 @@ def verify_rows(
     start_hash: str = GENESIS_HASH,
     from_first_row: bool = False,
     pins: Mapping[int, str] | None = None,
+    stored_times: bool = False,
 ) -> VerifyResult:
     """Verify a stream of row tuples (in :data:`COLUMNS` order), in seq order.
 
     By default the chain must start at seq 1 from the genesis hash. ``from_first_row`` starts it
     wherever the first row says instead (a partial export). ``pins`` maps seqs to the hash they
     must have (a signed checkpoint); a pinned seq past the end of the stream is a failure.
+    ``stored_times``: ``occurred_at`` is text as SQLAlchemy stores it on SQLite (``YYYY-MM-DD
+    HH:MM:SS.ffffff``, UTC), spelled here as the body spells it, exactly as
+    ``audit/store.py:_time_text`` does in SQL (which costs SQLite more than this).
     """
     sha256 = hashlib.sha256
-    enc = encode_basestring
     prefixes: dict[tuple[Any, Any, Any], bytes] = {}  # (action, actor, actor_id) repeat a lot
     clients: dict[Any, bytes] = {}
     pending = sorted((pins or {}).items())
@@ -187,19 +208,19 @@ def verify_rows(
         if prefix is None:
             if len(prefixes) > 4096:
                 prefixes.clear()
-            prefix = prefixes[key] = (
-                f'{{"action":{enc(action)},"actor":{enc(actor)},"actor_id":'
-                f'{"null" if actor_id is None else actor_id},"changes":'
-            ).encode()
+            prefix = prefixes[key] = _prefix(action, actor, actor_id)
         if type(occurred) is not str:
             occurred = iso_time(occurred)
-        # Values without quotes or backslashes read the same escaped or not; 18 quotes are the
-        # keys' and the four strings' own.
+        elif stored_times:
+            occurred = (occurred.replace(" ", "T") + "Z").replace(".000000Z", "Z")
+        # Values without quotes, backslashes or apostrophes read the same escaped or not (a
+        # value that is not a string, say bytes, is written with apostrophes); 18 quotes are
+        # the keys' and the four strings' own.
         tail = (
             f',"entity_id":"{eid}","entity_type":"{etype}","occurred_at":"{occurred}"'
             f',"request_id":"{rid}","seq":{seq}}}'
         )
-        if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail:
+        if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail or "'" in tail:
             tail = _escaped_tail(eid, etype, occurred, rid, seq)
         tail_b = tail.encode()
         client = clients.get(caddr) or _client_part(clients, caddr)
@@ -216,7 +237,7 @@ def verify_rows(
                 or data.count(_CLIENT_KEY) == 1
             )
         ):
-            problem = column_mismatch(row)
+            problem = column_mismatch((seq, occurred, *row[2:]))
             if problem:
                 return _failed((count, first_seq, expected, prev), seq, problem)
         if seq == next_pin:
@@ -256,8 +277,7 @@ def _escaped_tail(eid: Any, etype: Any, occurred: Any, rid: Any, seq: Any) -> st
 def _client_part(cache: dict[Any, bytes], client_addr: Any) -> bytes:
     if len(cache) > 4096:
         cache.clear()
-    value = "null" if client_addr is None else encode_basestring(client_addr)
-    part = cache[client_addr] = f',"client_addr":{value},"data":'.encode()
+    part = cache[client_addr] = f',"client_addr":{_json_value(client_addr)},"data":'.encode()
     return part
 
 

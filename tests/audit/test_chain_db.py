@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from factcheck.audit import store
+from factcheck.audit.actions import AuditAction
 from factcheck.audit.checkpoint import load_or_create_key, make_checkpoint
-from factcheck.audit.log import chain_hash
+from factcheck.audit.log import chain_hash, record
 from factcheck.audit.store import chain_head, event_hash, stream_rows, verify_database
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
@@ -169,3 +173,81 @@ def test_a_rewritten_history_is_found_against_a_checkpoint(logged, tmp_path):
     assert verify(logged).ok  # consistent on its own: that is what a checkpoint is for
     result = verify(logged, cp)
     assert not result.ok and result.bad_seq == 10 and "history was rewritten" in result.reason
+
+
+# Values the database must spell as the body does (quotes, backslash, control characters, accents),
+# and a body whose client address the database cannot place (a nested "client_addr" key).
+ESCAPED = 'Rita "R" \\ <r@exämple.org>\t\x01'
+
+
+@pytest.fixture
+def odd(logged):
+    """Events 11 (every copied value needing escapes) and 12 (a nested ``client_addr`` key)."""
+    with logged.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.7"}):
+        g.request_id = 'req "1" \\ é'
+        record(
+            db.session,
+            actor=None,
+            actor_label=ESCAPED,
+            action=AuditAction.CLAIM_EDIT,
+            entity_type="claim",
+            entity_id='a"b\\c\n',
+            changes={"priority": (0, 1)},
+        )
+        record(
+            db.session,
+            actor=None,
+            action=AuditAction.CLAIM_EDIT,
+            entity_type="claim",
+            entity_id="7",
+            changes={"a": (0, 1), "client_addr": ("198.51.100.7", "198.51.100.7")},
+            data={"a": 1, "client_addr": "198.51.100.7"},
+        )
+        db.session.commit()
+    return logged
+
+
+def test_values_needing_escapes_and_a_nested_client_addr_verify(odd):
+    result = verify(odd)
+    assert result.ok and result.count == 12
+
+
+@pytest.mark.parametrize("seq", [11, 12])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("actor", "'nobody@example.org'"),
+        ("actor", "actor || ' '"),
+        ("actor_id", "CASE WHEN actor_id IS NULL THEN 1 ELSE NULL END"),
+        ("action", "'claim.status'"),
+        ("entity_type", "'verdict'"),
+        ("entity_id", "CASE WHEN entity_id IS NULL THEN '1' ELSE NULL END"),
+        ("request_id", "CASE WHEN request_id IS NULL THEN 'forged' ELSE NULL END"),
+        ("client_addr", "CASE WHEN client_addr IS NULL THEN '192.0.2.66' ELSE '192.0.2.6' END"),
+        ("occurred_at", ":later"),
+    ],
+)
+def test_each_copied_column_edited_in_the_database_is_named(odd, seq, column, value):
+    with triggers_lifted(odd) as conn:
+        later = conn.execute(sa.select(AuditEvent.occurred_at).where(AuditEvent.seq == seq))
+        moved = later.scalar_one() + timedelta(microseconds=1)
+        if conn.dialect.name == "sqlite":  # as SQLAlchemy stores it: naive UTC text
+            moved = moved.replace(tzinfo=None).isoformat(" ", "microseconds")
+        conn.execute(
+            sa.text(f"UPDATE audit_events SET {column} = {value} WHERE seq = :seq"),
+            {"seq": seq, "later": moved} if column == "occurred_at" else {"seq": seq},
+        )
+    result = verify(odd)
+    assert not result.ok and result.bad_seq == seq and result.count == seq - 1
+    assert f"column {column} says" in result.reason
+
+
+def test_a_column_holding_bytes_is_named_on_sqlite(odd):
+    """A BLOB where SQLite should hold text is named, not a crash (it was a TypeError)."""
+    with odd.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("only SQLite lets a text column hold a BLOB")
+    with triggers_lifted(odd) as conn:
+        conn.exec_driver_sql("UPDATE audit_events SET actor = CAST(actor AS BLOB) WHERE seq = 11")
+    result = verify(odd)
+    assert not result.ok and result.bad_seq == 11 and "column actor says b'Rita" in result.reason

@@ -206,3 +206,47 @@ def test_a_nested_matching_client_addr_in_changes_does_not_fool_the_fast_check()
     events = make_events(4, client_addr=None, data={})
     events[0]["client_addr"] = "{"
     assert verify_events(events).bad_seq == 1
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("actor_id", "null"),  # text where the body says null: SQLite lets the column hold it
+        ("actor", b"editor@example.org"),  # bytes (a BLOB on SQLite) with the body's letters
+        ("action", b"claim.edit"),
+        ("entity_type", b"claim"),
+        ("entity_id", b"1"),
+        ("request_id", b"req00000003"),
+        ("client_addr", b"10.0.0.1"),
+        ("occurred_at", b"2026-11-29T08:00:03.000021Z"),
+    ],
+)
+def test_a_value_of_another_type_is_named_not_taken_or_a_crash(column, value):
+    events = make_events(4)
+    assert str(events[2][column]).encode() == value or events[2][column] is None
+    events[2][column] = value
+    result = verify_events(events)
+    assert not result.ok and result.bad_seq == 3 and f"column {column} says" in result.reason
+
+
+def sqlite_stored(rows):
+    """The rows with occurred_at as SQLAlchemy stores it on SQLite (naive UTC, 6 digits)."""
+    return [(r[0], f"{r[1][:10]} {r[1][11:19]}.{(r[1][20:26] or '0'):0<6}", *r[2:]) for r in rows]
+
+
+def test_stored_sqlite_times_are_spelled_as_the_body_does():
+    whole = make_events(4, changes={})  # seq 1–4 at 08:00:01.000007 …; a whole second below
+    whole[1]["occurred_at"] = whole[1]["occurred_at"][:19] + "Z"
+    whole[1]["body"] = whole[1]["body"].replace(".000014Z", "Z")
+    rehash(whole)
+    rows = sqlite_stored(rows_of(whole))
+    assert rows[1][1] == "2026-11-29 08:00:02.000000" and rows[0][1].endswith(":01.000007")
+    assert verify_rows(rows, stored_times=True).ok
+    assert not verify_rows(rows).ok  # unspelled, the times are not the body's
+    nested = {"n": {"a": 1, "client_addr": "192.0.2.66", "data": {}}}  # parsed: the slow path
+    assert verify_rows(sqlite_stored(rows_of(make_events(3, data=nested))), stored_times=True).ok
+    rows[2] = (3, "2026-11-29 08:00:03.000022", *rows[2][2:])
+    result = verify_rows(rows, stored_times=True)
+    assert result.bad_seq == 3 and "column occurred_at says '2026-11-29T08:00:03.000022Z'" in (
+        result.reason
+    )
