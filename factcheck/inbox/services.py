@@ -20,6 +20,7 @@ from factcheck.database import DBSession
 from factcheck.domain import NotFound, ValidationError
 from factcheck.models import (
     Claim,
+    ClaimAssigneeCount,
     ClaimStatus,
     ClaimStatusCount,
     Notification,
@@ -89,17 +90,27 @@ def _fresh_count(user: User, count: Any) -> Any:
     )
 
 
+def _held_count(user: User) -> Any:
+    """Claims assigned to ``user`` in review or awaiting approval, from the counts migration
+    0023's triggers keep per assignee and status (in the transaction of every change)."""
+    kept = ClaimAssigneeCount
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(kept.n), 0))
+        .where(kept.assignee_id == user.id, kept.status.in_([s.value for s in HELD]))
+        .scalar_subquery()
+    )
+
+
 def counts(session: DBSession, user: User) -> Counts:
     """Everything the navigation shows, in one SELECT of scalar subqueries."""
 
     def count(*where: Any, of: Any = Claim) -> Any:
         return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()
 
-    mine = (Claim.assignee_id == user.id, Claim.status.in_(HELD))
     to_approve = count(_approvable(user), of=Verdict) if policy.is_editor(user) else sa.literal(0)
     row = session.execute(
         sa.select(
-            count(*mine),
+            _held_count(user),
             count(
                 Claim.assignee_id == user.id,
                 Claim.status == ClaimStatus.IN_REVIEW,

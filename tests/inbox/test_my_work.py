@@ -221,3 +221,35 @@ def test_new_for_someone_who_never_looked_is_fresh_within_the_transaction(app, u
         db.session.flush()
         assert services.counts(db.session, reviewer).new == counted() == before - 1
         db.session.rollback()
+
+
+def test_held_is_fresh_within_the_transaction_whoever_writes(app, users):
+    """ "Held" (in review or awaiting approval, assigned to me) comes from the counts kept per
+    assignee and status: taking, a bulk ``UPDATE`` that hands the claim to someone else and a
+    rollback are each seen by the next count, and it agrees with a count of the claims."""
+    with app.app_context():
+        people = people_of(users)
+        reviewer = people["reviewer"]
+
+        def counted(user: User) -> int:
+            return db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Claim)
+                .where(Claim.assignee_id == user.id, Claim.status.in_(services.HELD))
+            )
+
+        claim = make_claim(actor=people["editor"])
+        workflow.accept(db.session, claim, actor=people["editor"])
+        db.session.commit()
+        assert services.counts(db.session, reviewer).held == counted(reviewer) == 0
+        workflow.take(db.session, claim, actor=reviewer)
+        db.session.flush()
+        assert services.counts(db.session, reviewer).held == counted(reviewer) == 1
+        db.session.execute(
+            sa.update(Claim).where(Claim.id == claim.id).values(assignee_id=people["editor"].id)
+        )
+        assert services.counts(db.session, reviewer).held == counted(reviewer) == 0
+        assert services.counts(db.session, people["editor"]).held == counted(people["editor"]) == 1
+        db.session.rollback()
+        assert services.counts(db.session, reviewer).held == counted(reviewer) == 0
+        assert services.counts(db.session, people["editor"]).held == 0
