@@ -14,6 +14,7 @@ from factcheck import api, auth, errors, forms, health, i18n, navigation, securi
 from factcheck.admin import views as admin_views
 from factcheck.articles import jobs as articles_jobs
 from factcheck.articles import views as articles_views
+from factcheck.audit import log as audit_log
 from factcheck.audit import refusals
 from factcheck.audit import views as audit_views
 from factcheck.auth import token_views
@@ -104,6 +105,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)  # the interface's language: the user's choice, else the browser's
 
+    audit_log.install()  # a writer of claims or verdicts takes the audit chain head first
     freshness.install()  # the feed's ETag moves with every change to the published markup
     notify.install()  # notifications are written by the audit event of the change that causes them
     outbox.install()  # webhook events are captured from the audit trail, in the same transaction

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
+from sqlalchemy.orm import Session
 
 from factcheck.audit.actions import is_known
 from factcheck.database import DBSession
@@ -155,6 +156,63 @@ def current_request_info() -> RequestInfo:
     if rid is None:
         rid = g.request_id = uuid.uuid4().hex
     return RequestInfo(request_id=rid, client_addr=request.remote_addr)
+
+
+# The tables whose writes fire triggers that keep counts (migrations 0019, 0023, 0024): a write
+# to them locks rows every writer shares (the counts of a status and language, a day, an
+# assignee), and every such write is audited, which locks the chain head too.
+_COUNTED = ("claims", "verdicts")
+_LOCKED_IN = "audit_chain_locked_in"  # session.info: the transaction that holds the chain head
+
+
+def lock_chain_head(session: Session) -> None:
+    """Lock the chain head for the rest of the transaction, once (PostgreSQL).
+
+    Two writers that take the same locks in opposite orders deadlock: one updates a claim
+    (its triggers lock a kept-count row) and then records its event (the chain head), while the
+    other recorded first and then updates a claim. Taking the chain head before the first write
+    to a counted table puts every writer in the same order; writers queue on the chain head
+    anyway from their first event to their commit. SQLite runs one writer at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
+        return
+    with session.no_autoflush:
+        session.execute(
+            sa.select(AuditChainHead.id).where(AuditChainHead.id == 1).with_for_update()
+        )
+    session.info[_LOCKED_IN] = session.get_transaction()
+
+
+def _writes_counted(instances: Any) -> bool:
+    return any(getattr(obj, "__tablename__", None) in _COUNTED for obj in instances)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if (
+        _writes_counted(session.new)
+        or _writes_counted(session.dirty)
+        or _writes_counted(session.deleted)
+    ):
+        lock_chain_head(session)
+
+
+def _before_orm_write(state: sa.orm.ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and getattr(mapper.class_, "__tablename__", None) in _COUNTED:
+        lock_chain_head(state.session)
+
+
+def install() -> None:
+    """Take the chain head first in every transaction that writes a counted table (once per
+    process; before the other listeners' flushes, which may lock the feed's revision)."""
+    if not sa.event.contains(Session, "before_flush", _before_flush):
+        sa.event.listen(Session, "before_flush", _before_flush, insert=True)
+        sa.event.listen(Session, "do_orm_execute", _before_orm_write, insert=True)
 
 
 def record(
