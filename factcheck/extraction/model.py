@@ -48,10 +48,15 @@ class NgramBlock:
 
     def __init__(self, vocab: dict[str, int], idf: list[float], coef: list[float]) -> None:
         self.vocab = vocab
-        self.weights = {gram: (idf[i], coef[i]) for gram, i in vocab.items()}
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
         self._token_columns: dict[str, np.ndarray] = {}
+
+    @cached_property
+    def weights(self) -> dict[str, tuple[float, float]]:
+        """(idf, coefficient) per gram, for :meth:`dot` (made only for the block that uses it)."""
+        idf, coef = self.idf.tolist(), self.coef.tolist()
+        return {gram: (idf[i], coef[i]) for gram, i in self.vocab.items()}
 
     def dot(self, grams: Iterable[str]) -> float:
         """The block's part of the decision value for a sentence's n-grams."""
