@@ -12,7 +12,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
 # make test runs on TEST_WORKERS pytest-xdist workers (a database and a folder each; CI has 2
-# cores); TEST_WORKERS=0 runs it in one process.
+# cores), each test module whole on one worker, modules handed out in collection order (slow
+# tests are collected first: tests/conftest.py); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 # Hashed lock files (make lock): the app alone, and the app with its dev and train extras.
 APP_LOCK := requirements/app.txt
@@ -82,7 +83,7 @@ axe: $(AXE) ## Install axe-core for the accessibility tests (npm ci from tests/b
 test: install chromium axe ## Run the whole test suite (TEST_WORKERS=2: on xdist workers) (PostgreSQL too when FACTCHECK_TEST_POSTGRES_URL is set)
 	@if [ -z "$$FACTCHECK_TEST_POSTGRES_URL" ]; then \
 	  echo "NOTE: FACTCHECK_TEST_POSTGRES_URL is not set: PostgreSQL tests will be skipped (SQLite only)"; fi
-	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 lint: install ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

@@ -14,10 +14,13 @@ import csv
 import hashlib
 import itertools
 import json
+import os
 import random
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +42,17 @@ from factcheck.memory.matching import (
 
 csv.field_size_limit(10_000_000)
 CUTOFF = 5
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def cache_folder() -> Path:
+    """Where embedded collections are kept between runs: ``FACTCHECK_CACHE_DIR``, else the
+    user's cache folder (``$XDG_CACHE_HOME/factcheck``, ``~/.cache/factcheck``), shared by
+    every checkout on the machine (a file's name is the hash of what it holds)."""
+    given = os.environ.get("FACTCHECK_CACHE_DIR", "").strip()
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(base) / "factcheck"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +114,22 @@ def line(name: str, figures: dict[str, float]) -> str:
     return f"{name:<52} {body}"
 
 
-def cached_vectors(docs: Sequence[MatchDoc], folder: Path = ARTIFACTS) -> np.ndarray:
-    """The collection's sentence vectors, embedded once and kept in ``artifacts/`` (keyed by
-    the texts and the model), since embedding 10,375 fact-checks takes minutes."""
-    digest = hashlib.sha256(f"{sentences.PACKAGE} {sentences.model_dir()}".encode())
+def cached_vectors(docs: Sequence[MatchDoc], folder: Path | None = None) -> np.ndarray:
+    """The collection's sentence vectors, embedded once and kept in :func:`cache_folder`
+    (keyed by the texts and the model), since embedding 10,375 fact-checks takes minutes."""
+    folder = folder or cache_folder()
+    # The key: the texts, the model package's version and files, and the code that runs it.
+    model = sentences.model_dir()
+    digest = hashlib.sha256(
+        " ".join(
+            [
+                sentences.PACKAGE,
+                metadata.version(sentences.PACKAGE),
+                *(f"{f.name}:{f.stat().st_size}" for f in sorted(model.iterdir()) if f.is_file()),
+                hashlib.sha256(Path(sentences.__file__).read_bytes()).hexdigest(),
+            ]
+        ).encode()
+    )
     for doc in docs:
         digest.update(doc_meaning_text(doc).encode() + b"\0")
     path = folder / f"match-vectors-{digest.hexdigest()[:16]}.npy"
@@ -112,7 +137,10 @@ def cached_vectors(docs: Sequence[MatchDoc], folder: Path = ARTIFACTS) -> np.nda
         return np.load(path)
     vectors = embed_docs(docs)
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
+    # Written aside and renamed: another run reading the folder meanwhile sees all or nothing.
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy.part", delete=False) as part:
+        np.save(part, vectors)
+    os.replace(part.name, path)
     return vectors
 
 

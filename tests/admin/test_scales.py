@@ -71,6 +71,7 @@ def test_the_shipped_scales_carry_their_keys(app, scales):
         assert sum(f'"shipped_key":{{"after":"{key}","before":null}}' in b for b in created) == 1
 
 
+@pytest.mark.slow
 def test_renamed_shipped_scales_are_not_seeded_again(app, admin_client, runner, scales):
     for language, name in (("fr", "Échelle maison"), ("en", "House scale")):
         page = f"/admin/scales/{scales[language]}"

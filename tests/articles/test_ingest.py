@@ -266,6 +266,7 @@ def test_ingest_queue_reports_failed_jobs(app, runner, tmp_path):
     assert f"{good}: article #" in result.output and "stored: NATO" in result.output
 
 
+@pytest.mark.slow
 def test_ingest_shows_a_progress_bar_on_a_terminal_only(tmp_path):
     """On a terminal (a pseudo-terminal here) tqdm draws a bar; piped output has none."""
     import os

@@ -163,6 +163,7 @@ def _page(client: FlaskClient, url: str) -> str:
 VALUES = sorted(NAUGHTY.items())
 
 
+@pytest.mark.slow
 def test_claim_desk_fields(app, users, world: World):
     """Claim wording and claimant, sources, the draft verdict and notes, on the reviewer's claim."""
     reviewer = Poster(app, signed_in(app, users["reviewer"].email))
@@ -369,6 +370,7 @@ def test_article_paste_and_manual_claim(app, users):
             assert names_field(added, ["text"]), name
 
 
+@pytest.mark.slow
 def test_admin_fields(app, users, world: World):
     """User names and emails, scale names and languages, value labels, numbers, definitions."""
     admin = Poster(app, signed_in(app, users["admin"].email))

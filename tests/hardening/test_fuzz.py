@@ -192,8 +192,8 @@ VALUES = st.one_of(
     st.sampled_from(["", "0", "1", "-1", "2024-02-30", "9999-12-31", "https://example.org/x"]),
 )
 OUTCOMES: dict[str, dict[tuple[str, str], int]] = {}
-# Both halves of a form in one process, so that the PostgreSQL half can compare its outcomes.
-pytestmark = pytest.mark.xdist_group("fuzz")
+# Both halves of a form in one process (make test runs each module on one worker), so that the
+# PostgreSQL half can compare its outcomes.
 
 
 def _fill(template: str, w: World) -> str:

@@ -28,6 +28,8 @@ from tests.articles.test_ingest import PARAGRAPHS
 from tests.conftest import REPO, make_app
 from tests.fetching.servers import page, serve
 
+pytestmark = pytest.mark.slow  # worker processes: ten seconds and more each
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 

@@ -154,11 +154,32 @@ def test_match_command_prints_a_trec_run(runner, tmp_path):
     assert missing.exit_code == 2 and "does not exist" in missing.output
 
 
+def test_a_collection_is_embedded_once_per_machine(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    assert evaluate.cache_folder() == tmp_path / "cache"
+    docs = [NATO_EN, *DISTRACTORS[:2]]
+    first = evaluate.cached_vectors(docs)
+    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".npy"]  # no part left over
+    assert first.shape == (3, 384)
+
+    def embed_again(_docs):
+        raise AssertionError("the kept vectors should have been read")
+
+    monkeypatch.setattr(evaluate, "embed_docs", embed_again)
+    assert (evaluate.cached_vectors(docs) == first).all()
+    with pytest.raises(AssertionError, match="kept vectors"):  # other texts, another key
+        evaluate.cached_vectors([NATO_EN, DISTRACTORS[2]])
+    monkeypatch.delenv("FACTCHECK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert evaluate.cache_folder() == tmp_path / "xdg" / "factcheck"
+
+
 @pytest.mark.shared
+@pytest.mark.slow  # embeds 10,375 fact-checks on a machine's first run (≈ 4 min of a core)
 def test_dev_figures_with_the_committed_weights(shared_dir):
     data = shared_dir / "data" / "claim-retrieval-en"
     docs = evaluate.read_docs(data / "verified_claims.docs.tsv")
-    matcher = Matcher(docs, vectors=evaluate.cached_vectors(docs))  # minutes on the first run
+    matcher = Matcher(docs, vectors=evaluate.cached_vectors(docs))  # a machine's first: minutes
     assert len(matcher) == 10_375
     dev = evaluate.read_queries(data / "dev" / "tweets.queries.tsv")
     qrels = evaluate.read_qrels(data / "dev" / "tweet-vclaim-pairs.qrels")
