@@ -151,8 +151,10 @@ def verify_rows(
     ``audit/store.py:_time_text`` does in SQL (which costs SQLite more than this).
     """
     sha256 = hashlib.sha256
-    prefixes: dict[tuple[Any, Any, Any], bytes] = {}  # (action, actor, actor_id) repeat a lot
-    clients: dict[Any, bytes] = {}
+    # Rebuilt column parts, kept by value *and type*: 1, 1.0 and True are one dict key, but only
+    # the integer is the body's 1 (a float or a boolean column must take the exact path).
+    prefixes: dict[tuple[Any, ...], bytes] = {}  # (action, actor, actor_id) repeat a lot
+    clients: dict[tuple[Any, type], bytes] = {}
     pending = sorted((pins or {}).items())
     next_pin, pin_hash = pending.pop(0) if pending else (0, "")
     expected = start_seq
@@ -203,7 +205,7 @@ def verify_rows(
             )
 
         # Copied columns, compared without parsing (see the module docstring).
-        key = (action, actor, actor_id)
+        key = (action, actor, actor_id, type(actor_id))
         prefix = prefixes.get(key)
         if prefix is None:
             if len(prefixes) > 4096:
@@ -223,7 +225,7 @@ def verify_rows(
         if eid is None or rid is None or tail.count('"') != 18 or "\\" in tail or "'" in tail:
             tail = _escaped_tail(eid, etype, occurred, rid, seq)
         tail_b = tail.encode()
-        client = clients.get(caddr) or _client_part(clients, caddr)
+        client = clients.get((caddr, type(caddr))) or _client_part(clients, caddr)
         at = data.rfind(client)  # the top-level key and value, unless nested ones match
         rest = at + len(client)  # where the data object should start
         if not (
@@ -274,10 +276,11 @@ def _escaped_tail(eid: Any, etype: Any, occurred: Any, rid: Any, seq: Any) -> st
     )
 
 
-def _client_part(cache: dict[Any, bytes], client_addr: Any) -> bytes:
+def _client_part(cache: dict[tuple[Any, type], bytes], client_addr: Any) -> bytes:
     if len(cache) > 4096:
         cache.clear()
-    part = cache[client_addr] = f',"client_addr":{_json_value(client_addr)},"data":'.encode()
+    part = f',"client_addr":{_json_value(client_addr)},"data":'.encode()
+    cache[client_addr, type(client_addr)] = part
     return part
 
 

@@ -229,6 +229,19 @@ def test_a_value_of_another_type_is_named_not_taken_or_a_crash(column, value):
     assert not result.ok and result.bad_seq == 3 and f"column {column} says" in result.reason
 
 
+@pytest.mark.parametrize("value", [True, 1.0])
+def test_an_equal_value_of_another_type_is_named_after_the_integer_was_seen(value):
+    # seq 1 and seq 7 have the same action, actor and actor_id 1: the first fills the rebuilt
+    # prefix kept for the second, and True == 1.0 == 1 as a dict key (an edited export file).
+    events = make_events(8)
+    assert (events[0]["actor"], events[0]["actor_id"]) == (events[6]["actor"], 1)
+    events[6]["actor_id"] = value
+    result = verify_events(events)
+    assert not result.ok and result.bad_seq == 7 and "column actor_id says" in result.reason
+    lines = [json.dumps(e).encode() for e in events]
+    assert verify_rows(read_jsonl_rows(lines)).bad_seq == 7
+
+
 def sqlite_stored(rows):
     """The rows with occurred_at as SQLAlchemy stores it on SQLite (naive UTC, 6 digits)."""
     return [(r[0], f"{r[1][:10]} {r[1][11:19]}.{(r[1][20:26] or '0'):0<6}", *r[2:]) for r in rows]
