@@ -420,24 +420,24 @@ def _without_parallel_workers(session: DBSession) -> None:
 def counts_statement(
     session: DBSession, conds: Sequence[Any] = (), language: str | None = None
 ) -> Any:
-    """The SELECT behind :func:`status_counts`: the kept counts (of ``language`` when given), or
-    a count of the matches."""
-    if not conds:
-        kept = ClaimStatusCount
-        stmt = sa.select(kept.status, sa.func.sum(kept.n)).group_by(kept.status)
-        return stmt.where(kept.language == language) if language is not None else stmt
-    if language is not None:
-        conds = [*conds, Claim.language == language]
-    return sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
+    """The SELECT behind :func:`status_counts`: a count of the claims matching ``conds``, or
+    without them the kept counts (of ``language`` when given)."""
+    if conds:
+        return sa.select(Claim.status, sa.func.count()).where(*conds).group_by(Claim.status)
+    kept = ClaimStatusCount
+    stmt = sa.select(kept.status, sa.func.sum(kept.n)).group_by(kept.status)
+    return stmt.where(kept.language == language) if language is not None else stmt
 
 
 def status_counts(
     session: DBSession, conds: Sequence[Any] = (), *, language: str | None = None
 ) -> dict[ClaimStatus, int]:
-    """Claims per status matching ``conds``. Without conditions, the counts the triggers of
-    migrations 0019 and 0024 keep per status and language in ``claim_status_counts`` (in the
-    transaction of every change, so as fresh as the claims themselves), of every language or of
-    ``language``; with conditions, a count of the matching claims (of ``language`` when given)."""
+    """Claims per status matching ``conds`` (a count of the matching claims), or without
+    conditions the counts the triggers of migrations 0019 and 0024 keep per status and language
+    in ``claim_status_counts`` (in the transaction of every change, so as fresh as the claims
+    themselves), of every language or of ``language``."""
+    if conds and language is not None:
+        raise ValueError("give the language among conds, or language without conds")
     counts = dict.fromkeys(ClaimStatus, 0)
     rows = session.execute(counts_statement(session, conds, language)).all()
     counts.update({ClaimStatus(status): int(n) for status, n in rows if n})

@@ -308,12 +308,12 @@ def _territories() -> frozenset[str]:
 
     names: set[str] = set()
     for language in ("fr", "en"):
-        names.update(_plain(n) for n in Locale(language).territories.values())
+        names.update(plain(n) for n in Locale(language).territories.values())
     return frozenset(names)
 
 
 @cache
-def _plain(name: str) -> str:
+def plain(name: str) -> str:
     """Lower case, no accents, straight apostrophes: "États-Unis" and "Etats-Unis" alike."""
     decomposed = unicodedata.normalize("NFKD", name.lower().replace("’", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -339,7 +339,7 @@ def retag(mention: Mention, sentence: str) -> Mention:
         return mention
     name = clean_name(mention.text)
     words = name.split()
-    if not words or _plain(name) in _territories():
+    if not words or plain(name) in _territories():
         return mention
     acronym = re.fullmatch(r"[A-Z]{2,6}", name) is not None
     headed = words[0].lower() in _ORG_HEADS

@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from factcheck.extraction.claimants import plain
 from factcheck.extraction.data import Example, read_split
 from factcheck.extraction.frdata import FrArticle, FrSentence, read_articles
 from factcheck.extraction.lexicons import MONTHS_FR
@@ -152,9 +152,7 @@ _DET = re.compile(r"^(?:l['’]\s*|le |la |les |du |de la |des |the )", re.IGNOR
 
 
 def _norm(name: str) -> str:
-    name = unicodedata.normalize("NFKD", name.lower())
-    name = "".join(ch for ch in name if not unicodedata.combining(ch))
-    name = _DET.sub("", name.replace("’", "'").strip())
+    name = _DET.sub("", plain(name).strip())
     return re.sub(r"[^\w ]+", " ", name).strip()
 
 

@@ -118,46 +118,40 @@ def _drop_triggers(postgres: bool) -> None:
             op.execute(f"DROP TRIGGER claim_status_counts_{name}")
 
 
-def upgrade():
+LENGTHS = {"status": 24, "language": 8}  # the key columns' lengths, as on the model
+
+
+def _rebuild(keys: tuple[str, ...], postgres_sql: tuple[str, str], sqlite: tuple[str, ...]) -> None:
+    """The kept counts again, keyed by ``keys``: triggers off, the table made and filled from the
+    claims, then the triggers for those keys (``postgres_sql``: function and update trigger)."""
     postgres = op.get_bind().dialect.name == "postgresql"
     _drop_triggers(postgres)
     op.drop_table("claim_status_counts")
     op.create_table(
         "claim_status_counts",
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("language", sa.String(length=8), nullable=False),
+        *(
+            sa.Column(key, sa.String(length=LENGTHS[key]), nullable=False)
+            for key in keys
+        ),
         sa.Column("n", sa.BigInteger(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("status", "language", name=op.f("pk_claim_status_counts")),
+        sa.PrimaryKeyConstraint(*keys, name=op.f("pk_claim_status_counts")),
     )
+    columns = ", ".join(keys)
     op.execute(
-        "INSERT INTO claim_status_counts (status, language, n) "
-        "SELECT status, language, count(*) FROM claims GROUP BY status, language"
+        f"INSERT INTO claim_status_counts ({columns}, n) "
+        f"SELECT {columns}, count(*) FROM claims GROUP BY {columns}"
     )
-    if postgres:
-        op.execute(POSTGRES_FUNCTION)
-        op.execute(POSTGRES_UPDATE_TRIGGER)
-    else:
-        for statement in SQLITE_TRIGGERS:
-            op.execute(statement)
+    for statement in postgres_sql if postgres else sqlite:
+        op.execute(statement)
+
+
+def upgrade():
+    _rebuild(("status", "language"), (POSTGRES_FUNCTION, POSTGRES_UPDATE_TRIGGER), SQLITE_TRIGGERS)
 
 
 def downgrade():
-    postgres = op.get_bind().dialect.name == "postgresql"
-    _drop_triggers(postgres)
-    op.drop_table("claim_status_counts")
-    op.create_table(
-        "claim_status_counts",
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("n", sa.BigInteger(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("status", name=op.f("pk_claim_status_counts")),
+    _rebuild(
+        ("status",),
+        (POSTGRES_FUNCTION_0019, POSTGRES_UPDATE_TRIGGER_0019),
+        SQLITE_TRIGGERS_0019,
     )
-    op.execute(
-        "INSERT INTO claim_status_counts (status, n) "
-        "SELECT status, count(*) FROM claims GROUP BY status"
-    )
-    if postgres:
-        op.execute(POSTGRES_FUNCTION_0019)
-        op.execute(POSTGRES_UPDATE_TRIGGER_0019)
-    else:
-        for statement in SQLITE_TRIGGERS_0019:
-            op.execute(statement)
