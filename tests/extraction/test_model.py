@@ -176,3 +176,46 @@ def test_the_scorer_computes_what_training_fitted(language: str) -> None:
                 vector = features.tfidf(grams, vocab, idf)
                 expected += sum(value * coef[column] for column, value in vector.items())
         assert model.logit(text, {}) == pytest.approx(expected, abs=1e-12), text
+
+
+def test_the_french_threshold_keeps_both_goals_when_one_can() -> None:
+    """The French threshold rule (train folds only): the best MCC among thresholds keeping
+    must-recall >= 0.95 *and* at most 20 % of the negatives flagged; the must-recall floor alone
+    only when no threshold keeps both."""
+    import numpy as np
+
+    from factcheck.extraction.train import must_threshold
+
+    # 20 must (scores 0.9), 10 should (0.6), 20 negatives: 4 at 0.75, 16 at 0.2. Flagging from
+    # 0.61 up to 0.75 keeps every must and flags 4/20 = 0.20 negatives; the best MCC overall
+    # (with the shoulds, up to 0.60) would flag 0.20 too, so the rule takes it.
+    must = np.array([True] * 20 + [False] * 30)
+    gold = np.array([True] * 30 + [False] * 20)
+    scores = np.array([0.9] * 20 + [0.6] * 10 + [0.75] * 4 + [0.2] * 16)
+    threshold, both = must_threshold(scores, gold, must)
+    assert both and threshold <= 0.60
+    # Six negatives at 0.75: below 0.76 every threshold flags 0.30 of them, so a threshold that
+    # keeps both goals must lie in (0.75, 0.90] where must-recall holds too.
+    scores = np.array([0.9] * 20 + [0.6] * 10 + [0.75] * 6 + [0.2] * 14)
+    threshold, both = must_threshold(scores, gold, must)
+    assert both and 0.75 < threshold <= 0.90
+    # Negatives scored above every must: no threshold keeps both; must-recall still holds.
+    scores = np.array([0.5] * 20 + [0.4] * 10 + [0.95] * 10 + [0.1] * 10)
+    threshold, both = must_threshold(scores, gold, must)
+    assert not both and (scores[must] >= threshold).mean() >= 0.95
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.skipif(not FR_DATA.is_dir(), reason=f"fr-checkworthy not found at {FR_DATA}")
+def test_make_train_reproduces_the_committed_french_weights() -> None:
+    """The committed French block is what ``make train KEEP_EN=1`` fits from fr-checkworthy
+    train with today's features (claimants and quantities feed the model): a change to those
+    rules fails here until the weights are refitted, instead of leaving the model reading
+    features it was not fitted on."""
+    from factcheck.extraction.train import train_french
+
+    block, figures = train_french(FR_DATA)
+    committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(block)) == committed["models"]["fr"]
+    assert figures == {k: committed["meta"]["fr"][k] for k in figures}
