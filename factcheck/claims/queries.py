@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -354,7 +355,22 @@ def queue_statement(
     """
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     keys = SORTS[sort][1]
-    stmt = (
+    where = list(conds if conds is not None else _conditions(session, filters, user))
+    if filters.status is not None:
+        where.append(Claim.status == filters.status)
+    after = decode_cursor(sort, cursor)
+    if after is not None:
+        where.append(keyset_after(keys, after))
+    stmt = _unfiltered_queue_statement(sort, few, page_size)
+    return stmt.where(*where) if where else stmt
+
+
+@lru_cache(maxsize=32)  # 4 sorts, with and without ``few``, a few page sizes (the API's limit)
+def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
+    """The first page of the whole queue in ``sort`` order: made once per process and reused as
+    it is (statements never change), so the queue's most-read page does not build it, nor its
+    SQLAlchemy cache key, on every request. Filters add their WHERE terms to a copy."""
+    return (
         sa.select(Claim)
         .outerjoin(Claim.article)
         .outerjoin(Claim.assignee)
@@ -363,16 +379,9 @@ def queue_statement(
             contains_eager(Claim.article).load_only(Article.id, Article.title),
             contains_eager(Claim.assignee).load_only(User.id, User.display_name),
         )
-        .where(*(conds if conds is not None else _conditions(session, filters, user)))
-        .order_by(*order_by(keys, unindexed=few))
+        .order_by(*order_by(SORTS[sort][1], unindexed=few))
         .limit(page_size + 1)
     )
-    if filters.status is not None:
-        stmt = stmt.where(Claim.status == filters.status)
-    after = decode_cursor(sort, cursor)
-    if after is not None:
-        stmt = stmt.where(keyset_after(keys, after))
-    return stmt
 
 
 def queue_page(
