@@ -116,7 +116,8 @@ def _counts_statement(editor: bool, has_looked: bool) -> Any:
     these five subqueries, and SQLAlchemy's cache key of them, on every page cost more than
     running them. Only the statement is kept; the counts are read on every page.
     """
-    user_id, seen_at = sa.bindparam("user_id"), sa.bindparam("seen_at")
+    user_id: Any = sa.bindparam("user_id")
+    seen_at: Any = sa.bindparam("seen_at")
 
     def count(*where: Any, of: Any = Claim) -> Any:
         return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()
