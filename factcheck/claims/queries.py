@@ -535,17 +535,25 @@ def capped_counts(
     return counts, selected
 
 
+# The SELECTs behind the queue's article and language filters, made once (statements never
+# change): the page no longer builds them, nor their SQLAlchemy cache keys, on every request.
+LATEST_ARTICLES = (
+    sa.select(Article.id, Article.title)
+    .order_by(Article.created_at.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+ARTICLE_LANGUAGES = sa.select(Article.language).distinct()
+
+
 def article_choices(session: DBSession, limit: int = 200) -> list[tuple[int, str]]:
     """The most recent articles, for the queue's article filter."""
-    rows = session.execute(
-        sa.select(Article.id, Article.title).order_by(Article.created_at.desc()).limit(limit)
-    ).all()
+    rows = session.execute(LATEST_ARTICLES, {"limit": limit}).all()
     return [(article_id, title) for article_id, title in rows]
 
 
 def language_choices(session: DBSession) -> list[str]:
     """The languages articles are written in (few rows: read from articles, not claims)."""
-    return sorted(session.scalars(sa.select(Article.language).distinct()))
+    return sorted(session.scalars(ARTICLE_LANGUAGES))
 
 
 def assignable_users(session: DBSession) -> list[User]:
