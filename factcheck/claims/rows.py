@@ -3,9 +3,9 @@
 The template writes the markup; this works out the values it puts in it: the links, the
 truncated texts, the score, the status's name, the dates and the age. They were calls in the
 template (``claim_url()``, ``|truncate``, ``scores()``, ``ages()``, ``isoformat()``...), and a
-call from Jinja costs several times the same call from Python: for fifty rows, that was a
-fifth of the page's time (issue 19). ``tests/queue/test_queue_rows.py`` holds the rows to what
-those calls wrote.
+call from Jinja costs several times the same call from Python: for fifty rows, about a third
+of the rows' rendering (0.8 of 2.5 ms, issue 19). ``tests/queue/test_queue_rows.py`` holds
+the rows to what those calls wrote.
 """
 
 from __future__ import annotations

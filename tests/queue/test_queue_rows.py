@@ -1,6 +1,6 @@
 """The queue's row cells, worked out in Python (``claims.rows``), are what the template's calls
 wrote: the links, the truncated texts, the score, the status's name, the dates and the age, in
-English and in French (issue 19: the calls were a fifth of the page's time)."""
+English and in French (issue 19: the calls were a third of the rows' rendering)."""
 
 from __future__ import annotations
 
