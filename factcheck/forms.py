@@ -122,7 +122,9 @@ class Select(widgets.Select):
         if kwargs or choice.render_kw or value is None or isinstance(value, bool):
             return super().render_option(choice, **kwargs)
         selected = "selected " if choice.selected else ""
-        label = escape(choice.label or value)
+        # escape(label or value), with a lazy label translated once, not twice (its truth, then
+        # its text): a lazy translation is a few microseconds, and a page has dozens of options.
+        label = (escape(choice.label) if choice.label is not None else "") or escape(value)
         return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704 - value and label escaped
 
 

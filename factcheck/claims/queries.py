@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -206,12 +207,7 @@ def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str])
         return sa.true()
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        ids: sa.Select[Any] = (
-            sa.select(sa.literal_column("rowid"))
-            .select_from(sa.table("claims_fts"))
-            .where(sa.literal_column("claims_fts").op("MATCH")(textsearch.fts5_query(made)))
-        )
-        return Claim.id.in_(ids)
+        return Claim.id.in_(_fts5_ids(made))
     if dialect == "postgresql":
         return sa.literal_column(PG_SEARCH_DOCUMENT).op("@@")(
             sa.cast(sa.literal(textsearch.tsquery(made), sa.Text), TSQUERY)
@@ -230,6 +226,29 @@ def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str])
             for t in made
         )
     )
+
+
+def _fts5_ids(terms: Sequence[textsearch.Term]) -> sa.Select[Any]:
+    """The ids (rowids) of the claims SQLite's FTS5 table matches for ``terms`` (made terms)."""
+    return (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table("claims_fts"))
+        .where(sa.literal_column("claims_fts").op("MATCH")(textsearch.fts5_query(terms)))
+    )
+
+
+def search_matches(session: DBSession, terms: Sequence[textsearch.Term]) -> Any | None:
+    """On SQLite, the claims a search matches as a subquery of ids (``rowid``) to join claims
+    to; ``None`` elsewhere, or without a term (:func:`search_condition` filters them there).
+
+    For counting up to a cap: joined, SQLite reads the matches as its FTS5 index yields them and
+    stops at the ``LIMIT``, where ``claims.id IN (...)`` first collects every match into a list
+    (half the claims, for a common word). The same claims as :func:`search_condition`.
+    """
+    made = [t for t in terms if t.prefix]
+    if not made or session.get_bind().dialect.name != "sqlite":
+        return None
+    return _fts5_ids(made).subquery("matches")
 
 
 # --- the queue -----------------------------------------------------------------------------
@@ -279,9 +298,11 @@ def _with_language(others: list[Any], filters: QueueFilters) -> list[Any]:
     return [*others, Claim.language == filters.language] if filters.language else others
 
 
-def _other_conditions(session: DBSession, filters: QueueFilters, user: User) -> list[Any]:
+def _other_conditions(
+    session: DBSession, filters: QueueFilters, user: User, *, search: bool = True
+) -> list[Any]:
     """The WHERE terms of ``filters`` but the status and the language (which the kept counts
-    answer: see :func:`status_counts`)."""
+    answer: see :func:`status_counts`); without the search's when not ``search``."""
     conds: list[Any] = []
     if filters.assignee == "me":
         conds.append(Claim.assignee_id == user.id)
@@ -293,7 +314,7 @@ def _other_conditions(session: DBSession, filters: QueueFilters, user: User) -> 
         conds.append(Claim.score >= filters.min_score)
     if filters.has_match:
         conds.append(sa.exists().where(ClaimMatch.claim_id == Claim.id))
-    terms = search_terms(filters.q)
+    terms = search_terms(filters.q) if search else []
     if terms:
         conds.append(search_condition(session, terms))
     return conds
@@ -334,7 +355,22 @@ def queue_statement(
     """
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     keys = SORTS[sort][1]
-    stmt = (
+    where = list(conds if conds is not None else _conditions(session, filters, user))
+    if filters.status is not None:
+        where.append(Claim.status == filters.status)
+    after = decode_cursor(sort, cursor)
+    if after is not None:
+        where.append(keyset_after(keys, after))
+    stmt = _unfiltered_queue_statement(sort, few, page_size)
+    return stmt.where(*where) if where else stmt
+
+
+@lru_cache(maxsize=32)  # 4 sorts, with and without ``few``, a few page sizes (the API's limit)
+def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
+    """The first page of the whole queue in ``sort`` order: made once per process and reused as
+    it is (statements never change), so the queue's most-read page does not build it, nor its
+    SQLAlchemy cache key, on every request. Filters add their WHERE terms to a copy."""
+    return (
         sa.select(Claim)
         .outerjoin(Claim.article)
         .outerjoin(Claim.assignee)
@@ -343,16 +379,9 @@ def queue_statement(
             contains_eager(Claim.article).load_only(Article.id, Article.title),
             contains_eager(Claim.assignee).load_only(User.id, User.display_name),
         )
-        .where(*(conds if conds is not None else _conditions(session, filters, user)))
-        .order_by(*order_by(keys, unindexed=few))
+        .order_by(*order_by(SORTS[sort][1], unindexed=few))
         .limit(page_size + 1)
     )
-    if filters.status is not None:
-        stmt = stmt.where(Claim.status == filters.status)
-    after = decode_cursor(sort, cursor)
-    if after is not None:
-        stmt = stmt.where(keyset_after(keys, after))
-    return stmt
 
 
 def queue_page(
@@ -370,7 +399,8 @@ def queue_page(
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     others = _other_conditions(session, filters, user)
     conds = _with_language(others, filters)
-    searched = bool(search_terms(filters.q))
+    terms = search_terms(filters.q)
+    searched = bool(terms)
     postgres = session.get_bind().dialect.name == "postgresql"
     if searched and postgres:
         _without_parallel_workers(session)
@@ -380,7 +410,15 @@ def queue_page(
         # No filter or a language alone: the kept counts answer, exact (migration 0024).
         counts = status_counts(session, language=filters.language)
     elif with_counts and count_cap is not None:
-        counts, selected = capped_counts(session, conds, filters.status, count_cap)
+        # On SQLite, the search's matches are counted as its index yields them (search_matches).
+        matches = search_matches(session, terms)
+        counted = conds
+        if matches is not None:
+            unsearched = _other_conditions(session, filters, user, search=False)
+            counted = _with_language(unsearched, filters)
+        counts, selected = capped_counts(
+            session, counted, filters.status, count_cap, matches=matches
+        )
         capped = sum(counts.values()) > count_cap
     elif with_counts:
         counts = status_counts(session, conds)
@@ -445,15 +483,26 @@ def status_counts(
 
 
 def capped_counts_statement(
-    conds: Sequence[Any], status: ClaimStatus | None, cap: int = COUNT_CAP
+    conds: Sequence[Any],
+    status: ClaimStatus | None,
+    cap: int = COUNT_CAP,
+    *,
+    matches: Any | None = None,
 ) -> Any:
     """The SELECT behind :func:`capped_counts`: the first ``cap + 1`` matches grouped by status,
     and (filtering on ``status``) up to ``cap + 1`` matches of that status, in one statement:
-    its row is the one without a status."""
-    sample = sa.select(Claim.status).where(*conds).limit(cap + 1).subquery()
+    its row is the one without a status. ``matches``: a search's ids to join the claims to
+    (:func:`search_matches`), its condition then not among ``conds``."""
+    claims: Any = Claim if matches is None else sa.join(Claim, matches, matches.c.rowid == Claim.id)
+    sample = sa.select(Claim.status).select_from(claims).where(*conds).limit(cap + 1).subquery()
     stmt: Any = sa.select(sample.c.status, sa.func.count()).group_by(sample.c.status)
     if status is not None:
-        chosen = sa.select(Claim.id).where(*conds, Claim.status == status).limit(cap + 1)
+        chosen = (
+            sa.select(Claim.id)
+            .select_from(claims)
+            .where(*conds, Claim.status == status)
+            .limit(cap + 1)
+        )
         stmt = sa.union_all(
             stmt,
             sa.select(sa.null(), sa.func.count()).select_from(chosen.subquery()),
@@ -462,7 +511,12 @@ def capped_counts_statement(
 
 
 def capped_counts(
-    session: DBSession, conds: Sequence[Any], status: ClaimStatus | None, cap: int = COUNT_CAP
+    session: DBSession,
+    conds: Sequence[Any],
+    status: ClaimStatus | None,
+    cap: int = COUNT_CAP,
+    *,
+    matches: Any | None = None,
 ) -> tuple[dict[ClaimStatus, int], int | None]:
     """Claims per status matching ``conds``, counting at most ``cap + 1`` matches, and the count
     of ``status`` (up to ``cap + 1``) when filtering on one.
@@ -472,7 +526,8 @@ def capped_counts(
     """
     counts = dict.fromkeys(ClaimStatus, 0)
     selected = None
-    for value, n in session.execute(capped_counts_statement(conds, status, cap)).all():
+    stmt = capped_counts_statement(conds, status, cap, matches=matches)
+    for value, n in session.execute(stmt).all():
         if value is None:
             selected = int(n)
         elif n:
@@ -480,17 +535,25 @@ def capped_counts(
     return counts, selected
 
 
+# The SELECTs behind the queue's article and language filters, made once (statements never
+# change): the page no longer builds them, nor their SQLAlchemy cache keys, on every request.
+LATEST_ARTICLES = (
+    sa.select(Article.id, Article.title)
+    .order_by(Article.created_at.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+ARTICLE_LANGUAGES = sa.select(Article.language).distinct()
+
+
 def article_choices(session: DBSession, limit: int = 200) -> list[tuple[int, str]]:
     """The most recent articles, for the queue's article filter."""
-    rows = session.execute(
-        sa.select(Article.id, Article.title).order_by(Article.created_at.desc()).limit(limit)
-    ).all()
+    rows = session.execute(LATEST_ARTICLES, {"limit": limit}).all()
     return [(article_id, title) for article_id, title in rows]
 
 
 def language_choices(session: DBSession) -> list[str]:
     """The languages articles are written in (few rows: read from articles, not claims)."""
-    return sorted(session.scalars(sa.select(Article.language).distinct()))
+    return sorted(session.scalars(ARTICLE_LANGUAGES))
 
 
 def assignable_users(session: DBSession) -> list[User]:

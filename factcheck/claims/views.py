@@ -46,6 +46,7 @@ from factcheck.claims.forms import (
     QueueFilterForm,
     options,
 )
+from factcheck.claims.rows import queue_rows
 from factcheck.claims.serialize import claim_detail_json, claim_json
 from factcheck.claims.services import edit_claim, triage_many
 from factcheck.domain import DomainError, ValidationError
@@ -206,20 +207,26 @@ def _queue_page(query: Any, status: int = 200) -> ResponseReturnValue:
             csrf_token=generate_csrf(),  # for scripts: every POST needs it, as forms do
         )
     args = {k: v for k, v in query.items() if k in queries.QUEUE_ARGS and k != "after" and v}
+    back = queries.queue_back(query)
+    rows = queue_rows(
+        page.claims,
+        back=back,
+        # Said once for the page, not once per row:
+        status_names={s: str(label) for s, label in STATUS_LABELS.items()},
+        scores=Scores(),
+        ages=Ages(),
+    )
     return render_template(
         "claims/queue.html",
         form=form,
         page=page,
+        rows=rows,
         filters=filters,
         args=args,
-        back=queries.queue_back(query),
+        back=back,
         action_form=ActionForm(formdata=None),
         languages=languages,
         no_search_words=bool(filters.q) and not queries.search_terms(filters.q),
-        # Said once for the page, not once per row:
-        ages=Ages(),
-        scores=Scores(),
-        status_names={s: str(label) for s, label in STATUS_LABELS.items()},
         count_cap=queries.COUNT_CAP,
     ), (status if valid else 422)
 

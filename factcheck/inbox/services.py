@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,29 +61,28 @@ def _changes_requested() -> Any:
     )
 
 
-def _approvable(user: User) -> Any:
-    """Verdicts awaiting an editor that ``user`` may approve (the two-person rule in SQL,
-    the same as ``policy.is_second_person``)."""
+def _approvable(user_id: Any) -> Any:
+    """Verdicts awaiting an editor that the user ``user_id`` may approve (the two-person rule in
+    SQL, the same as ``policy.is_second_person``)."""
     return sa.and_(
         Verdict.state == VerdictState.PROPOSED,
-        sa.or_(Verdict.proposed_by_id.is_(None), Verdict.proposed_by_id != user.id),
-        sa.or_(Verdict.last_edited_by_id.is_(None), Verdict.last_edited_by_id != user.id),
+        sa.or_(Verdict.proposed_by_id.is_(None), Verdict.proposed_by_id != user_id),
+        sa.or_(Verdict.last_edited_by_id.is_(None), Verdict.last_edited_by_id != user_id),
     )
 
 
-def _fresh(user: User) -> Any:
+def _fresh(seen_at: Any | None) -> Any:
+    """Claims new to a user who last looked at ``seen_at`` (``None``: never)."""
     conds: list[Any] = [Claim.status.in_(FRESH)]
-    if user.claims_seen_at is not None:
-        conds.append(Claim.created_at > user.claims_seen_at)
+    if seen_at is not None:
+        conds.append(Claim.created_at > seen_at)
     return sa.and_(*conds)
 
 
-def _fresh_count(user: User, count: Any) -> Any:
-    """How many claims are new to ``user``. Someone who never looked has every new or queued
-    claim to see: read from the counts kept per status (migration 0019's triggers, in the
-    transaction of every change), not by counting most of the claims on every page."""
-    if user.claims_seen_at is not None:
-        return count(_fresh(user))
+def _never_looked_count() -> Any:
+    """How many claims are new to someone who never looked: every new or queued claim, read
+    from the counts kept per status (migration 0019's triggers, in the transaction of every
+    change), not by counting most of the claims on every page."""
     return (
         sa.select(sa.func.coalesce(sa.func.sum(ClaimStatusCount.n), 0))
         .where(ClaimStatusCount.status.in_([s.value for s in FRESH]))
@@ -90,38 +90,49 @@ def _fresh_count(user: User, count: Any) -> Any:
     )
 
 
-def _held_count(user: User) -> Any:
-    """Claims assigned to ``user`` in review or awaiting approval, from the counts migration
-    0023's triggers keep per assignee and status (in the transaction of every change)."""
+def _held_count(user_id: Any) -> Any:
+    """Claims assigned to the user ``user_id`` in review or awaiting approval, from the counts
+    migration 0023's triggers keep per assignee and status (in the transaction of every change)."""
     kept = ClaimAssigneeCount
     return (
         sa.select(sa.func.coalesce(sa.func.sum(kept.n), 0))
-        .where(kept.assignee_id == user.id, kept.status.in_([s.value for s in HELD]))
+        .where(kept.assignee_id == user_id, kept.status.in_([s.value for s in HELD]))
         .scalar_subquery()
     )
 
 
 def counts(session: DBSession, user: User) -> Counts:
     """Everything the navigation shows, in one SELECT of scalar subqueries."""
+    stmt = _counts_statement(policy.is_editor(user), user.claims_seen_at is not None)
+    row = session.execute(stmt, {"user_id": user.id, "seen_at": user.claims_seen_at}).one()
+    return Counts(*(int(n or 0) for n in row))
+
+
+@lru_cache(maxsize=4)
+def _counts_statement(editor: bool, has_looked: bool) -> Any:
+    """The SELECT of :func:`counts` for an editor or not, who has looked at new claims or not.
+
+    Made once per process, the user bound when it runs (``user_id``, ``seen_at``): building
+    these five subqueries, and SQLAlchemy's cache key of them, on every page cost more than
+    running them. Only the statement is kept; the counts are read on every page.
+    """
+    user_id: Any = sa.bindparam("user_id")
+    seen_at: Any = sa.bindparam("seen_at")
 
     def count(*where: Any, of: Any = Claim) -> Any:
         return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()
 
-    to_approve = count(_approvable(user), of=Verdict) if policy.is_editor(user) else sa.literal(0)
-    row = session.execute(
-        sa.select(
-            _held_count(user),
-            count(
-                Claim.assignee_id == user.id,
-                Claim.status == ClaimStatus.IN_REVIEW,
-                _changes_requested(),
-            ),
-            to_approve,
-            _fresh_count(user, count),
-            count(Notification.user_id == user.id, Notification.read_at.is_(None), of=Notification),
-        )
-    ).one()
-    return Counts(*(int(n or 0) for n in row))
+    return sa.select(
+        _held_count(user_id),
+        count(
+            Claim.assignee_id == user_id,
+            Claim.status == ClaimStatus.IN_REVIEW,
+            _changes_requested(),
+        ),
+        count(_approvable(user_id), of=Verdict) if editor else sa.literal(0),
+        count(_fresh(seen_at)) if has_looked else _never_looked_count(),
+        count(Notification.user_id == user_id, Notification.read_at.is_(None), of=Notification),
+    )
 
 
 # --- the My work page ------------------------------------------------------------------------
@@ -163,7 +174,7 @@ def my_work(session: DBSession, user: User) -> MyWork:
         rows = session.execute(
             sa.select(Claim, Verdict)
             .join(Verdict, Verdict.claim_id == Claim.id)
-            .where(_approvable(user))
+            .where(_approvable(user.id))
             .order_by(Verdict.proposed_at, Verdict.id)
             .limit(LIST_LIMIT)
         ).all()
@@ -173,7 +184,7 @@ def my_work(session: DBSession, user: User) -> MyWork:
     work.new = list(
         session.scalars(
             sa.select(Claim)
-            .where(_fresh(user))
+            .where(_fresh(user.claims_seen_at))
             .order_by(Claim.created_at.desc(), Claim.id.desc())
             .limit(LIST_LIMIT)
         )

@@ -17,7 +17,7 @@ from flask import Flask
 
 from factcheck.claims import queries, workflow
 from factcheck.extensions import db
-from factcheck.models import ClaimStatus
+from factcheck.models import Claim, ClaimStatus
 from tests.factories import make_article, make_claim, people_of
 from tests.helpers import login
 
@@ -119,6 +119,30 @@ def test_capped_counts_agree_with_exact_ones_below_the_cap(app, users, five) -> 
             assert counts == exact and selected == 2
         counts, selected = queries.capped_counts(db.session, conds, ClaimStatus.NEW, 1)
         assert sum(counts.values()) == 2 and selected == 2  # cap + 1: "more than 1"
+
+
+@pytest.mark.parametrize("status", [None, ClaimStatus.NEW, ClaimStatus.QUEUED])
+@pytest.mark.parametrize("cap", [1, 4, 100])
+def test_counting_a_search_from_its_index_counts_the_same_claims(
+    app, users, five, status, cap
+) -> None:
+    """SQLite counts a search's matches joined to its FTS5 ids (``search_matches``), not through
+    ``claims.id IN (...)``: the same counts, with other filters too."""
+    with app.app_context():
+        terms = queries.search_terms("rutte")
+        matches = queries.search_matches(db.session, terms)
+        if matches is None:
+            assert db.session.get_bind().dialect.name != "sqlite"
+            pytest.skip("the search is a condition on this database")
+        for others in ([], [Claim.language == "fr"], [Claim.assignee_id.is_(None)]):
+            conds = [*others, queries.search_condition(db.session, terms)]
+            joined = queries.capped_counts(db.session, others, status, cap, matches=matches)
+            filtered = queries.capped_counts(db.session, conds, status, cap)
+            assert joined[1] == filtered[1]  # the status's count, up to cap + 1
+            if sum(filtered[0].values()) <= cap:
+                assert joined[0] == filtered[0]  # exact below the cap
+            else:  # beyond it, a sample of the matches: either says "more than cap"
+                assert sum(joined[0].values()) == cap + 1
 
 
 def test_a_search_is_planned_without_parallel_workers_until_its_transaction_ends(
