@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from typing import Any
 
@@ -320,6 +321,27 @@ def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(label, label))
 
 
+@cache
+def _names_select() -> sa.CompoundSelect:
+    """The names of the users, rating values and articles a timeline mentions (the ids as
+    expanding parameters: an empty list selects nothing). Built once per process: a statement
+    is immutable, and building it again (and its cache key) on every page cost more than
+    running it."""
+    columns = {
+        "users": (User.id, User.display_name),
+        "ratings": (RatingValue.id, RatingValue.label),
+        "articles": (Article.id, Article.title),
+    }
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(kind, sa.String), key, sa.cast(name, sa.Text)).where(
+                key.in_(sa.bindparam(kind, expanding=True))
+            )
+            for kind, (key, name) in columns.items()
+        )
+    )
+
+
 def names_for(
     session: DBSession, bodies: list[dict[str, Any]], actor_ids: Iterable[int] = ()
 ) -> Names:
@@ -342,20 +364,9 @@ def names_for(
                     wanted[kind].add(value)
     wanted["users"] |= set(actor_ids)
     names = Names()
-    columns = {
-        "users": (User.id, User.display_name),
-        "ratings": (RatingValue.id, RatingValue.label),
-        "articles": (Article.id, Article.title),
-    }
-    queries = [
-        sa.select(sa.literal(kind, sa.String), key, sa.cast(name, sa.Text)).where(
-            key.in_(wanted[kind])
-        )
-        for kind, (key, name) in columns.items()
-        if wanted[kind]
-    ]
-    if queries:  # one statement for every kind of name
-        for kind, key, value in session.execute(sa.union_all(*queries)):
+    if any(wanted.values()):  # one statement for every kind of name
+        params = {kind: sorted(ids) for kind, ids in wanted.items()}
+        for kind, key, value in session.execute(_names_select(), params):
             getattr(names, kind)[key] = value
     return names
 
@@ -390,6 +401,20 @@ def _entry(event: AuditEvent, body: dict[str, Any], names: Names) -> TimelineEnt
     )
 
 
+@cache
+def _history_select() -> sa.Select[tuple[AuditEvent]]:
+    """One entity's events but refusals, oldest first (built once per process, as above)."""
+    return (
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.entity_type == sa.bindparam("entity_type"),
+            AuditEvent.entity_id == sa.bindparam("entity_id"),
+            AuditEvent.action.not_like("%.denied"),
+        )
+        .order_by(AuditEvent.seq)
+    )
+
+
 def history_for(
     entity_type: str, entity_id: Any, *, session: DBSession | None = None
 ) -> list[TimelineEntry]:
@@ -399,13 +424,7 @@ def history_for(
     """
     session = session if session is not None else db.session
     events = session.scalars(
-        sa.select(AuditEvent)
-        .where(
-            AuditEvent.entity_type == entity_type,
-            AuditEvent.entity_id == str(entity_id),
-            AuditEvent.action.not_like("%.denied"),
-        )
-        .order_by(AuditEvent.seq)
+        _history_select(), {"entity_type": entity_type, "entity_id": str(entity_id)}
     )
     rows = [(e, json.loads(e.body)) for e in events]
     names = names_for(

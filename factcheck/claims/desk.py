@@ -9,7 +9,7 @@ and what the user typed (``factcheck.web`` rolls back and answers).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -150,19 +150,26 @@ def refusal_page(
 # --- the page ------------------------------------------------------------------------------
 
 
-def rating_scale(claim: Claim) -> RatingScale | None:
-    """The rating scale for this claim: the default scale of its language, else any default
-    (one statement: the scale with its values)."""
-    return db.session.scalar(
+@cache
+def _rating_scale_select() -> sa.Select[tuple[RatingScale]]:
+    """Built once per process, the language a parameter: a statement is immutable, and
+    building it (and its cache key) again on every page cost more than running it."""
+    return (
         sa.select(RatingScale)
         .options(joinedload(RatingScale.values))
         .order_by(
-            (RatingScale.language == claim.language).desc(),
+            (RatingScale.language == sa.bindparam("language")).desc(),
             RatingScale.is_default.desc(),
             RatingScale.id,
         )
         .limit(1)
     )
+
+
+def rating_scale(claim: Claim) -> RatingScale | None:
+    """The rating scale for this claim: the default scale of its language, else any default
+    (one statement: the scale with its values)."""
+    return db.session.scalar(_rating_scale_select(), {"language": claim.language})
 
 
 def context_paragraph(claim: Claim) -> list[Segment]:
