@@ -219,7 +219,7 @@ def find_matches(session: DBSession, claim: Claim, org: Any, *, top: int = DESK_
     """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold."""
     matcher = memory_matcher(session)
     found = []
-    for match in matcher.rank(claim_query(claim), top=top + 1):
+    for match in matcher.ranked(claim_query(claim), top=top + 1):
         if match.id == f"{OURS}{claim.id}" or not counts(match):
             continue
         item = _found(session, match, org)
