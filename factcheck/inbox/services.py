@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,29 +61,31 @@ def _changes_requested() -> Any:
     )
 
 
-def _approvable(user: User) -> Any:
-    """Verdicts awaiting an editor that ``user`` may approve (the two-person rule in SQL,
-    the same as ``policy.is_second_person``)."""
+def _approvable(user_id: Any) -> Any:
+    """Verdicts awaiting an editor that the user ``user_id`` may approve (the two-person rule
+    in SQL, the same as ``policy.is_second_person``)."""
     return sa.and_(
         Verdict.state == VerdictState.PROPOSED,
-        sa.or_(Verdict.proposed_by_id.is_(None), Verdict.proposed_by_id != user.id),
-        sa.or_(Verdict.last_edited_by_id.is_(None), Verdict.last_edited_by_id != user.id),
+        sa.or_(Verdict.proposed_by_id.is_(None), Verdict.proposed_by_id != user_id),
+        sa.or_(Verdict.last_edited_by_id.is_(None), Verdict.last_edited_by_id != user_id),
     )
 
 
-def _fresh(user: User) -> Any:
+def _fresh(seen_at: Any) -> Any:
+    """Claims new or queued, found after ``seen_at`` (all of them when it is ``None``)."""
     conds: list[Any] = [Claim.status.in_(FRESH)]
-    if user.claims_seen_at is not None:
-        conds.append(Claim.created_at > user.claims_seen_at)
+    if seen_at is not None:
+        conds.append(Claim.created_at > seen_at)
     return sa.and_(*conds)
 
 
-def _fresh_count(user: User, count: Any) -> Any:
-    """How many claims are new to ``user``. Someone who never looked has every new or queued
-    claim to see: read from the counts kept per status (migration 0019's triggers, in the
-    transaction of every change), not by counting most of the claims on every page."""
-    if user.claims_seen_at is not None:
-        return count(_fresh(user))
+def _fresh_count(seen_at: Any, count: Any) -> Any:
+    """How many claims are new to a user who last looked at ``seen_at``. Someone who never
+    looked has every new or queued claim to see: read from the counts kept per status
+    (migration 0019's triggers, in the transaction of every change), not by counting most of
+    the claims on every page."""
+    if seen_at is not None:
+        return count(_fresh(seen_at))
     return (
         sa.select(sa.func.coalesce(sa.func.sum(ClaimStatusCount.n), 0))
         .where(ClaimStatusCount.status.in_([s.value for s in FRESH]))
@@ -90,37 +93,49 @@ def _fresh_count(user: User, count: Any) -> Any:
     )
 
 
-def _held_count(user: User) -> Any:
-    """Claims assigned to ``user`` in review or awaiting approval, from the counts migration
+def _held_count(user_id: Any) -> Any:
+    """Claims assigned to the user in review or awaiting approval, from the counts migration
     0023's triggers keep per assignee and status (in the transaction of every change)."""
     kept = ClaimAssigneeCount
     return (
         sa.select(sa.func.coalesce(sa.func.sum(kept.n), 0))
-        .where(kept.assignee_id == user.id, kept.status.in_([s.value for s in HELD]))
+        .where(kept.assignee_id == user_id, kept.status.in_([s.value for s in HELD]))
         .scalar_subquery()
+    )
+
+
+@cache
+def _counts_select(editor: bool, has_looked: bool) -> sa.Select[Any]:
+    """The navigation's counts for one kind of user (an editor or not, who has looked at the
+    new claims or not), the user and the moment a parameter. Built once per process: a
+    statement is immutable, and building it (and its cache key) again on every page cost
+    more than running it."""
+    user_id = sa.bindparam("user_id")
+    seen_at = sa.bindparam("seen_at") if has_looked else None
+
+    def count(*where: Any, of: Any = Claim) -> Any:
+        return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()
+
+    return sa.select(
+        _held_count(user_id),
+        count(
+            Claim.assignee_id == user_id,
+            Claim.status == ClaimStatus.IN_REVIEW,
+            _changes_requested(),
+        ),
+        count(_approvable(user_id), of=Verdict) if editor else sa.literal(0),
+        _fresh_count(seen_at, count),
+        count(Notification.user_id == user_id, Notification.read_at.is_(None), of=Notification),
     )
 
 
 def counts(session: DBSession, user: User) -> Counts:
     """Everything the navigation shows, in one SELECT of scalar subqueries."""
-
-    def count(*where: Any, of: Any = Claim) -> Any:
-        return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()
-
-    to_approve = count(_approvable(user), of=Verdict) if policy.is_editor(user) else sa.literal(0)
-    row = session.execute(
-        sa.select(
-            _held_count(user),
-            count(
-                Claim.assignee_id == user.id,
-                Claim.status == ClaimStatus.IN_REVIEW,
-                _changes_requested(),
-            ),
-            to_approve,
-            _fresh_count(user, count),
-            count(Notification.user_id == user.id, Notification.read_at.is_(None), of=Notification),
-        )
-    ).one()
+    has_looked = user.claims_seen_at is not None
+    params: dict[str, Any] = {"user_id": user.id}
+    if has_looked:
+        params["seen_at"] = user.claims_seen_at
+    row = session.execute(_counts_select(policy.is_editor(user), has_looked), params).one()
     return Counts(*(int(n or 0) for n in row))
 
 
@@ -163,7 +178,7 @@ def my_work(session: DBSession, user: User) -> MyWork:
         rows = session.execute(
             sa.select(Claim, Verdict)
             .join(Verdict, Verdict.claim_id == Claim.id)
-            .where(_approvable(user))
+            .where(_approvable(user.id))
             .order_by(Verdict.proposed_at, Verdict.id)
             .limit(LIST_LIMIT)
         ).all()
@@ -173,7 +188,7 @@ def my_work(session: DBSession, user: User) -> MyWork:
     work.new = list(
         session.scalars(
             sa.select(Claim)
-            .where(_fresh(user))
+            .where(_fresh(user.claims_seen_at))
             .order_by(Claim.created_at.desc(), Claim.id.desc())
             .limit(LIST_LIMIT)
         )
