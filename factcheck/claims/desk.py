@@ -197,7 +197,7 @@ def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingVal
 
 def already_checked(claim: Claim) -> list[Any]:
     """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing)."""
-    return find_matches(db.session, claim, organisation(db.session, current_app.config))
+    return find_matches(db.session, claim, lambda: organisation(db.session, current_app.config))
 
 
 class LazyForm:

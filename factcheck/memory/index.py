@@ -216,12 +216,18 @@ def counts(match: Match) -> bool:
 
 
 def find_matches(session: DBSession, claim: Claim, org: Any, *, top: int = DESK_TOP) -> list[Found]:
-    """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold."""
+    """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold.
+
+    ``org`` is the organisation, or a function that reads it: then it is read only when one of
+    our own fact-checks is among the matches (an imported one names its own publisher).
+    """
     matcher = memory_matcher(session)
     found = []
     for match in matcher.ranked(claim_query(claim), top=top + 1):
         if match.id == f"{OURS}{claim.id}" or not counts(match):
             continue
+        if match.id.startswith(OURS) and callable(org):
+            org = org()
         item = _found(session, match, org)
         if item is not None:
             found.append(item)
