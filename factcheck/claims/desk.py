@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck import web
 from factcheck.articles.display import Segment, paragraph_segments
@@ -31,7 +32,16 @@ from factcheck.claims.forms import AssignForm, ClaimForm, DismissForm, options
 from factcheck.domain import Conflict, DomainError, Message, ValidationError, in_english
 from factcheck.extensions import db
 from factcheck.memory.index import find_matches
-from factcheck.models import Claim, RatingScale, RatingValue, Source, User, Verdict, VerdictState
+from factcheck.models import (
+    Claim,
+    Note,
+    RatingScale,
+    RatingValue,
+    Source,
+    User,
+    Verdict,
+    VerdictState,
+)
 from factcheck.publishing.services import organisation
 from factcheck.review import forms as review_forms
 from factcheck.review import proposal as proposals
@@ -170,6 +180,31 @@ def rating_scale(claim: Claim) -> RatingScale | None:
     """The rating scale for this claim: the default scale of its language, else any default
     (one statement: the scale with its values)."""
     return db.session.scalar(_rating_scale_select(), {"language": claim.language})
+
+
+@cache
+def _collection_selects() -> dict[str, sa.Select[Any]]:
+    """What the claim's lazy loads read for the desk, in the relationships' order, built once
+    per process (a lazy load builds its statement, and its cache key, every time)."""
+    return {
+        "sources": sa.select(Source)
+        .where(Source.claim_id == sa.bindparam("claim_id"))
+        .order_by(Source.id),
+        "verdicts": sa.select(Verdict)
+        .where(Verdict.claim_id == sa.bindparam("claim_id"))
+        .order_by(Verdict.id),
+        "notes": sa.select(Note).where(Note.claim_id == sa.bindparam("claim_id")).order_by(Note.id),
+    }
+
+
+def load_collections(claim: Claim) -> None:
+    """Load the claim's sources, verdicts and notes that are not loaded yet, as their lazy
+    loads would (the same rows, in the same order, in this transaction)."""
+    unloaded = sa.inspect(claim).unloaded
+    for name, select in _collection_selects().items():
+        if name in unloaded:
+            rows = list(db.session.scalars(select, {"claim_id": claim.id}))
+            set_committed_value(claim, name, rows)
 
 
 def context_paragraph(claim: Claim) -> list[Segment]:
@@ -335,6 +370,7 @@ def desk(
 ) -> ResponseReturnValue:
     """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
     me = user()
+    load_collections(claim)
     found = rating_scale(claim)
     scale = list(found.values) if found else []
     draft = draft_verdict(claim)
