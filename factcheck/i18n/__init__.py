@@ -30,9 +30,9 @@ from typing import Any
 
 from babel.numbers import get_decimal_symbol
 from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import Domain, get_locale, get_translations
 from flask_babel import format_decimal as babel_decimal
 from flask_babel import format_percent as babel_percent
-from flask_babel import Domain, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context

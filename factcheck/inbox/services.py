@@ -110,8 +110,8 @@ def _counts_select(editor: bool, has_looked: bool) -> sa.Select[Any]:
     new claims or not), the user and the moment a parameter. Built once per process: a
     statement is immutable, and building it (and its cache key) again on every page cost
     more than running it."""
-    user_id = sa.bindparam("user_id")
-    seen_at = sa.bindparam("seen_at") if has_looked else None
+    user_id: Any = sa.bindparam("user_id")
+    seen_at: Any = sa.bindparam("seen_at") if has_looked else None
 
     def count(*where: Any, of: Any = Claim) -> Any:
         return sa.select(sa.func.count()).select_from(of).where(*where).scalar_subquery()

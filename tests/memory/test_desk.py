@@ -236,9 +236,7 @@ def test_the_desk_embeds_a_claim_once_and_again_when_its_words_change(
     of a desk view); a vector belongs to a text, so an edited claim is embedded anew and its
     matches follow the new words."""
     from factcheck.claims.services import edit_claim
-    from factcheck.memory import matching
-
-    from factcheck.memory import index
+    from factcheck.memory import index, matching
 
     claim_id, _fc_id = _setup(app, users)
     matching.query_vector.cache_clear()

@@ -760,6 +760,6 @@ def test_the_desk_reads_the_claims_collections_as_its_lazy_loads_would(app, user
         assert [s.id for s in claim.sources] == lazily[0] and len(lazily[0]) == 2
         assert [v.id for v in claim.verdicts] == lazily[1] and lazily[1]
         assert [n.body for n in claim.notes] == ["first", "second"]
-        assert [n.id for n in claim.notes][0] == lazily[2][0]
+        assert claim.notes[0].id == lazily[2][0]
 
         db.session.rollback()
