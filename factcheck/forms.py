@@ -10,7 +10,7 @@ test_form_markup.py`` holds each of them to what WTForms and the macro write.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import wtforms
@@ -62,12 +62,19 @@ class ActionForm(Form):
     """A button (accept, take, pause, poll now…): the CSRF token and nothing else."""
 
 
+@lru_cache(maxsize=512)
+def _attribute_name(key: str) -> str:
+    """An attribute's name as WTForms writes it (``class_`` → ``class``, ``data_x`` →
+    ``data-x``, escaped): the same few names on every field, so each is worked out once."""
+    return escape(clean_key(key))
+
+
 def html_params(**kwargs: Any) -> Markup:
     """HTML attributes as :func:`wtforms.widgets.html_params` writes them (sorted by name,
     ``True`` bare, ``False`` left out, values escaped with ``"`` as ``&quot;``)."""
     parts: list[str] = []
     for key, value in sorted(kwargs.items()):
-        name = escape(clean_key(key))
+        name = _attribute_name(key)
         if value is True:
             parts.append(name)
         elif value is not False:
