@@ -19,7 +19,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck import web
@@ -38,7 +38,6 @@ from factcheck.models import (
     RatingScale,
     RatingValue,
     Source,
-    SourceSnapshot,
     User,
     Verdict,
     VerdictState,
@@ -63,15 +62,19 @@ DESK_LOAD = (joinedload(Claim.article), joinedload(Claim.assignee))
 
 
 @cache
-def _claim_select() -> sa.Select[tuple[Claim]]:
+def _claim_select(page: bool) -> sa.Select[tuple[Claim]]:
     """The desk's claim (built once per process, like the desk's other fixed statements:
-    ``Session.get`` with options builds its statement, and its cache key, every time)."""
-    return sa.select(Claim).where(Claim.id == sa.bindparam("claim_id")).options(*DESK_LOAD)
+    ``Session.get`` with options builds its statement, and its cache key, every time). For the
+    page, its notes come in the same statement (one row per note, the claim's one collection
+    joined: the others are read by :func:`load_collections`)."""
+    options = (*DESK_LOAD, joinedload(Claim.notes)) if page else DESK_LOAD
+    return sa.select(Claim).where(Claim.id == sa.bindparam("claim_id")).options(*options)
 
 
-def load_claim(claim_id: int) -> Claim:
-    """The claim with its article and assignee, or a 404 refusal."""
-    found = db.session.scalar(_claim_select(), {"claim_id": claim_id})
+def load_claim(claim_id: int, *, page: bool = False) -> Claim:
+    """The claim with its article and assignee (and, for the ``page``, its notes), or a 404
+    refusal."""
+    found = db.session.scalars(_claim_select(page), {"claim_id": claim_id}).unique().one_or_none()
     if found is None:
         raise NotFound(_l("no claim #%(id)s", id=claim_id))
     return found
@@ -197,13 +200,12 @@ def rating_scale(claim: Claim) -> RatingScale | None:
 @cache
 def _collection_selects() -> dict[str, sa.Select[Any]]:
     """What the claim's lazy loads read for the desk, in the relationships' order, built once
-    per process (a lazy load builds its statement, and its cache key, every time). The
-    sources' snapshots are read by :func:`_snapshots_select` instead of their own selectin
-    load, for the same reason."""
+    per process (a lazy load builds its statement, and its cache key, every time); the sources
+    with their snapshots (a few each) in one statement rather than their own selectin load."""
     return {
         "sources": sa.select(Source)
         .where(Source.claim_id == sa.bindparam("claim_id"))
-        .options(lazyload(Source.snapshots))
+        .options(joinedload(Source.snapshots))
         .order_by(Source.id),
         "verdicts": sa.select(Verdict)
         .where(Verdict.claim_id == sa.bindparam("claim_id"))
@@ -212,33 +214,14 @@ def _collection_selects() -> dict[str, sa.Select[Any]]:
     }
 
 
-@cache
-def _snapshots_select() -> sa.Select[tuple[SourceSnapshot]]:
-    """The snapshots of some sources, in the relationship's order (built once per process)."""
-    return (
-        sa.select(SourceSnapshot)
-        .where(SourceSnapshot.source_id.in_(sa.bindparam("source_ids", expanding=True)))
-        .order_by(SourceSnapshot.id)
-    )
-
-
 def load_collections(claim: Claim) -> None:
     """Load the claim's sources (with their snapshots), verdicts and notes that are not loaded
     yet, as their loaders would (the same rows, in the same order, in this transaction)."""
     unloaded = sa.inspect(claim).unloaded
     for name, select in _collection_selects().items():
         if name in unloaded:
-            rows = list(db.session.scalars(select, {"claim_id": claim.id}))
+            rows = list(db.session.scalars(select, {"claim_id": claim.id}).unique())
             set_committed_value(claim, name, rows)
-    snapshots: dict[int, list[SourceSnapshot]] = {
-        s.id: [] for s in claim.sources if "snapshots" in sa.inspect(s).unloaded
-    }
-    if snapshots:
-        for snapshot in db.session.scalars(_snapshots_select(), {"source_ids": list(snapshots)}):
-            snapshots[snapshot.source_id].append(snapshot)
-        for source in claim.sources:
-            if source.id in snapshots:
-                set_committed_value(source, "snapshots", snapshots[source.id])
 
 
 def context_paragraph(claim: Claim) -> list[Segment]:

@@ -727,7 +727,7 @@ def test_an_edit_after_proposing_makes_approval_409_naming_it(app, users):
 def test_the_desk_reads_the_claims_collections_as_its_lazy_loads_would(app, users):
     """claims.desk.load_collections: the same rows in the same order, read in the request's
     transaction (what another session committed meanwhile included)."""
-    from factcheck.claims.desk import load_collections
+    from factcheck.claims.desk import load_claim, load_collections
     from factcheck.models import SnapshotStatus, SourceSnapshot
     from tests.factories import NATO_SOURCE
 
@@ -773,4 +773,9 @@ def test_the_desk_reads_the_claims_collections_as_its_lazy_loads_would(app, user
         assert claim.notes[0].id == lazily[2][0]
         assert [[snapshot.id for snapshot in s.snapshots] for s in claim.sources] == lazily[3]
 
+        db.session.remove()
+
+        claim = load_claim(claim_id, page=True)  # the page's claim with its notes joined
+        assert "notes" not in sa.inspect(claim).unloaded
+        assert [n.body for n in claim.notes] == ["first", "second"]
         db.session.rollback()
