@@ -342,9 +342,31 @@ def _names_select() -> sa.CompoundSelect:
     )
 
 
+_NAMED: dict[str, tuple[type[Any], str]] = {
+    "users": (User, "display_name"),
+    "ratings": (RatingValue, "label"),
+    "articles": (Article, "title"),
+}
+
+
+def _loaded_name(session: DBSession, model: type[Any], key: int, attribute: str) -> str | None:
+    """The name of a row this transaction has already read (the same value a query would
+    give), or ``None`` when it has not: never a statement."""
+    row = session.identity_map.get(sa.inspect(model).identity_key_from_primary_key((key,)))
+    if row is None or attribute in sa.inspect(row).unloaded:
+        return None
+    name: str = getattr(row, attribute)
+    return name
+
+
 def names_for(
-    session: DBSession, bodies: list[dict[str, Any]], actor_ids: Iterable[int] = ()
+    session: DBSession,
+    bodies: list[dict[str, Any]],
+    actor_ids: Iterable[int] = (),
+    known: Names | None = None,
 ) -> Names:
+    """The names of the ids in ``bodies`` and of ``actor_ids``: those in ``known``, those of
+    rows this transaction has read, the rest in one statement."""
     wanted: dict[str, set[int]] = {"users": set(), "ratings": set(), "articles": set()}
     for body in bodies:
         for name, change in (body.get("changes") or {}).items():
@@ -363,8 +385,17 @@ def names_for(
                 if isinstance(value, int) and not isinstance(value, bool):
                     wanted[kind].add(value)
     wanted["users"] |= set(actor_ids)
-    names = Names()
-    if any(wanted.values()):  # one statement for every kind of name
+    names = known if known is not None else Names()
+    for kind, (model, attribute) in _NAMED.items():
+        found = getattr(names, kind)
+        for key in list(wanted[kind]):
+            if key not in found:
+                found_name = _loaded_name(session, model, key, attribute)
+                if found_name is None:
+                    continue
+                found[key] = found_name
+            wanted[kind].discard(key)
+    if any(wanted.values()):  # one statement for every kind of name still unknown
         params = {kind: sorted(ids) for kind, ids in wanted.items()}
         for kind, key, value in session.execute(_names_select(), params):
             getattr(names, kind)[key] = value
@@ -402,10 +433,12 @@ def _entry(event: AuditEvent, body: dict[str, Any], names: Names) -> TimelineEnt
 
 
 @cache
-def _history_select() -> sa.Select[tuple[AuditEvent]]:
-    """One entity's events but refusals, oldest first (built once per process, as above)."""
+def _history_select() -> sa.Select[tuple[AuditEvent, str]]:
+    """One entity's events but refusals, oldest first, each with its actor's name (built once
+    per process, as above)."""
     return (
-        sa.select(AuditEvent)
+        sa.select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(
             AuditEvent.entity_type == sa.bindparam("entity_type"),
             AuditEvent.entity_id == sa.bindparam("entity_id"),
@@ -423,11 +456,15 @@ def history_for(
     Refused attempts (``….denied``) changed nothing, so they are listed on ``/audit`` only.
     """
     session = session if session is not None else db.session
-    events = session.scalars(
+    found = session.execute(
         _history_select(), {"entity_type": entity_type, "entity_id": str(entity_id)}
-    )
-    rows = [(e, json.loads(e.body)) for e in events]
+    ).all()
+    rows = [(e, json.loads(e.body)) for e, _ in found]
+    actors = Names(users={e.actor_id: name for e, name in found if e.actor_id and name})
     names = names_for(
-        session, [body for _, body in rows], (e.actor_id for e, _ in rows if e.actor_id)
+        session,
+        [body for _, body in rows],
+        (e.actor_id for e, _ in rows if e.actor_id),
+        known=actors,
     )
     return [_entry(e, body, names) for e, body in rows]
