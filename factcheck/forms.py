@@ -10,7 +10,7 @@ test_form_markup.py`` holds each of them to what WTForms and the macro write.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import wtforms
@@ -62,12 +62,19 @@ class ActionForm(Form):
     """A button (accept, take, pause, poll now…): the CSRF token and nothing else."""
 
 
+@lru_cache(maxsize=512)
+def _attribute_name(key: str) -> str:
+    """An attribute's name as WTForms writes it (``class_`` → ``class``, ``data_x`` →
+    ``data-x``, escaped): the same few names on every field, so each is worked out once."""
+    return escape(clean_key(key))
+
+
 def html_params(**kwargs: Any) -> Markup:
     """HTML attributes as :func:`wtforms.widgets.html_params` writes them (sorted by name,
     ``True`` bare, ``False`` left out, values escaped with ``"`` as ``&quot;``)."""
     parts: list[str] = []
     for key, value in sorted(kwargs.items()):
-        name = escape(clean_key(key))
+        name = _attribute_name(key)
         if value is True:
             parts.append(name)
         elif value is not False:
@@ -78,20 +85,47 @@ def html_params(**kwargs: Any) -> Markup:
     return Markup(" ".join(parts))  # noqa: S704 - names and values escaped above
 
 
+def _flag_attributes(widget: Any, field: Field, kwargs: dict[str, Any]) -> None:
+    """The validators' flags (``required``, ``maxlength``…) as attributes, as WTForms' widgets
+    add them, read from the flags set on the field rather than from ``dir()`` of its flags
+    (sorted names of the whole class, on each of the desk's forty fields)."""
+    flags = getattr(getattr(field, "flags", None), "__dict__", {})
+    for key, value in flags.items():
+        if key in widget.validation_attrs and key not in kwargs:
+            kwargs[key] = value() if callable(value) else value
+
+
+def _input(widget: Any, field: Field, **kwargs: Any) -> Markup:
+    """WTForms' ``Input.__call__`` (the same markup), its flags by :func:`_flag_attributes`."""
+    kwargs.setdefault("id", field.id)
+    kwargs.setdefault("type", widget.input_type)
+    if "value" not in kwargs:
+        kwargs["value"] = field._value()
+    datalist = getattr(field, "_datalist", None)
+    if datalist is not None and "list" not in kwargs:
+        kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
+    _flag_attributes(widget, field, kwargs)
+    return Markup(f"<input {html_params(name=field.name, **kwargs)}>")  # noqa: S704 - escaped
+
+
 class TextInput(widgets.TextInput):
     html_params = staticmethod(html_params)
+    __call__ = _input
 
 
 class DateInput(widgets.DateInput):
     html_params = staticmethod(html_params)
+    __call__ = _input
 
 
 class NumberInput(widgets.NumberInput):
     html_params = staticmethod(html_params)
+    __call__ = _input
 
 
 class HiddenInput(widgets.HiddenInput):
     html_params = staticmethod(html_params)
+    __call__ = _input
 
 
 class TextArea(widgets.TextArea):
@@ -99,10 +133,7 @@ class TextArea(widgets.TextArea):
 
     def __call__(self, field: Field, **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for key in dir(flags):
-            if key in self.validation_attrs and key not in kwargs:
-                kwargs[key] = getattr(flags, key)
+        _flag_attributes(self, field, kwargs)
         params = html_params(name=field.name, **kwargs)
         return Markup(f"<textarea {params}>\r\n{escape(field._value())}</textarea>")  # noqa: S704 - escaped
 

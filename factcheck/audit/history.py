@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -320,9 +321,52 @@ def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(label, label))
 
 
+@cache
+def _names_select() -> sa.CompoundSelect:
+    """The names of the users, rating values and articles a timeline mentions (the ids as
+    expanding parameters: an empty list selects nothing). Built once per process: a statement
+    is immutable, and building it again (and its cache key) on every page cost more than
+    running it."""
+    columns = {
+        "users": (User.id, User.display_name),
+        "ratings": (RatingValue.id, RatingValue.label),
+        "articles": (Article.id, Article.title),
+    }
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(kind, sa.String), key, sa.cast(name, sa.Text)).where(
+                key.in_(sa.bindparam(kind, expanding=True))
+            )
+            for kind, (key, name) in columns.items()
+        )
+    )
+
+
+_NAMED: dict[str, tuple[type[Any], str]] = {
+    "users": (User, "display_name"),
+    "ratings": (RatingValue, "label"),
+    "articles": (Article, "title"),
+}
+
+
+def _loaded_name(session: DBSession, model: type[Any], key: int, attribute: str) -> str | None:
+    """The name of a row this transaction has already read (the same value a query would
+    give), or ``None`` when it has not: never a statement."""
+    row = session.identity_map.get(sa.inspect(model).identity_key_from_primary_key((key,)))
+    if row is None or attribute in sa.inspect(row).unloaded:
+        return None
+    name: str = getattr(row, attribute)
+    return name
+
+
 def names_for(
-    session: DBSession, bodies: list[dict[str, Any]], actor_ids: Iterable[int] = ()
+    session: DBSession,
+    bodies: list[dict[str, Any]],
+    actor_ids: Iterable[int] = (),
+    known: Names | None = None,
 ) -> Names:
+    """The names of the ids in ``bodies`` and of ``actor_ids``: those in ``known``, those of
+    rows this transaction has read, the rest in one statement."""
     wanted: dict[str, set[int]] = {"users": set(), "ratings": set(), "articles": set()}
     for body in bodies:
         for name, change in (body.get("changes") or {}).items():
@@ -341,21 +385,19 @@ def names_for(
                 if isinstance(value, int) and not isinstance(value, bool):
                     wanted[kind].add(value)
     wanted["users"] |= set(actor_ids)
-    names = Names()
-    columns = {
-        "users": (User.id, User.display_name),
-        "ratings": (RatingValue.id, RatingValue.label),
-        "articles": (Article.id, Article.title),
-    }
-    queries = [
-        sa.select(sa.literal(kind, sa.String), key, sa.cast(name, sa.Text)).where(
-            key.in_(wanted[kind])
-        )
-        for kind, (key, name) in columns.items()
-        if wanted[kind]
-    ]
-    if queries:  # one statement for every kind of name
-        for kind, key, value in session.execute(sa.union_all(*queries)):
+    names = known if known is not None else Names()
+    for kind, (model, attribute) in _NAMED.items():
+        found = getattr(names, kind)
+        for key in list(wanted[kind]):
+            if key not in found:
+                found_name = _loaded_name(session, model, key, attribute)
+                if found_name is None:
+                    continue
+                found[key] = found_name
+            wanted[kind].discard(key)
+    if any(wanted.values()):  # one statement for every kind of name still unknown
+        params = {kind: sorted(ids) for kind, ids in wanted.items()}
+        for kind, key, value in session.execute(_names_select(), params):
             getattr(names, kind)[key] = value
     return names
 
@@ -390,6 +432,22 @@ def _entry(event: AuditEvent, body: dict[str, Any], names: Names) -> TimelineEnt
     )
 
 
+@cache
+def _history_select() -> sa.Select[tuple[AuditEvent, str]]:
+    """One entity's events but refusals, oldest first, each with its actor's name (built once
+    per process, as above)."""
+    return (
+        sa.select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.entity_type == sa.bindparam("entity_type"),
+            AuditEvent.entity_id == sa.bindparam("entity_id"),
+            AuditEvent.action.not_like("%.denied"),
+        )
+        .order_by(AuditEvent.seq)
+    )
+
+
 def history_for(
     entity_type: str, entity_id: Any, *, session: DBSession | None = None
 ) -> list[TimelineEntry]:
@@ -398,17 +456,15 @@ def history_for(
     Refused attempts (``….denied``) changed nothing, so they are listed on ``/audit`` only.
     """
     session = session if session is not None else db.session
-    events = session.scalars(
-        sa.select(AuditEvent)
-        .where(
-            AuditEvent.entity_type == entity_type,
-            AuditEvent.entity_id == str(entity_id),
-            AuditEvent.action.not_like("%.denied"),
-        )
-        .order_by(AuditEvent.seq)
-    )
-    rows = [(e, json.loads(e.body)) for e in events]
+    found = session.execute(
+        _history_select(), {"entity_type": entity_type, "entity_id": str(entity_id)}
+    ).all()
+    rows = [(e, json.loads(e.body)) for e, _ in found]
+    actors = Names(users={e.actor_id: name for e, name in found if e.actor_id and name})
     names = names_for(
-        session, [body for _, body in rows], (e.actor_id for e, _ in rows if e.actor_id)
+        session,
+        [body for _, body in rows],
+        (e.actor_id for e, _ in rows if e.actor_id),
+        known=actors,
     )
     return [_entry(e, body, names) for e, body in rows]

@@ -9,7 +9,7 @@ and what the user typed (``factcheck.web`` rolls back and answers).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck import web
 from factcheck.articles.display import Segment, paragraph_segments
@@ -28,10 +29,19 @@ from factcheck.auth import wants_json
 from factcheck.auth.forms import ROLE_LABELS
 from factcheck.claims import policy, queries, workflow
 from factcheck.claims.forms import AssignForm, ClaimForm, DismissForm, options
-from factcheck.domain import Conflict, DomainError, Message, ValidationError, in_english
+from factcheck.domain import Conflict, DomainError, Message, NotFound, ValidationError, in_english
 from factcheck.extensions import db
 from factcheck.memory.index import find_matches
-from factcheck.models import Claim, RatingScale, RatingValue, Source, User, Verdict, VerdictState
+from factcheck.models import (
+    Claim,
+    Note,
+    RatingScale,
+    RatingValue,
+    Source,
+    User,
+    Verdict,
+    VerdictState,
+)
 from factcheck.publishing.services import organisation
 from factcheck.review import forms as review_forms
 from factcheck.review import proposal as proposals
@@ -51,8 +61,23 @@ def user() -> User:
 DESK_LOAD = (joinedload(Claim.article), joinedload(Claim.assignee))
 
 
-def load_claim(claim_id: int) -> Claim:
-    return web.load(Claim, claim_id, _l("no claim #%(id)s", id=claim_id), DESK_LOAD)
+@cache
+def _claim_select(page: bool) -> sa.Select[tuple[Claim]]:
+    """The desk's claim (built once per process, like the desk's other fixed statements:
+    ``Session.get`` with options builds its statement, and its cache key, every time). For the
+    page, its notes come in the same statement (one row per note, the claim's one collection
+    joined: the others are read by :func:`load_collections`)."""
+    options = (*DESK_LOAD, joinedload(Claim.notes)) if page else DESK_LOAD
+    return sa.select(Claim).where(Claim.id == sa.bindparam("claim_id")).options(*options)
+
+
+def load_claim(claim_id: int, *, page: bool = False) -> Claim:
+    """The claim with its article and assignee (and, for the ``page``, its notes), or a 404
+    refusal."""
+    found = db.session.scalars(_claim_select(page), {"claim_id": claim_id}).unique().one_or_none()
+    if found is None:
+        raise NotFound(_l("no claim #%(id)s", id=claim_id))
+    return found
 
 
 def source_prefix(source_id: int) -> str:
@@ -150,19 +175,53 @@ def refusal_page(
 # --- the page ------------------------------------------------------------------------------
 
 
-def rating_scale(claim: Claim) -> RatingScale | None:
-    """The rating scale for this claim: the default scale of its language, else any default
-    (one statement: the scale with its values)."""
-    return db.session.scalar(
+@cache
+def _rating_scale_select() -> sa.Select[tuple[RatingScale]]:
+    """Built once per process, the language a parameter: a statement is immutable, and
+    building it (and its cache key) again on every page cost more than running it."""
+    return (
         sa.select(RatingScale)
         .options(joinedload(RatingScale.values))
         .order_by(
-            (RatingScale.language == claim.language).desc(),
+            (RatingScale.language == sa.bindparam("language")).desc(),
             RatingScale.is_default.desc(),
             RatingScale.id,
         )
         .limit(1)
     )
+
+
+def rating_scale(claim: Claim) -> RatingScale | None:
+    """The rating scale for this claim: the default scale of its language, else any default
+    (one statement: the scale with its values)."""
+    return db.session.scalar(_rating_scale_select(), {"language": claim.language})
+
+
+@cache
+def _collection_selects() -> dict[str, sa.Select[Any]]:
+    """What the claim's lazy loads read for the desk, in the relationships' order, built once
+    per process (a lazy load builds its statement, and its cache key, every time); the sources
+    with their snapshots (a few each) in one statement rather than their own selectin load."""
+    return {
+        "sources": sa.select(Source)
+        .where(Source.claim_id == sa.bindparam("claim_id"))
+        .options(joinedload(Source.snapshots))
+        .order_by(Source.id),
+        "verdicts": sa.select(Verdict)
+        .where(Verdict.claim_id == sa.bindparam("claim_id"))
+        .order_by(Verdict.id),
+        "notes": sa.select(Note).where(Note.claim_id == sa.bindparam("claim_id")).order_by(Note.id),
+    }
+
+
+def load_collections(claim: Claim) -> None:
+    """Load the claim's sources (with their snapshots), verdicts and notes that are not loaded
+    yet, as their loaders would (the same rows, in the same order, in this transaction)."""
+    unloaded = sa.inspect(claim).unloaded
+    for name, select in _collection_selects().items():
+        if name in unloaded:
+            rows = list(db.session.scalars(select, {"claim_id": claim.id}).unique())
+            set_committed_value(claim, name, rows)
 
 
 def context_paragraph(claim: Claim) -> list[Segment]:
@@ -190,7 +249,7 @@ def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingVal
 
 def already_checked(claim: Claim) -> list[Any]:
     """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing)."""
-    return find_matches(db.session, claim, organisation(db.session, current_app.config))
+    return find_matches(db.session, claim, lambda: organisation(db.session, current_app.config))
 
 
 class LazyForm:
@@ -328,6 +387,7 @@ def desk(
 ) -> ResponseReturnValue:
     """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
     me = user()
+    load_collections(claim)
     found = rating_scale(claim)
     scale = list(found.values) if found else []
     draft = draft_verdict(claim)

@@ -165,7 +165,7 @@ def desk_script() -> ResponseReturnValue:
 
 @bp.get("/claims/<int:claim_id>")
 def show(claim_id: int) -> ResponseReturnValue:
-    claim = load_claim(claim_id)
+    claim = load_claim(claim_id, page=True)
     if wants_json():
         return jsonify(
             claim=claim_detail_json(claim),

@@ -29,10 +29,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from babel.numbers import get_decimal_symbol
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import Domain, get_locale, get_translations
 from flask_babel import format_decimal as babel_decimal
 from flask_babel import format_percent as babel_percent
-from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -187,6 +187,32 @@ def _render_translations() -> dict[str, Any]:
     return {"_": gettext, "gettext": gettext, "ngettext": _template_ngettext(translations)}
 
 
+class RequestCatalogue(Domain):
+    """Flask-Babel's message domain, the request's catalogue kept with the locale it is for.
+
+    Every lazy string (a form label, a status name: a hundred on the claim desk) is translated
+    through :meth:`get_translations`, which in Flask-Babel looks up its request globals three
+    times and names the locale again on every call. Here the catalogue is kept beside the
+    locale object Flask-Babel keeps for the request, and used only while that object is still
+    the one in force: :func:`flask_babel.force_locale` and :func:`flask_babel.refresh` replace
+    or drop it, so they are followed as before.
+    """
+
+    KEPT = "factcheck_catalogue"
+
+    def get_translations(self) -> Any:
+        state = g.get("_flask_babel") if has_app_context() else None
+        kept = getattr(state, self.KEPT, None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+        translations = super().get_translations()
+        state = g.get("_flask_babel") if has_app_context() else None  # made by Flask-Babel
+        locale = getattr(state, "babel_locale", None)
+        if locale is not None:
+            setattr(state, self.KEPT, (locale, translations))
+        return translations
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
@@ -195,6 +221,7 @@ def init_app(app: Flask) -> None:
         default_domain="messages",
         default_translation_directories="translations",
     )
+    babel.domain_instance = RequestCatalogue(domain="messages")
     app.jinja_env.globals.update(
         current_language=current_language,
         interface_languages=INTERFACE_LANGUAGES,

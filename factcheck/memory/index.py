@@ -11,6 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,10 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {"stamp": None, "matcher": None}
 
 
-def _stamp(session: DBSession) -> tuple[Any, ...]:
-    """What the memory's index was built from: row counts and latest changes (one statement)."""
+@cache
+def _stamp_select() -> sa.Select[Any]:
+    """Row counts and latest changes of the memory (built once per process: a statement is
+    immutable, and building it again on every desk page cost more than running it)."""
     imported = sa.select(
         sa.func.count(ImportedFactCheck.id), sa.func.max(ImportedFactCheck.updated_at)
     ).subquery()
@@ -47,9 +50,12 @@ def _stamp(session: DBSession) -> tuple[Any, ...]:
         .where(Claim.status == ClaimStatus.PUBLISHED)
         .subquery()
     )
-    row = session.execute(
-        sa.select(imported, ours).select_from(imported.join(ours, sa.true()))
-    ).one()
+    return sa.select(imported, ours).select_from(imported.join(ours, sa.true()))
+
+
+def _stamp(session: DBSession) -> tuple[Any, ...]:
+    """What the memory's index was built from: row counts and latest changes (one statement)."""
+    row = session.execute(_stamp_select()).one()
     return (str(session.get_bind().engine.url), *row)
 
 
@@ -153,6 +159,12 @@ class Found:
         }
 
 
+@cache
+def _published_select() -> sa.Select[Any]:
+    """One published claim as the feed reads it (built once per process, as above)."""
+    return published_select(stored=True).where(Claim.id == sa.bindparam("claim_id"))
+
+
 def _found(session: DBSession, match: Match, org: Any) -> Found | None:
     kind, number = match.id[0], int(match.id[1:])
     if kind == IMPORTED:
@@ -176,7 +188,7 @@ def _found(session: DBSession, match: Match, org: Any) -> Found | None:
             match.reasons,
         )
     # What we published, as the feed says it (one statement: no published row, no match).
-    row = session.execute(published_select(stored=True).where(Claim.id == number)).one_or_none()
+    row = session.execute(_published_select(), {"claim_id": number}).one_or_none()
     if row is None:
         return None
     review = ReviewRows(org).build(row)
@@ -204,12 +216,18 @@ def counts(match: Match) -> bool:
 
 
 def find_matches(session: DBSession, claim: Claim, org: Any, *, top: int = DESK_TOP) -> list[Found]:
-    """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold."""
+    """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold.
+
+    ``org`` is the organisation, or a function that reads it: then it is read only when one of
+    our own fact-checks is among the matches (an imported one names its own publisher).
+    """
     matcher = memory_matcher(session)
     found = []
-    for match in matcher.rank(claim_query(claim), top=top + 1):
+    for match in matcher.ranked(claim_query(claim), top=top + 1):
         if match.id == f"{OURS}{claim.id}" or not counts(match):
             continue
+        if match.id.startswith(OURS) and callable(org):
+            org = org()
         item = _found(session, match, org)
         if item is not None:
             found.append(item)

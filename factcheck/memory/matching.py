@@ -39,6 +39,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent / "model" / "match_weights.json"
 FEATURES = ("bm25", "meaning", "numbers", "names", "dates")
 DEFAULT_CANDIDATES = 100
 QUERY_VECTORS = 2048  # the last claims' sentence vectors kept (1.5 kB each: about 3 MB)
+RANKINGS = 2048  # the last claims' rankings kept by each index (a few hundred bytes each)
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -332,6 +333,19 @@ class Matcher:
             self._bm25.index(
                 bm25s.tokenization.Tokenized(ids=corpus, vocab=self._vocab), show_progress=False
             )
+        # A desk is seen again after every action on it. Nothing changes an index once built
+        # (a changed memory builds a new one, and its rankings go with the old), and a ranking
+        # is a function of the index and the text alone: kept, it cannot be stale.
+        self._rankings = lru_cache(maxsize=RANKINGS)(self._ranking)
+
+    def ranked(self, query: str, *, top: int = 5) -> tuple[Match, ...]:
+        """:meth:`rank` with the shipped weights, kept for the next time ``query`` is asked
+        (the matches are shared by every caller: read them, never change them)."""
+        found: tuple[Match, ...] = self._rankings(query, top)
+        return found
+
+    def _ranking(self, query: str, top: int) -> tuple[Match, ...]:
+        return tuple(self.rank(query, top=top))
 
     def known_vectors(self) -> dict[str, np.ndarray]:
         """The fact-checks' vectors by :func:`text_key` of their text, for the next index."""

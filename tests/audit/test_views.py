@@ -120,3 +120,39 @@ def test_history_for_in_words(app, users):
     assert action_words("widget.frobnicate_all") == "frobnicate all (widget)"
     assert show_value(None) == "—" and show_value(["a"]) == '["a"]'
     assert show_value("x" * 500).endswith("…") and len(show_value("x" * 500)) == 160
+
+
+def test_the_timeline_names_the_same_whether_its_rows_were_read_or_not(app, users):
+    """history_for takes the names of users, ratings and articles this transaction has read
+    (no statement for them) and reads the others: the timeline is the same either way, and a
+    name changed and committed since is read anew in the next transaction."""
+    from factcheck.models import Claim, User
+    from tests.factories import people_of, walk_claim
+
+    def shown(claim_id: int) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        return [
+            (e.actor, [(c.field, c.before, c.after) for c in e.changes])
+            for e in history_for("claim", claim_id)
+        ]
+
+    with app.app_context():
+        people = people_of(users)
+        claim = walk_claim(people, make_claim(actor=people["reviewer"]), "in_review")
+        db.session.commit()
+        claim_id, editor_id = claim.id, people["editor"].id
+        db.session.remove()
+        cold = shown(claim_id)  # nothing read yet: every name from the statement
+        db.session.remove()
+        claim = db.session.get(Claim, claim_id)
+        for user in users.values():
+            db.session.get(User, user.id)
+        claim.article.title  # noqa: B018 - read in this transaction
+        warm = shown(claim_id)  # every name from the rows already read
+        assert warm == cold
+        assert any(who == people["editor"].display_name for who, _ in cold)
+        db.session.remove()
+        with app.app_context():  # renamed elsewhere
+            db.session.get(User, editor_id).display_name = "Renamed Editor"
+            db.session.commit()
+        assert any(who == "Renamed Editor" for who, _ in shown(claim_id))
+        db.session.rollback()

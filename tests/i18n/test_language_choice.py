@@ -125,3 +125,27 @@ def test_a_stored_unknown_preference_cannot_exist(app, users):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_a_lazy_string_follows_the_locale_in_force_within_one_request(app):
+    """The request's catalogue is kept for its lazy strings (factcheck.i18n.RequestCatalogue),
+    yet a forced locale, its end and a refresh are followed at once, in any order."""
+    from flask_babel import force_locale, refresh
+    from flask_babel import lazy_gettext as _l
+
+    label = _l("Claimant")
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert str(label) == "Auteur de l’affirmation"  # kept for this request's French
+        assert str(label) == "Auteur de l’affirmation"
+        with force_locale("en"):
+            assert str(label) == "Claimant"
+            with force_locale("fr"):
+                assert str(label) == "Auteur de l’affirmation"
+            assert str(label) == "Claimant"
+        assert str(label) == "Auteur de l’affirmation"
+        refresh()
+        assert str(label) == "Auteur de l’affirmation"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert str(label) == "Claimant"  # a new request, its own language
+    with app.app_context():
+        assert str(label) == "Claimant"  # outside a request: English

@@ -236,10 +236,11 @@ def test_the_desk_embeds_a_claim_once_and_again_when_its_words_change(
     of a desk view); a vector belongs to a text, so an edited claim is embedded anew and its
     matches follow the new words."""
     from factcheck.claims.services import edit_claim
-    from factcheck.memory import matching
+    from factcheck.memory import index, matching
 
     claim_id, _fc_id = _setup(app, users)
     matching.query_vector.cache_clear()
+    index._cache["matcher"]._rankings.cache_clear()  # the setup's matching kept its ranking too
     embedded: list[str] = []
     real = matching.embed
     monkeypatch.setattr(matching, "embed", lambda texts: embedded.extend(texts) or real(texts))
@@ -262,3 +263,32 @@ def test_the_desk_embeds_a_claim_once_and_again_when_its_words_change(
     assert len(embedded) == 2 and embedded[1].startswith("La tour Eiffel sera vendue")
     panel = page.split('id="already-checked"')[1].split("</section>")[0]
     assert "other.example.org/1" in panel  # the Eiffel Tower fact-check, found for the new words
+
+
+def test_a_kept_ranking_gives_way_to_a_fact_check_imported_meanwhile(app, client, users):
+    """The desk keeps a claim's ranking with the index it came from; a fact-check imported
+    since (by any process: the index is checked against the database on every view) shows on
+    the next view."""
+    claim_id, _fc_id = _setup(app, users)
+    login(client, users["editor"].email)
+
+    def panel() -> str:
+        page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+        return page.split('id="already-checked"')[1].split("</section>")[0]
+
+    for _ in range(2):  # the second view reads the kept ranking
+        assert "Full Fact" in panel() and "AFP Factuel" not in panel()
+    french = {
+        **ENGLISH_REVIEW,
+        "url": "https://factuel.example.org/otan-23-membres/",
+        "claimReviewed": "23 des 32 membres de l'OTAN consacrent au moins 2 % de leur PIB à la "
+        "défense, selon Jens Stoltenberg",
+        "inLanguage": "fr",
+        "author": {"@type": "Organization", "name": "AFP Factuel"},
+    }
+    with app.app_context():  # as an import command would, in its own session
+        import_reviews(
+            db.session, parse_claim_reviews(json.dumps([french])), source="test", actor=None
+        )
+        db.session.commit()
+    assert "AFP Factuel" in panel()

@@ -722,3 +722,60 @@ def test_an_edit_after_proposing_makes_approval_409_naming_it(app, users):
     assert "the rating on its scale" in _flash(response)
     assert "send it back to be checked and proposed again" in _flash(response)
     assert snapshot(app, claim_id) == before
+
+
+def test_the_desk_reads_the_claims_collections_as_its_lazy_loads_would(app, users):
+    """claims.desk.load_collections: the same rows in the same order, read in the request's
+    transaction (what another session committed meanwhile included)."""
+    from factcheck.claims.desk import load_claim, load_collections
+    from factcheck.models import SnapshotStatus, SourceSnapshot
+    from tests.factories import NATO_SOURCE
+
+    with app.app_context():
+        people = people_of(users)
+        claim = make_claim(make_article(), actor=people["reviewer"])
+        second = {**NATO_SOURCE, "url": NATO_SOURCE["url"] + "?2"}
+        walk_claim(people, claim, "sourced", sources=[NATO_SOURCE, second])
+        review.add_note(db.session, claim, "first", actor=people["reviewer"])
+        first = claim.sources[0]
+        for n in range(2):  # the second source keeps what adding it gave it
+            db.session.add(
+                SourceSnapshot(
+                    source=first, url=first.url, status=SnapshotStatus.FAILED, error=str(n)
+                )
+            )
+        db.session.commit()
+        claim_id = claim.id
+        db.session.remove()
+
+        fresh = db.session.get(Claim, claim_id)
+        lazily = (
+            [s.id for s in fresh.sources],
+            [v.id for v in fresh.verdicts],
+            [n.id for n in fresh.notes],
+            [[snapshot.id for snapshot in s.snapshots] for s in fresh.sources],
+        )
+        assert len(lazily[3][0]) >= 2
+        db.session.remove()
+        with app.app_context():  # another session adds a note and commits
+            review.add_note(
+                db.session,
+                db.session.get(Claim, claim_id),
+                "second",
+                actor=people_of(users)["reviewer"],
+            )
+            db.session.commit()
+        claim = db.session.get(Claim, claim_id)
+        load_collections(claim)
+        assert [s.id for s in claim.sources] == lazily[0] and len(lazily[0]) == 2
+        assert [v.id for v in claim.verdicts] == lazily[1] and lazily[1]
+        assert [n.body for n in claim.notes] == ["first", "second"]
+        assert claim.notes[0].id == lazily[2][0]
+        assert [[snapshot.id for snapshot in s.snapshots] for s in claim.sources] == lazily[3]
+
+        db.session.remove()
+
+        claim = load_claim(claim_id, page=True)  # the page's claim with its notes joined
+        assert "notes" not in sa.inspect(claim).unloaded
+        assert [n.body for n in claim.notes] == ["first", "second"]
+        db.session.rollback()
