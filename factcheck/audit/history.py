@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
-from factcheck.database import DBSession
+from factcheck.database import DBSession, prebuilt
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, ClaimStatus, RatingValue, Role, User
 
@@ -321,12 +320,10 @@ def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(label, label))
 
 
-@cache
+@prebuilt
 def _names_select() -> sa.CompoundSelect:
     """The names of the users, rating values and articles a timeline mentions (the ids as
-    expanding parameters: an empty list selects nothing). Built once per process: a statement
-    is immutable, and building it again (and its cache key) on every page cost more than
-    running it."""
+    expanding parameters: an empty list selects nothing)."""
     columns = {
         "users": (User.id, User.display_name),
         "ratings": (RatingValue.id, RatingValue.label),
@@ -432,10 +429,9 @@ def _entry(event: AuditEvent, body: dict[str, Any], names: Names) -> TimelineEnt
     )
 
 
-@cache
+@prebuilt
 def _history_select() -> sa.Select[tuple[AuditEvent, str]]:
-    """One entity's events but refusals, oldest first, each with its actor's name (built once
-    per process, as above)."""
+    """One entity's events but refusals, oldest first, each with its actor's name."""
     return (
         sa.select(AuditEvent, User.display_name)
         .outerjoin(User, User.id == AuditEvent.actor_id)

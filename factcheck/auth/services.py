@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -21,7 +20,7 @@ from factcheck.auth.passwords import (
     hash_password,
     verify_password,
 )
-from factcheck.database import DBSession
+from factcheck.database import DBSession, prebuilt
 from factcheck.domain import NotFound, ValidationError
 from factcheck.languages import INTERFACE_LANGUAGES, interface_language
 from factcheck.models import Role, User, UserSession, utcnow
@@ -361,11 +360,10 @@ def change_own_password(
         raise ValidationError(exc.message, field="new_password") from None
 
 
-@cache
+@prebuilt
 def _session_select() -> sa.Select[tuple[UserSession, User]]:
-    """One statement for both rows: every signed-in request runs it. Built once per process
-    (a statement is immutable; building it and its cache key each time cost more than running
-    it), the token's hash a parameter."""
+    """One statement for both rows, the token's hash a parameter: every signed-in request
+    runs it."""
     return (
         sa.select(UserSession, User)
         .join(User, User.id == UserSession.user_id)

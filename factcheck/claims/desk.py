@@ -9,7 +9,7 @@ and what the user typed (``factcheck.web`` rolls back and answers).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from factcheck.auth import wants_json
 from factcheck.auth.forms import ROLE_LABELS
 from factcheck.claims import policy, queries, workflow
 from factcheck.claims.forms import AssignForm, ClaimForm, DismissForm, options
+from factcheck.database import prebuilt
 from factcheck.domain import Conflict, DomainError, Message, NotFound, ValidationError, in_english
 from factcheck.extensions import db
 from factcheck.memory.index import find_matches
@@ -61,10 +62,10 @@ def user() -> User:
 DESK_LOAD = (joinedload(Claim.article), joinedload(Claim.assignee))
 
 
-@cache
+@prebuilt
 def _claim_select(page: bool) -> sa.Select[tuple[Claim]]:
-    """The desk's claim (built once per process, like the desk's other fixed statements:
-    ``Session.get`` with options builds its statement, and its cache key, every time). For the
+    """The desk's claim (``Session.get`` with options would build its statement, and its
+    cache key, every time). For the
     page, its notes come in the same statement (one row per note, the claim's one collection
     joined: the others are read by :func:`load_collections`)."""
     options = (*DESK_LOAD, joinedload(Claim.notes)) if page else DESK_LOAD
@@ -175,10 +176,9 @@ def refusal_page(
 # --- the page ------------------------------------------------------------------------------
 
 
-@cache
+@prebuilt
 def _rating_scale_select() -> sa.Select[tuple[RatingScale]]:
-    """Built once per process, the language a parameter: a statement is immutable, and
-    building it (and its cache key) again on every page cost more than running it."""
+    """The rating scale for a claim, its language a parameter."""
     return (
         sa.select(RatingScale)
         .options(joinedload(RatingScale.values))
@@ -197,10 +197,10 @@ def rating_scale(claim: Claim) -> RatingScale | None:
     return db.session.scalar(_rating_scale_select(), {"language": claim.language})
 
 
-@cache
+@prebuilt
 def _collection_selects() -> dict[str, sa.Select[Any]]:
-    """What the claim's lazy loads read for the desk, in the relationships' order, built once
-    per process (a lazy load builds its statement, and its cache key, every time); the sources
+    """What the claim's lazy loads read for the desk, in the relationships' order (a lazy
+    load builds its statement, and its cache key, every time); the sources
     with their snapshots (a few each) in one statement rather than their own selectin load."""
     return {
         "sources": sa.select(Source)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
-from factcheck.database import DBSession
+from factcheck.database import DBSession, prebuilt
 from factcheck.domain import NotFound, ValidationError
 from factcheck.models import (
     Claim,
@@ -108,14 +107,11 @@ def counts(session: DBSession, user: User) -> Counts:
     return Counts(*(int(n or 0) for n in row))
 
 
-@lru_cache(maxsize=4)
+@prebuilt
 def _counts_statement(editor: bool, has_looked: bool) -> Any:
-    """The SELECT of :func:`counts` for an editor or not, who has looked at new claims or not.
-
-    Made once per process, the user bound when it runs (``user_id``, ``seen_at``): building
-    these five subqueries, and SQLAlchemy's cache key of them, on every page cost more than
-    running them. Only the statement is kept; the counts are read on every page.
-    """
+    """The SELECT of :func:`counts` for an editor or not, who has looked at new claims or not
+    (four statements at most), the user bound when it runs (``user_id``, ``seen_at``): the
+    counts are read on every page."""
     user_id: Any = sa.bindparam("user_id")
     seen_at: Any = sa.bindparam("seen_at")
 

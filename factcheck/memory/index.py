@@ -11,7 +11,6 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
-from factcheck.database import DBSession
+from factcheck.database import DBSession, prebuilt
 from factcheck.memory.matching import Match, MatchDoc, Matcher
 from factcheck.models import Claim, ClaimStatus, ImportedFactCheck
 from factcheck.publishing.services import ReviewRows, published_select
@@ -38,10 +37,9 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {"stamp": None, "matcher": None}
 
 
-@cache
+@prebuilt
 def _stamp_select() -> sa.Select[Any]:
-    """Row counts and latest changes of the memory (built once per process: a statement is
-    immutable, and building it again on every desk page cost more than running it)."""
+    """Row counts and latest changes of the memory (read on every desk page)."""
     imported = sa.select(
         sa.func.count(ImportedFactCheck.id), sa.func.max(ImportedFactCheck.updated_at)
     ).subquery()
@@ -159,9 +157,9 @@ class Found:
         }
 
 
-@cache
+@prebuilt
 def _published_select() -> sa.Select[Any]:
-    """One published claim as the feed reads it (built once per process, as above)."""
+    """One published claim as the feed reads it."""
     return published_select(stored=True).where(Claim.id == sa.bindparam("claim_id"))
 
 
