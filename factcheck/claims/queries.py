@@ -367,9 +367,9 @@ def queue_statement(
 
 @lru_cache(maxsize=32)  # 4 sorts, with and without ``few``, a few page sizes (the API's limit)
 def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
-    """The first page of the whole queue in ``sort`` order: made once per process and reused as
-    it is (statements never change), so the queue's most-read page does not build it, nor its
-    SQLAlchemy cache key, on every request. Filters add their WHERE terms to a copy."""
+    """The first page of the whole queue in ``sort`` order, made once per process as
+    :func:`~factcheck.database.prebuilt` says why (bounded here: the API chooses the page size).
+    Filters add their WHERE terms to a copy."""
     return (
         sa.select(Claim)
         .outerjoin(Claim.article)
@@ -397,10 +397,11 @@ def queue_page(
     """One page of the queue after ``cursor``, with the counts per status for the same filters
     (counted up to ``count_cap`` matches when given: see :func:`capped_counts`)."""
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
-    others = _other_conditions(session, filters, user)
-    conds = _with_language(others, filters)
     terms = search_terms(filters.q)
     searched = bool(terms)
+    unsearched = _other_conditions(session, filters, user, search=False)
+    others = [*unsearched, search_condition(session, terms)] if searched else unsearched
+    conds = _with_language(others, filters)
     postgres = session.get_bind().dialect.name == "postgresql"
     if searched and postgres:
         _without_parallel_workers(session)
@@ -412,10 +413,7 @@ def queue_page(
     elif with_counts and count_cap is not None:
         # On SQLite, the search's matches are counted as its index yields them (search_matches).
         matches = search_matches(session, terms)
-        counted = conds
-        if matches is not None:
-            unsearched = _other_conditions(session, filters, user, search=False)
-            counted = _with_language(unsearched, filters)
+        counted = conds if matches is None else _with_language(unsearched, filters)
         counts, selected = capped_counts(
             session, counted, filters.status, count_cap, matches=matches
         )
@@ -535,8 +533,8 @@ def capped_counts(
     return counts, selected
 
 
-# The SELECTs behind the queue's article and language filters, made once (statements never
-# change): the page no longer builds them, nor their SQLAlchemy cache keys, on every request.
+# The SELECTs behind the queue's article and language filters, made once (as
+# ``database.prebuilt`` says why; they take no argument).
 LATEST_ARTICLES = (
     sa.select(Article.id, Article.title)
     .order_by(Article.created_at.desc())
