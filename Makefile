@@ -15,9 +15,11 @@ SHARED ?= ../shared
 # cores), each test module whole on one worker, modules handed out in collection order (slow
 # tests are collected first: tests/conftest.py); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
-# Hashed lock files (make lock): the app alone, and the app with its dev and train extras.
+# Hashed lock files (make lock): the app alone, the app with its dev and train extras, and those
+# with Locust for make loadtest (the same versions as dev.txt: it is resolved under it).
 APP_LOCK := requirements/app.txt
 DEV_LOCK := requirements/dev.txt
+LOAD_LOCK := requirements/load.txt
 # requirements/overrides.txt drops sentence-transformers (and so torch): see that file.
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
   --overrides requirements/overrides.txt --generate-hashes --index-url https://pypi.org/simple --custom-compile-command "make lock" \
@@ -52,6 +54,7 @@ translations: install ## Extract the interface's messages, update the French cat
 lock: install ## Re-resolve requirements/app.txt and dev.txt from pyproject.toml on PyPI, with hashes (UPGRADE=1: newest versions)
 	$(UV_COMPILE) -o $(APP_LOCK)
 	$(UV_COMPILE) --extra dev --extra train -o $(DEV_LOCK)
+	$(UV_COMPILE) --extra dev --extra train --extra load --constraint $(DEV_LOCK) -o $(LOAD_LOCK)
 
 instance/secret_key:
 	@mkdir -p instance
@@ -98,7 +101,7 @@ bench: install ## Benchmarks: ratios against bare baselines (BENCH_ARGS="--postg
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 loadtest: install ## Load test gunicorn on SQLite and PostgreSQL (fc_load) with Locust, 50 users; DURATION=60 s each
-	$(BIN)/python -m pip install --quiet -e '.[load]'  # Locust: not in the locks
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOAD_LOCK)
 	$(BIN)/python bench/loadtest.py --duration $${DURATION:-60} $(LOADTEST_ARGS)
 
 eval: install ## Held-out figures: check-worthiness (French dev + leave-one-article-out, claimants, quantities, English grouped-CV and dev-test) and fact-check matching (CheckThat! 2020 dev) (the train extra, in the dev lock)

@@ -41,7 +41,12 @@ def requirements(*extras: str) -> list[Requirement]:
 
 
 @pytest.mark.parametrize(
-    ("lock", "extras"), [("requirements/app.txt", ()), ("requirements/dev.txt", ("dev", "train"))]
+    ("lock", "extras"),
+    [
+        ("requirements/app.txt", ()),
+        ("requirements/dev.txt", ("dev", "train")),
+        ("requirements/load.txt", ("dev", "train", "load")),
+    ],
 )
 def test_every_dependency_is_pinned_within_its_range(lock, extras):
     pinned = pins(lock)
@@ -68,7 +73,17 @@ def test_platform_wheels_are_hashed_for_every_platform():
     assert entry.group(0).count("--hash=sha256:") > 20  # Linux, macOS, Windows × Pythons
 
 
-@pytest.mark.parametrize("lock", ["requirements/app.txt", "requirements/dev.txt"])
+def test_the_load_lock_is_the_dev_lock_plus_locust():
+    """``make loadtest`` installs requirements/load.txt into the dev venv: the versions it shares
+    with dev.txt must be dev.txt's, or the load test would run other code than the tests."""
+    dev, load = pins("requirements/dev.txt"), pins("requirements/load.txt")
+    assert {name: load.get(name) for name in dev} == dev
+    assert "locust" in load and "locust" not in dev
+
+
+@pytest.mark.parametrize(
+    "lock", ["requirements/app.txt", "requirements/dev.txt", "requirements/load.txt"]
+)
 def test_the_sentence_model_is_locked_without_torch(lock):
     # requirements/overrides.txt drops the wheel's sentence-transformers requirement.
     pinned = pins(lock)
