@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
@@ -32,6 +31,7 @@ from factcheck.claims.forms import AssignForm, ClaimForm, DismissForm, options
 from factcheck.database import prebuilt
 from factcheck.domain import Conflict, DomainError, Message, NotFound, ValidationError, in_english
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.memory.index import find_matches
 from factcheck.models import (
     Claim,

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from factcheck.audit.actions import AuditAction
@@ -18,6 +17,7 @@ from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession, prebuilt
 from factcheck.domain import NotFound, ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import (
     Claim,
     ClaimAssigneeCount,
