@@ -65,16 +65,19 @@ DESK_LOAD = (joinedload(Claim.article), joinedload(Claim.assignee))
 @prebuilt
 def _claim_select(page: bool) -> sa.Select[tuple[Claim]]:
     """The desk's claim (``Session.get`` with options would build its statement, and its
-    cache key, every time). For the
-    page, its notes come in the same statement (one row per note, the claim's one collection
-    joined: the others are read by :func:`load_collections`)."""
-    options = (*DESK_LOAD, joinedload(Claim.notes)) if page else DESK_LOAD
+    cache key, every time). For the page, its notes and verdicts come in the same statement:
+    one row per note and verdict (a handful of each: a claim's verdicts are its draft, its
+    proposals and its published versions), one round trip fewer; the sources, with their
+    snapshots, are read by :func:`load_collections`."""
+    options = (
+        (*DESK_LOAD, joinedload(Claim.notes), joinedload(Claim.verdicts)) if page else DESK_LOAD
+    )
     return sa.select(Claim).where(Claim.id == sa.bindparam("claim_id")).options(*options)
 
 
 def load_claim(claim_id: int, *, page: bool = False) -> Claim:
-    """The claim with its article and assignee (and, for the ``page``, its notes), or a 404
-    refusal."""
+    """The claim with its article and assignee (and, for the ``page``, its notes and verdicts),
+    or a 404 refusal."""
     found = db.session.scalars(_claim_select(page), {"claim_id": claim_id}).unique().one_or_none()
     if found is None:
         raise NotFound(_l("no claim #%(id)s", id=claim_id))
