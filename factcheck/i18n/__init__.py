@@ -36,8 +36,8 @@ from flask_babel import Domain, LazyString, get_locale, get_translations
 from flask_babel import format_decimal as babel_decimal
 from flask_babel import format_percent as babel_percent
 from flask_login import current_user
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -144,11 +144,11 @@ def format_score(value: float | None) -> str:
     return Scores()(value)
 
 
-def _fill(context: Context, text: str, variables: dict[str, Any]) -> str:
+def _fill(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
     """A translated text with its variables put in, as Jinja's newstyle gettext does it."""
     if not variables and "%" not in text:  # nothing to fill: what ``%`` would give back
-        return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
-    if context.eval_ctx.autoescape:
+        return Markup(text) if eval_ctx.autoescape else text  # noqa: S704
+    if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - the catalogue is ours, as Flask-Babel trusts it
     return text % variables  # Markup when autoescaping: the variables were escaped
 
@@ -158,12 +158,15 @@ def _template_gettext(translations: Any) -> Callable[..., str]:
 
     The same as the newstyle ``gettext`` Flask-Babel installs (translate, mark safe when
     autoescaping, then ``%`` the variables), but the catalogue is looked up once per page
-    instead of through Flask-Babel's request globals on every call (hundreds per page).
+    instead of through Flask-Babel's request globals on every call (hundreds per page). It is
+    given the evaluation context (whether to autoescape), not the template's context: Jinja
+    copies a whole context (every global and variable) for each call of a ``pass_context``
+    function made where a block has set a variable, as the desk's content block has.
     """
 
-    @pass_context
-    def gettext(context: Context, string: str, /, **variables: Any) -> str:
-        return _fill(context, translations.ugettext(string), variables)
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+        return _fill(eval_ctx, translations.ugettext(string), variables)
 
     return gettext
 
@@ -171,12 +174,12 @@ def _template_gettext(translations: Any) -> Callable[..., str]:
 def _template_ngettext(translations: Any) -> Callable[..., str]:
     """``ngettext()`` of one template render (see :func:`_template_gettext`)."""
 
-    @pass_context
+    @pass_eval_context
     def ngettext(
-        context: Context, singular: str, plural: str, count: int, /, **variables: Any
+        eval_ctx: EvalContext, singular: str, plural: str, count: int, /, **variables: Any
     ) -> str:
         variables.setdefault("num", count)  # a template may pass its own ``num`` (say, formatted)
-        return _fill(context, translations.ungettext(singular, plural, count), variables)
+        return _fill(eval_ctx, translations.ungettext(singular, plural, count), variables)
 
     return ngettext
 
