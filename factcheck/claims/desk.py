@@ -8,12 +8,12 @@ and what the user typed (``factcheck.web`` rolls back and answers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -32,6 +32,8 @@ from factcheck.database import prebuilt
 from factcheck.domain import Conflict, DomainError, Message, NotFound, ValidationError, in_english
 from factcheck.extensions import db
 from factcheck.i18n import lazy_gettext as _l
+from factcheck.inbox import services as inbox_services
+from factcheck.memory import index as memory_index
 from factcheck.memory.index import find_matches
 from factcheck.models import (
     Claim,
@@ -250,9 +252,29 @@ def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingVal
     return None
 
 
-def already_checked(claim: Claim) -> list[Any]:
-    """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing)."""
-    return find_matches(db.session, claim, lambda: organisation(db.session, current_app.config))
+def already_checked(claim: Claim, stamp: Sequence[Any] | None = None) -> list[Any]:
+    """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing);
+    ``stamp``: the memory's, when the page read it already (:func:`page_counts`)."""
+    return find_matches(
+        db.session, claim, lambda: organisation(db.session, current_app.config), stamp=stamp
+    )
+
+
+@prebuilt
+def _counts_and_stamp_select(counts: sa.Select[Any]) -> sa.Select[Any]:
+    """The header's counts (``counts``, one of inbox's four prebuilt statements) and the
+    fact-check memory's stamp side by side: two one-row statements in one round trip."""
+    mine, stamp = counts.subquery(), memory_index.stamp_select().subquery()
+    return sa.select(mine, stamp).select_from(mine.join(stamp, sa.true()))
+
+
+def page_counts(me: User) -> Sequence[Any]:
+    """Read the header's counts for the page (``g.inbox_counts``, which the header shows) with
+    the memory's stamp, in one statement; return the stamp, for :func:`already_checked`."""
+    counts, params = inbox_services.counts_select(me)
+    row = db.session.execute(_counts_and_stamp_select(counts), params).one()
+    g.inbox_counts = inbox_services.counts_of(row)
+    return tuple(row[inbox_services.COUNTS :])
 
 
 class LazyForm:
@@ -390,6 +412,7 @@ def desk(
 ) -> ResponseReturnValue:
     """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
     me = user()
+    stamp = page_counts(me)
     load_collections(claim)
     found = rating_scale(claim)
     scale = list(found.values) if found else []
@@ -412,7 +435,7 @@ def desk(
         wording_warning=wording_warning(claim, shown_verdict, scale),
         wording_length=len(claim.claim_reviewed),
         timeline=history_for("claim", claim.id),
-        already_checked=already_checked(claim),
+        already_checked=already_checked(claim, stamp),
         queue_args=queries.queue_back_args(request.args.get("back")),
         conflict=conflict,
         **desk_forms(claim, draft, correction, scale, conflict, overrides),
