@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import LazyString, gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +13,7 @@ from factcheck.auth import wants_json
 from factcheck.config import settings
 from factcheck.domain import DomainError, in_english
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.languages import N_
 
 MESSAGES = {

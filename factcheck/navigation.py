@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Role
 
 # (endpoint, label, lowest role that sees it); entries whose endpoint is not registered are skipped.

@@ -6,9 +6,8 @@ import unicodedata
 from typing import Literal, overload
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
-
 from factcheck.domain import ValidationError
+from factcheck.i18n import lazy_gettext as _l
 
 # Whole numbers a JSON body may carry: larger ones are refused naming the field.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1

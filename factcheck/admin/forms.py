@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf
 
 from factcheck.claims.forms import VersionedForm
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.organisation.services import MAX_NAME_LENGTH, MAX_SAME_AS
 from factcheck.ratings.services import (
     MAX_DEFINITION_LENGTH,

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import LazyString
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema
 from werkzeug.exceptions import HTTPException
@@ -41,6 +40,7 @@ from factcheck.domain import (
 )
 from factcheck.extensions import db
 from factcheck.fetching import check_url
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.jobs import dispatch, job_json
 from factcheck.models import (
     Article,

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -7,6 +6,7 @@ from factcheck.articles.parsing import MAX_ARTICLE_CHARS
 from factcheck.claims.workflow import MAX_REASON_LENGTH
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.validation import MAX_PUBLISHER_LENGTH, MAX_URL_LENGTH
 
 LANGUAGE_CHOICES = [

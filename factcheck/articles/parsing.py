@@ -14,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 
 import py3langid
-from flask_babel import lazy_gettext as _l
 
 from factcheck.domain import ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.languages import SUPPORTED_LANGUAGES
 from factcheck.validation import MAX_TITLE_LENGTH
 

@@ -11,13 +11,13 @@ from dataclasses import replace
 from pathlib import Path, PurePath
 
 import trafilatura
-from flask_babel import lazy_gettext as _l
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
 from factcheck.articles.parsing import ParsedArticle, decode_text, parse_article, parse_parts
 from factcheck.domain import ValidationError
 from factcheck.fetching import HTML_TYPES, FetchPolicy, fetch
+from factcheck.i18n import lazy_gettext as _l
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # uploads, files and fetched pages
 TEXT_SUFFIXES = (".txt", ".text")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import Length, Optional, StopValidation
 
 from factcheck.domain import ValidationError
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.validation import refuse_control_characters
 
 

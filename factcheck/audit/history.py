@@ -10,12 +10,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from factcheck.audit.actions import DENIED_SUFFIX, AuditAction, is_denied
 from factcheck.database import DBSession, prebuilt
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Article, AuditEvent, ClaimStatus, RatingValue, Role, User
 
 # What a person reads after the actor's name ("Alice published the fact-check"); translated.

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,6 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from factcheck.auth.passwords import MAX_PASSWORD_LENGTH
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Role
 
 

@@ -23,7 +23,8 @@ from factcheck.auth.passwords import (
 from factcheck.database import DBSession, prebuilt
 from factcheck.domain import NotFound, ValidationError
 from factcheck.languages import INTERFACE_LANGUAGES, interface_language
-from factcheck.models import Role, User, UserSession, utcnow
+from factcheck.models import OrganisationSettings, Role, User, UserSession, utcnow
+from factcheck.organisation import settings as organisation_settings
 
 SESSION_IDLE_TIMEOUT = timedelta(hours=8)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(days=7)
@@ -361,10 +362,11 @@ def change_own_password(
 
 
 @prebuilt
-def _session_select() -> sa.Select[tuple[UserSession, User]]:
+def _session_select() -> sa.Select[tuple[UserSession, User, OrganisationSettings | None]]:
     """One statement for both rows, the token's hash a parameter: every signed-in request
-    runs it."""
-    return (
+    runs it. The organisation's settings come with them (every page names the organisation in
+    its title and header: one round trip fewer)."""
+    return organisation_settings.read_with(
         sa.select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == sa.bindparam("token_hash"))
@@ -376,7 +378,8 @@ def load_session(session: DBSession, token: str) -> tuple[User, UserSession] | N
     row = session.execute(_session_select(), {"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
-    us, user = row
+    us, user, settings = row
+    organisation_settings.found(session, settings)
     if us.ended_at is not None or not user.active:
         return None
     now = utcnow()

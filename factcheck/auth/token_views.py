@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, widgets
@@ -22,6 +21,7 @@ from factcheck.domain import DomainError
 from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Role, Scope, User, utcnow
 
 bp = Blueprint("tokens", __name__)

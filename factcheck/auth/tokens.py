@@ -18,13 +18,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record, record
 from factcheck.database import DBSession
 from factcheck.domain import NotFound, PermissionDenied, ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import ApiToken, Role, Scope, User, utcnow
 from factcheck.validation import clean_text
 

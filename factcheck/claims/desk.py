@@ -8,15 +8,14 @@ and what the user typed (``factcheck.web`` rolls back and answers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
@@ -32,6 +31,9 @@ from factcheck.claims.forms import AssignForm, ClaimForm, DismissForm, options
 from factcheck.database import prebuilt
 from factcheck.domain import Conflict, DomainError, Message, NotFound, ValidationError, in_english
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
+from factcheck.inbox import services as inbox_services
+from factcheck.memory import index as memory_index
 from factcheck.memory.index import find_matches
 from factcheck.models import (
     Claim,
@@ -65,16 +67,19 @@ DESK_LOAD = (joinedload(Claim.article), joinedload(Claim.assignee))
 @prebuilt
 def _claim_select(page: bool) -> sa.Select[tuple[Claim]]:
     """The desk's claim (``Session.get`` with options would build its statement, and its
-    cache key, every time). For the
-    page, its notes come in the same statement (one row per note, the claim's one collection
-    joined: the others are read by :func:`load_collections`)."""
-    options = (*DESK_LOAD, joinedload(Claim.notes)) if page else DESK_LOAD
+    cache key, every time). For the page, its notes and verdicts come in the same statement:
+    one row per note and verdict (a handful of each: a claim's verdicts are its draft, its
+    proposals and its published versions), one round trip fewer; the sources, with their
+    snapshots, are read by :func:`load_collections`."""
+    options = (
+        (*DESK_LOAD, joinedload(Claim.notes), joinedload(Claim.verdicts)) if page else DESK_LOAD
+    )
     return sa.select(Claim).where(Claim.id == sa.bindparam("claim_id")).options(*options)
 
 
 def load_claim(claim_id: int, *, page: bool = False) -> Claim:
-    """The claim with its article and assignee (and, for the ``page``, its notes), or a 404
-    refusal."""
+    """The claim with its article and assignee (and, for the ``page``, its notes and verdicts),
+    or a 404 refusal."""
     found = db.session.scalars(_claim_select(page), {"claim_id": claim_id}).unique().one_or_none()
     if found is None:
         raise NotFound(_l("no claim #%(id)s", id=claim_id))
@@ -247,9 +252,29 @@ def wording_warning(claim: Claim, verdict: Verdict | None, scale: list[RatingVal
     return None
 
 
-def already_checked(claim: Claim) -> list[Any]:
-    """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing)."""
-    return find_matches(db.session, claim, lambda: organisation(db.session, current_app.config))
+def already_checked(claim: Claim, stamp: Sequence[Any] | None = None) -> list[Any]:
+    """Earlier fact-checks like this claim, ours and imported (read-only: GET changes nothing);
+    ``stamp``: the memory's, when the page read it already (:func:`page_counts`)."""
+    return find_matches(
+        db.session, claim, lambda: organisation(db.session, current_app.config), stamp=stamp
+    )
+
+
+@prebuilt
+def _counts_and_stamp_select(counts: sa.Select[Any]) -> sa.Select[Any]:
+    """The header's counts (``counts``, one of inbox's four prebuilt statements) and the
+    fact-check memory's stamp side by side: two one-row statements in one round trip."""
+    mine, stamp = counts.subquery(), memory_index.stamp_select().subquery()
+    return sa.select(mine, stamp).select_from(mine.join(stamp, sa.true()))
+
+
+def page_counts(me: User) -> Sequence[Any]:
+    """Read the header's counts for the page (``g.inbox_counts``, which the header shows) with
+    the memory's stamp, in one statement; return the stamp, for :func:`already_checked`."""
+    counts, params = inbox_services.counts_select(me)
+    row = db.session.execute(_counts_and_stamp_select(counts), params).one()
+    g.inbox_counts = inbox_services.counts_of(row)
+    return tuple(row[inbox_services.COUNTS :])
 
 
 class LazyForm:
@@ -387,6 +412,7 @@ def desk(
 ) -> ResponseReturnValue:
     """Render the claim desk; ``overrides`` replace forms (to show what the user sent)."""
     me = user()
+    stamp = page_counts(me)
     load_collections(claim)
     found = rating_scale(claim)
     scale = list(found.values) if found else []
@@ -409,7 +435,7 @@ def desk(
         wording_warning=wording_warning(claim, shown_verdict, scale),
         wording_length=len(claim.claim_reviewed),
         timeline=history_for("claim", claim.id),
-        already_checked=already_checked(claim),
+        already_checked=already_checked(claim, stamp),
         queue_args=queries.queue_back_args(request.args.get("back")),
         conflict=conflict,
         **desk_forms(claim, draft, correction, scale, conflict, overrides),

@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, HiddenField, SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -29,6 +28,7 @@ from factcheck.forms import (
     StringField,
     TextAreaField,
 )
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Article, ClaimantType, ClaimStatus
 from factcheck.validation import (
     DB_INT_MAX,

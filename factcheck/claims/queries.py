@@ -17,12 +17,12 @@ from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import contains_eager, load_only
 
 from factcheck import textsearch
 from factcheck.database import DBSession
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, ClaimStatusCount, User
 from factcheck.validation import DB_INT_MAX
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, add_and_record, change_and_record
@@ -17,6 +16,7 @@ from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, ValidationError
 from factcheck.extraction import Candidate
 from factcheck.extraction.clauses import clause_problem, snap_to_words
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Article, Claim, ClaimantType, ClaimStatus, User
 from factcheck.validation import (
     MAX_CLAIM_REVIEWED_LENGTH,

@@ -23,7 +23,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
@@ -53,6 +52,7 @@ from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
 from factcheck.i18n import Scores
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Claim, ClaimStatus, User
 from factcheck.models.claim import CLAIM_REVIEWED_RECOMMENDED_LENGTH
 from factcheck.validation import refuse_control_characters

@@ -36,7 +36,6 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import change_and_record, record
@@ -44,6 +43,7 @@ from factcheck.claims import policy
 from factcheck.claims.queries import TAKE_NEXT_ORDER, order_by
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, Message, PermissionDenied, ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Claim, ClaimStatus, User, VerdictState, utcnow
 from factcheck.validation import clean_text
 

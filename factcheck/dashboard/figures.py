@@ -21,10 +21,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from factcheck.database import DBSession
 from factcheck.domain import ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.languages import N_
 from factcheck.models import (
     Claim,

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, RadioField, SelectChoice
@@ -18,6 +17,7 @@ from factcheck.auth.services import set_interface_language
 from factcheck.extensions import db
 from factcheck.forms import Form
 from factcheck.i18n import COOKIE_MAX_AGE, LANGUAGE_COOKIE
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.languages import INTERFACE_LANGUAGE_NAMES, INTERFACE_LANGUAGES
 
 bp = Blueprint("i18n", __name__)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import InputRequired, Regexp
 
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 
 
 class ActionForm(Form):

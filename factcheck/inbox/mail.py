@@ -24,12 +24,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import record
 from factcheck.database import DBSession, write_intent
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.languages import DEFAULT_INTERFACE_LANGUAGE
 from factcheck.models import MailState, Notification, NotificationKind, User, utcnow
 

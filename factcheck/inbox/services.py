@@ -6,11 +6,10 @@ Every change here records its audit event in the caller's transaction, like any 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from factcheck.audit.actions import AuditAction
@@ -18,6 +17,7 @@ from factcheck.audit.log import change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession, prebuilt
 from factcheck.domain import NotFound, ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import (
     Claim,
     ClaimAssigneeCount,
@@ -102,9 +102,23 @@ def _held_count(user_id: Any) -> Any:
 
 def counts(session: DBSession, user: User) -> Counts:
     """Everything the navigation shows, in one SELECT of scalar subqueries."""
+    stmt, params = counts_select(user)
+    return counts_of(session.execute(stmt, params).one())
+
+
+def counts_select(user: User) -> tuple[Any, dict[str, Any]]:
+    """The SELECT of :func:`counts` for ``user`` and its parameters: one row, for a page that
+    reads it beside another one-row statement (the claim desk); :func:`counts_of` reads it."""
     stmt = _counts_statement(policy.is_editor(user), user.claims_seen_at is not None)
-    row = session.execute(stmt, {"user_id": user.id, "seen_at": user.claims_seen_at}).one()
-    return Counts(*(int(n or 0) for n in row))
+    return stmt, {"user_id": user.id, "seen_at": user.claims_seen_at}
+
+
+COUNTS = len(fields(Counts))  # the columns of counts_select()
+
+
+def counts_of(row: Sequence[Any]) -> Counts:
+    """The counts of a row of :func:`counts_select` (its first :data:`COUNTS` columns)."""
+    return Counts(*(int(n or 0) for n in row[:COUNTS]))
 
 
 @prebuilt

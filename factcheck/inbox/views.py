@@ -11,7 +11,6 @@ from typing import Any
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -20,6 +19,7 @@ from factcheck.auth import wants_json
 from factcheck.domain import DomainError
 from factcheck.errors import error_response
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.inbox import mail, services
 from factcheck.inbox.forms import ActionForm, MarkReadForm, PreferencesForm
 from factcheck.models import Notification, Role, User

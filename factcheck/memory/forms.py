@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from factcheck.claims.forms import options
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.memory.desk import KINDS
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,8 +39,9 @@ _cache: dict[str, Any] = {"stamp": None, "matcher": None}
 
 
 @prebuilt
-def _stamp_select() -> sa.Select[Any]:
-    """Row counts and latest changes of the memory (read on every desk page)."""
+def stamp_select() -> sa.Select[Any]:
+    """Row counts and latest changes of the memory (read on every desk page): one row, which
+    a page may read beside another one-row statement and pass to :func:`find_matches`."""
     imported = sa.select(
         sa.func.count(ImportedFactCheck.id), sa.func.max(ImportedFactCheck.updated_at)
     ).subquery()
@@ -51,9 +53,11 @@ def _stamp_select() -> sa.Select[Any]:
     return sa.select(imported, ours).select_from(imported.join(ours, sa.true()))
 
 
-def _stamp(session: DBSession) -> tuple[Any, ...]:
-    """What the memory's index was built from: row counts and latest changes (one statement)."""
-    row = session.execute(_stamp_select()).one()
+def _stamp(session: DBSession, row: Sequence[Any] | None = None) -> tuple[Any, ...]:
+    """What the memory's index was built from: row counts and latest changes (one statement,
+    unless ``row``, of :func:`stamp_select`, was read already)."""
+    if row is None:
+        row = session.execute(stamp_select()).one()
     return (str(session.get_bind().engine.url), *row)
 
 
@@ -77,9 +81,10 @@ def _docs(session: DBSession) -> list[MatchDoc]:
     return docs
 
 
-def memory_matcher(session: DBSession) -> Matcher:
-    """The process's matcher over the fact-check memory, rebuilt when the memory changed."""
-    stamp = _stamp(session)
+def memory_matcher(session: DBSession, stamp: Sequence[Any] | None = None) -> Matcher:
+    """The process's matcher over the fact-check memory, rebuilt when the memory changed
+    (``stamp``: a row of :func:`stamp_select` read in this transaction, else it is read)."""
+    stamp = _stamp(session, stamp)
     with _lock:
         if _cache["stamp"] != stamp or _cache["matcher"] is None:
             _cache["matcher"] = _build(_docs(session), _cache["matcher"])
@@ -213,13 +218,21 @@ def counts(match: Match) -> bool:
     )
 
 
-def find_matches(session: DBSession, claim: Claim, org: Any, *, top: int = DESK_TOP) -> list[Found]:
+def find_matches(
+    session: DBSession,
+    claim: Claim,
+    org: Any,
+    *,
+    top: int = DESK_TOP,
+    stamp: Sequence[Any] | None = None,
+) -> list[Found]:
     """Earlier fact-checks (ours and imported) most like ``claim`` that clear the threshold.
 
     ``org`` is the organisation, or a function that reads it: then it is read only when one of
     our own fact-checks is among the matches (an imported one names its own publisher).
+    ``stamp`` is the memory's stamp when the page read it already (see :func:`memory_matcher`).
     """
-    matcher = memory_matcher(session)
+    matcher = memory_matcher(session, stamp)
     found = []
     for match in matcher.ranked(claim_query(claim), top=top + 1):
         if match.id == f"{OURS}{claim.id}" or not counts(match):

@@ -17,7 +17,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
 from factcheck import web
@@ -26,6 +25,7 @@ from factcheck.claims import policy, workflow
 from factcheck.claims.desk import perform, user
 from factcheck.domain import DomainError, NotFound, ValidationError
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.jobs import dispatch, job_json, submit
 from factcheck.memory import desk as memory_desk
 from factcheck.memory import reasons, services

@@ -109,8 +109,33 @@ def effective_settings(session: DBSession, config: Mapping[str, Any]) -> Effecti
     )
 
 
+def read_with(select: sa.Select[Any]) -> sa.Select[Any]:
+    """``select`` with the settings row (or ``None``) as one more entity of its one row: a
+    statement every page runs anyway reads the settings its title and header name, in the same
+    round trip. Pass what the row gives to :func:`found`."""
+    return select.add_columns(OrganisationSettings).outerjoin(
+        OrganisationSettings, OrganisationSettings.id == ORGANISATION_SETTINGS_ID
+    )
+
+
+# A saved row read by a statement of read_with(), held so that the session's identity map (which
+# holds rows weakly) keeps it for ``session.get``; forgotten with the marker above.
+_FOUND = "factcheck.organisation_settings_found"
+
+
+def found(session: DBSession, row: OrganisationSettings | None) -> None:
+    """What a statement of :func:`read_with` found, for :func:`effective_settings`: a saved row
+    (``session.get`` answers from the identity map), or none (remembered as
+    :func:`effective_settings` remembers it); both until the next flush, commit or rollback."""
+    if row is None:
+        session.info[_UNSAVED] = True
+    else:
+        session.info[_FOUND] = row
+
+
 def _forget_unsaved(session: Session, *_args: Any) -> None:
     session.info.pop(_UNSAVED, None)
+    session.info.pop(_FOUND, None)
 
 
 for _event in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 
 from factcheck.claims.forms import options
 from factcheck.forms import ActionForm as ActionForm  # one definition, re-exported
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.outlets.services import (
     DEFAULT_INTERVAL_MINUTES,
     MAX_INTERVAL_MINUTES,

@@ -12,13 +12,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import add_and_record, change_and_record, record
 from factcheck.claims import policy
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.languages import LANGUAGE_CHOICES
 from factcheck.models import Outlet, OutletKind, User, utcnow
 from factcheck.validation import clean_text, clean_url

@@ -14,7 +14,6 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -24,6 +23,7 @@ from factcheck.auth import wants_json
 from factcheck.domain import DomainError, ValidationError
 from factcheck.errors import error_response
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.jobs import job_json, jobs_for
 from factcheck.models import Outlet, OutletKind, SnapshotStatus, SourceSnapshot, User
 from factcheck.outlets import services, snapshots

@@ -19,13 +19,13 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from factcheck.auth import public
 from factcheck.config import settings
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Stance, Verdict
 from factcheck.organisation.services import effective_settings
 from factcheck.publishing import services

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from factcheck.claims.forms import DbIntField, VersionedForm, options
 from factcheck.forms import DateField, Form, HiddenInput, StringField, TextAreaField
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Stance
 from factcheck.review.services import MAX_COMMENT, MAX_EXPLANATION, MAX_NOTE, MAX_SUMMARY
 from factcheck.validation import (

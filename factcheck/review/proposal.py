@@ -14,9 +14,9 @@ import json
 from typing import Any
 
 from flask_babel import LazyString, gettext
-from flask_babel import lazy_gettext as _l
 
 from factcheck.audit.log import to_jsonable
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Claim, RatingValue, Verdict
 
 PARTS = ("claim", "sources", "verdict", "rating")

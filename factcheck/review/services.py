@@ -7,8 +7,6 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from factcheck.audit.actions import AuditAction
 from factcheck.audit.log import Changes, add_and_record, change_and_record, record
 from factcheck.claims import policy
@@ -23,6 +21,7 @@ from factcheck.claims.workflow import (
 )
 from factcheck.database import DBSession
 from factcheck.domain import Conflict, NotFound, PermissionDenied, ValidationError
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import (
     SNAPSHOT_FIELDS,
     Claim,

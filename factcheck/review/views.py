@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
 from factcheck.claims import workflow
 from factcheck.claims.desk import WORKS_ON, perform, source_prefix, user
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import Claim
 from factcheck.review import services
 from factcheck.review.forms import (

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 
 from factcheck.forms import Form
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import WEBHOOK_EVENTS
 from factcheck.validation import MAX_URL_LENGTH
 from factcheck.webhooks.services import MAX_DESCRIPTION

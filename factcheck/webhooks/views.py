@@ -15,13 +15,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from factcheck import web
 from factcheck.auth import wants_json
 from factcheck.domain import DomainError, NotFound
 from factcheck.extensions import db
+from factcheck.i18n import lazy_gettext as _l
 from factcheck.models import WEBHOOK_EVENTS, User, WebhookDelivery, WebhookEndpoint
 from factcheck.webhooks import services
 from factcheck.webhooks.forms import ActionForm, EndpointForm

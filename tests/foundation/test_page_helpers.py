@@ -47,3 +47,19 @@ def test_template_gettext_without_variables_keeps_percent_rules(app: Flask) -> N
         )
     # Nothing to fill and no "%": the text as is; "%%" still becomes "%"; variables escaped.
     assert page == "Claim queue|100% sure|<b>&lt;i&gt;</b>"
+
+
+def test_template_gettext_where_a_block_set_a_variable(app: Flask) -> None:
+    """``_()`` and ``ngettext()`` take the evaluation context (whether to autoescape), not the
+    template's (which Jinja copies for every call where a block has set a variable): the same
+    text, escaped alike, with autoescaping on and off."""
+    template = (
+        "{% set n = 2 %}{{ _('<b>%(n)s</b>', n='<i>') }}|{{ _('Claim queue') }}|"
+        "{{ ngettext('(%(num)d character)', '(%(num)d characters)', n) }}"
+        "{% for x in [1] %}{% set y = x %}|{{ _('%(y)s%%', y=y) }}{% endfor %}"
+    )
+    with app.test_request_context("/"):
+        escaped = render_template_string(template)
+        plain = render_template_string("{% autoescape false %}" + template + "{% endautoescape %}")
+    assert escaped == "<b>&lt;i&gt;</b>|Claim queue|(2 characters)|1%"
+    assert plain == "<b><i></b>|Claim queue|(2 characters)|1%"

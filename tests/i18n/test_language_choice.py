@@ -127,13 +127,19 @@ def test_a_stored_unknown_preference_cannot_exist(app, users):
         db.session.rollback()
 
 
-def test_a_lazy_string_follows_the_locale_in_force_within_one_request(app):
+@pytest.mark.parametrize("maker", ["flask_babel", "factcheck.i18n"])
+def test_a_lazy_string_follows_the_locale_in_force_within_one_request(app, maker):
     """The request's catalogue is kept for its lazy strings (factcheck.i18n.RequestCatalogue),
-    yet a forced locale, its end and a refresh are followed at once, in any order."""
-    from flask_babel import force_locale, refresh
-    from flask_babel import lazy_gettext as _l
+    yet a forced locale, its end and a refresh are followed at once, in any order: Flask-Babel's
+    lazy strings and the project's (factcheck.i18n.lazy_gettext, which reads the kept catalogue
+    itself) alike."""
+    import importlib
 
+    from flask_babel import force_locale, refresh
+
+    _l = importlib.import_module(maker).lazy_gettext
     label = _l("Claimant")
+    assert str(label) == "Claimant"  # outside any application: English
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         assert str(label) == "Auteur de l’affirmation"  # kept for this request's French
         assert str(label) == "Auteur de l’affirmation"
@@ -149,3 +155,39 @@ def test_a_lazy_string_follows_the_locale_in_force_within_one_request(app):
         assert str(label) == "Claimant"  # a new request, its own language
     with app.app_context():
         assert str(label) == "Claimant"  # outside a request: English
+
+
+def test_the_projects_lazy_string_says_what_flask_babels_says(app):
+    """factcheck.i18n.lazy_gettext is a drop-in for Flask-Babel's: the same text with its
+    variables, in markup, formatted, compared, in English for the audit trail, and pickled."""
+    import pickle
+
+    from flask_babel import LazyString, force_locale
+    from flask_babel import lazy_gettext as babels
+    from markupsafe import escape
+
+    from factcheck.domain import in_english
+    from factcheck.i18n import lazy_gettext
+
+    cases = [("Claimant", {}), ("no claim #%(id)s", {"id": 7}), ("Check <b> & %(x)s", {"x": "<i>"})]
+    for language in ("fr", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            for message, variables in cases:
+                ours, theirs = lazy_gettext(message, **variables), babels(message, **variables)
+                assert isinstance(ours, LazyString)
+                assert str(ours) == str(theirs)
+                assert escape(ours) == escape(theirs)  # __html__: the text, escaped
+                assert ours == str(theirs) and hash(ours) == hash(theirs)
+                assert repr(ours) == repr(theirs)
+                assert f"{ours}!" == f"{theirs}!" and f"[{ours!s}]" == f"[{theirs!s}]"
+                assert ours + "." == theirs + "." and len(ours) == len(theirs)
+                assert in_english(ours) == in_english(theirs)
+                with force_locale("en"):
+                    assert str(ours) == (message % variables if variables else message)
+                again = pickle.loads(pickle.dumps(ours))  # noqa: S301 - our own bytes
+                assert str(again) == str(ours) and type(again) is type(ours)
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert str(lazy_gettext("no claim #%(id)s", id=7)) == "aucune affirmation nº\u00a07"
+        assert (
+            str(lazy_gettext("not a message of the catalogue")) == "not a message of the catalogue"
+        )

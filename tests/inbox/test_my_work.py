@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask import g
 
 from factcheck.claims import workflow
 from factcheck.extensions import db
@@ -253,3 +254,30 @@ def test_held_is_fresh_within_the_transaction_whoever_writes(app, users):
         db.session.rollback()
         assert services.counts(db.session, reviewer).held == counted(reviewer) == 0
         assert services.counts(db.session, people["editor"]).held == 0
+
+
+def test_the_desk_reads_the_header_counts_with_the_memorys_stamp(app, client, users):
+    """The claim desk reads the header's counts and the fact-check memory's stamp in one
+    statement (claims.desk.page_counts): the same counts as services.counts, for an editor and
+    a reviewer, and the same stamp as the memory reads on its own."""
+    from factcheck.claims.desk import page_counts
+    from factcheck.memory import index
+
+    ids = _setup(app, users)
+    with app.app_context():  # a published claim: the stamp's latest change is a time
+        walk_claim(people_of(users), make_claim(actor=people_of(users)["editor"]), "published")
+        db.session.commit()
+    for role in ("reviewer", "editor2"):
+        client = app.test_client()
+        login(client, users[role].email)
+        html = client.get(f"/claims/{ids['held']}").get_data(as_text=True)
+        with app.test_request_context():
+            me = db.session.get(User, users[role].id)
+            expected = services.counts(db.session, me)
+            with statements(db.engine) as seen:
+                stamp = page_counts(me)
+            assert len(seen) == 1, seen
+            assert g.inbox_counts == expected
+            assert index._stamp(db.session, stamp) == index._stamp(db.session)
+            assert stamp[3] is not None
+        assert _count_badge(html, "my-work") == expected.my_work > 0

@@ -270,3 +270,31 @@ def test_unsaved_settings_are_read_once_and_a_save_is_seen_at_once(app, users, c
         )
     db.session.commit()  # this transaction ends: the next asking reads again
     assert effective_settings(db.session, app.config).name == "Ailleurs"
+
+
+def test_a_signed_in_page_reads_the_settings_with_its_session(app, users, client):
+    """Every signed-in page names the organisation: its settings come with the session's row
+    (auth.services.load_session), in no statement of their own, saved or not, and a save is
+    on the next page."""
+    from tests.helpers import login
+    from tests.inbox.sqlcount import statements
+
+    login(client, "reviewer@example.org")
+    with app.app_context():
+        engine = db.engine
+
+    def page() -> tuple[str, list[str]]:
+        with statements(engine) as seen:
+            response = client.get("/queue")
+        assert response.status_code == 200
+        return response.get_data(as_text=True), [s for s in seen if "organisation_settings" in s]
+
+    body, reads = page()
+    assert f"· {app.config['ORG_NAME']}</title>" in body
+    assert len(reads) == 1 and "user_sessions" in reads[0]
+    with app.app_context():
+        save(users, 0)
+        db.session.commit()
+    body, reads = page()
+    assert "· Le Desk Vérif</title>" in body
+    assert len(reads) == 1 and "user_sessions" in reads[0]

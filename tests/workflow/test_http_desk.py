@@ -775,7 +775,8 @@ def test_the_desk_reads_the_claims_collections_as_its_lazy_loads_would(app, user
 
         db.session.remove()
 
-        claim = load_claim(claim_id, page=True)  # the page's claim with its notes joined
-        assert "notes" not in sa.inspect(claim).unloaded
+        claim = load_claim(claim_id, page=True)  # the page's claim, its notes and verdicts joined
+        assert not {"notes", "verdicts"} & sa.inspect(claim).unloaded
         assert [n.body for n in claim.notes] == ["first", "second"]
+        assert [v.id for v in claim.verdicts] == lazily[1]
         db.session.rollback()
