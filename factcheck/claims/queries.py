@@ -194,12 +194,19 @@ def search_terms(query: str | None) -> list[textsearch.Term]:
     return textsearch.search_terms(query)
 
 
-def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str]) -> Any:
+def search_condition(
+    session: DBSession, terms: Sequence[textsearch.Term | str], *, many: bool = False
+) -> Any:
     """Claims whose search words match every term: a word starting with it (accents and case
     aside), or of the same French or English stem (:func:`factcheck.textsearch.matches`).
 
     Both databases look the same stored tokens up (migration 0020), so they find the same
     claims: SQLite through its FTS5 table, PostgreSQL through the GIN-indexed tsvector.
+
+    ``many``: the search matches many claims (more than ``COUNT_CAP``), so on SQLite a page of
+    them is best read along its sort index, each claim tested against the matches' ids, than
+    by looking every match up and sorting them all (``claims.id IN (...)`` leads SQLite to the
+    latter: 90 ms for "rutte" in 100,000 claims, where the index gives the page in 15).
     """
     made = [t if isinstance(t, textsearch.Term) else textsearch.term(t) for t in terms]
     made = [t for t in made if t.prefix]
@@ -207,7 +214,8 @@ def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str])
         return sa.true()
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        return Claim.id.in_(_fts5_ids(made))
+        # ``claims.id + 0`` is no use of the primary key: the ids are then a list to test.
+        return (_unindexed(Claim.id) if many else Claim.id).in_(_fts5_ids(made))
     if dialect == "postgresql":
         return sa.literal_column(PG_SEARCH_DOCUMENT).op("@@")(
             sa.cast(sa.literal(textsearch.tsquery(made), sa.Text), TSQUERY)
@@ -427,18 +435,19 @@ def queue_page(
         and not capped
         and sum(counts.values()) <= FEW_MATCHES
     )
+    page = QueuePage([], None, counts, capped=capped, selected=selected if capped else None)
+    if searched and not postgres and page.matching(filters.status) > (count_cap or COUNT_CAP):
+        # Many matches: SQLite reads the page along its sort index (search_condition's many).
+        many = search_condition(session, terms, many=True)
+        conds = _with_language([*unsearched, many], filters)
     stmt = queue_statement(
         session, filters, user, cursor=cursor, page_size=page_size, conds=conds, few=few
     )
     claims = list(session.scalars(stmt))
-    next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
-    return QueuePage(
-        claims=claims[:page_size],
-        next_cursor=next_cursor,
-        counts=counts,
-        capped=capped,
-        selected=selected if capped else None,
-    )
+    if len(claims) > page_size:
+        page.next_cursor = encode_cursor(sort, claims[page_size - 1])
+    page.claims = claims[:page_size]
+    return page
 
 
 def _without_parallel_workers(session: DBSession) -> None:
