@@ -411,19 +411,26 @@ def queue_page(
     others = [*unsearched, search_condition(session, terms)] if searched else unsearched
     conds = _with_language(others, filters)
     postgres = session.get_bind().dialect.name == "postgresql"
-    if searched and postgres:
-        _without_parallel_workers(session)
+    capping = with_counts and count_cap is not None and bool(others)
+    if searched and postgres and not capping:
+        _without_parallel_workers(session)  # else the capped counts do it (their ``serial``)
     counts: dict[ClaimStatus, int] = {}
     capped, selected = False, None
     if with_counts and not others:
         # No filter or a language alone: the kept counts answer, exact (migration 0024).
         counts = status_counts(session, language=filters.language)
-    elif with_counts and count_cap is not None:
+    elif capping:
+        assert count_cap is not None
         # On SQLite, the search's matches are counted as its index yields them (search_matches).
         matches = search_matches(session, terms)
         counted = conds if matches is None else _with_language(unsearched, filters)
         counts, selected = capped_counts(
-            session, counted, filters.status, count_cap, matches=matches
+            session,
+            counted,
+            filters.status,
+            count_cap,
+            matches=matches,
+            serial=searched and postgres,
         )
         capped = sum(counts.values()) > count_cap
     elif with_counts:
@@ -495,11 +502,17 @@ def capped_counts_statement(
     cap: int = COUNT_CAP,
     *,
     matches: Any | None = None,
+    serial: bool = False,
 ) -> Any:
     """The SELECT behind :func:`capped_counts`: the first ``cap + 1`` matches grouped by status,
     and (filtering on ``status``) up to ``cap + 1`` matches of that status, in one statement:
     its row is the one without a status. ``matches``: a search's ids to join the claims to
-    (:func:`search_matches`), its condition then not among ``conds``."""
+    (:func:`search_matches`), its condition then not among ``conds``.
+
+    ``serial`` (PostgreSQL): the statement also does what :func:`_without_parallel_workers`
+    does, in the same round trip: a branch that returns no row calls ``set_config(...,
+    is_local => true)``, which is ``SET LOCAL``; and a parallel-unsafe function anywhere in a
+    statement plans all of it without workers."""
     claims: Any = Claim if matches is None else sa.join(Claim, matches, matches.c.rowid == Claim.id)
     sample = sa.select(Claim.status).select_from(claims).where(*conds).limit(cap + 1).subquery()
     stmt: Any = sa.select(sample.c.status, sa.func.count()).group_by(sample.c.status)
@@ -514,6 +527,13 @@ def capped_counts_statement(
             stmt,
             sa.select(sa.null(), sa.func.count()).select_from(chosen.subquery()),
         )
+    if serial:
+        stmt = sa.union_all(
+            stmt,
+            sa.select(sa.null(), sa.literal(0)).where(
+                sa.func.set_config("max_parallel_workers_per_gather", "0", True).is_(None)
+            ),
+        )
     return stmt
 
 
@@ -524,6 +544,7 @@ def capped_counts(
     cap: int = COUNT_CAP,
     *,
     matches: Any | None = None,
+    serial: bool = False,
 ) -> tuple[dict[ClaimStatus, int], int | None]:
     """Claims per status matching ``conds``, counting at most ``cap + 1`` matches, and the count
     of ``status`` (up to ``cap + 1``) when filtering on one.
@@ -533,7 +554,7 @@ def capped_counts(
     """
     counts = dict.fromkeys(ClaimStatus, 0)
     selected = None
-    stmt = capped_counts_statement(conds, status, cap, matches=matches)
+    stmt = capped_counts_statement(conds, status, cap, matches=matches, serial=serial)
     for value, n in session.execute(stmt).all():
         if value is None:
             selected = int(n)

@@ -172,6 +172,26 @@ def test_a_search_is_planned_without_parallel_workers_until_its_transaction_ends
         queries.queue_page(db.session, queries.QueueFilters(), reader)  # no search: as configured
         assert workers() == configured
         db.session.rollback()
+        # The page's capped counts say it themselves (set_config), without a SET of their own.
+        seen: list[str] = []
+
+        def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            page = queries.queue_page(
+                db.session, queries.QueueFilters(q="rutte"), reader, count_cap=queries.COUNT_CAP
+            )
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        assert len(page.claims) == 5 and page.total == 5
+        assert workers() == "0"
+        assert not any(s.lstrip().upper().startswith("SET") for s in seen), seen
+        assert any("set_config" in s for s in seen), seen
+        db.session.rollback()
+        assert workers() == configured
+        db.session.rollback()
 
 
 @pytest.mark.parametrize("sort", sorted(queries.SORTS))
