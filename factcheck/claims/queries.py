@@ -354,12 +354,17 @@ def queue_statement(
     page_size: int = PAGE_SIZE,
     conds: Sequence[Any] | None = None,
     few: bool = False,
+    kept_counts: str | None = None,
 ) -> Any:
     """The SELECT of one queue page (``page_size`` + 1 rows, to know if another follows).
 
     ``few``: the filters match few claims (a rare search word), so the page is sorted from
     them rather than read along a sort index (on PostgreSQL the planner, misjudging how many
     claims a prefix search matches, would otherwise test every claim in sort order).
+
+    ``kept_counts``: ``"all"`` or ``"language"`` (the language bound as ``kept_language``):
+    each row also holds the kept counts per status (:data:`KEPT_COUNTS`), read by the same
+    statement rather than by one of their own (one round trip fewer).
     """
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     keys = SORTS[sort][1]
@@ -369,17 +374,20 @@ def queue_statement(
     after = decode_cursor(sort, cursor)
     if after is not None:
         where.append(keyset_after(keys, after))
-    stmt = _unfiltered_queue_statement(sort, few, page_size)
+    stmt = _unfiltered_queue_statement(sort, few, page_size, kept_counts)
     return stmt.where(*where) if where else stmt
 
 
-@lru_cache(maxsize=32)  # 4 sorts, with and without ``few``, a few page sizes (the API's limit)
-def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
+@lru_cache(maxsize=64)  # 4 sorts, ``few`` or the kept counts, a few page sizes (the API's limit)
+def _unfiltered_queue_statement(
+    sort: str, few: bool, page_size: int, kept_counts: str | None = None
+) -> Any:
     """The first page of the whole queue in ``sort`` order, made once per process as
     :func:`~factcheck.database.prebuilt` says why (bounded here: the API chooses the page size).
     Filters add their WHERE terms to a copy."""
+    columns = () if kept_counts is None else (_kept_counts_text(kept_counts == "language"),)
     return (
-        sa.select(Claim)
+        sa.select(Claim, *columns)
         .outerjoin(Claim.article)
         .outerjoin(Claim.assignee)
         .options(
@@ -390,6 +398,32 @@ def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
         .order_by(*order_by(SORTS[sort][1], unindexed=few))
         .limit(page_size + 1)
     )
+
+
+# The kept counts as one text, "new:12,queued:3", for a column of the page's statement: an
+# uncorrelated scalar subquery, which both databases work out once for all the rows.
+KEPT_COUNTS = "kept_counts"
+
+
+def _kept_counts_text(of_language: bool) -> Any:
+    kept = ClaimStatusCount
+    per_status = sa.select(kept.status, sa.func.sum(kept.n).label("n")).group_by(kept.status)
+    if of_language:
+        per_status = per_status.where(
+            kept.language == sa.bindparam("kept_language", type_=sa.String)
+        )
+    rows = per_status.subquery()
+    pair = rows.c.status + ":" + sa.cast(rows.c.n, sa.String)
+    return sa.select(sa.func.aggregate_strings(pair, ",")).scalar_subquery().label(KEPT_COUNTS)
+
+
+def _read_kept_counts(text: str | None) -> dict[ClaimStatus, int]:
+    counts = dict.fromkeys(ClaimStatus, 0)
+    for pair in (text or "").split(","):
+        if pair:
+            status, n = pair.rsplit(":", 1)
+            counts[ClaimStatus(status)] = int(n)
+    return counts
 
 
 def queue_page(
@@ -416,10 +450,10 @@ def queue_page(
         _without_parallel_workers(session)  # else the capped counts do it (their ``serial``)
     counts: dict[ClaimStatus, int] = {}
     capped, selected = False, None
-    if with_counts and not others:
-        # No filter or a language alone: the kept counts answer, exact (migration 0024).
-        counts = status_counts(session, language=filters.language)
-    elif capping:
+    # No filter or a language alone: the kept counts answer, exact (migration 0024), read with
+    # the page's rows (``kept_counts``; by a statement of their own when there is no row).
+    kept = with_counts and not others
+    if capping:
         assert count_cap is not None
         # On SQLite, the search's matches are counted as its index yields them (search_matches).
         matches = search_matches(session, terms)
@@ -433,7 +467,7 @@ def queue_page(
             serial=searched and postgres,
         )
         capped = sum(counts.values()) > count_cap
-    elif with_counts:
+    elif with_counts and not kept:
         counts = status_counts(session, conds)
     few = (
         searched
@@ -448,9 +482,25 @@ def queue_page(
         many = search_condition(session, terms, many=True)
         conds = _with_language([*unsearched, many], filters)
     stmt = queue_statement(
-        session, filters, user, cursor=cursor, page_size=page_size, conds=conds, few=few
+        session,
+        filters,
+        user,
+        cursor=cursor,
+        page_size=page_size,
+        conds=conds,
+        few=few,
+        kept_counts=("language" if filters.language else "all") if kept else None,
     )
-    claims = list(session.scalars(stmt))
+    if kept:
+        language = {"kept_language": filters.language} if filters.language else {}
+        rows = session.execute(stmt, language).all()
+        claims = [row[0] for row in rows]
+        if rows:
+            page.counts = _read_kept_counts(rows[0][1])
+        else:
+            page.counts = status_counts(session, language=filters.language)
+    else:
+        claims = list(session.scalars(stmt))
     if len(claims) > page_size:
         page.next_cursor = encode_cursor(sort, claims[page_size - 1])
     page.claims = claims[:page_size]
