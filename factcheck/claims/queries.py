@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, load_only
 
 from factcheck import textsearch
@@ -623,10 +624,44 @@ LATEST_ARTICLES = (
 ARTICLE_LANGUAGES = sa.select(Article.language).distinct()
 
 
+class json_array_agg(sa.sql.functions.GenericFunction[Any]):
+    """The values of a column as a JSON array: ``json_agg`` (PostgreSQL),
+    ``json_group_array`` (SQLite)."""
+
+    type = sa.JSON()
+    inherit_cache = True
+
+
+@compiles(json_array_agg, "sqlite")
+def _json_group_array(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_agg)
+def _json_agg(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"json_agg({compiler.process(element.clauses, **kw)})"
+
+
+_LANGUAGES = ARTICLE_LANGUAGES.subquery()
+# Both filter lists in one statement (one round trip): the latest articles, each row with the
+# languages as a JSON array (an uncorrelated scalar subquery, worked out once). No article, no
+# row: no language either.
+FILTER_CHOICES = LATEST_ARTICLES.add_columns(
+    sa.select(json_array_agg(_LANGUAGES.c.language)).scalar_subquery()
+)
+
+
 def article_choices(session: DBSession, limit: int = 200) -> list[tuple[int, str]]:
     """The most recent articles, for the queue's article filter."""
     rows = session.execute(LATEST_ARTICLES, {"limit": limit}).all()
     return [(article_id, title) for article_id, title in rows]
+
+
+def filter_choices(session: DBSession, limit: int = 200) -> tuple[list[str], list[tuple[int, str]]]:
+    """:func:`language_choices` and :func:`article_choices`, read by one statement."""
+    rows = session.execute(FILTER_CHOICES, {"limit": limit}).all()
+    languages = sorted(rows[0][2] or []) if rows else []
+    return languages, [(article_id, title) for article_id, title, _ in rows]
 
 
 def language_choices(session: DBSession) -> list[str]:
