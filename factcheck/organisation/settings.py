@@ -87,6 +87,7 @@ def configured_settings(config: Mapping[str, Any]) -> EffectiveSettings:
 # but not one it did not, so each asking was a SELECT. Forgotten at every flush, commit and
 # rollback (the listeners below): a row saved since is never missed.
 _UNSAVED = "factcheck.organisation_settings_unsaved"
+_HELD = "factcheck.organisation_settings_row"
 
 
 def effective_settings(session: DBSession, config: Mapping[str, Any]) -> EffectiveSettings:
@@ -109,8 +110,21 @@ def effective_settings(session: DBSession, config: Mapping[str, Any]) -> Effecti
     )
 
 
+def note_settings_read(session: DBSession, row: OrganisationSettings | None) -> None:
+    """Say what a statement that read the settings row beside others found (the sign-in's, on
+    every signed-in request: ``auth.services.load_session``), so that the page's
+    :func:`effective_settings` runs no SELECT of its own: a row found is in the session's
+    identity map already (``session.get`` answers from it; held here, as the identity map holds
+    a row no one else holds only weakly); no row is noted as unsaved."""
+    if row is None:
+        session.info[_UNSAVED] = True
+    else:
+        session.info[_HELD] = row
+
+
 def _forget_unsaved(session: Session, *_args: Any) -> None:
     session.info.pop(_UNSAVED, None)
+    session.info.pop(_HELD, None)
 
 
 for _event in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
