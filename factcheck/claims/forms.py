@@ -210,14 +210,14 @@ class QueueFilterForm(Form):
     def offer_all(self, session: DBSession) -> list[str]:
         """Offer every language claims are in and the latest articles (the queue page's form);
         return the languages."""
-        languages = queries.language_choices(session)
+        languages, articles = queries.filter_choices(session)
         self.language.choices = [
             *self._choices(self.language)[:1],
             *options((lang, lang) for lang in languages),
         ]
         self.article.choices = [
             *self._choices(self.article)[:1],
-            *options((str(i), t) for i, t in queries.article_choices(session)),
+            *options((str(i), t) for i, t in articles),
         ]
         return languages
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 import sqlalchemy as sa
 from flask_babel import LazyString
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, load_only
 
 from factcheck import textsearch
@@ -194,12 +195,19 @@ def search_terms(query: str | None) -> list[textsearch.Term]:
     return textsearch.search_terms(query)
 
 
-def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str]) -> Any:
+def search_condition(
+    session: DBSession, terms: Sequence[textsearch.Term | str], *, many: bool = False
+) -> Any:
     """Claims whose search words match every term: a word starting with it (accents and case
     aside), or of the same French or English stem (:func:`factcheck.textsearch.matches`).
 
     Both databases look the same stored tokens up (migration 0020), so they find the same
     claims: SQLite through its FTS5 table, PostgreSQL through the GIN-indexed tsvector.
+
+    ``many``: the search matches many claims (more than ``COUNT_CAP``), so on SQLite a page of
+    them is best read along its sort index, each claim tested against the matches' ids, than
+    by looking every match up and sorting them all (``claims.id IN (...)`` leads SQLite to the
+    latter: for "rutte", in half of 100,000 claims, about five times as long).
     """
     made = [t if isinstance(t, textsearch.Term) else textsearch.term(t) for t in terms]
     made = [t for t in made if t.prefix]
@@ -207,7 +215,8 @@ def search_condition(session: DBSession, terms: Sequence[textsearch.Term | str])
         return sa.true()
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        return Claim.id.in_(_fts5_ids(made))
+        # ``claims.id + 0`` is no use of the primary key: the ids are then a list to test.
+        return (_unindexed(Claim.id) if many else Claim.id).in_(_fts5_ids(made))
     if dialect == "postgresql":
         return sa.literal_column(PG_SEARCH_DOCUMENT).op("@@")(
             sa.cast(sa.literal(textsearch.tsquery(made), sa.Text), TSQUERY)
@@ -346,12 +355,17 @@ def queue_statement(
     page_size: int = PAGE_SIZE,
     conds: Sequence[Any] | None = None,
     few: bool = False,
+    kept_counts: str | None = None,
 ) -> Any:
     """The SELECT of one queue page (``page_size`` + 1 rows, to know if another follows).
 
     ``few``: the filters match few claims (a rare search word), so the page is sorted from
     them rather than read along a sort index (on PostgreSQL the planner, misjudging how many
     claims a prefix search matches, would otherwise test every claim in sort order).
+
+    ``kept_counts``: ``"all"`` or ``"language"`` (the language bound as ``kept_language``):
+    each row also holds the kept counts per status (:data:`KEPT_COUNTS`), read by the same
+    statement rather than by one of their own (one round trip fewer).
     """
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     keys = SORTS[sort][1]
@@ -361,17 +375,20 @@ def queue_statement(
     after = decode_cursor(sort, cursor)
     if after is not None:
         where.append(keyset_after(keys, after))
-    stmt = _unfiltered_queue_statement(sort, few, page_size)
+    stmt = _unfiltered_queue_statement(sort, few, page_size, kept_counts)
     return stmt.where(*where) if where else stmt
 
 
-@lru_cache(maxsize=32)  # 4 sorts, with and without ``few``, a few page sizes (the API's limit)
-def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
+@lru_cache(maxsize=64)  # 4 sorts, ``few`` or the kept counts, a few page sizes (the API's limit)
+def _unfiltered_queue_statement(
+    sort: str, few: bool, page_size: int, kept_counts: str | None = None
+) -> Any:
     """The first page of the whole queue in ``sort`` order, made once per process as
     :func:`~factcheck.database.prebuilt` says why (bounded here: the API chooses the page size).
     Filters add their WHERE terms to a copy."""
+    columns = () if kept_counts is None else (_kept_counts_text(kept_counts == "language"),)
     return (
-        sa.select(Claim)
+        sa.select(Claim, *columns)
         .outerjoin(Claim.article)
         .outerjoin(Claim.assignee)
         .options(
@@ -382,6 +399,32 @@ def _unfiltered_queue_statement(sort: str, few: bool, page_size: int) -> Any:
         .order_by(*order_by(SORTS[sort][1], unindexed=few))
         .limit(page_size + 1)
     )
+
+
+# The kept counts as one text, "new:12,queued:3", for a column of the page's statement: an
+# uncorrelated scalar subquery, which both databases work out once for all the rows.
+KEPT_COUNTS = "kept_counts"
+
+
+def _kept_counts_text(of_language: bool) -> Any:
+    kept = ClaimStatusCount
+    per_status = sa.select(kept.status, sa.func.sum(kept.n).label("n")).group_by(kept.status)
+    if of_language:
+        per_status = per_status.where(
+            kept.language == sa.bindparam("kept_language", type_=sa.String)
+        )
+    rows = per_status.subquery()
+    pair = rows.c.status + ":" + sa.cast(rows.c.n, sa.String)
+    return sa.select(sa.func.aggregate_strings(pair, ",")).scalar_subquery().label(KEPT_COUNTS)
+
+
+def _read_kept_counts(text: str | None) -> dict[ClaimStatus, int]:
+    counts = dict.fromkeys(ClaimStatus, 0)
+    for pair in (text or "").split(","):
+        if pair:
+            status, n = pair.rsplit(":", 1)
+            counts[ClaimStatus(status)] = int(n)
+    return counts
 
 
 def queue_page(
@@ -403,22 +446,28 @@ def queue_page(
     others = [*unsearched, search_condition(session, terms)] if searched else unsearched
     conds = _with_language(others, filters)
     postgres = session.get_bind().dialect.name == "postgresql"
-    if searched and postgres:
-        _without_parallel_workers(session)
+    capping = with_counts and count_cap is not None and bool(others)
+    if searched and postgres and not capping:
+        _without_parallel_workers(session)  # else the capped counts do it (their ``serial``)
     counts: dict[ClaimStatus, int] = {}
     capped, selected = False, None
-    if with_counts and not others:
-        # No filter or a language alone: the kept counts answer, exact (migration 0024).
-        counts = status_counts(session, language=filters.language)
-    elif with_counts and count_cap is not None:
+    # No filter or a language alone: the kept counts answer, exact (migration 0024), read with
+    # the page's rows (``kept_counts``; by a statement of their own when there is no row).
+    kept = with_counts and not others
+    if capping and count_cap is not None:
         # On SQLite, the search's matches are counted as its index yields them (search_matches).
         matches = search_matches(session, terms)
         counted = conds if matches is None else _with_language(unsearched, filters)
         counts, selected = capped_counts(
-            session, counted, filters.status, count_cap, matches=matches
+            session,
+            counted,
+            filters.status,
+            count_cap,
+            matches=matches,
+            serial=searched and postgres,
         )
         capped = sum(counts.values()) > count_cap
-    elif with_counts:
+    elif with_counts and not kept:
         counts = status_counts(session, conds)
     few = (
         searched
@@ -427,18 +476,35 @@ def queue_page(
         and not capped
         and sum(counts.values()) <= FEW_MATCHES
     )
+    page = QueuePage([], None, counts, capped=capped, selected=selected if capped else None)
+    if searched and not postgres and page.matching(filters.status) > (count_cap or COUNT_CAP):
+        # Many matches: SQLite reads the page along its sort index (search_condition's many).
+        many = search_condition(session, terms, many=True)
+        conds = _with_language([*unsearched, many], filters)
     stmt = queue_statement(
-        session, filters, user, cursor=cursor, page_size=page_size, conds=conds, few=few
+        session,
+        filters,
+        user,
+        cursor=cursor,
+        page_size=page_size,
+        conds=conds,
+        few=few,
+        kept_counts=("language" if filters.language else "all") if kept else None,
     )
-    claims = list(session.scalars(stmt))
-    next_cursor = encode_cursor(sort, claims[page_size - 1]) if len(claims) > page_size else None
-    return QueuePage(
-        claims=claims[:page_size],
-        next_cursor=next_cursor,
-        counts=counts,
-        capped=capped,
-        selected=selected if capped else None,
-    )
+    if kept:
+        language = {"kept_language": filters.language} if filters.language else {}
+        rows = session.execute(stmt, language).all()
+        claims = [row[0] for row in rows]
+        if rows:
+            page.counts = _read_kept_counts(rows[0][1])
+        else:
+            page.counts = status_counts(session, language=filters.language)
+    else:
+        claims = list(session.scalars(stmt))
+    if len(claims) > page_size:
+        page.next_cursor = encode_cursor(sort, claims[page_size - 1])
+    page.claims = claims[:page_size]
+    return page
 
 
 def _without_parallel_workers(session: DBSession) -> None:
@@ -486,11 +552,17 @@ def capped_counts_statement(
     cap: int = COUNT_CAP,
     *,
     matches: Any | None = None,
+    serial: bool = False,
 ) -> Any:
     """The SELECT behind :func:`capped_counts`: the first ``cap + 1`` matches grouped by status,
     and (filtering on ``status``) up to ``cap + 1`` matches of that status, in one statement:
     its row is the one without a status. ``matches``: a search's ids to join the claims to
-    (:func:`search_matches`), its condition then not among ``conds``."""
+    (:func:`search_matches`), its condition then not among ``conds``.
+
+    ``serial`` (PostgreSQL): the statement also does what :func:`_without_parallel_workers`
+    does, in the same round trip: a branch that returns no row calls ``set_config(...,
+    is_local => true)``, which is ``SET LOCAL``; and a parallel-unsafe function anywhere in a
+    statement plans all of it without workers."""
     claims: Any = Claim if matches is None else sa.join(Claim, matches, matches.c.rowid == Claim.id)
     sample = sa.select(Claim.status).select_from(claims).where(*conds).limit(cap + 1).subquery()
     stmt: Any = sa.select(sample.c.status, sa.func.count()).group_by(sample.c.status)
@@ -505,6 +577,13 @@ def capped_counts_statement(
             stmt,
             sa.select(sa.null(), sa.func.count()).select_from(chosen.subquery()),
         )
+    if serial:
+        stmt = sa.union_all(
+            stmt,
+            sa.select(sa.null(), sa.literal(0)).where(
+                sa.func.set_config("max_parallel_workers_per_gather", "0", True).is_(None)
+            ),
+        )
     return stmt
 
 
@@ -515,6 +594,7 @@ def capped_counts(
     cap: int = COUNT_CAP,
     *,
     matches: Any | None = None,
+    serial: bool = False,
 ) -> tuple[dict[ClaimStatus, int], int | None]:
     """Claims per status matching ``conds``, counting at most ``cap + 1`` matches, and the count
     of ``status`` (up to ``cap + 1``) when filtering on one.
@@ -524,7 +604,7 @@ def capped_counts(
     """
     counts = dict.fromkeys(ClaimStatus, 0)
     selected = None
-    stmt = capped_counts_statement(conds, status, cap, matches=matches)
+    stmt = capped_counts_statement(conds, status, cap, matches=matches, serial=serial)
     for value, n in session.execute(stmt).all():
         if value is None:
             selected = int(n)
@@ -543,10 +623,44 @@ LATEST_ARTICLES = (
 ARTICLE_LANGUAGES = sa.select(Article.language).distinct()
 
 
+class json_array_agg(sa.sql.functions.GenericFunction[Any]):
+    """The values of a column as a JSON array: ``json_agg`` (PostgreSQL),
+    ``json_group_array`` (SQLite)."""
+
+    type = sa.JSON()
+    inherit_cache = True
+
+
+@compiles(json_array_agg, "sqlite")
+def _json_group_array(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_agg)
+def _json_agg(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"json_agg({compiler.process(element.clauses, **kw)})"
+
+
+_LANGUAGES = ARTICLE_LANGUAGES.subquery()
+# Both filter lists in one statement (one round trip): the latest articles, each row with the
+# languages as a JSON array (an uncorrelated scalar subquery, worked out once). No article, no
+# row: no language either.
+FILTER_CHOICES = LATEST_ARTICLES.add_columns(
+    sa.select(json_array_agg(_LANGUAGES.c.language)).scalar_subquery()
+)
+
+
 def article_choices(session: DBSession, limit: int = 200) -> list[tuple[int, str]]:
     """The most recent articles, for the queue's article filter."""
     rows = session.execute(LATEST_ARTICLES, {"limit": limit}).all()
     return [(article_id, title) for article_id, title in rows]
+
+
+def filter_choices(session: DBSession, limit: int = 200) -> tuple[list[str], list[tuple[int, str]]]:
+    """:func:`language_choices` and :func:`article_choices`, read by one statement."""
+    rows = session.execute(FILTER_CHOICES, {"limit": limit}).all()
+    languages = sorted(rows[0][2] or []) if rows else []
+    return languages, [(article_id, title) for article_id, title, _ in rows]
 
 
 def language_choices(session: DBSession) -> list[str]:

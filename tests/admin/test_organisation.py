@@ -234,3 +234,30 @@ def test_a_configuration_that_cannot_author_reviews_is_fixed_here(app, admin_cli
     assert "These values cannot author a ClaimReview" in page
     assert save(admin_client).status_code == 302
     assert "cannot author" not in text(admin_client.get(ORG))
+
+
+def test_a_signed_in_page_reads_the_settings_with_its_sign_in(app, admin_client, users):
+    """The sign-in's statement brings the settings' row (``organisation.settings.read_with``): a signed-in
+    page runs no statement of its own for them, whether an admin saved some or not, and shows
+    what an admin saved in another session on its next request."""
+    statements: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    client = app.test_client()
+    login(client, users["reviewer"].email)
+    with app.app_context():
+        engine = db.engine
+    for expected in ("Factcheck Newsroom", NEW["name"]):
+        if expected == NEW["name"]:
+            assert save(admin_client).status_code in (200, 302)
+        statements.clear()
+        sa.event.listen(engine, "before_cursor_execute", listen)
+        try:
+            page = text(client.get("/queue"))
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listen)
+        assert f"· {expected}</title>" in page
+        reading = [s for s in statements if "organisation_settings" in s]
+        assert len(reading) == 1 and "user_sessions" in reading[0], reading

@@ -172,3 +172,62 @@ def test_a_search_is_planned_without_parallel_workers_until_its_transaction_ends
         queries.queue_page(db.session, queries.QueueFilters(), reader)  # no search: as configured
         assert workers() == configured
         db.session.rollback()
+        # The page's capped counts say it themselves (set_config), without a SET of their own.
+        seen: list[str] = []
+
+        def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            page = queries.queue_page(
+                db.session, queries.QueueFilters(q="rutte"), reader, count_cap=queries.COUNT_CAP
+            )
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        assert len(page.claims) == 5 and page.total == 5
+        assert workers() == "0"
+        assert not any(s.lstrip().upper().startswith("SET") for s in seen), seen
+        assert any("set_config" in s for s in seen), seen
+        db.session.rollback()
+        assert workers() == configured
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("sort", sorted(queries.SORTS))
+def test_a_page_of_many_matches_holds_the_claims_of_a_page_of_few(app, users, five, sort) -> None:
+    """Beyond the cap, SQLite reads a search's page along its sort index, each claim tested
+    against the matches' ids (``search_condition``'s ``many``), where below it the matches are
+    looked up and sorted: the same claims in the same order, page after page."""
+    with app.app_context():
+        reader = people_of(users)["reviewer"]
+        seen: list[str] = []
+
+        def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            seen.append(statement)
+
+        def walk(filters: queries.QueueFilters, cap: int) -> list[int]:
+            ids: list[int] = []
+            cursor = None
+            while True:
+                page = queries.queue_page(
+                    db.session, filters, reader, cursor=cursor, page_size=2, count_cap=cap
+                )
+                ids += [claim.id for claim in page.claims]
+                if page.next_cursor is None:
+                    return ids
+                cursor = page.next_cursor
+
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            for status in (None, ClaimStatus.NEW):
+                filters = queries.QueueFilters(q="rutte", sort=sort, status=status)
+                few = walk(filters, 100)
+                assert len(few) == (5 if status is None else 3)
+                assert not any("claims.id + " in s for s in seen)
+                assert walk(filters, 1) == few
+                if db.session.get_bind().dialect.name == "sqlite":
+                    assert any("claims.id + " in s for s in seen)  # the sort index's way
+                seen.clear()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)

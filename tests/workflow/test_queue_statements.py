@@ -126,3 +126,27 @@ def test_desk_statements_do_not_grow_with_the_sources(
     assert "Source 3" in response.get_data(as_text=True)
     assert seen[0] == seen[1], seen  # one source or five: the same statements
     assert seen[0] <= MAX_DESK_STATEMENTS, seen
+
+
+def test_the_filter_lists_are_read_by_one_statement(app: Flask, users: dict[str, Any]) -> None:
+    """The queue's language and article lists come from one statement (``filter_choices``):
+    what ``language_choices`` and ``article_choices`` read each by its own."""
+    from factcheck.claims import queries
+
+    with app.app_context():
+        assert queries.filter_choices(db.session) == ([], [])
+        for n, language in enumerate(("fr", "en", "fr", "de-CH")):
+            make_article(
+                body=f"Le Pentagone estime que {n} soldats. Fin.", title=f"A{n}", language=language
+            )
+        db.session.commit()
+        with counted(app) as statements:
+            languages, articles = queries.filter_choices(db.session)
+        assert [s for s in statements if s != "BEGIN"] == [statements[-1]]  # SQLite: BEGIN
+        assert languages == queries.language_choices(db.session) == ["de-CH", "en", "fr"]
+        assert articles == queries.article_choices(db.session)
+        assert len(articles) == 4
+        assert queries.filter_choices(db.session, limit=2) == (
+            languages,
+            queries.article_choices(db.session, limit=2),
+        )

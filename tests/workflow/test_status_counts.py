@@ -210,3 +210,41 @@ def test_queue_language_counts_move_after_a_take_in_another_session(
     assert {k: n for k, n in counts("en").items() if n} == {"new": 1}
     html = client.get("/queue?language=fr&status=queued").get_data(as_text=True)
     assert "2 queued claims match the filters" in html
+
+
+def test_the_kept_counts_come_with_the_page_rows(app: Flask, users: dict[str, Any]) -> None:
+    """Unfiltered (or by language or status alone), the page's own statement brings the kept
+    counts with its rows (``queries.KEPT_COUNTS``): the same counts as their own statement,
+    which is still run when the page has no row to bring them."""
+    _claims(app, users, 3)  # queued, in French
+    with app.app_context():
+        reader = people_of(users)["reviewer"]
+        make_claim(
+            make_article(body="The Pentagon says 4,000 troops were sent. End.", language="en"),
+            actor=reader,
+        )
+        statements: list[str] = []
+
+        def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        cases = [
+            (queries.QueueFilters(), queries.status_counts(db.session), True),
+            (queries.QueueFilters(language="en"), counted_in("en"), True),
+            (queries.QueueFilters(status=ClaimStatus.QUEUED), counted_for_real(), True),
+            (queries.QueueFilters(status=ClaimStatus.PUBLISHED), counted_for_real(), False),
+            (queries.QueueFilters(language="de"), counted_in("de"), False),
+        ]
+        for filters, expected, with_rows in cases:
+            statements.clear()
+            sa.event.listen(db.engine, "before_cursor_execute", listen)
+            try:
+                page = queries.queue_page(db.session, filters, reader, count_cap=queries.COUNT_CAP)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listen)
+            assert page.counts == expected, filters
+            assert bool(page.claims) == with_rows, filters
+            kept = [s for s in statements if "claim_status_counts" in s]
+            assert len(kept) == (1 if with_rows else 2), (filters, statements)
+            assert queries.KEPT_COUNTS in kept[0]  # with the rows
+        assert page.counts[ClaimStatus.QUEUED] == 0 and sum(page.counts.values()) == 0
