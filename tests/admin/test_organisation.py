@@ -237,9 +237,9 @@ def test_a_configuration_that_cannot_author_reviews_is_fixed_here(app, admin_cli
 
 
 def test_a_signed_in_page_reads_the_settings_with_its_sign_in(app, admin_client, users):
-    """The sign-in's statement brings the settings' row (``organisation.settings.read_with``): a signed-in
-    page runs no statement of its own for them, whether an admin saved some or not, and shows
-    what an admin saved in another session on its next request."""
+    """The sign-in's statement brings the settings' row (``organisation.settings.read_with``): a
+    signed-in page runs no statement of its own for them, whether an admin saved some or not,
+    and shows what an admin saved in another session on its next request."""
     statements: list[str] = []
 
     def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
