@@ -223,8 +223,6 @@ class RequestCatalogue(Domain):
     locale object Flask-Babel keeps for the request (see :func:`_kept_catalogue`).
     """
 
-    KEPT = KEPT
-
     def get_translations(self) -> Any:
         kept = _kept_catalogue()
         if kept is not None:
